@@ -1,0 +1,137 @@
+package io.itinera.engine;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.customer.CustomerEntity;
+import io.itinera.engine.customer.CustomerSettings;
+import io.itinera.engine.customer.Customers;
+import io.itinera.engine.gateway.ApiKeys;
+import io.itinera.engine.gateway.GatewayRoutes;
+import io.itinera.engine.storage.Storage;
+import io.itinera.engine.storage.StorageExtension;
+import io.itinera.engine.storage.StorageSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running engine node: the actor system, the schema, the customer entities, the HTTP gateway
+ * and the management endpoint. {@link Main} runs one; tests start and stop several.
+ */
+public final class ItineraNode {
+
+  private static final Logger log = LoggerFactory.getLogger(ItineraNode.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final int managementPort;
+
+  private ItineraNode(ActorSystem<Void> system, ServerBinding binding, int managementPort) {
+    this.system = system;
+    this.binding = binding;
+    this.managementPort = managementPort;
+  }
+
+  /** The application configuration with the storage choice applied (see {@link StorageSettings}). */
+  public static Config configure(Config config) {
+    Config resolved = config.resolve();
+    return StorageSettings.from(resolved).persistenceConfig().withFallback(resolved);
+  }
+
+  /**
+   * Starts a node and waits until it serves HTTP. Migrates the schema first, so it fails here, with
+   * the database's own message, when the database cannot be reached at start-up.
+   */
+  public static ItineraNode start(Config applicationConfig) {
+    Config config = configure(applicationConfig);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "itinera", config);
+    try {
+      Storage storage = StorageExtension.get(system);
+      int migrations = storage.migrate();
+      log.info(
+          "Storage: {} ({} migration(s) applied)",
+          storage.settings().describe(),
+          migrations);
+
+      Cluster cluster = Cluster.get(system);
+      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+
+      CustomerEntity.init(system, CustomerSettings.from(config));
+      ApiKeys keys = ApiKeys.from(config);
+      Customers customers =
+          new Customers(
+              ClusterSharding.get(system), config.getDuration("itinera.http.ask-timeout"));
+      GatewayRoutes gateway = new GatewayRoutes(customers, keys, Clock.systemUTC());
+
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(
+                  config.getString("itinera.http.interface"), config.getInt("itinera.http.port"))
+              .bind(gateway.routes())
+              .toCompletableFuture()
+              .get();
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      int managementPort =
+          PekkoManagement.get(system).start().toCompletableFuture().get().getPort();
+
+      log.info(
+          "Itinera is listening: HTTP API on port {}, management (/alive, /ready) on port {}",
+          binding.localAddress().getPort(),
+          managementPort);
+      if (keys.usesDevelopmentDefaults()) {
+        log.warn(
+            "Using the development keys: write key \"{}\", admin key \"{}\". Set ITINERA_WRITE_KEYS"
+                + " and ITINERA_ADMIN_KEY for anything but a local trial.",
+            ApiKeys.DEVELOPMENT_WRITE_KEY,
+            ApiKeys.DEVELOPMENT_ADMIN_KEY);
+      }
+      return new ItineraNode(system, binding, managementPort);
+    } catch (Exception | Error e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      throw new IllegalStateException("Itinera could not start: " + rootMessage(e), e);
+    }
+  }
+
+  public static ItineraNode start() {
+    return start(ConfigFactory.load());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  public int httpPort() {
+    return binding.localAddress().getPort();
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Leaves the cluster gracefully (shards handed off, HTTP drained) and stops. */
+  public CompletionStage<?> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+  }
+}

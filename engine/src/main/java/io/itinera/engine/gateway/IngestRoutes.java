@@ -1,0 +1,197 @@
+package io.itinera.engine.gateway;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.itinera.engine.customer.CustomerCommand.Recorded;
+import io.itinera.engine.customer.Customers;
+import io.itinera.protocol.touchpoint.FieldError;
+import io.itinera.protocol.touchpoint.IngestLimits;
+import io.itinera.protocol.touchpoint.Touchpoint;
+import io.itinera.protocol.touchpoint.TouchpointReader;
+import io.itinera.protocol.touchpoint.TouchpointReader.Accepted;
+import io.itinera.protocol.touchpoint.TouchpointReader.BatchRead;
+import io.itinera.protocol.touchpoint.TouchpointReader.Rejected;
+import io.itinera.protocol.touchpoint.TouchpointReader.RejectedItem;
+import io.itinera.protocol.touchpoint.TouchpointType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Segment-compatible ingest API: {@code POST /v1/track|identify|page|screen|alias|group} and
+ * {@code /v1/batch|import}. The 200 comes only after the touchpoints are in their customers'
+ * journals; a batch's invalid items are dropped and listed in the reply, the rest accepted.
+ */
+final class IngestRoutes {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
+
+  /** The reply of a successful ingest call; Segment's clients read only {@code success}. */
+  record IngestReply(
+      boolean success, int recorded, int duplicates, List<RejectedItem> rejected) {}
+
+  private final Customers customers;
+  private final ApiKeys keys;
+  private final TouchpointReader reader;
+  private final Clock clock;
+
+  IngestRoutes(Customers customers, ApiKeys keys, Clock clock) {
+    this.customers = customers;
+    this.keys = keys;
+    this.reader = new TouchpointReader(Json.MAPPER);
+    this.clock = clock;
+  }
+
+  Route routes() {
+    List<Route> routes = new ArrayList<>();
+    Arrays.stream(TouchpointType.values()).forEach(type -> routes.add(single(type)));
+    routes.add(batch("batch"));
+    routes.add(batch("import"));
+    return concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
+  }
+
+  private Route single(TouchpointType type) {
+    return path(
+        type.wireName(),
+        () ->
+            post(
+                () ->
+                    authorizedBody(
+                        IngestLimits.MAX_EVENT_BYTES,
+                        body -> {
+                          TouchpointReader.Read read =
+                              reader.readSingle(body, type, Instant.now(clock));
+                          if (read instanceof Rejected rejected) {
+                            return complete(
+                                Problem.invalidBody(summary(rejected.errors()), rejected.errors())
+                                    .at("/v1/" + type.wireName())
+                                    .toResponse());
+                          }
+                          Touchpoint touchpoint = ((Accepted) read).touchpoint();
+                          return recorded(
+                              customers.record(touchpoint.customerId(), List.of(touchpoint)),
+                              List.of());
+                        })));
+  }
+
+  private Route batch(String name) {
+    return path(
+        name,
+        () ->
+            post(
+                () ->
+                    authorizedBody(
+                        IngestLimits.MAX_BATCH_BYTES,
+                        body -> {
+                          BatchRead read = reader.readBatch(body, Instant.now(clock));
+                          if (!read.envelopeErrors().isEmpty()) {
+                            return complete(
+                                Problem.invalidBody(
+                                        summary(read.envelopeErrors()), read.envelopeErrors())
+                                    .at("/v1/" + name)
+                                    .toResponse());
+                          }
+                          if (read.accepted().isEmpty() && !read.rejected().isEmpty()) {
+                            List<FieldError> all =
+                                read.rejected().stream()
+                                    .flatMap(item -> item.errors().stream())
+                                    .toList();
+                            return complete(
+                                Problem.invalidBody(
+                                        "Every message in the batch is invalid. " + summary(all),
+                                        all)
+                                    .at("/v1/" + name)
+                                    .toResponse());
+                          }
+                          return recorded(customers.recordAll(read.accepted()), read.rejected());
+                        })));
+  }
+
+  /**
+   * Checks the write key before anything is recorded: from the Authorization header when there is
+   * one (before reading the body), else from the body's {@code writeKey}.
+   */
+  private Route authorizedBody(long maxBytes, Function<JsonNode, Route> inner) {
+    return extractCredentials(
+        credentials -> {
+          Optional<String> presented = ApiKeys.presented(credentials);
+          if (presented.isPresent() && !keys.isWriteKey(presented.get())) {
+            return unauthorized("The write key in the Authorization header is not valid.");
+          }
+          return JsonBody.read(
+              maxBytes,
+              body -> {
+                if (presented.isPresent()) {
+                  return inner.apply(body);
+                }
+                JsonNode writeKey = body.path("writeKey");
+                if (!writeKey.isTextual()) {
+                  return unauthorized(
+                      "No write key: send it as the HTTP Basic user name (with an empty password)"
+                          + " or as \"writeKey\" in the body.");
+                }
+                if (!keys.isWriteKey(writeKey.asText())) {
+                  return unauthorized("The \"writeKey\" in the body is not valid.");
+                }
+                return inner.apply(body);
+              });
+        });
+  }
+
+  static Route unauthorized(String detail) {
+    return complete(
+        Problem.unauthorized(detail)
+            .toResponse()
+            .addHeader(WWWAuthenticate.create(HttpChallenge.createBasic("itinera"))));
+  }
+
+  private Route recorded(CompletionStage<Recorded> write, List<RejectedItem> rejected) {
+    return onComplete(
+        write,
+        result -> {
+          if (result.isSuccess()) {
+            Recorded r = result.get();
+            return complete(
+                Json.response(
+                    StatusCodes.OK,
+                    new IngestReply(
+                        true, r.recorded(), r.duplicates(), rejected.isEmpty() ? null : rejected)));
+          }
+          log.warn("Touchpoints not recorded: {}", result.failed().get().toString());
+          return complete(
+              Problem.unavailable(
+                      "The touchpoints could not be recorded in time; nothing was acknowledged."
+                          + " Retry with the same messageId: repeats are not applied twice.")
+                  .toResponse()
+                  .addHeader(RetryAfter.create(1L)));
+        });
+  }
+
+  static String summary(List<FieldError> errors) {
+    if (errors.isEmpty()) {
+      return "The body is not a valid message.";
+    }
+    FieldError first = errors.get(0);
+    String where = first.pointer().isEmpty() ? "" : " (at " + first.pointer() + ")";
+    String more = errors.size() > 1 ? " " + (errors.size() - 1) + " more problem(s) in errors." : "";
+    return first.detail() + where + more;
+  }
+}

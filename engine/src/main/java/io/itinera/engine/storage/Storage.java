@@ -1,0 +1,74 @@
+package io.itinera.engine.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The engine's own connection pool (schema migrations, health checks; later the outbox and the
+ * timer tables), beside the journal's pool that pekko-persistence-jdbc owns. Small, because the
+ * journal does the heavy writing.
+ */
+public final class Storage implements AutoCloseable {
+
+  private final StorageSettings settings;
+  private final HikariDataSource dataSource;
+
+  private Storage(StorageSettings settings, HikariDataSource dataSource) {
+    this.settings = settings;
+    this.dataSource = dataSource;
+  }
+
+  public static Storage open(StorageSettings settings) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("itinera");
+    hikari.setJdbcUrl(settings.url());
+    hikari.setUsername(settings.user());
+    hikari.setPassword(settings.password());
+    hikari.setDriverClassName(settings.dialect().driver);
+    hikari.setMaximumPoolSize(3);
+    hikari.setMinimumIdle(1);
+    hikari.setConnectionTimeout(3_000);
+    // Start even when the database is down: readiness reports it, and the pool reconnects.
+    hikari.setInitializationFailTimeout(-1);
+    return new Storage(settings, new HikariDataSource(hikari));
+  }
+
+  public StorageSettings settings() {
+    return settings;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Creates or upgrades the schema. Flyway keeps the applied versions, so this is safe on every
+   * start and from several nodes at once (it takes a lock).
+   */
+  public int migrate() {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:" + settings.dialect().migrations)
+        .load()
+        .migrate()
+        .migrationsExecuted;
+  }
+
+  /** Whether the database answers a trivial query within the given seconds. */
+  public boolean answers(int timeoutSeconds) {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection.isValid(timeoutSeconds);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

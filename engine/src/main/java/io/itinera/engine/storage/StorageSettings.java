@@ -1,0 +1,84 @@
+package io.itinera.engine.storage;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the journal lives: PostgreSQL when {@code itinera.db.url} is set, otherwise an embedded H2
+ * file database under {@code itinera.db.data-dir} (zero set-up, survives restarts).
+ */
+public record StorageSettings(Dialect dialect, String url, String user, String password, int poolSize) {
+
+  /** The databases we support, each with its JDBC driver, Slick profile and migrations. */
+  public enum Dialect {
+    POSTGRES("org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/postgres"),
+    H2("org.h2.Driver", "slick.jdbc.H2Profile$", "db/h2");
+
+    final String driver;
+    final String slickProfile;
+    final String migrations;
+
+    Dialect(String driver, String slickProfile, String migrations) {
+      this.driver = driver;
+      this.slickProfile = slickProfile;
+      this.migrations = migrations;
+    }
+  }
+
+  public static StorageSettings from(Config config) {
+    Config db = config.getConfig("itinera.db");
+    String url = db.getString("url").trim();
+    int poolSize = db.getInt("pool-size");
+    if (url.isEmpty()) {
+      return new StorageSettings(
+          Dialect.H2, embeddedUrl(Path.of(db.getString("data-dir"))), "sa", "", poolSize);
+    }
+    Dialect dialect = url.startsWith("jdbc:h2:") ? Dialect.H2 : Dialect.POSTGRES;
+    return new StorageSettings(
+        dialect, url, db.getString("user"), db.getString("password"), poolSize);
+  }
+
+  /**
+   * The embedded database's URL. {@code WRITE_DELAY=0}: H2's default of 500 ms lost acknowledged
+   * events to a kill -9 when measured (55 of 1,833). {@code DB_CLOSE_ON_EXIT=FALSE}: the engine
+   * closes it after its own shutdown, not H2's shutdown hook in the middle of it.
+   */
+  static String embeddedUrl(Path dataDir) {
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("itinera")
+        + ";WRITE_DELAY=0;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  public boolean embedded() {
+    return dialect == Dialect.H2;
+  }
+
+  /** The pekko-persistence-jdbc settings that follow from this choice of database. */
+  public Config persistenceConfig() {
+    String prefix = "pekko-persistence-jdbc.shared-databases.slick.";
+    return ConfigFactory.parseMap(
+        Map.of(
+            prefix + "profile", dialect.slickProfile,
+            prefix + "db.url", url,
+            prefix + "db.user", user,
+            prefix + "db.password", password,
+            prefix + "db.driver", dialect.driver,
+            prefix + "db.numThreads", poolSize,
+            prefix + "db.maxConnections", poolSize))
+        .withFallback(
+            ConfigFactory.empty()
+                .withValue(
+                    "pekko.projection.jdbc.dialect",
+                    ConfigValueFactory.fromAnyRef(
+                        dialect == Dialect.H2 ? "h2-dialect" : "postgres-dialect")));
+  }
+
+  /** The URL without its password or options, for logs. */
+  public String describe() {
+    int options = url.indexOf(dialect == Dialect.H2 ? ';' : '?');
+    return options < 0 ? url : url.substring(0, options);
+  }
+}

@@ -1,0 +1,289 @@
+package io.itinera.journeys.model;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds the same {@link Journey} a journey file would, for tests and for journeys defined in code.
+ *
+ * <pre>{@code
+ * Journey cart = JourneyBuilder.journey("cart-reminder")
+ *     .enterOn("Product Added")
+ *     .stage("decision", s -> s.on(JourneyBuilder.absence("Order Completed", Duration.ofMinutes(15))
+ *         .then(JourneyBuilder.action("email", "send", "cart-reminder").offer("free-shipping"))))
+ *     .exitOn("Unsubscribed")
+ *     .build();
+ * }</pre>
+ */
+public final class JourneyBuilder {
+
+  private final String name;
+  private int version = 1;
+  private String description = "";
+  private Entry entry;
+  private final List<Stage> stages = new ArrayList<>();
+  private final List<Exit> exits = new ArrayList<>();
+  private Goal goal;
+  private ReEntryPolicy reEntry = new ReEntryPolicy.Never();
+  private double holdoutPercent;
+  private int priority;
+  private final List<FrequencyCaps.ChannelCap> channelCaps = new ArrayList<>();
+  private final List<FrequencyCaps.Cap> overallCaps = new ArrayList<>();
+  private Duration offerCooldown;
+  private final List<QuietHours> quietHours = new ArrayList<>();
+
+  private JourneyBuilder(String name) {
+    this.name = name;
+  }
+
+  public static JourneyBuilder journey(String name) {
+    return new JourneyBuilder(name);
+  }
+
+  public JourneyBuilder version(int version) {
+    this.version = version;
+    return this;
+  }
+
+  public JourneyBuilder description(String description) {
+    this.description = description;
+    return this;
+  }
+
+  public JourneyBuilder enterOn(String event) {
+    return entry(new Entry(event, null, null));
+  }
+
+  public JourneyBuilder enterOn(String event, String when) {
+    return entry(new Entry(event, Condition.of(when), null));
+  }
+
+  public JourneyBuilder enterWhen(String when) {
+    return entry(new Entry(null, Condition.of(when), null));
+  }
+
+  public JourneyBuilder entry(Entry entry) {
+    this.entry = entry;
+    return this;
+  }
+
+  public JourneyBuilder stage(String stageName, UnaryOperator<StageBuilder> body) {
+    stages.add(body.apply(new StageBuilder(stageName)).build());
+    return this;
+  }
+
+  public JourneyBuilder exitOn(String event) {
+    return exitOn(event, null);
+  }
+
+  public JourneyBuilder exitOn(String event, String when) {
+    exits.add(new Exit(event, Condition.of(when)));
+    return this;
+  }
+
+  public JourneyBuilder goal(String goalName, String event, String when, Duration within) {
+    this.goal = new Goal(goalName, event, Condition.of(when), within);
+    return this;
+  }
+
+  public JourneyBuilder reEntry(ReEntryPolicy reEntry) {
+    this.reEntry = reEntry;
+    return this;
+  }
+
+  public JourneyBuilder holdout(double percent) {
+    this.holdoutPercent = percent;
+    return this;
+  }
+
+  public JourneyBuilder priority(int priority) {
+    this.priority = priority;
+    return this;
+  }
+
+  public JourneyBuilder capChannel(String channel, int max, Duration per) {
+    channelCaps.add(new FrequencyCaps.ChannelCap(channel, max, per));
+    return this;
+  }
+
+  public JourneyBuilder capAcrossChannels(int max, Duration per) {
+    overallCaps.add(new FrequencyCaps.Cap(max, per));
+    return this;
+  }
+
+  public JourneyBuilder offerCooldown(Duration cooldown) {
+    this.offerCooldown = cooldown;
+    return this;
+  }
+
+  public JourneyBuilder quietHours(List<String> channels, LocalTime from, LocalTime to, String zone) {
+    quietHours.add(new QuietHours(channels, from, to, zone));
+    return this;
+  }
+
+  public Journey build() {
+    return new Journey(
+        name,
+        version,
+        description,
+        entry,
+        stages,
+        exits,
+        goal,
+        reEntry,
+        holdoutPercent,
+        priority,
+        new FrequencyCaps(channelCaps, overallCaps, offerCooldown),
+        quietHours);
+  }
+
+  public static TriggerBuilder touchpoint(String event) {
+    return new TriggerBuilder(TriggerBuilder.Kind.TOUCHPOINT, event, 0, null);
+  }
+
+  public static TriggerBuilder count(String event, int atLeast, Duration within) {
+    return new TriggerBuilder(TriggerBuilder.Kind.COUNT, event, atLeast, within);
+  }
+
+  public static TriggerBuilder absence(String event, Duration within) {
+    return new TriggerBuilder(TriggerBuilder.Kind.ABSENCE, event, 0, within);
+  }
+
+  public static ActionBuilder action(String channel, String type, String template) {
+    return new ActionBuilder(channel, type, template);
+  }
+
+  /** One stage: its enter actions and triggers, in order. */
+  public static final class StageBuilder {
+    private final String name;
+    private String description = "";
+    private final List<Action> enter = new ArrayList<>();
+    private final List<Trigger> on = new ArrayList<>();
+
+    private StageBuilder(String name) {
+      this.name = name;
+    }
+
+    public StageBuilder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    public StageBuilder enter(ActionBuilder... actions) {
+      for (ActionBuilder action : actions) {
+        enter.add(action.build());
+      }
+      return this;
+    }
+
+    public StageBuilder on(TriggerBuilder trigger) {
+      on.add(trigger.build());
+      return this;
+    }
+
+    private Stage build() {
+      return new Stage(name, description, enter, on);
+    }
+  }
+
+  /** A trigger of any kind; {@link #then} adds actions, {@link #goTo} a stage to move to. */
+  public static final class TriggerBuilder {
+    private enum Kind {
+      TOUCHPOINT,
+      COUNT,
+      ABSENCE
+    }
+
+    private final Kind kind;
+    private final String event;
+    private final int atLeast;
+    private final Duration within;
+    private String name;
+    private Condition when;
+    private final List<Action> actions = new ArrayList<>();
+    private String gotoStage;
+
+    private TriggerBuilder(Kind kind, String event, int atLeast, Duration within) {
+      this.kind = kind;
+      this.event = event;
+      this.atLeast = atLeast;
+      this.within = within;
+    }
+
+    public TriggerBuilder named(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public TriggerBuilder when(String condition) {
+      this.when = Condition.of(condition);
+      return this;
+    }
+
+    public TriggerBuilder then(ActionBuilder... more) {
+      for (ActionBuilder action : more) {
+        actions.add(action.build());
+      }
+      return this;
+    }
+
+    public TriggerBuilder goTo(String stage) {
+      this.gotoStage = stage;
+      return this;
+    }
+
+    private Trigger build() {
+      return switch (kind) {
+        case TOUCHPOINT -> new TouchpointTrigger(name, event, when, actions, gotoStage);
+        case COUNT -> new CountTrigger(name, event, when, atLeast, within, actions, gotoStage);
+        case ABSENCE -> new AbsenceTrigger(name, event, when, within, actions, gotoStage);
+      };
+    }
+  }
+
+  /** One action on a channel. */
+  public static final class ActionBuilder {
+    private final String channel;
+    private final String type;
+    private final String template;
+    private String name;
+    private String offer;
+    private final Map<String, String> params = new LinkedHashMap<>();
+    private Duration delay = Duration.ZERO;
+
+    private ActionBuilder(String channel, String type, String template) {
+      this.channel = channel;
+      this.type = type;
+      this.template = template;
+    }
+
+    public ActionBuilder named(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public ActionBuilder offer(String offer) {
+      this.offer = offer;
+      return this;
+    }
+
+    public ActionBuilder param(String key, String value) {
+      params.put(key, value);
+      return this;
+    }
+
+    public ActionBuilder after(Duration delay) {
+      this.delay = delay;
+      return this;
+    }
+
+    private Action build() {
+      return new Action(name, channel, type, template, offer, params, delay);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.itinera.journeys.problem;
+
+/**
+ * One thing wrong (or suspicious) in a journey, located so a designer can jump to it. Problems are
+ * values: loading never throws for a designer's mistake, it returns all of them at once.
+ */
+public record Problem(Severity severity, Position position, String message) {
+
+  public static Problem error(Position position, String message) {
+    return new Problem(Severity.ERROR, position, message);
+  }
+
+  public static Problem warning(Position position, String message) {
+    return new Problem(Severity.WARNING, position, message);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  /** The compiler-style line editors and CI annotate from: {@code file:line:col: [warning: ]message}. */
+  public String format(String file) {
+    String where = position.isKnown() ? file + ":" + position.line() + ":" + position.column() : file;
+    return where + ": " + (isError() ? "" : "warning: ") + message;
+  }
+
+  public enum Severity {
+    ERROR,
+    WARNING
+  }
+}
