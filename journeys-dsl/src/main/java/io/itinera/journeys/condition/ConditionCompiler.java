@@ -1,6 +1,7 @@
 package io.itinera.journeys.condition;
 
 import dev.cel.common.CelIssue;
+import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
@@ -13,7 +14,12 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
 import java.util.List;
+import io.itinera.journeys.problem.Suggestions;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +49,8 @@ public final class ConditionCompiler {
       "an entry without a touchpoint can only use customer.traits, customer.stage and"
           + " customer.counters";
   private static final Pattern ANTLR_EXPECTING = Pattern.compile(" expecting .*$");
+  private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*$");
+  private static final Pattern DOTTED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
   private final CelCompiler withEvent = compiler(true);
   private final CelCompiler customerOnly = compiler(false);
@@ -69,7 +77,7 @@ public final class ConditionCompiler {
             new CelError(
                 Math.max(1, issue.getSourceLocation().getLine()),
                 Math.max(0, issue.getSourceLocation().getColumn()),
-                explain(issue.getMessage(), scope)));
+                explain(issue.getMessage(), source, issue.getSourceLocation(), scope)));
       }
       return new Compilation.Failed(errors);
     }
@@ -83,10 +91,16 @@ public final class ConditionCompiler {
   }
 
   /** Turns CEL's parser jargon into a sentence a designer can act on. */
-  private static String explain(String celMessage, ConditionScope scope) {
+  private static String explain(
+      String celMessage, String source, CelSourceLocation at, ConditionScope scope) {
     String message = celMessage.replace(" (in container '')", "");
     if (message.startsWith("undeclared reference")) {
-      return message + "; " + (scope == ConditionScope.EVENT_AND_CUSTOMER ? EVENT_HINT : CUSTOMER_HINT);
+      String variables = scope == ConditionScope.EVENT_AND_CUSTOMER ? EVENT_HINT : CUSTOMER_HINT;
+      return unknownVariable(source, at, scope, variables).orElse(message + "; " + variables);
+    }
+    if (message.startsWith("found no matching overload")) {
+      return CANDIDATES.matcher(message).replaceAll("")
+          + "; compare values of the same type, e.g. a number with a number";
     }
     if (message.startsWith("mismatched input '<EOF>'")) {
       return "the condition ends too early; complete the expression";
@@ -99,6 +113,31 @@ public final class ConditionCompiler {
       return message + "; a condition must be true or false, e.g. compare with ==";
     }
     return message;
+  }
+
+  /**
+   * CEL reports {@code event.nmae} as an undeclared {@code event}; name the whole misspelt variable
+   * and the closest declared one instead.
+   */
+  private static Optional<String> unknownVariable(
+      String source, CelSourceLocation at, ConditionScope scope, String variables) {
+    String[] lines = source.split("\n", -1);
+    if (at.getLine() < 1 || at.getLine() > lines.length) {
+      return Optional.empty();
+    }
+    Matcher name = DOTTED_NAME.matcher(lines[at.getLine() - 1]);
+    if (at.getColumn() < 0 || !name.find(at.getColumn()) || name.start() != at.getColumn()) {
+      return Optional.empty();
+    }
+    Set<String> declared = new TreeSet<>(CUSTOMER_VARIABLES.keySet());
+    if (scope == ConditionScope.EVENT_AND_CUSTOMER) {
+      declared.addAll(EVENT_VARIABLES.keySet());
+    }
+    String hint =
+        Suggestions.closest(name.group(), declared)
+            .map(known -> "did you mean '" + known + "'?")
+            .orElse(variables);
+    return Optional.of("'" + name.group() + "' is not a variable; " + hint);
   }
 
   /** The outcome of compiling one condition. */

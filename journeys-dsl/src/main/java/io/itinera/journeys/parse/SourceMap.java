@@ -2,6 +2,7 @@ package io.itinera.journeys.parse;
 
 import io.itinera.journeys.problem.Position;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ public final class SourceMap {
 
   private final Map<String, Position> positions = new HashMap<>();
   private final Map<String, ConditionSite> conditions = new HashMap<>();
+  private final Map<Object, String> elementPaths = new IdentityHashMap<>();
 
   SourceMap() {}
 
@@ -27,6 +29,19 @@ public final class SourceMap {
   public Position condition(String path, int celLine, int celColumn) {
     ConditionSite site = conditions.get(path);
     return site == null ? at(path) : site.map(celLine, celColumn);
+  }
+
+  /**
+   * The path a stage, trigger, action... of the model was read from. The parser drops items it cannot
+   * read, so an item's index in the model may differ from its index in the file; this keeps them
+   * apart. Elements not from a file get {@code fallback}.
+   */
+  public String pathOf(Object element, String fallback) {
+    return elementPaths.getOrDefault(element, fallback);
+  }
+
+  void putElement(Object element, String path) {
+    elementPaths.put(element, path);
   }
 
   void put(String path, Position position) {
