@@ -1,0 +1,96 @@
+package io.itinera.journeys.cli;
+
+import io.itinera.journeys.load.JourneyLoader;
+import io.itinera.journeys.load.LoadResult;
+import io.itinera.journeys.problem.Problem;
+import io.itinera.journeys.render.MermaidRenderer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code itinera journeys}: what a journey designer runs before deploying. {@code validate FILE...}
+ * prints every problem on standard output as {@code file:line:col: message} (the format editors and
+ * CI annotate from) and exits 1 if any file has an error; {@code render FILE} prints a Mermaid
+ * diagram. Misuse of the command itself goes to standard error with exit code 2.
+ */
+public final class JourneysCli {
+
+  static final int OK = 0;
+  static final int INVALID = 1;
+  static final int USAGE = 2;
+
+  private static final String USAGE_TEXT =
+      """
+      usage: itinera journeys validate FILE...   check journey files; exit 1 on any error
+             itinera journeys render FILE        print the journey as a Mermaid state diagram
+      """;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  JourneysCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new JourneysCli(System.out, System.err).run(args));
+  }
+
+  int run(String... args) {
+    if (args.length == 0) {
+      err.print(USAGE_TEXT);
+      return USAGE;
+    }
+    List<String> files = Arrays.asList(args).subList(1, args.length);
+    switch (args[0]) {
+      case "validate":
+        return files.isEmpty() ? usage("validate needs at least one FILE") : validate(files);
+      case "render":
+        return files.size() != 1 ? usage("render needs exactly one FILE") : render(files.get(0));
+      case "help":
+      case "--help":
+      case "-h":
+        out.print(USAGE_TEXT);
+        return OK;
+      default:
+        return usage("unknown command '" + args[0] + "'");
+    }
+  }
+
+  private int validate(List<String> files) {
+    JourneyLoader loader = new JourneyLoader();
+    int errors = 0;
+    int warnings = 0;
+    for (String file : files) {
+      LoadResult result = loader.load(Path.of(file));
+      for (Problem problem : result.problems()) {
+        out.println(problem.format(file));
+      }
+      errors += result.errors().size();
+      warnings += result.warnings().size();
+    }
+    out.println(files.size() + (files.size() == 1 ? " file" : " files") + " checked: "
+        + errors + (errors == 1 ? " error" : " errors") + ", "
+        + warnings + (warnings == 1 ? " warning" : " warnings"));
+    return errors == 0 ? OK : INVALID;
+  }
+
+  private int render(String file) {
+    LoadResult result = new JourneyLoader().load(Path.of(file));
+    if (!result.ok()) {
+      result.problems().forEach(problem -> err.println(problem.format(file)));
+      return INVALID;
+    }
+    out.print(MermaidRenderer.render(result.loaded().journey()));
+    return OK;
+  }
+
+  private int usage(String problem) {
+    err.println("itinera journeys: " + problem);
+    err.print(USAGE_TEXT);
+    return USAGE;
+  }
+}

@@ -1,0 +1,214 @@
+package io.itinera.journeys.write;
+
+import io.itinera.journeys.model.AbsenceTrigger;
+import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Condition;
+import io.itinera.journeys.model.CountTrigger;
+import io.itinera.journeys.model.DurationText;
+import io.itinera.journeys.model.Exit;
+import io.itinera.journeys.model.FrequencyCaps;
+import io.itinera.journeys.model.Goal;
+import io.itinera.journeys.model.Journey;
+import io.itinera.journeys.model.QuietHours;
+import io.itinera.journeys.model.ReEntryPolicy;
+import io.itinera.journeys.model.Stage;
+import io.itinera.journeys.model.TouchpointTrigger;
+import io.itinera.journeys.model.Trigger;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+
+/**
+ * Writes a journey back as a journey file that parses to an equal model. Defaults (a derived trigger
+ * name, priority 0, no holdout...) are left out so a written file reads like a hand-written one;
+ * quoting is left to the YAML emitter so no condition text can break the file.
+ */
+public final class JourneyWriter {
+
+  private static final DumpSettings SETTINGS =
+      DumpSettings.builder()
+          .setDefaultFlowStyle(FlowStyle.BLOCK)
+          .setIndent(2)
+          .setIndicatorIndent(2)
+          .setIndentWithIndicator(true)
+          .setWidth(Integer.MAX_VALUE)
+          .setSplitLines(false)
+          .build();
+
+  private JourneyWriter() {}
+
+  public static String write(Journey journey) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("journey", journey.name());
+    root.put("version", journey.version());
+    putIfPresent(root, "description", journey.description().isEmpty() ? null : journey.description());
+    if (journey.priority() != 0) {
+      root.put("priority", journey.priority());
+    }
+    if (journey.holdoutPercent() != 0) {
+      root.put("holdout", BigDecimal.valueOf(journey.holdoutPercent()).stripTrailingZeros().toPlainString() + "%");
+    }
+    if (journey.entry() != null) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      putIfPresent(entry, "event", journey.entry().event());
+      putIfPresent(entry, "when", source(journey.entry().when()));
+      putIfPresent(entry, "stage", journey.entry().stage());
+      root.put("entry", entry);
+    }
+    putIfPresent(root, "reEntry", reEntry(journey.reEntry()));
+    putIfPresent(root, "goal", journey.goal() == null ? null : goal(journey.goal()));
+    if (!journey.exits().isEmpty()) {
+      root.put("exit", journey.exits().stream().map(JourneyWriter::exit).toList());
+    }
+    putIfPresent(root, "caps", caps(journey.caps()));
+    if (!journey.quietHours().isEmpty()) {
+      root.put("quietHours", journey.quietHours().stream().map(JourneyWriter::quietHours).toList());
+    }
+    Map<String, Object> stages = new LinkedHashMap<>();
+    journey.stages().forEach(stage -> stages.put(stage.name(), stage(stage)));
+    root.put("stages", stages);
+    return new Dump(SETTINGS).dumpToString(root);
+  }
+
+  private static Object reEntry(ReEntryPolicy policy) {
+    if (policy instanceof ReEntryPolicy.AfterCooldown after) {
+      return Map.of("after", DurationText.format(after.cooldown()));
+    }
+    return policy instanceof ReEntryPolicy.Always ? "always" : null;
+  }
+
+  private static Map<String, Object> goal(Goal goal) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    putIfPresent(map, "name", goal.name().equals(goal.event()) ? null : goal.name());
+    map.put("event", goal.event());
+    putIfPresent(map, "when", source(goal.when()));
+    putIfPresent(map, "within", duration(goal.within()));
+    return map;
+  }
+
+  private static Map<String, Object> exit(Exit exit) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("event", exit.event());
+    putIfPresent(map, "when", source(exit.when()));
+    return map;
+  }
+
+  private static Map<String, Object> caps(FrequencyCaps caps) {
+    if (caps.equals(FrequencyCaps.NONE)) {
+      return null;
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    if (!caps.perChannel().isEmpty()) {
+      List<Object> perChannel = new ArrayList<>();
+      for (FrequencyCaps.ChannelCap cap : caps.perChannel()) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("channel", cap.channel());
+        item.put("max", cap.max());
+        item.put("per", duration(cap.per()));
+        perChannel.add(item);
+      }
+      map.put("perChannel", perChannel);
+    }
+    if (!caps.acrossChannels().isEmpty()) {
+      List<Object> across = new ArrayList<>();
+      for (FrequencyCaps.Cap cap : caps.acrossChannels()) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("max", cap.max());
+        item.put("per", duration(cap.per()));
+        across.add(item);
+      }
+      map.put("acrossChannels", across);
+    }
+    putIfPresent(map, "offerCooldown", duration(caps.offerCooldown()));
+    return map;
+  }
+
+  private static Map<String, Object> quietHours(QuietHours quiet) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    if (!quiet.channels().isEmpty()) {
+      map.put("channels", quiet.channels());
+    }
+    map.put("from", quiet.from().toString());
+    map.put("to", quiet.to().toString());
+    map.put("zone", quiet.zone());
+    return map;
+  }
+
+  private static Map<String, Object> stage(Stage stage) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    putIfPresent(map, "description", stage.description().isEmpty() ? null : stage.description());
+    if (!stage.enter().isEmpty()) {
+      map.put("enter", stage.enter().stream().map(JourneyWriter::action).toList());
+    }
+    if (!stage.on().isEmpty()) {
+      map.put("on", stage.on().stream().map(JourneyWriter::trigger).toList());
+    }
+    return map;
+  }
+
+  private static Map<String, Object> trigger(Trigger trigger) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    String defaultName;
+    if (trigger instanceof CountTrigger count) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("event", count.event());
+      body.put("atLeast", count.atLeast());
+      body.put("within", duration(count.within()));
+      map.put("count", body);
+      defaultName = CountTrigger.defaultName(count.event(), count.atLeast(), count.within());
+    } else if (trigger instanceof AbsenceTrigger absence) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("event", absence.event());
+      body.put("within", duration(absence.within()));
+      map.put("absence", body);
+      defaultName = AbsenceTrigger.defaultName(absence.event(), absence.within());
+    } else {
+      map.put("event", trigger.event());
+      defaultName = TouchpointTrigger.defaultName(trigger.event());
+    }
+    if (!trigger.name().equals(defaultName)) {
+      map.put("name", trigger.name());
+    }
+    putIfPresent(map, "when", source(trigger.when()));
+    if (!trigger.actions().isEmpty()) {
+      map.put("do", trigger.actions().stream().map(JourneyWriter::action).toList());
+    }
+    putIfPresent(map, "goto", trigger.gotoStage());
+    return map;
+  }
+
+  private static Map<String, Object> action(Action action) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    putIfPresent(map, "name", action.name().equals(action.template()) ? null : action.name());
+    map.put("channel", action.channel());
+    map.put("type", action.type());
+    map.put("template", action.template());
+    putIfPresent(map, "offer", action.offer());
+    if (!action.params().isEmpty()) {
+      map.put("params", new TreeMap<>(action.params()));
+    }
+    putIfPresent(map, "delay", action.delay().isZero() ? null : duration(action.delay()));
+    return map;
+  }
+
+  private static String duration(Duration duration) {
+    return duration == null ? null : DurationText.format(duration);
+  }
+
+  private static String source(Condition condition) {
+    return condition == null ? null : condition.source();
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}
