@@ -77,16 +77,7 @@ public final class GatewayRoutes {
 
   private static ExceptionHandler exceptionHandler() {
     return ExceptionHandler.newBuilder()
-        .match(
-            EntityStreamSizeException.class,
-            e ->
-                complete(
-                    Problem.payloadTooLarge(
-                            "The body is larger than the "
-                                + e.limit()
-                                + " bytes this route accepts: 32 KB for one message, 500 KB for"
-                                + " a batch.")
-                        .toResponse()))
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge(e.limit())))
         .matchAny(
             e -> {
               log.error("Unexpected error while handling a request", e);
@@ -95,6 +86,14 @@ public final class GatewayRoutes {
                       .toResponse());
             })
         .build();
+  }
+
+  static HttpResponse tooLarge(long limit) {
+    return Problem.payloadTooLarge(
+            "The body is larger than the "
+                + limit
+                + " bytes this route accepts: 32 KB for one message, 500 KB for a batch.")
+        .toResponse();
   }
 
   private static RejectionHandler rejectionHandler() {

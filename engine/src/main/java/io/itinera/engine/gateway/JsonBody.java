@@ -1,7 +1,9 @@
 package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,16 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * Reads a JSON request body within a size limit. {@code text/plain} is read as JSON too: Segment's
  * browser SDK sends it that way to avoid a CORS preflight. A body over the limit fails the entity
- * stream, which {@link GatewayRoutes} answers with 413.
+ * stream and is answered with 413.
  */
 final class JsonBody {
 
@@ -27,7 +31,29 @@ final class JsonBody {
   private JsonBody() {}
 
   static Route read(long maxBytes, Function<JsonNode, Route> inner) {
-    return extractStrictEntity(READ_TIMEOUT, maxBytes, entity -> parse(entity, inner));
+    return extractMaterializer(
+        materializer ->
+            extractEntity(
+                entity -> {
+                  // A declared length over the limit is refused before reading a byte of it.
+                  OptionalLong declared = entity.getContentLengthOption();
+                  if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+                    return complete(GatewayRoutes.tooLarge(maxBytes));
+                  }
+                  return onComplete(
+                        entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, materializer),
+                        strict -> {
+                          if (strict.isSuccess()) {
+                            return parse(strict.get(), inner);
+                          }
+                          if (strict.failed().get() instanceof EntityStreamSizeException) {
+                            return complete(GatewayRoutes.tooLarge(maxBytes));
+                          }
+                          return complete(
+                              Problem.invalidBody("The body could not be read.", null)
+                                  .toResponse());
+                        });
+                }));
   }
 
   private static Route parse(HttpEntity.Strict entity, Function<JsonNode, Route> inner) {

@@ -1,0 +1,58 @@
+package io.itinera.engine.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh PostgreSQL database on the local server (127.0.0.1:5432, user postgres, trust auth),
+ * dropped again on close: tests touch the real store, never a mock of it.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+  private final String name;
+
+  private TestDatabase(String name) {
+    this.name = name;
+  }
+
+  public static TestDatabase createFresh(String purpose) {
+    String name = "itinera_test_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8);
+    execute("CREATE DATABASE " + name);
+    return new TestDatabase(name);
+  }
+
+  public String url() {
+    return SERVER + name + "?reWriteBatchedInserts=true";
+  }
+
+  /** The single number a query returns, e.g. a count of journal rows. */
+  public long queryLong(String sql) {
+    try (Connection c = DriverManager.getConnection(SERVER + name, "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void execute(String sql) {
+    try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL on 127.0.0.1:5432 is needed for this test: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+}

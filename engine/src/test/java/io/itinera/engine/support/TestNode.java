@@ -1,0 +1,33 @@
+package io.itinera.engine.support;
+
+import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.ItineraNode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts engine nodes for tests on free ports, with the given settings over application.conf. */
+public final class TestNode {
+
+  private TestNode() {}
+
+  public static ItineraNode start(Map<String, Object> settings) {
+    Map<String, Object> all = new HashMap<>();
+    all.put("itinera.http.interface", "127.0.0.1");
+    all.put("itinera.http.port", 0);
+    all.put("pekko.management.http.port", 0);
+    all.put("pekko.management.http.bind-hostname", "127.0.0.1");
+    all.put("pekko.remote.artery.canonical.port", 0);
+    all.putAll(settings);
+    return ItineraNode.start(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()));
+  }
+
+  public static ItineraNode onPostgres(TestDatabase database) {
+    return start(Map.of("itinera.db.url", database.url()));
+  }
+
+  public static void stop(ItineraNode node) {
+    node.stop().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    node.system().getWhenTerminated().toCompletableFuture().join();
+  }
+}

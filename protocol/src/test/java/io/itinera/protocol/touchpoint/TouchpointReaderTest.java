@@ -1,0 +1,168 @@
+package io.itinera.protocol.touchpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itinera.protocol.touchpoint.TouchpointReader.Accepted;
+import io.itinera.protocol.touchpoint.TouchpointReader.BatchRead;
+import io.itinera.protocol.touchpoint.TouchpointReader.Rejected;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TouchpointReaderTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Instant RECEIVED = Instant.parse("2026-11-23T10:00:00Z");
+  private final TouchpointReader reader = new TouchpointReader(MAPPER);
+
+  private static JsonNode json(String text) throws Exception {
+    return MAPPER.readTree(text.replace('\'', '"'));
+  }
+
+  private Touchpoint accepted(String body, TouchpointType type) throws Exception {
+    return assertInstanceOf(Accepted.class, reader.readSingle(json(body), type, RECEIVED))
+        .touchpoint();
+  }
+
+  private List<FieldError> rejected(String body, TouchpointType type) throws Exception {
+    return assertInstanceOf(Rejected.class, reader.readSingle(json(body), type, RECEIVED)).errors();
+  }
+
+  @Test
+  void trackCallBecomesTouchpointOfUserWithSegmentFields() throws Exception {
+    Touchpoint t =
+        accepted(
+            "{'userId':'u1','anonymousId':'a1','event':'Product Viewed','messageId':'m1',"
+                + "'properties':{'sku':'shoe-7','price':99.5},'context':{'channel':'app'}}",
+            TouchpointType.TRACK);
+    assertEquals("u1", t.customerId());
+    assertEquals("a1", t.anonymousId());
+    assertEquals("Product Viewed", t.event());
+    assertEquals("m1", t.messageId());
+    assertEquals("app", t.channel());
+    assertEquals(Map.of("sku", "shoe-7", "price", 99.5), t.properties());
+    assertEquals(RECEIVED, t.timestamp());
+    assertEquals(RECEIVED, t.receivedAt());
+  }
+
+  @Test
+  void anonymousVisitorIsKnownByAnonymousIdAndNumericIdsAreText() throws Exception {
+    assertEquals("a-9", accepted("{'anonymousId':'a-9','name':'Home'}", TouchpointType.PAGE).customerId());
+    assertEquals("42", accepted("{'userId':42,'event':'x'}", TouchpointType.TRACK).customerId());
+  }
+
+  @Test
+  void channelDefaultsByTypeWhenContextHasNone() throws Exception {
+    assertEquals("web", accepted("{'userId':'u','name':'Home'}", TouchpointType.PAGE).channel());
+    assertEquals("app", accepted("{'userId':'u','name':'Cart'}", TouchpointType.SCREEN).channel());
+    assertEquals("server", accepted("{'userId':'u','event':'e'}", TouchpointType.TRACK).channel());
+  }
+
+  @Test
+  void missingMessageIdIsGeneratedUniquely() throws Exception {
+    String a = accepted("{'userId':'u','event':'e'}", TouchpointType.TRACK).messageId();
+    String b = accepted("{'userId':'u','event':'e'}", TouchpointType.TRACK).messageId();
+    assertTrue(a.startsWith("generated-"));
+    assertTrue(!a.equals(b));
+  }
+
+  @Test
+  void senderClockSkewIsTakenOffTheTimestamp() throws Exception {
+    // The sender's clock is 5 minutes fast: it says it sent at 10:05 what happened at 10:04.
+    Touchpoint t =
+        accepted(
+            "{'userId':'u','event':'e','timestamp':'2026-11-23T10:04:00Z','sentAt':'2026-11-23T10:05:00Z'}",
+            TouchpointType.TRACK);
+    assertEquals(Instant.parse("2026-11-23T09:59:00Z"), t.timestamp());
+  }
+
+  @Test
+  void historicalTimestampWithoutSentAtIsKept() throws Exception {
+    Touchpoint t =
+        accepted("{'userId':'u','event':'e','timestamp':'2025-01-02T03:04:05+01:00'}", TouchpointType.TRACK);
+    assertEquals(Instant.parse("2025-01-02T02:04:05Z"), t.timestamp());
+  }
+
+  @Test
+  void everyProblemOfAMessageIsReportedWithItsPointer() throws Exception {
+    List<FieldError> errors =
+        rejected(
+            "{'event':7,'properties':[1],'timestamp':'yesterday','context':{'channel':3}}",
+            TouchpointType.TRACK);
+    assertEquals(
+        List.of("/event", "/properties", "/timestamp", "/userId", "/context/channel"),
+        errors.stream().map(FieldError::pointer).toList());
+    assertEquals("\"event\" must be a string.", errors.get(0).detail());
+    assertTrue(errors.get(2).detail().contains("ISO-8601"));
+    assertTrue(errors.get(3).detail().contains("\"userId\" or \"anonymousId\""));
+  }
+
+  @Test
+  void trackWithoutEventAliasWithoutPreviousIdAndGroupWithoutGroupIdAreRejected() throws Exception {
+    assertEquals("/event", rejected("{'userId':'u'}", TouchpointType.TRACK).get(0).pointer());
+    assertEquals("/previousId", rejected("{'userId':'u'}", TouchpointType.ALIAS).get(0).pointer());
+    assertEquals("/groupId", rejected("{'userId':'u'}", TouchpointType.GROUP).get(0).pointer());
+  }
+
+  @Test
+  void bodyTypeMustAgreeWithTheRoute() throws Exception {
+    FieldError error = rejected("{'type':'identify','userId':'u','event':'e'}", TouchpointType.TRACK).get(0);
+    assertEquals("/type", error.pointer());
+    assertTrue(error.detail().contains("/v1/identify"));
+  }
+
+  @Test
+  void overlongIdIsRejectedBecauseItCannotBeAPersistenceId() throws Exception {
+    String id = "x".repeat(IngestLimits.MAX_ID_LENGTH + 1);
+    assertEquals("/userId", rejected("{'userId':'" + id + "','event':'e'}", TouchpointType.TRACK).get(0).pointer());
+  }
+
+  @Test
+  void batchKeepsValidItemsInOrderAndListsInvalidOnesByIndex() throws Exception {
+    BatchRead read =
+        reader.readBatch(
+            json(
+                "{'context':{'channel':'email'},'batch':["
+                    + "{'type':'track','userId':'u','event':'a'},"
+                    + "{'type':'track','event':'b'},"
+                    + "{'type':'bogus','userId':'u'},"
+                    + "{'type':'identify','userId':'u','traits':{'plan':'pro'},'context':{'channel':'app'}}]}"),
+            RECEIVED);
+    assertEquals(List.of(), read.envelopeErrors());
+    assertEquals(List.of("a", "identify"), read.accepted().stream().map(Touchpoint::label).toList());
+    assertEquals("email", read.accepted().get(0).channel());
+    assertEquals("app", read.accepted().get(1).channel());
+    assertEquals(List.of(1, 2), read.rejected().stream().map(r -> r.index()).toList());
+    assertEquals("/batch/1/userId", read.rejected().get(0).errors().get(0).pointer());
+    assertEquals("/batch/2/type", read.rejected().get(1).errors().get(0).pointer());
+  }
+
+  @Test
+  void batchEnvelopeProblemsRejectTheWholeRequest() throws Exception {
+    assertEquals("/batch", reader.readBatch(json("{'batch':{}}"), RECEIVED).envelopeErrors().get(0).pointer());
+    assertEquals("", reader.readBatch(json("[1]"), RECEIVED).envelopeErrors().get(0).pointer());
+    StringBuilder tooMany = new StringBuilder("{'batch':[");
+    for (int i = 0; i <= IngestLimits.MAX_BATCH_EVENTS; i++) {
+      tooMany.append(i == 0 ? "" : ",").append("{}");
+    }
+    BatchRead read = reader.readBatch(json(tooMany + "]}"), RECEIVED);
+    assertTrue(read.envelopeErrors().get(0).detail().contains("2500"));
+  }
+
+  @Test
+  void oversizeBatchItemIsRejectedAlone() throws Exception {
+    String big = "y".repeat(IngestLimits.MAX_EVENT_BYTES);
+    BatchRead read =
+        reader.readBatch(
+            json("{'batch':[{'type':'track','userId':'u','event':'e','properties':{'p':'" + big + "'}},"
+                + "{'type':'track','userId':'u','event':'f'}]}"),
+            RECEIVED);
+    assertEquals(1, read.accepted().size());
+    assertEquals("/batch/0", read.rejected().get(0).errors().get(0).pointer());
+  }
+}
