@@ -9,6 +9,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -58,7 +59,9 @@ public final class ConditionCompiler {
 
   private static CelCompiler compiler(boolean withEvent) {
     CelCompilerBuilder builder =
-        CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL);
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .setResultType(SimpleType.BOOL);
     CUSTOMER_VARIABLES.forEach(builder::addVar);
     if (withEvent) {
       EVENT_VARIABLES.forEach(builder::addVar);
