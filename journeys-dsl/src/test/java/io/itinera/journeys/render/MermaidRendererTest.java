@@ -1,0 +1,51 @@
+package io.itinera.journeys.render;
+
+import static io.itinera.journeys.model.JourneyBuilder.absence;
+import static io.itinera.journeys.model.JourneyBuilder.action;
+import static io.itinera.journeys.model.JourneyBuilder.touchpoint;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.itinera.journeys.model.Journey;
+import io.itinera.journeys.model.JourneyBuilder;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MermaidRendererTest {
+
+  private final Journey cart =
+      JourneyBuilder.journey("cart")
+          .enterOn("Product Added", "event.properties.price > 50.0")
+          .stage("in-cart", s -> s
+              .on(touchpoint("Order Completed").goTo("bought"))
+              .on(absence("Order Completed", Duration.ofMinutes(15))
+                  .then(action("email", "send", "cart-reminder").offer("free-shipping"))))
+          .stage("bought", s -> s.enter(action("email", "send", "shoe-care-tips").after(Duration.ofDays(1))))
+          .exitOn("Unsubscribed")
+          .build();
+
+  @Test
+  void drawsStagesTransitionsAndActions() {
+    List<String> lines = MermaidRenderer.render(cart).lines().toList();
+    assertEquals("stateDiagram-v2", lines.get(3));
+    assertTrue(lines.contains("    state \"in-cart\" as s_in_cart"));
+    assertTrue(lines.contains("    [*] --> s_in_cart : Product Added [event.properties.price > 50.0]"));
+    assertTrue(lines.contains("    s_in_cart --> s_bought : Order Completed"));
+    assertTrue(lines.contains("    s_in_cart --> s_in_cart : no Order Completed in 15m"));
+    assertTrue(lines.contains("    s_bought --> [*]"));
+    assertTrue(lines.contains("        on no Order Completed in 15m: email send cart-reminder (offer free-shipping)"));
+    assertTrue(lines.contains("        on enter: email send shoe-care-tips after 1d"));
+    assertTrue(lines.contains("        exits from any stage on: Unsubscribed"));
+  }
+
+  @Test
+  void characterThatMermaidReadsAsSyntaxAreReplacedInLabels() {
+    Journey odd =
+        JourneyBuilder.journey("odd").enterOn("A")
+            .stage("s", s -> s.on(touchpoint("Page: Viewed; #1").then(action("web", "show", "t"))))
+            .build();
+    String diagram = MermaidRenderer.render(odd);
+    assertTrue(diagram.contains("s_s --> s_s : Page\u02d0 Viewed, \u266f1\n"), diagram);
+  }
+}
