@@ -54,4 +54,15 @@ class ConditionCompilerTest {
     assertEquals(Boolean.TRUE, ((Compilation.Compiled) COMPILER.compile("true || event.name == 'x'", ConditionScope.EVENT_AND_CUSTOMER)).constant());
     assertNull(((Compilation.Compiled) COMPILER.compile("event.name == 'x'", ConditionScope.EVENT_AND_CUSTOMER)).constant());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "event.properties.price > 100.0 && customer.traits.tier == 'gold'",
+      "has(event.properties.coupon)",
+      "customer.counters['Order Completed'] >= 2",
+      "event.timestamp > timestamp('2026-11-27T00:00:00Z')",
+      "event.properties.items.exists(i, i.category == 'running-shoes')"})
+  void theExamplesInTheLanguageReferenceCompile(String example) {
+    assertInstanceOf(Compilation.Compiled.class, COMPILER.compile(example, ConditionScope.EVENT_AND_CUSTOMER));
+  }
 }
