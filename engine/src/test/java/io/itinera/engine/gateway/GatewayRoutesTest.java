@@ -238,6 +238,14 @@ class GatewayRoutesTest {
   }
 
   @Test
+  void browsersMayCallFromAnySiteAfterAPreflight() {
+    Reply preflight = api.send("OPTIONS", "/v1/track", null, null, null, Check.NOTHING);
+    assertEquals(204, preflight.status());
+    assertEquals("*", preflight.header("Access-Control-Allow-Origin").orElse(""));
+    assertTrue(preflight.header("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+  }
+
+  @Test
   void unknownCustomerIs404() {
     assertProblem(api.get("/v1/customers/" + customer(), basic(WRITE_KEY)), 404, null, "has been seen");
   }
