@@ -12,6 +12,9 @@ import io.itinera.engine.storage.StorageExtension;
 import io.itinera.engine.storage.StorageSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -46,7 +49,24 @@ public final class ItineraNode {
   /** The application configuration with the storage choice applied (see {@link StorageSettings}). */
   public static Config configure(Config config) {
     Config resolved = config.resolve();
-    return StorageSettings.from(resolved).persistenceConfig().withFallback(resolved);
+    return StorageSettings.from(resolved)
+        .persistenceConfig()
+        .withFallback(seedNodes(System.getenv("ITINERA_SEED_NODES")))
+        .withFallback(resolved);
+  }
+
+  /** {@code host:port,host:port} as Pekko seed-node addresses of this actor system. */
+  static Config seedNodes(String hostPorts) {
+    if (hostPorts == null || hostPorts.isBlank()) {
+      return ConfigFactory.empty();
+    }
+    List<String> addresses =
+        Arrays.stream(hostPorts.split(","))
+            .map(String::trim)
+            .filter(hostPort -> !hostPort.isEmpty())
+            .map(hostPort -> "pekko://itinera@" + hostPort)
+            .toList();
+    return ConfigFactory.parseMap(Map.of("pekko.cluster.seed-nodes", addresses));
   }
 
   /**
