@@ -1,0 +1,61 @@
+package io.itinera.journeys.decision;
+
+import io.itinera.journeys.model.DurationText;
+import io.itinera.journeys.model.FrequencyCaps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A journey's caps and offer cooldown held against the customer's ledger, which records what every
+ * journey sent: a cap limits how often the customer hears from us, not from one journey.
+ */
+final class Caps {
+
+  private Caps() {}
+
+  record Refusal(SuppressionReason reason, String explanation) {}
+
+  static Optional<Refusal> check(
+      FrequencyCaps caps, List<LedgerEntry> ledger, PlannedAction action, Instant now) {
+    if (caps.offerCooldown() != null && action.offer() != null) {
+      Instant since = now.minus(caps.offerCooldown());
+      Optional<LedgerEntry> last =
+          ledger.stream()
+              .filter(e -> action.offer().equals(e.offer()) && e.at().isAfter(since))
+              .reduce((earlier, later) -> later);
+      if (last.isPresent()) {
+        return Optional.of(
+            new Refusal(
+                SuppressionReason.OFFER_COOLDOWN,
+                "offer " + action.offer() + " went out on " + last.get().channel() + " at "
+                    + last.get().at() + "; the cooldown is " + DurationText.format(caps.offerCooldown())));
+      }
+    }
+    for (FrequencyCaps.ChannelCap cap : caps.perChannel()) {
+      if (cap.channel().equals(action.channel())
+          && sent(ledger, e -> e.channel().equals(cap.channel()), now.minus(cap.per())) >= cap.max()) {
+        return Optional.of(
+            new Refusal(
+                SuppressionReason.CHANNEL_CAP,
+                "the cap of " + cap.max() + " " + cap.channel() + " per " + DurationText.format(cap.per())
+                    + " is reached"));
+      }
+    }
+    for (FrequencyCaps.Cap cap : caps.acrossChannels()) {
+      if (sent(ledger, e -> true, now.minus(cap.per())) >= cap.max()) {
+        return Optional.of(
+            new Refusal(
+                SuppressionReason.GLOBAL_CAP,
+                "the cap of " + cap.max() + " actions on all channels per " + DurationText.format(cap.per())
+                    + " is reached"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long sent(List<LedgerEntry> ledger, Predicate<LedgerEntry> which, Instant since) {
+    return ledger.stream().filter(e -> e.at().isAfter(since) && which.test(e)).count();
+  }
+}

@@ -1,0 +1,69 @@
+package io.itinera.journeys.decision;
+
+import io.itinera.protocol.touchpoint.Touchpoint;
+import io.itinera.protocol.touchpoint.TouchpointType;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What conditions see of the customer besides their journeys: profile traits (also the {@code
+ * timezone} trait for quiet hours) and how many of each touchpoint they have sent. The engine keeps
+ * these with the customer's touchpoints; the decider is given them as they are after the touchpoint
+ * being decided on was recorded (see {@link #recording}).
+ *
+ * @param counters touchpoints by name ({@link Touchpoint#label()}), over the customer's whole life
+ */
+public record CustomerContext(String customerId, Map<String, Object> traits, Map<String, Long> counters) {
+
+  public CustomerContext {
+    traits = Collections.unmodifiableMap(new LinkedHashMap<>(traits));
+    counters = Collections.unmodifiableMap(new TreeMap<>(counters));
+  }
+
+  public static CustomerContext of(String customerId) {
+    return new CustomerContext(customerId, Map.of(), Map.of());
+  }
+
+  /**
+   * The context once {@code touchpoint} is recorded: an identify merges its traits (a null value
+   * removes the trait), a track, page or screen counts once under its name.
+   */
+  public CustomerContext recording(Touchpoint touchpoint) {
+    if (touchpoint.type() == TouchpointType.IDENTIFY) {
+      Map<String, Object> merged = new LinkedHashMap<>(traits);
+      touchpoint.traits().forEach((name, value) -> {
+        if (value == null) {
+          merged.remove(name);
+        } else {
+          merged.put(name, value);
+        }
+      });
+      return new CustomerContext(customerId, merged, counters);
+    }
+    if (touchpoint.type() == TouchpointType.TRACK
+        || touchpoint.type() == TouchpointType.PAGE
+        || touchpoint.type() == TouchpointType.SCREEN) {
+      Map<String, Long> counted = new TreeMap<>(counters);
+      counted.merge(touchpoint.label(), 1L, Long::sum);
+      return new CustomerContext(customerId, traits, counted);
+    }
+    return this;
+  }
+
+  /** The customer's {@code timezone} trait; UTC when it is missing or not a zone id. */
+  public ZoneId timeZone() {
+    if (traits.get("timezone") instanceof String zone) {
+      try {
+        return ZoneId.of(zone);
+      } catch (DateTimeException notAZone) {
+        return ZoneOffset.UTC;
+      }
+    }
+    return ZoneOffset.UTC;
+  }
+}

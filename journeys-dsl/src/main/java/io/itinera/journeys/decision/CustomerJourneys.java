@@ -1,0 +1,175 @@
+package io.itinera.journeys.decision;
+
+import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
+import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
+import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
+import io.itinera.journeys.decision.JourneyEvent.GoalReached;
+import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
+import io.itinera.journeys.decision.JourneyEvent.JourneyExited;
+import io.itinera.journeys.decision.JourneyEvent.LedgerTrimmed;
+import io.itinera.journeys.decision.JourneyEvent.StageEntered;
+import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
+import io.itinera.journeys.decision.JourneyEvent.TimerFired;
+import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
+import io.itinera.journeys.decision.JourneyEvent.TouchpointCounted;
+import io.itinera.journeys.decision.JourneyEvent.TriggerFired;
+import io.itinera.protocol.CborSerializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * What the journeys remember about one customer. Immutable: {@link #apply} gives the next state from
+ * one event without looking at anything else, so the engine's event handler, a replay of the journal
+ * and the simulator all arrive at the same state. Maps are sorted so that iterating them is the same
+ * on every node.
+ *
+ * @param journeys the journeys the customer is in, by name
+ * @param leftAt when the customer last left each journey they are not in, for the re-entry policy
+ * @param counts what each count trigger has counted recently
+ * @param timers pending timers, soonest first
+ * @param ledger actions that went out, oldest first, as long as the longest cap window needs them
+ * @param consent per channel: true when the customer opted in, false when they opted out
+ */
+public record CustomerJourneys(
+    Map<String, JourneyProgress> journeys,
+    Map<String, Instant> leftAt,
+    List<CountWindow> counts,
+    List<PendingTimer> timers,
+    List<LedgerEntry> ledger,
+    Map<String, Boolean> consent)
+    implements CborSerializable {
+
+  private static final Comparator<PendingTimer> SOONEST_FIRST =
+      Comparator.comparing(PendingTimer::due).thenComparing(PendingTimer::id);
+
+  public static final CustomerJourneys EMPTY =
+      new CustomerJourneys(Map.of(), Map.of(), List.of(), List.of(), List.of(), Map.of());
+
+  public CustomerJourneys {
+    journeys = sorted(journeys);
+    leftAt = sorted(leftAt);
+    counts = List.copyOf(counts);
+    timers = timers.stream().sorted(SOONEST_FIRST).toList();
+    ledger = List.copyOf(ledger);
+    consent = sorted(consent);
+  }
+
+  public Optional<PendingTimer> timer(String id) {
+    return timers.stream().filter(t -> t.id().equals(id)).findFirst();
+  }
+
+  /** The soonest pending timer: what the engine must wake this customer for next. */
+  public Optional<PendingTimer> nextTimer() {
+    return timers.isEmpty() ? Optional.empty() : Optional.of(timers.get(0));
+  }
+
+  /** The touchpoints a count trigger holds in its window, oldest first. */
+  public List<Instant> counted(String journey, String stage, String trigger) {
+    return counts.stream()
+        .filter(w -> w.counts(journey, stage, trigger))
+        .findFirst()
+        .map(CountWindow::recent)
+        .orElse(List.of());
+  }
+
+  public CustomerJourneys apply(JourneyEvent event) {
+    if (event instanceof JourneyEntered e) {
+      JourneyProgress progress =
+          new JourneyProgress(e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false);
+      return withJourneys(put(journeys, e.journey(), progress));
+    }
+    if (event instanceof StageEntered e) {
+      return withJourneys(put(journeys, e.journey(), journeys.get(e.journey()).inStage(e.to(), e.at())));
+    }
+    if (event instanceof TriggerFired e) {
+      // A count starts again once it has fired, so the same touchpoints do not fire it twice.
+      return withCounts(remove(counts, w -> w.counts(e.journey(), e.stage(), e.trigger())));
+    }
+    if (event instanceof TouchpointCounted e) {
+      List<CountWindow> next = remove(counts, w -> w.counts(e.journey(), e.stage(), e.trigger()));
+      next.add(new CountWindow(e.journey(), e.stage(), e.trigger(), e.recent()));
+      return withCounts(next);
+    }
+    if (event instanceof ActionEmitted e) {
+      PlannedAction action = e.action();
+      List<LedgerEntry> next = new ArrayList<>(ledger);
+      next.add(new LedgerEntry(action.id(), action.journey(), action.channel(), action.offer(), e.at()));
+      return new CustomerJourneys(journeys, leftAt, counts, timers, next, consent);
+    }
+    if (event instanceof ActionSuppressed || event instanceof ActionDeferred) {
+      return this;
+    }
+    if (event instanceof TimerScheduled e) {
+      List<PendingTimer> next = new ArrayList<>(timers);
+      next.add(e.timer());
+      return withTimers(next);
+    }
+    if (event instanceof TimerCancelled e) {
+      return withTimers(remove(timers, t -> t.id().equals(e.timer().id())));
+    }
+    if (event instanceof TimerFired e) {
+      return withTimers(remove(timers, t -> t.id().equals(e.timer().id())));
+    }
+    if (event instanceof GoalReached e) {
+      return withJourneys(put(journeys, e.journey(), journeys.get(e.journey()).withGoalReached()));
+    }
+    if (event instanceof JourneyExited e) {
+      Map<String, JourneyProgress> remaining = new TreeMap<>(journeys);
+      remaining.remove(e.journey());
+      return new CustomerJourneys(remaining, put(leftAt, e.journey(), e.at()), counts, timers, ledger, consent);
+    }
+    if (event instanceof ConsentChanged e) {
+      return new CustomerJourneys(journeys, leftAt, counts, timers, ledger, put(consent, e.channel(), e.granted()));
+    }
+    if (event instanceof LedgerTrimmed e) {
+      return new CustomerJourneys(
+          journeys, leftAt, counts, timers, remove(ledger, entry -> !entry.at().isAfter(e.before())), consent);
+    }
+    throw new IllegalArgumentException("not a journey event: " + event);
+  }
+
+  /** The state after all of {@code events}, in order: what a replay of the journal gives. */
+  public CustomerJourneys applyAll(List<JourneyEvent> events) {
+    CustomerJourneys state = this;
+    for (JourneyEvent event : events) {
+      state = state.apply(event);
+    }
+    return state;
+  }
+
+  private CustomerJourneys withJourneys(Map<String, JourneyProgress> next) {
+    return new CustomerJourneys(next, leftAt, counts, timers, ledger, consent);
+  }
+
+  private CustomerJourneys withCounts(List<CountWindow> next) {
+    return new CustomerJourneys(journeys, leftAt, next, timers, ledger, consent);
+  }
+
+  private CustomerJourneys withTimers(List<PendingTimer> next) {
+    return new CustomerJourneys(journeys, leftAt, counts, next, ledger, consent);
+  }
+
+  private static <V> Map<String, V> sorted(Map<String, V> map) {
+    return Collections.unmodifiableMap(new TreeMap<>(map));
+  }
+
+  private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
+    Map<String, V> next = new TreeMap<>(map);
+    next.put(key, value);
+    return next;
+  }
+
+  private static <T> List<T> remove(List<T> list, Predicate<T> which) {
+    List<T> next = new ArrayList<>(list);
+    next.removeIf(which);
+    return next;
+  }
+}

@@ -1,0 +1,495 @@
+package io.itinera.journeys.decision;
+
+import io.itinera.journeys.condition.CustomerFacts;
+import io.itinera.journeys.condition.EventFacts;
+import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
+import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
+import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
+import io.itinera.journeys.decision.JourneyEvent.GoalReached;
+import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
+import io.itinera.journeys.decision.JourneyEvent.JourneyExited;
+import io.itinera.journeys.decision.JourneyEvent.LedgerTrimmed;
+import io.itinera.journeys.decision.JourneyEvent.StageEntered;
+import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
+import io.itinera.journeys.decision.JourneyEvent.TimerFired;
+import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
+import io.itinera.journeys.decision.JourneyEvent.TouchpointCounted;
+import io.itinera.journeys.decision.JourneyEvent.TriggerFired;
+import io.itinera.journeys.load.LoadedJourney;
+import io.itinera.journeys.model.AbsenceTrigger;
+import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Condition;
+import io.itinera.journeys.model.CountTrigger;
+import io.itinera.journeys.model.Entry;
+import io.itinera.journeys.model.Exit;
+import io.itinera.journeys.model.FrequencyCaps;
+import io.itinera.journeys.model.Goal;
+import io.itinera.journeys.model.Journey;
+import io.itinera.journeys.model.ReEntryPolicy;
+import io.itinera.journeys.model.Stage;
+import io.itinera.journeys.model.Trigger;
+import io.itinera.protocol.touchpoint.Touchpoint;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The journey logic as a pure function: a customer's journey state, what they are like, a touchpoint
+ * or a due timer, the deployed journeys and the time give the events to persist. No clock, no I/O:
+ * the engine's customer entity and the DSL's simulator call the same {@link #decide}, and a test can
+ * call it with any state and any time.
+ *
+ * <p>Each event is applied to the working state as soon as it is decided, so a later check in the
+ * same decision sees it: an e-mail decided by one journey counts towards the cap of the next, and
+ * journeys are visited by priority so the higher one is served first.
+ */
+public final class JourneyDecider {
+
+  private final CustomerContext customer;
+  private final Deployed deployed;
+  private final Instant now;
+  private final List<JourneyEvent> events = new ArrayList<>();
+  /** Actions emitted in this decision, with their journey's priority, to tell who took a cap first. */
+  private final Map<String, Integer> emittedNow = new HashMap<>();
+  private CustomerJourneys state;
+
+  private JourneyDecider(CustomerJourneys state, CustomerContext customer, Deployed deployed, Instant now) {
+    this.state = state;
+    this.customer = customer;
+    this.deployed = deployed;
+    this.now = now;
+  }
+
+  /**
+   * The events {@code input} gives, in the order they must be applied.
+   *
+   * @param customer the customer's traits and touchpoint counters, including the touchpoint decided on
+   * @param journeys the deployed journeys; may hold several versions of one, for customers still on
+   *     an older one
+   */
+  public static Decision decide(
+      CustomerJourneys state,
+      CustomerContext customer,
+      Input input,
+      List<LoadedJourney> journeys,
+      Instant now) {
+    JourneyDecider decider = new JourneyDecider(state, customer, new Deployed(journeys), now);
+    if (input instanceof Input.TouchpointArrived arrived) {
+      decider.onTouchpoint(arrived.touchpoint());
+    } else if (input instanceof Input.TimerDue due) {
+      decider.onTimer(due.timerId());
+    }
+    return new Decision(decider.events);
+  }
+
+  private void onTouchpoint(Touchpoint touchpoint) {
+    String cause = touchpoint.messageId();
+    EventFacts event =
+        new EventFacts(
+            touchpoint.label(),
+            touchpoint.channel(),
+            touchpoint.properties(),
+            touchpoint.timestamp() == null ? now : touchpoint.timestamp());
+    trimLedger();
+    recordConsent(touchpoint, cause);
+    for (LoadedJourney latest : deployed.byPriority) {
+      count(journeyFor(latest), event);
+    }
+    for (LoadedJourney latest : deployed.byPriority) {
+      String name = latest.journey().name();
+      JourneyProgress progress = state.journeys().get(name);
+      if (progress == null) {
+        enter(latest, event, cause);
+      } else {
+        advance(deployed.forProgress(progress), progress, event, cause);
+      }
+      completeIfDone(name);
+    }
+  }
+
+  private void onTimer(String timerId) {
+    Optional<PendingTimer> pending = state.timer(timerId);
+    if (pending.isEmpty() || pending.get().due().isAfter(now)) {
+      return;
+    }
+    PendingTimer timer = pending.get();
+    trimLedger();
+    JourneyProgress progress = state.journeys().get(timer.journey());
+    LoadedJourney loaded = progress == null ? null : deployed.forProgress(progress);
+    if (loaded == null) {
+      String reason =
+          progress == null
+              ? "the customer is no longer in " + timer.journey()
+              : "journey " + timer.journey() + " is no longer deployed";
+      emit(new TimerCancelled(timer, reason, now));
+      return;
+    }
+    emit(new TimerFired(timer, now));
+    if (timer.kind() == PendingTimer.Kind.ABSENCE) {
+      Optional<Stage> stage = currentStage(loaded.journey(), progress);
+      Optional<AbsenceTrigger> absence = stage.flatMap(s -> absenceTrigger(s, timer.trigger()));
+      if (absence.isPresent()) {
+        fire(loaded, stage.get(), absence.get(), timer.id());
+      }
+    } else {
+      deliver(loaded, timer.action());
+    }
+    completeIfDone(timer.journey());
+  }
+
+  private void recordConsent(Touchpoint touchpoint, String cause) {
+    Consent.stated(touchpoint).forEach((channel, granted) -> {
+      if (!Objects.equals(state.consent().get(channel), granted)) {
+        emit(new ConsentChanged(channel, granted, cause, now));
+      }
+    });
+  }
+
+  /**
+   * Count triggers count every matching touchpoint, whatever stage the customer is in, so that
+   * "3 views in 10 minutes" includes the views that brought them to the stage.
+   */
+  private void count(LoadedJourney loaded, EventFacts event) {
+    Journey journey = loaded.journey();
+    CustomerFacts facts = facts(journey.name());
+    for (Stage stage : journey.stages()) {
+      for (Trigger trigger : stage.on()) {
+        if (trigger instanceof CountTrigger count && matches(loaded, trigger, event, facts)) {
+          Instant since = event.timestamp().minus(count.within());
+          List<Instant> recent = new ArrayList<>();
+          for (Instant at : state.counted(journey.name(), stage.name(), count.name())) {
+            if (at.isAfter(since)) {
+              recent.add(at);
+            }
+          }
+          recent.add(event.timestamp());
+          recent.sort(Comparator.naturalOrder());
+          List<Instant> kept = recent.subList(Math.max(0, recent.size() - count.atLeast()), recent.size());
+          emit(new TouchpointCounted(journey.name(), stage.name(), count.name(), kept));
+        }
+      }
+    }
+  }
+
+  private void enter(LoadedJourney loaded, EventFacts event, String cause) {
+    Journey journey = loaded.journey();
+    Entry entry = journey.entry();
+    if (!reEntryAllows(journey)) {
+      return;
+    }
+    CustomerFacts facts = facts(journey.name());
+    boolean entering =
+        entry.event() == null
+            ? loaded.holds(entry.when(), null, facts)
+            : matches(loaded, entry.event(), entry.when(), event, facts);
+    if (!entering) {
+      return;
+    }
+    boolean holdout = Holdout.isHeldOut(customer.customerId(), journey.name(), journey.holdoutPercent());
+    emit(new JourneyEntered(journey.name(), journey.version(), journey.startStage(), holdout, cause, now));
+    enterStage(loaded, journey.startStage(), cause);
+  }
+
+  private boolean reEntryAllows(Journey journey) {
+    Instant left = state.leftAt().get(journey.name());
+    if (left == null || journey.reEntry() instanceof ReEntryPolicy.Always) {
+      return true;
+    }
+    if (journey.reEntry() instanceof ReEntryPolicy.AfterCooldown after) {
+      return !now.isBefore(left.plus(after.cooldown()));
+    }
+    return false;
+  }
+
+  /** Goal, then exits, then the stage: a purchase that is both is counted before the customer leaves. */
+  private void advance(LoadedJourney loaded, JourneyProgress progress, EventFacts event, String cause) {
+    Journey journey = loaded.journey();
+    String name = journey.name();
+    CustomerFacts facts = facts(name);
+    Goal goal = journey.goal();
+    if (goal != null
+        && !progress.goalReached()
+        && matches(loaded, goal.event(), goal.when(), event, facts)
+        && (goal.within() == null || !now.isAfter(progress.enteredAt().plus(goal.within())))) {
+      emit(new GoalReached(name, goal.name(), cause, now));
+      // After the conversion nothing pending makes sense any more: not the cart reminder, not a nudge.
+      cancelTimers(name, timer -> true, "goal " + goal.name() + " reached");
+    }
+    for (Exit exit : journey.exits()) {
+      if (matches(loaded, exit.event(), exit.when(), event, facts)) {
+        leave(name, progress.version(), "exit on " + exit.event());
+        return;
+      }
+    }
+    Optional<Stage> current = currentStage(journey, progress);
+    if (current.isEmpty()) {
+      return;
+    }
+    Stage stage = current.get();
+    for (PendingTimer timer : state.timers()) {
+      if (timer.kind() == PendingTimer.Kind.ABSENCE
+          && timer.journey().equals(name)
+          && timer.stage().equals(stage.name())) {
+        Optional<AbsenceTrigger> absence = absenceTrigger(stage, timer.trigger());
+        if (absence.isPresent() && matches(loaded, absence.get(), event, facts)) {
+          emit(new TimerCancelled(timer, absence.get().event() + " arrived", now));
+        }
+      }
+    }
+    for (Trigger trigger : stage.on()) {
+      if (trigger instanceof AbsenceTrigger || !matches(loaded, trigger, event, facts)) {
+        continue;
+      }
+      if (trigger instanceof CountTrigger count
+          && state.counted(name, stage.name(), count.name()).size() < count.atLeast()) {
+        continue;
+      }
+      fire(loaded, stage, trigger, cause);
+      return;
+    }
+  }
+
+  /** The customer's stage in the journey; a customer whose stage a new version removed leaves it. */
+  private Optional<Stage> currentStage(Journey journey, JourneyProgress progress) {
+    Optional<Stage> stage = journey.stage(progress.stage());
+    if (stage.isEmpty()) {
+      leave(journey.name(), progress.version(), "stage " + progress.stage() + " is not in version " + journey.version());
+    }
+    return stage;
+  }
+
+  private void fire(LoadedJourney loaded, Stage stage, Trigger trigger, String cause) {
+    String name = loaded.journey().name();
+    emit(new TriggerFired(name, stage.name(), trigger.name(), cause, now));
+    for (Action action : trigger.actions()) {
+      perform(loaded, stage.name(), trigger.name(), action, cause);
+    }
+    if (trigger.gotoStage() != null) {
+      cancelTimers(
+          name,
+          timer -> timer.kind() == PendingTimer.Kind.ABSENCE && timer.stage().equals(stage.name()),
+          "left stage " + stage.name());
+      emit(new StageEntered(name, stage.name(), trigger.gotoStage(), trigger.name(), now));
+      enterStage(loaded, trigger.gotoStage(), cause);
+    }
+  }
+
+  /** Enter actions, then one timer per absence trigger: the stage's clock starts now. */
+  private void enterStage(LoadedJourney loaded, String stageName, String cause) {
+    Journey journey = loaded.journey();
+    Stage stage = journey.stage(stageName).orElseThrow();
+    for (Action action : stage.enter()) {
+      perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
+    }
+    for (Trigger trigger : stage.on()) {
+      if (trigger instanceof AbsenceTrigger absence) {
+        String id = Ids.of(customer.customerId(), journey.name(), stageName, absence.name(), cause);
+        emit(new TimerScheduled(new PendingTimer(
+            id, now.plus(absence.within()), PendingTimer.Kind.ABSENCE, journey.name(), journey.version(),
+            stageName, absence.name(), null)));
+      }
+    }
+  }
+
+  /** Holdout is decided here, once; consent, caps and quiet hours when the action would go out. */
+  private void perform(LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
+    Journey journey = loaded.journey();
+    String id = Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
+    PlannedAction planned = PlannedAction.of(id, journey.name(), journey.version(), stageName, triggerName, action);
+    if (state.journeys().get(journey.name()).holdout()) {
+      emit(new ActionSuppressed(planned, SuppressionReason.HOLDOUT,
+          "the customer is in the " + percent(journey.holdoutPercent()) + " holdout of " + journey.name(), now));
+      return;
+    }
+    if (!action.delay().isZero()) {
+      emit(new TimerScheduled(new PendingTimer(
+          Ids.of("delay", id), now.plus(action.delay()), PendingTimer.Kind.DELAYED_ACTION, journey.name(),
+          journey.version(), stageName, triggerName, planned)));
+      return;
+    }
+    deliver(loaded, planned);
+  }
+
+  private void deliver(LoadedJourney loaded, PlannedAction action) {
+    Journey journey = loaded.journey();
+    Optional<String> noConsent = Consent.refusal(state.consent(), action.channel());
+    if (noConsent.isPresent()) {
+      emit(new ActionSuppressed(action, SuppressionReason.NO_CONSENT, noConsent.get(), now));
+      return;
+    }
+    Optional<Caps.Refusal> capped = capRefusal(journey, action);
+    if (capped.isPresent()) {
+      emit(new ActionSuppressed(action, capped.get().reason(), capped.get().explanation(), now));
+      return;
+    }
+    Optional<QuietWindow.Held> held =
+        QuietWindow.holding(journey.quietHours(), action.channel(), now, customer.timeZone());
+    if (held.isPresent()) {
+      Instant until = held.get().until();
+      emit(new ActionDeferred(action, until, held.get().explanation(), now));
+      emit(new TimerScheduled(new PendingTimer(
+          Ids.of("quiet hours", action.id(), until.toString()), until, PendingTimer.Kind.QUIET_HOURS,
+          journey.name(), journey.version(), action.stage(), action.trigger(), action)));
+      return;
+    }
+    emit(new ActionEmitted(action, now));
+    emittedNow.put(action.id(), journey.priority());
+  }
+
+  /**
+   * A cap's refusal; LOWER_PRIORITY when only actions of higher-priority journeys in this same
+   * decision filled it, so the explanation names the real contender.
+   */
+  private Optional<Caps.Refusal> capRefusal(Journey journey, PlannedAction action) {
+    List<LedgerEntry> ledger = state.ledger();
+    Optional<Caps.Refusal> refusal = Caps.check(journey.caps(), ledger, action, now);
+    if (refusal.isEmpty()) {
+      return refusal;
+    }
+    Predicate<LedgerEntry> higherNow =
+        e -> emittedNow.getOrDefault(e.actionId(), Integer.MIN_VALUE) > journey.priority();
+    List<LedgerEntry> withoutHigher = ledger.stream().filter(higherNow.negate()).toList();
+    if (withoutHigher.size() == ledger.size()
+        || Caps.check(journey.caps(), withoutHigher, action, now).isPresent()) {
+      return refusal;
+    }
+    String contenders =
+        String.join(", ", ledger.stream().filter(higherNow).map(LedgerEntry::journey).distinct().toList());
+    return Optional.of(new Caps.Refusal(
+        SuppressionReason.LOWER_PRIORITY,
+        refusal.get().explanation() + " by " + contenders + ", which has priority over " + journey.name()));
+  }
+
+  /** A final stage with nothing pending completes the journey; the re-entry policy counts from then. */
+  private void completeIfDone(String name) {
+    JourneyProgress progress = state.journeys().get(name);
+    LoadedJourney loaded = progress == null ? null : deployed.forProgress(progress);
+    if (loaded == null) {
+      return;
+    }
+    Optional<Stage> stage = loaded.journey().stage(progress.stage());
+    if (stage.isPresent()
+        && stage.get().on().isEmpty()
+        && state.timers().stream().noneMatch(timer -> timer.journey().equals(name))) {
+      emit(new JourneyExited(name, progress.version(), "completed", now));
+    }
+  }
+
+  private void leave(String journey, int version, String reason) {
+    cancelTimers(journey, timer -> true, reason);
+    emit(new JourneyExited(journey, version, reason, now));
+  }
+
+  private void cancelTimers(String journey, Predicate<PendingTimer> which, String reason) {
+    for (PendingTimer timer : state.timers()) {
+      if (timer.journey().equals(journey) && which.test(timer)) {
+        emit(new TimerCancelled(timer, reason, now));
+      }
+    }
+  }
+
+  private void trimLedger() {
+    Instant cutoff = now.minus(deployed.longestWindow);
+    if (state.ledger().stream().anyMatch(entry -> !entry.at().isAfter(cutoff))) {
+      emit(new LedgerTrimmed(cutoff));
+    }
+  }
+
+  private void emit(JourneyEvent event) {
+    events.add(event);
+    state = state.apply(event);
+  }
+
+  /** The version the customer is on if they are in the journey, else the latest. */
+  private LoadedJourney journeyFor(LoadedJourney latest) {
+    JourneyProgress progress = state.journeys().get(latest.journey().name());
+    return progress == null ? latest : deployed.forProgress(progress);
+  }
+
+  private CustomerFacts facts(String journey) {
+    JourneyProgress progress = state.journeys().get(journey);
+    return new CustomerFacts(customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
+  }
+
+  private static boolean matches(LoadedJourney loaded, Trigger trigger, EventFacts event, CustomerFacts facts) {
+    return matches(loaded, trigger.event(), trigger.when(), event, facts);
+  }
+
+  private static boolean matches(
+      LoadedJourney loaded, String name, Condition when, EventFacts event, CustomerFacts facts) {
+    return name.equals(event.name()) && loaded.holds(when, event, facts);
+  }
+
+  private static Optional<AbsenceTrigger> absenceTrigger(Stage stage, String name) {
+    return stage.on().stream()
+        .filter(t -> t instanceof AbsenceTrigger && t.name().equals(name))
+        .map(AbsenceTrigger.class::cast)
+        .findFirst();
+  }
+
+  private static String percent(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString() + "%";
+  }
+
+  /**
+   * The journeys passed in, indexed: the latest version of each name in the order they are served
+   * (higher priority first, then by name), and every version for customers still on an older one.
+   */
+  private static final class Deployed {
+
+    final List<LoadedJourney> byPriority;
+    final Duration longestWindow;
+    private final Map<String, List<LoadedJourney>> versions = new TreeMap<>();
+
+    Deployed(List<LoadedJourney> journeys) {
+      for (LoadedJourney loaded : journeys) {
+        versions.computeIfAbsent(loaded.journey().name(), name -> new ArrayList<>()).add(loaded);
+      }
+      byPriority =
+          versions.values().stream()
+              .map(all -> all.stream().max(Comparator.comparingInt(l -> l.journey().version())).orElseThrow())
+              .sorted(Comparator.comparingInt((LoadedJourney l) -> -l.journey().priority())
+                  .thenComparing(l -> l.journey().name()))
+              .toList();
+      longestWindow =
+          journeys.stream()
+              .flatMap(l -> windows(l.journey().caps()))
+              .max(Comparator.naturalOrder())
+              .orElse(Duration.ZERO);
+    }
+
+    /** The version the customer entered; the latest when that one is no longer passed in. */
+    LoadedJourney forProgress(JourneyProgress progress) {
+      List<LoadedJourney> all = versions.get(progress.journey());
+      if (all == null) {
+        return null;
+      }
+      return all.stream()
+          .filter(l -> l.journey().version() == progress.version())
+          .findFirst()
+          .orElseGet(() -> byPriority.stream()
+              .filter(l -> l.journey().name().equals(progress.journey()))
+              .findFirst()
+              .orElseThrow());
+    }
+
+    private static Stream<Duration> windows(FrequencyCaps caps) {
+      return Stream.of(
+              caps.perChannel().stream().map(FrequencyCaps.ChannelCap::per),
+              caps.acrossChannels().stream().map(FrequencyCaps.Cap::per),
+              Stream.ofNullable(caps.offerCooldown()))
+          .flatMap(s -> s);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.itinera.journeys.decision;
+
+import io.itinera.protocol.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the decider decided about a customer: the entries of the customer's journal that concern
+ * journeys. Each says enough on its own to explain a decision later; {@link
+ * CustomerJourneys#apply} turns them into state.
+ */
+public sealed interface JourneyEvent extends CborSerializable {
+
+  /**
+   * The customer entered a journey, in its start stage.
+   *
+   * @param holdout whether they fell in the holdout group (a stable hash of customer and journey)
+   * @param cause the message id of the touchpoint that entered them
+   */
+  record JourneyEntered(
+      String journey, int version, String stage, boolean holdout, String cause, Instant at)
+      implements JourneyEvent {}
+
+  /** The customer moved from one stage to another because a trigger fired. */
+  record StageEntered(String journey, String from, String to, String trigger, Instant at)
+      implements JourneyEvent {}
+
+  /**
+   * A trigger fired in the customer's current stage; its actions and stage change follow.
+   *
+   * @param cause the message id of the touchpoint, or the id of the absence timer
+   */
+  record TriggerFired(String journey, String stage, String trigger, String cause, Instant at)
+      implements JourneyEvent {}
+
+  /** A count trigger counted a touchpoint; {@code recent} is its window afterwards. */
+  record TouchpointCounted(String journey, String stage, String trigger, List<Instant> recent)
+      implements JourneyEvent {
+
+    public TouchpointCounted {
+      recent = List.copyOf(recent);
+    }
+  }
+
+  /** An action goes out to its channel now. */
+  record ActionEmitted(PlannedAction action, Instant at) implements JourneyEvent {}
+
+  /** An action does not go out, with the reason and a sentence for a support agent. */
+  record ActionSuppressed(
+      PlannedAction action, SuppressionReason reason, String explanation, Instant at)
+      implements JourneyEvent {}
+
+  /** An action is held by quiet hours until {@code until}; a quiet-hours timer follows. */
+  record ActionDeferred(PlannedAction action, Instant until, String explanation, Instant at)
+      implements JourneyEvent {}
+
+  record TimerScheduled(PendingTimer timer) implements JourneyEvent {}
+
+  /** A pending timer will not fire, and why. */
+  record TimerCancelled(PendingTimer timer, String reason, Instant at) implements JourneyEvent {}
+
+  /** A pending timer was due and is acted on; it will not fire again. */
+  record TimerFired(PendingTimer timer, Instant at) implements JourneyEvent {}
+
+  /** The journey's conversion goal was reached, within its window after entry. */
+  record GoalReached(String journey, String goal, String cause, Instant at) implements JourneyEvent {}
+
+  /**
+   * The customer left a journey: through an exit touchpoint, or completed (a final stage with
+   * nothing pending). The re-entry policy counts from here.
+   */
+  record JourneyExited(String journey, int version, String reason, Instant at)
+      implements JourneyEvent {}
+
+  /**
+   * The customer opted in to ({@code granted}) or out of a channel.
+   *
+   * @param cause the message id of the identify or consent touchpoint
+   */
+  record ConsentChanged(String channel, boolean granted, String cause, Instant at)
+      implements JourneyEvent {}
+
+  /** Ledger entries at or before {@code before} are older than every cap window and dropped. */
+  record LedgerTrimmed(Instant before) implements JourneyEvent {}
+}
