@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Itinera ingest benchmark: the engine's /v1/track and /v1/batch beside three ceilings measured in
+# the same run on the same machine, one after another, each server in its own JVM and Gatling in
+# another. Prints one summary table. Bounded in time (about 8 minutes; a watchdog stops it at 11),
+# traffic to 127.0.0.1 only, and everything it starts is stopped on exit.
+#
+#   loadtest/run-benchmarks.sh [--no-build] [--keep-db] [--only raw,http,entity,track,batch]
+#
+# ITINERA_ENGINE_DIR=/path/to/another/checkout runs that tree's engine instead (to measure a change).
+# Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres; PGHOST/PGPORT/PGUSER to change).
+# Ports: engine 18080 (HTTP), 18558 (management), 25620 (remoting); bare route 18081; bare entity
+# 18082. Results (logs, RESULT lines) go to loadtest/target/bench-<time>/.
+#
+# Rows (see docs/benchmarks.md, "Ingest (walking skeleton)"):
+#   raw-journal-batch   JDBC batch inserts of journal-shaped rows, 4 threads x 100 rows/commit
+#   raw-journal-single  the same, 8 threads x 1 row/commit (commit rate)
+#   bare-http           a bare Pekko HTTP route (200, tiny JSON), driven by TrackSimulation
+#   bare-entity         a bare sharded event-sourced entity on pekko-persistence-jdbc, TrackSimulation
+#   track               the engine's POST /v1/track, TrackSimulation
+#   batch               the engine's POST /v1/batch, 100 events per request, BatchSimulation
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+engine_dir=${ITINERA_ENGINE_DIR:-$root}
+
+build=1
+keep_db=0
+only="raw,http,entity,track,batch"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --keep-db) keep_db=1 ;;
+    --only) only=$2; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+stamp=$(date -u +%Y%m%d-%H%M%S)
+out="$here/target/bench-$stamp"
+mkdir -p "$out"
+results="$out/results.txt"
+: > "$results"
+db_engine="itinera_bench_${stamp//-/_}"
+db_batch="${db_engine}_batch"
+db_bare="${db_engine}_bare"
+db_raw="${db_engine}_raw"
+jdbc() { echo "jdbc:postgresql://$PGHOST:$PGPORT/$1?reWriteBatchedInserts=true"; }
+
+HTTP_PORT=18080 MGMT_PORT=18558 REMOTE_PORT=25620 BARE_HTTP_PORT=18081 BARE_ENTITY_PORT=18082
+SERVER_OPTS="-Xms512m -Xmx2g"   # the engine's own default (./itinera run), for every server
+GATLING_OPTS="-Xms512m -Xmx1g -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 --add-opens=java.base/java.lang=ALL-UNNAMED"
+DEADLINE_SECONDS=660
+
+# ---- everything started here is stopped on exit, by its pid -------------------------------------
+pids=()
+watchdog=""
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [[ -n "$watchdog" ]] && kill "$watchdog" 2>/dev/null || true
+  if [[ $keep_db -eq 0 ]]; then
+    psql -q -c "drop database if exists $db_engine" -c "drop database if exists $db_bare" \
+      -c "drop database if exists $db_batch" -c "drop database if exists $db_raw" \
+      >/dev/null 2>&1 || true
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'echo "interrupted" >&2; exit 130' INT TERM
+( sleep "$DEADLINE_SECONDS"; echo "run-benchmarks: over ${DEADLINE_SECONDS}s, stopping" >&2; kill -TERM $$ ) &
+watchdog=$!
+
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# ---- CPU accounting from /proc: who used the two cores during a phase ----------------------------
+ticks_of() { # utime+stime of the given pids, in clock ticks
+  local sum=0 pid
+  for pid in "$@"; do
+    local t; t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null) || continue
+    sum=$(( sum + ${t:-0} ))
+  done
+  echo $sum
+}
+postgres_ticks() { # every live postgres process (backends of pools that outlive the phase)
+  local sum=0 f
+  for f in /proc/[0-9]*/stat; do
+    { read -r line < "$f"; } 2>/dev/null || continue
+    [[ $line == *"(postgres)"* ]] || continue
+    sum=$(( sum + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' <<<"$line") ))
+  done
+  echo $sum
+}
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+now_ms() { date +%s%3N; }
+HZ=$(getconf CLK_TCK)
+
+# The load generator (Gatling, or the raw inserter) is waited for, so its CPU comes from the shell's
+# reaped-children times; the server is alive, so from /proc/PID/stat; postgres from its live
+# processes (backends that exit within the phase, like the raw inserter's, land in "other").
+children_ticks() { # sets CHILD_TICKS: user+sys of this shell's reaped children (no subshell)
+  times > "$out/.times"
+  CHILD_TICKS=$(awk -v hz="$HZ" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }; printf "%d\n", t * hz }' "$out/.times")
+}
+declare -A cpu_note
+measure_begin() { # server_pid
+  m_t0=$(now_ms); m_busy0=$(busy_ticks); m_pg0=$(postgres_ticks)
+  m_srv0=$(ticks_of "$1"); children_ticks; m_gen0=$CHILD_TICKS
+}
+measure_end() { # label server_pid   (after the load generator was waited for)
+  local ms=$(( $(now_ms) - m_t0 ))
+  local busy=$(( $(busy_ticks) - m_busy0 )) pg=$(( $(postgres_ticks) - m_pg0 ))
+  children_ticks
+  local srv=$(( $(ticks_of "$2") - m_srv0 )) gen=$(( CHILD_TICKS - m_gen0 ))
+  local other=$(( busy - pg - srv - gen )); (( other < 0 )) && other=0
+  pct() { echo $(( $1 * 100000 / HZ / ms )); } # % of one core
+  cpu_note[$1]="server $(pct $srv)% generator $(pct $gen)% postgres $(pct $pg)% other $(pct $other)% (machine $(pct $busy)% of $(( $(nproc) * 100 ))%)"
+}
+
+# Per-second samples while a load generator runs, to see the split at the busiest moment (the whole
+# phase averages in the warm-up and the low levels): the busiest 5 s by machine CPU is reported.
+sample_cpu() { # file server_pid generator_parent_pid; one line per second: % of one core each
+  local file=$1 srv=$2 parent=$3 gen="" t0 b0 s0 g0 p0 t1 b1 s1 g1 p1 ms
+  t0=$(now_ms); b0=$(busy_ticks); s0=$(ticks_of "$srv"); g0=0; p0=$(postgres_ticks)
+  for _ in $(seq 1 400); do
+    kill -0 "$parent" 2>/dev/null || break
+    sleep 1
+    [[ -z "$gen" ]] && { gen=$(pgrep -P "$parent" | head -1 || true); g0=$(ticks_of "$gen"); }
+    t1=$(now_ms); b1=$(busy_ticks); s1=$(ticks_of "$srv"); g1=$(ticks_of "$gen"); p1=$(postgres_ticks)
+    ms=$(( t1 - t0 )); (( ms > 0 )) || ms=1
+    echo "$(( (b1 - b0) * 100000 / HZ / ms )) $(( (s1 - s0) * 100000 / HZ / ms ))" \
+      "$(( (g1 - g0) * 100000 / HZ / ms )) $(( (p1 - p0) * 100000 / HZ / ms ))" >> "$file"
+    t0=$t1; b0=$b1; s0=$s1; g0=$g1; p0=$p1
+  done
+}
+busiest() { # file: "machine M% = server S% + generator G% + postgres P% + other" over the busiest 5 s
+  awk '{ m[NR] = $1; s[NR] = $2; g[NR] = $3; p[NR] = $4 }
+       END { best = -1; for (i = 5; i <= NR; i++) { t = m[i] + m[i-1] + m[i-2] + m[i-3] + m[i-4];
+               if (t > best) { best = t; bi = i } }
+             if (best < 0) { print "n/a"; exit }
+             ts = gs = ps = 0; for (j = bi - 4; j <= bi; j++) { ts += s[j]; gs += g[j]; ps += p[j] }
+             o = (best - ts - gs - ps) / 5
+             printf "busiest 5 s: machine %d%% = server %d%% + generator %d%% + postgres %d%% + other %d%%%s",
+               best / 5, ts / 5, gs / 5, ps / 5, o, (o > 30 ? " CONTENDED" : "") }' "$1"
+}
+declare -A cpu_peak
+
+# ---- build --------------------------------------------------------------------------------------
+if [[ $build -eq 1 ]]; then
+  echo "== building loadtest and the engine (mvn -pl loadtest -am install -DskipTests)"
+  mvn -q -B -pl loadtest -am install -DskipTests
+fi
+[[ -f engine/target/engine.jar && -d loadtest/target/lib ]] || { echo "not built: run without --no-build" >&2; exit 1; }
+loadtest_cp="$here/target/classes:$here/target/lib/*"
+gatling_cp="$here/target/test-classes:$loadtest_cp"
+
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo)," \
+  "$(java -version 2>&1 | head -1), $(psql -Atc 'show server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)" \
+  | tee "$out/machine.txt"
+
+psql -q -c "create database $db_engine" -c "create database $db_batch" -c "create database $db_bare" -c "create database $db_raw"
+
+wait_http() { # pid url expected-code seconds [curl args...]: fails early if pid dies
+  local pid=$1 url=$2 code=$3 seconds=$4; shift 4
+  for _ in $(seq 1 $(( seconds * 2 ))); do
+    kill -0 "$pid" 2>/dev/null || { echo "the server (pid $pid) exited; see its log in $out" >&2; return 1; }
+    [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$@" "$url" || true)" == "$code" ]] && return 0
+    sleep 0.5
+  done
+  echo "no $code from $url within ${seconds}s" >&2
+  return 1
+}
+
+gatling() { # label simulation target rates server_pid
+  local label=$1 simulation=$2 target=$3 rates=$4 server=$5
+  echo "== $label: $simulation against $target, levels $rates (requests/s start:step:count)"
+  psql -q -c checkpoint
+  local gpid
+  measure_begin "$server"
+  timeout 300 java $GATLING_OPTS -cp "$gatling_cp" -Dtarget="$target" -Dlabel="$label" -Drates="$rates" \
+    io.gatling.app.Gatling --simulation "io.itinera.loadtest.$simulation" \
+    --results-folder "$out/gatling" --no-reports > "$out/$label.log" 2>&1 &
+  gpid=$!
+  pids+=("$gpid")
+  sample_cpu "$out/$label.cpu" "$server" "$gpid" &
+  local sampler=$!
+  wait "$gpid" || echo "(gatling exited with $? for $label; see $out/$label.log)"
+  measure_end "$label" "$server"
+  wait "$sampler" 2>/dev/null || true
+  cpu_peak[$label]=$(busiest "$out/$label.cpu")
+  sed -n '/^==== /,/^RESULT/p' "$out/$label.log" | grep -v '^RESULT'
+  grep '^RESULT' "$out/$label.log" >> "$results" || echo "RESULT|$label|0|0|NaN|NaN|NaN|0|0|no result" >> "$results"
+  echo "   cpu over the row: ${cpu_note[$label]}"
+  echo "   ${cpu_peak[$label]}"
+}
+
+# ---- (iii) raw PostgreSQL inserts of journal-shaped rows ------------------------------------------
+# The engine's events average about 344 bytes of CBOR (measured on its journal), so the raw rows do.
+if wants raw; then
+  for spec in "raw-journal-batch 4 100" "raw-journal-single 8 1"; do
+    read -r label threads rows <<<"$spec"
+    echo "== $label: $threads threads x $rows rows/commit, 8 s"
+    psql -q -c checkpoint
+    measure_begin 0
+    timeout 60 java -cp "$loadtest_cp" io.itinera.loadtest.ceiling.RawJournalInserts \
+      "$(jdbc "$db_raw")" "$PGUSER" "$label" "$threads" "$rows" 8 344 > "$out/$label.log" 2>&1 &
+    rpid=$!; pids+=("$rpid")
+    wait "$rpid" || { echo "raw inserts failed, see $out/$label.log" >&2; cat "$out/$label.log" >&2; exit 1; }
+    measure_end "$label" 0
+    grep -v '^RESULT' "$out/$label.log"; grep '^RESULT' "$out/$label.log" >> "$results"
+    echo "   cpu: ${cpu_note[$label]}"
+  done
+fi
+
+# ---- (i) a bare Pekko HTTP route ------------------------------------------------------------------
+body='{"userId":"probe","event":"Probe","messageId":"probe-1"}'
+if wants http; then
+  java $SERVER_OPTS -cp "$loadtest_cp" io.itinera.loadtest.ceiling.BareHttpServer $BARE_HTTP_PORT \
+    > "$out/bare-http-server.log" 2>&1 &
+  srv=$!; pids+=("$srv")
+  wait_http "$srv" "http://127.0.0.1:$BARE_HTTP_PORT/v1/track" 200 30 -X POST -H 'Content-Type: application/json' -d "$body"
+  gatling bare-http TrackSimulation "http://127.0.0.1:$BARE_HTTP_PORT" 2000:2000:12 "$srv"
+  stop_pid "$srv"
+fi
+
+# ---- (ii) a bare sharded event-sourced entity on pekko-persistence-jdbc ---------------------------
+if wants entity; then
+  java $SERVER_OPTS -cp "$loadtest_cp" io.itinera.loadtest.ceiling.BareEntityServer \
+    "$(jdbc "$db_bare")" $BARE_ENTITY_PORT > "$out/bare-entity-server.log" 2>&1 &
+  srv=$!; pids+=("$srv")
+  wait_http "$srv" "http://127.0.0.1:$BARE_ENTITY_PORT/v1/track" 200 60 -X POST -H 'Content-Type: application/json' -d "$body"
+  gatling bare-entity TrackSimulation "http://127.0.0.1:$BARE_ENTITY_PORT" 1000:1000:14 "$srv"
+  stop_pid "$srv"
+fi
+
+# ---- the engine: /v1/track, then /v1/batch, each on a fresh engine process and database -----------
+# (a staircase ends in overload; a fresh process keeps one row's aftermath out of the next)
+engine_row() { # label simulation rates database
+  local label=$1 simulation=$2 rates=$3 db=$4
+  ITINERA_HTTP_PORT=$HTTP_PORT ITINERA_MANAGEMENT_PORT=$MGMT_PORT ITINERA_REMOTE_PORT=$REMOTE_PORT \
+    ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_DB_URL="$(jdbc "$db")" ITINERA_DB_USER="$PGUSER" \
+    ITINERA_JAVA_OPTS="$SERVER_OPTS" "$engine_dir/itinera" run > "$out/engine-$label.log" 2>&1 &
+  local srv=$!; pids+=("$srv")
+  wait_http "$srv" "http://127.0.0.1:$MGMT_PORT/ready" 200 90
+  gatling "$label" "$simulation" "http://127.0.0.1:$HTTP_PORT" "$rates" "$srv"
+  psql -d "$db" -Atc "select '   journal: ' || count(*) || ' events, ' || coalesce(avg(length(event_payload))::int, 0) || ' bytes of payload on average' from event_journal" || true
+  echo "   engine log: $(grep -c ' ERROR ' "$out/engine-$label.log" || true) ERROR and $(grep -c ' WARN ' "$out/engine-$label.log" || true) WARN lines"
+  stop_pid "$srv"
+}
+if wants track; then
+  engine_row track TrackSimulation 1000:1000:14 "$db_engine"
+fi
+if wants batch; then
+  engine_row batch BatchSimulation 20:20:24 "$db_batch"
+fi
+
+# ---- summary -------------------------------------------------------------------------------------
+echo
+echo "== summary ($stamp; $(cat "$out/machine.txt" | sed 's/^== machine: //'))"
+echo "events/s, p50/p95/p99: at the highest open-model level held (>= 95% of the offered rate answered,"
+echo "no failure, p99 <= 100 ms); peak: the most events/s answered in any level. raw rows: latency per commit."
+echo "cpu: % of one core; 'other' is everything not started here (another build on the machine): CONTENDED"
+echo "when it took more than 30% of a core at the busiest moment, so rerun that row (--only ROW)."
+printf '%-20s %12s %9s %9s %9s %12s  %s\n' row events/s p50-ms p95-ms p99-ms peak-ev/s "cpu (% of one core)"
+while IFS='|' read -r _ label _req events p50 p95 p99 peak _failed _note; do
+  printf '%-20s %12s %9s %9s %9s %12s  %s\n' "$label" "$events" "$p50" "$p95" "$p99" "$peak" "${cpu_peak[$label]:-${cpu_note[$label]:-}}"
+done < "$results"
+value() { awk -F'|' -v l="$1" -v f="$2" '$2 == l { print $f }' "$results"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
+if [[ -n "$(value track 4)" && -n "$(value bare-entity 4)" ]]; then
+  echo "track / bare entity: $(ratio "$(value track 4)" "$(value bare-entity 4)") at the highest level held," \
+    "$(ratio "$(value track 8)" "$(value bare-entity 8)") at peak (goal: >= 80%)"
+fi
+if [[ -n "$(value batch 4)" ]]; then
+  echo "batch: $(value batch 4) events/s held, $(value batch 8) at peak (goal: > 20000)"
+fi
+echo "logs: $out"
