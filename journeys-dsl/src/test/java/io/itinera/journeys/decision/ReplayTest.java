@@ -1,0 +1,96 @@
+package io.itinera.journeys.decision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The journal is the truth: replaying it, also after a trip through CBOR, gives the same state. */
+class ReplayTest {
+
+  static final ObjectMapper CBOR = CBORMapper.builder().addModule(new JavaTimeModule()).build();
+
+  /** Journals that between them hold every kind of event. */
+  static List<Timeline> lives() {
+    Timeline runner = RunningShoesTest.inDecision();
+    runner.after(Duration.ofMinutes(20)).track("Order Completed", "app");
+    runner.at(Instant.parse("2026-11-24T03:30:00Z")).track("Order Shipped", "server");
+    runner.after(Duration.ofDays(9)).track("Unsubscribed", "email");
+
+    Timeline popup = RunningShoesTest.runner();
+    for (int view = 0; view < 6; view++) {
+      popup.after(Duration.ofMinutes(1)).track("Product Viewed", "web", RunningShoesTest.RUNNING);
+    }
+    popup.after(Duration.ofMinutes(1)).track("Product Added", "web");
+    popup.after(Duration.ofMinutes(5)).track("Order Completed", "app");
+    Timeline held = new Timeline(HoldoutTest.heldOutOf("running-shoes"), RunningShoesTest.SHOES);
+    held.track("Product Viewed", "web", RunningShoesTest.RUNNING);
+    held.track("Product Viewed", "web", RunningShoesTest.RUNNING);
+    held.track("Product Added", "web");
+    held.after(Duration.ofHours(1));
+    return List.of(runner, popup, held);
+  }
+
+  @Test
+  void theLivesCoverEveryKindOfEvent() {
+    Set<Class<?>> seen =
+        lives().stream().flatMap(l -> l.journal().stream()).map(Object::getClass).collect(Collectors.toSet());
+    assertEquals(Set.of(JourneyEvent.class.getPermittedSubclasses()), seen);
+  }
+
+  @Test
+  void replayingEventsGivesTheSameState() {
+    for (Timeline life : lives()) {
+      assertEquals(life.state(), CustomerJourneys.EMPTY.applyAll(life.journal()));
+    }
+  }
+
+  @Test
+  void eventsAndStateSurviveCborAsPekkoPersistsThem() throws IOException {
+    for (Timeline life : lives()) {
+      List<JourneyEvent> read = new ArrayList<>();
+      for (JourneyEvent event : life.journal()) {
+        // Pekko records the concrete class as the manifest and reads the bytes back as that class.
+        read.add(CBOR.readValue(CBOR.writeValueAsBytes(event), event.getClass()));
+      }
+      assertEquals(life.journal(), read);
+      CustomerJourneys snapshot = CBOR.readValue(CBOR.writeValueAsBytes(life.state()), CustomerJourneys.class);
+      assertEquals(life.state(), snapshot);
+      assertEquals(life.state(), CustomerJourneys.EMPTY.applyAll(read));
+    }
+  }
+
+  @Test
+  void aReplayedStateDecidesLikeTheOriginal() {
+    Timeline runner = RunningShoesTest.inDecision();
+    CustomerJourneys replayed = CustomerJourneys.EMPTY.applyAll(runner.journal());
+    String reminder = runner.state().timers().get(0).id();
+    Instant due = runner.state().timers().get(0).due();
+    Decision original = JourneyDecider.decide(runner.state(), runner.customer(), new Input.TimerDue(reminder),
+        List.of(RunningShoesTest.SHOES), due);
+    Decision again = JourneyDecider.decide(replayed, runner.customer(), new Input.TimerDue(reminder),
+        List.of(RunningShoesTest.SHOES), due);
+    assertEquals(original, again);
+    assertEquals(List.of("cart-reminder"), again.actions().stream().map(PlannedAction::template).toList());
+  }
+
+  @Test
+  void stateMapsIterateInTheSameOrderWhateverOrderTheyWereBuiltIn() {
+    CustomerJourneys state = CustomerJourneys.EMPTY
+        .apply(new JourneyEvent.ConsentChanged("sms", true, "m1", Instant.EPOCH))
+        .apply(new JourneyEvent.ConsentChanged("email", true, "m2", Instant.EPOCH))
+        .apply(new JourneyEvent.ConsentChanged("app", false, "m3", Instant.EPOCH));
+    assertEquals(List.of("app", "email", "sms"), new ArrayList<>(state.consent().keySet()));
+    assertEquals(Map.of("app", false, "email", true, "sms", true), state.consent());
+  }
+}
