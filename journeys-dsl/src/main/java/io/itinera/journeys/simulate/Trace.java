@@ -1,0 +1,93 @@
+package io.itinera.journeys.simulate;
+
+import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
+import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
+import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
+import io.itinera.journeys.decision.JourneyEvent.GoalReached;
+import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
+import io.itinera.journeys.decision.JourneyEvent.JourneyExited;
+import io.itinera.journeys.decision.JourneyEvent.StageEntered;
+import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
+import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
+import io.itinera.journeys.decision.PendingTimer;
+import io.itinera.journeys.decision.PlannedAction;
+import java.util.Optional;
+
+/**
+ * The sentence a designer reads for a journal event, or none for bookkeeping (counts, trigger
+ * firings, ledger trimming) that the lines around it already tell.
+ */
+final class Trace {
+
+  private Trace() {}
+
+  static Optional<String> line(JourneyEvent event) {
+    if (event instanceof JourneyEntered e) {
+      return Optional.of(e.journey() + " entered at " + e.stage() + (e.holdout() ? ", in the holdout" : ""));
+    }
+    if (event instanceof StageEntered e) {
+      return Optional.of(e.journey() + " stage " + e.from() + " -> " + e.to() + " on \"" + e.trigger() + "\"");
+    }
+    if (event instanceof ActionEmitted e) {
+      return Optional.of(e.action().journey() + " action " + action(e.action()) + cause(e.action()));
+    }
+    if (event instanceof ActionSuppressed e) {
+      return Optional.of(e.action().journey() + " suppressed " + action(e.action()) + ": " + e.reason() + ", "
+          + e.explanation());
+    }
+    if (event instanceof ActionDeferred e) {
+      return Optional.of(e.action().journey() + " deferred " + action(e.action()) + " until " + e.until() + ": "
+          + e.explanation());
+    }
+    if (event instanceof TimerScheduled e) {
+      return scheduled(e.timer());
+    }
+    if (event instanceof TimerCancelled e) {
+      PendingTimer timer = e.timer();
+      String what = timer.kind() == PendingTimer.Kind.ABSENCE
+          ? "timer \"" + timer.trigger() + "\""
+          : action(timer.action());
+      return Optional.of(timer.journey() + " cancelled " + what + ": " + e.reason());
+    }
+    if (event instanceof GoalReached e) {
+      return Optional.of(e.journey() + " goal " + e.goal() + " reached");
+    }
+    if (event instanceof JourneyExited e) {
+      return Optional.of(e.journey() + " left: " + e.reason());
+    }
+    if (event instanceof ConsentChanged e) {
+      return Optional.of("consent " + e.channel() + (e.granted() ? " opted in" : " opted out"));
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> scheduled(PendingTimer timer) {
+    switch (timer.kind()) {
+      case ABSENCE:
+        return Optional.of(timer.journey() + " timer \"" + timer.trigger() + "\" due " + timer.due());
+      case DELAYED_ACTION:
+        return Optional.of(timer.journey() + " delayed " + action(timer.action()) + " until " + timer.due());
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** Reads as what the channel does: "send email cart-reminder offer=free-shipping". */
+  private static String action(PlannedAction action) {
+    StringBuilder text = new StringBuilder()
+        .append(action.type()).append(' ').append(action.channel()).append(' ').append(action.template());
+    if (action.offer() != null) {
+      text.append(" offer=").append(action.offer());
+    }
+    action.params().forEach((key, value) -> text.append(' ').append(key).append('=').append(value));
+    return text.toString();
+  }
+
+  private static String cause(PlannedAction action) {
+    return PlannedAction.ON_ENTER.equals(action.trigger())
+        ? " on entering " + action.stage()
+        : " on \"" + action.trigger() + "\"";
+  }
+}
