@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,9 @@ import java.util.regex.Pattern;
  * 2026-11-30T00:00:00Z end
  * </pre>
  *
- * Every mistake is reported at its line and column, all at once, like a journey's.
+ * Each customer's lines are in time order; customers may follow one another in the file, and are
+ * simulated together. Every mistake is reported at its line and column, all at once, like a
+ * journey's.
  */
 final class ScriptReader {
 
@@ -39,8 +43,9 @@ final class ScriptReader {
   private final List<Step> steps = new ArrayList<>();
   private final List<Problem> problems = new ArrayList<>();
   private String customer = DEFAULT_CUSTOMER;
-  private Instant last;
-  private boolean ended;
+  private final Map<String, Instant> lastByCustomer = new HashMap<>();
+  private Instant latest = Instant.MIN;
+  private Step.End end;
 
   private ScriptReader(String file) {
     this.file = file;
@@ -55,7 +60,14 @@ final class ScriptReader {
     for (int i = 0; i < lines.length; i++) {
       reader.line(i + 1, lines[i]);
     }
-    return new Read(List.copyOf(reader.steps), List.copyOf(reader.problems));
+    // Customers may be written one after another; they are simulated together, in time order.
+    List<Step> steps = new ArrayList<>(reader.steps);
+    steps.sort(Comparator.comparing(Step::at));
+    if (reader.end != null) {
+      steps.add(reader.end);
+    }
+    List<Problem> problems = reader.problems.stream().sorted(Comparator.comparing(Problem::position)).toList();
+    return new Read(List.copyOf(steps), problems);
   }
 
   private void line(int number, String line) {
@@ -69,7 +81,7 @@ final class ScriptReader {
     if (tokens.isEmpty() || tokens.get(0).text().startsWith("#") && !tokens.get(0).quoted()) {
       return;
     }
-    if (ended) {
+    if (end != null) {
       error(number, tokens.get(0).column(), "nothing may follow the end line; remove this line or move the end");
       return;
     }
@@ -91,19 +103,23 @@ final class ScriptReader {
       return;
     }
     Token kind = tokens.get(1);
-    if (last != null && at.isBefore(last)) {
-      error(number, first.column(), "this line is at " + at + ", before the line above (" + last
-          + "); put the lines in time order");
+    if (kind.text().equals("end")) {
+      if (tokens.size() > 2) {
+        error(number, tokens.get(2).column(), "end takes nothing after it");
+      }
+      if (at.isBefore(latest)) {
+        error(number, first.column(), "the end is at " + at + ", before a line at " + latest + "; end later");
+      }
+      end = new Step.End(at);
+      return;
     }
-    last = at;
+    Instant last = lastByCustomer.put(customer, at);
+    if (last != null && at.isBefore(last)) {
+      error(number, first.column(), "this line is at " + at + ", before the line above for " + customer + " ("
+          + last + "); put each customer's lines in time order");
+    }
+    latest = at.isAfter(latest) ? at : latest;
     switch (kind.text()) {
-      case "end":
-        if (tokens.size() > 2) {
-          error(number, tokens.get(2).column(), "end takes nothing after it");
-        }
-        ended = true;
-        steps.add(new Step.End(at));
-        return;
       case "identify":
         touchpoint(number, echo(line, kind), at, TouchpointType.IDENTIFY, null, tokens.subList(2, tokens.size()));
         return;

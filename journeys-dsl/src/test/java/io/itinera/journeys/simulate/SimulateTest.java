@@ -96,14 +96,15 @@ class SimulateTest {
   }
 
   @Test
-  void customersInterleaveInTimeOrder() throws IOException {
+  void customersWrittenOneAfterAnotherAreSimulatedTogetherInTimeOrder() throws IOException {
     simulate("""
-        customer ann
-        2026-11-23T10:00:00Z track "Product Added" channel=web
         customer bob
         2026-11-23T10:05:00Z track "Product Added" channel=web
         2026-11-23T10:16:00Z track "Unsubscribed" channel=email
+        customer ann
+        2026-11-23T10:00:00Z track "Product Added" channel=web
         """);
+    assertEquals("2026-11-23T10:00:00Z ann < track \"Product Added\" channel=web", trace().get(0));
     assertEquals(List.of(
         "2026-11-23T10:15:00Z ann cart action show web reminder on \"no Order Completed in 15m\"",
         "2026-11-23T10:16:00Z bob < track \"Unsubscribed\" channel=email",
@@ -137,7 +138,7 @@ class SimulateTest {
         2026-11-23T10:00:00Z page Home a.b=1 a.b.c=2
         2026-11-23T10:00:00Z identify plan=pro plan=max
         2026-11-23T08:00:00Z track "Product Added"
-        2026-11-23T11:00:00Z end now
+        2026-11-23T09:30:00Z end now
         2026-11-23T12:00:00Z track "Product Added"
         """);
     assertEquals(1, code);
@@ -149,7 +150,8 @@ class SimulateTest {
         "test.simulate:6:28: the quote opened here is not closed; close it with \"",
         "test.simulate:7:38: 'a.b' is already a value; it cannot also hold 'a.b.c'",
         "test.simulate:8:40: 'plan' is given twice on this line",
-        "test.simulate:9:1: this line is at 2026-11-23T08:00:00Z, before the line above (2026-11-23T10:00:00Z); put the lines in time order",
+        "test.simulate:9:1: this line is at 2026-11-23T08:00:00Z, before the line above for ann (2026-11-23T10:00:00Z); put each customer's lines in time order",
+        "test.simulate:10:1: the end is at 2026-11-23T09:30:00Z, before a line at 2026-11-23T10:00:00Z; end later",
         "test.simulate:10:26: end takes nothing after it",
         "test.simulate:11:1: nothing may follow the end line; remove this line or move the end"), errors());
     assertEquals(List.of(), trace(), "nothing is simulated from a script with errors");
