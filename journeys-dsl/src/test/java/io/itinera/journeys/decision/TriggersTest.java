@@ -237,6 +237,16 @@ class TriggersTest {
   }
 
   @Test
+  void anEntryOnTraitsAloneEntersOnTheFirstTouchpointAfterWhichItHolds() {
+    Timeline lapsed = new Timeline("lee", Timeline.sample("win-back"));
+    lapsed.identify(Map.of("segment", "lapsed", "consent", Map.of("email", true)));
+    assertEquals(null, lapsed.stage("win-back"), "no order yet: customer.counters['Order Completed'] is missing");
+    lapsed.after(Duration.ofDays(1)).track("Order Completed", "web");
+    assertEquals("miss-you", lapsed.stage("win-back"), "the order is counted before the entry is checked");
+    assertEquals(List.of("email we-miss-you"), lapsed.sent());
+  }
+
+  @Test
   void decidingTheSameTouchpointAgainGivesTheSameIds() {
     Timeline customer = active();
     Input report = new Input.TouchpointArrived(touchpoint("Report Created"));
