@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Itinera ingest benchmark: the engine's /v1/track and /v1/batch beside three ceilings measured in
 # the same run on the same machine, one after another, each server in its own JVM and Gatling in
-# another. Prints one summary table. Bounded in time (about 8 minutes; a watchdog stops it at 11),
+# another. Prints one summary table. Bounded in time (about 9 minutes; a watchdog stops it at 12),
 # traffic to 127.0.0.1 only, and everything it starts is stopped on exit.
 #
 #   loadtest/run-benchmarks.sh [--no-build] [--keep-db] [--only raw,http,entity,track,batch]
@@ -55,7 +55,7 @@ jdbc() { echo "jdbc:postgresql://$PGHOST:$PGPORT/$1?reWriteBatchedInserts=true";
 HTTP_PORT=18080 MGMT_PORT=18558 REMOTE_PORT=25620 BARE_HTTP_PORT=18081 BARE_ENTITY_PORT=18082
 SERVER_OPTS="-Xms512m -Xmx2g"   # the engine's own default (./itinera run), for every server
 GATLING_OPTS="-Xms512m -Xmx1g -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 --add-opens=java.base/java.lang=ALL-UNNAMED"
-DEADLINE_SECONDS=660
+DEADLINE_SECONDS=720
 
 # ---- everything started here is stopped on exit, by its pid -------------------------------------
 pids=()
@@ -70,7 +70,10 @@ cleanup() {
     for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
   done
-  [[ -n "$watchdog" ]] && kill "$watchdog" 2>/dev/null || true
+  if [[ -n "$watchdog" ]]; then
+    pkill -P "$watchdog" 2>/dev/null || true # its sleep
+    kill "$watchdog" 2>/dev/null || true
+  fi
   if [[ $keep_db -eq 0 ]]; then
     psql -q -c "drop database if exists $db_engine" -c "drop database if exists $db_bare" \
       -c "drop database if exists $db_batch" -c "drop database if exists $db_raw" \
@@ -86,7 +89,7 @@ watchdog=$!
 stop_pid() {
   local pid=$1
   kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
   kill -9 "$pid" 2>/dev/null || true
 }
 
@@ -109,6 +112,7 @@ postgres_ticks() { # every live postgres process (backends of pools that outlive
   echo $sum
 }
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+irq_ticks() { awk '/^cpu / { print $7 + $8 }' /proc/stat; } # interrupts: loopback TCP mostly
 now_ms() { date +%s%3N; }
 HZ=$(getconf CLK_TCK)
 
@@ -136,29 +140,30 @@ measure_end() { # label server_pid   (after the load generator was waited for)
 
 # Per-second samples while a load generator runs, to see the split at the busiest moment (the whole
 # phase averages in the warm-up and the low levels): the busiest 5 s by machine CPU is reported.
-sample_cpu() { # file server_pid generator_parent_pid; one line per second: % of one core each
-  local file=$1 srv=$2 parent=$3 gen="" t0 b0 s0 g0 p0 t1 b1 s1 g1 p1 ms
-  t0=$(now_ms); b0=$(busy_ticks); s0=$(ticks_of "$srv"); g0=0; p0=$(postgres_ticks)
+sample_cpu() { # file server_pid generator_parent_pid; one line per second, % of one core each:
+  # machine server generator postgres interrupts
+  local file=$1 srv=$2 parent=$3 gen="" t0 b0 s0 g0 p0 i0 t1 b1 s1 g1 p1 i1 ms
+  t0=$(now_ms); b0=$(busy_ticks); s0=$(ticks_of "$srv"); g0=0; p0=$(postgres_ticks); i0=$(irq_ticks)
   for _ in $(seq 1 400); do
     kill -0 "$parent" 2>/dev/null || break
     sleep 1
     [[ -z "$gen" ]] && { gen=$(pgrep -P "$parent" | head -1 || true); g0=$(ticks_of "$gen"); }
-    t1=$(now_ms); b1=$(busy_ticks); s1=$(ticks_of "$srv"); g1=$(ticks_of "$gen"); p1=$(postgres_ticks)
+    t1=$(now_ms); b1=$(busy_ticks); s1=$(ticks_of "$srv"); g1=$(ticks_of "$gen"); p1=$(postgres_ticks); i1=$(irq_ticks)
     ms=$(( t1 - t0 )); (( ms > 0 )) || ms=1
     echo "$(( (b1 - b0) * 100000 / HZ / ms )) $(( (s1 - s0) * 100000 / HZ / ms ))" \
-      "$(( (g1 - g0) * 100000 / HZ / ms )) $(( (p1 - p0) * 100000 / HZ / ms ))" >> "$file"
-    t0=$t1; b0=$b1; s0=$s1; g0=$g1; p0=$p1
+      "$(( (g1 - g0) * 100000 / HZ / ms )) $(( (p1 - p0) * 100000 / HZ / ms )) $(( (i1 - i0) * 100000 / HZ / ms ))" >> "$file"
+    t0=$t1; b0=$b1; s0=$s1; g0=$g1; p0=$p1; i0=$i1
   done
 }
-busiest() { # file: "machine M% = server S% + generator G% + postgres P% + other" over the busiest 5 s
-  awk '{ m[NR] = $1; s[NR] = $2; g[NR] = $3; p[NR] = $4 }
+busiest() { # file: the split of the busiest 5 s by machine CPU
+  awk '{ m[NR] = $1; s[NR] = $2; g[NR] = $3; p[NR] = $4; q[NR] = $5 }
        END { best = -1; for (i = 5; i <= NR; i++) { t = m[i] + m[i-1] + m[i-2] + m[i-3] + m[i-4];
                if (t > best) { best = t; bi = i } }
              if (best < 0) { print "n/a"; exit }
-             ts = gs = ps = 0; for (j = bi - 4; j <= bi; j++) { ts += s[j]; gs += g[j]; ps += p[j] }
-             o = (best - ts - gs - ps) / 5
-             printf "busiest 5 s: machine %d%% = server %d%% + generator %d%% + postgres %d%% + other %d%%%s",
-               best / 5, ts / 5, gs / 5, ps / 5, o, (o > 30 ? " CONTENDED" : "") }' "$1"
+             ts = gs = ps = qs = 0; for (j = bi - 4; j <= bi; j++) { ts += s[j]; gs += g[j]; ps += p[j]; qs += q[j] }
+             o = (best - ts - gs - ps - qs) / 5
+             printf "busiest 5 s: machine %d%% = server %d%% + generator %d%% + postgres %d%% + interrupts %d%% + other %d%%%s",
+               best / 5, ts / 5, gs / 5, ps / 5, qs / 5, o, (o > 30 ? " CONTENDED" : "") }' "$1"
 }
 declare -A cpu_peak
 
@@ -236,7 +241,7 @@ if wants http; then
     > "$out/bare-http-server.log" 2>&1 &
   srv=$!; pids+=("$srv")
   wait_http "$srv" "http://127.0.0.1:$BARE_HTTP_PORT/v1/track" 200 30 -X POST -H 'Content-Type: application/json' -d "$body"
-  gatling bare-http TrackSimulation "http://127.0.0.1:$BARE_HTTP_PORT" 2000:2000:12 "$srv"
+  gatling bare-http TrackSimulation "http://127.0.0.1:$BARE_HTTP_PORT" 2000:3000:8 "$srv"
   stop_pid "$srv"
 fi
 
@@ -246,7 +251,7 @@ if wants entity; then
     "$(jdbc "$db_bare")" $BARE_ENTITY_PORT > "$out/bare-entity-server.log" 2>&1 &
   srv=$!; pids+=("$srv")
   wait_http "$srv" "http://127.0.0.1:$BARE_ENTITY_PORT/v1/track" 200 60 -X POST -H 'Content-Type: application/json' -d "$body"
-  gatling bare-entity TrackSimulation "http://127.0.0.1:$BARE_ENTITY_PORT" 1000:1000:14 "$srv"
+  gatling bare-entity TrackSimulation "http://127.0.0.1:$BARE_ENTITY_PORT" 1000:1000:12 "$srv"
   stop_pid "$srv"
 fi
 
@@ -265,10 +270,10 @@ engine_row() { # label simulation rates database
   stop_pid "$srv"
 }
 if wants track; then
-  engine_row track TrackSimulation 1000:1000:14 "$db_engine"
+  engine_row track TrackSimulation 1000:1000:12 "$db_engine"
 fi
 if wants batch; then
-  engine_row batch BatchSimulation 20:20:24 "$db_batch"
+  engine_row batch BatchSimulation 40:20:16 "$db_batch"
 fi
 
 # ---- summary -------------------------------------------------------------------------------------

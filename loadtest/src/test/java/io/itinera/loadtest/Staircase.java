@@ -61,7 +61,7 @@ final class Staircase {
       rates[i] = start + i * step;
     }
     levelSeconds = Integer.getInteger("levelSeconds", 5);
-    warmupSeconds = Integer.getInteger("warmupSeconds", 20);
+    warmupSeconds = Integer.getInteger("warmupSeconds", 40);
     sloP99Millis = Double.parseDouble(System.getProperty("sloP99Ms", "100"));
     customers = Integer.getInteger("customers", 10_000);
     customerPrefix = System.getProperty("customerPrefix", defaultPrefix);
@@ -93,10 +93,11 @@ final class Staircase {
         // One pool for all virtual users: an open model makes a user per request, and a new TCP
         // connection per request would measure the kernel, not the server.
         .shareConnections()
-        // Below Pekko HTTP's default server max-connections (1024): past it, new connections wait
-        // in the listen backlog until Gatling's 10 s timeout, a client artefact, not the server's
-        // answer. With the cap, requests queue in the client and that wait counts in the latency.
-        .maxConnectionsPerHost(Integer.getInteger("maxConnections", 1000))
+        // A bounded pool, as an SDK or a CDP has: without it a stall makes Gatling open hundreds of
+        // connections at once, the listen backlog overflows and SYN retries end in Gatling's 10 s
+        // timeout, an artefact of the client. With the cap, requests wait in the client and that
+        // wait counts in the latency (Meter's clock starts before the request is queued).
+        .maxConnectionsPerHost(Integer.getInteger("maxConnections", 256))
         // Gatling's default warm-up calls an outside URL; traffic stays on 127.0.0.1.
         .disableWarmUp();
   }
