@@ -264,7 +264,8 @@ public final class JourneyDecider {
   private Optional<Stage> currentStage(Journey journey, JourneyProgress progress) {
     Optional<Stage> stage = journey.stage(progress.stage());
     if (stage.isEmpty()) {
-      leave(journey.name(), progress.version(), "stage " + progress.stage() + " is not in version " + journey.version());
+      leave(journey.name(), progress.version(),
+          "stage " + progress.stage() + " is not in version " + journey.version());
     }
     return stage;
   }

@@ -63,15 +63,14 @@ final class Trace {
     return Optional.empty();
   }
 
+  /** A quiet-hours timer needs no line: the deferral before it says when the action will go. */
   private static Optional<String> scheduled(PendingTimer timer) {
-    switch (timer.kind()) {
-      case ABSENCE:
-        return Optional.of(timer.journey() + " timer \"" + timer.trigger() + "\" due " + timer.due());
-      case DELAYED_ACTION:
-        return Optional.of(timer.journey() + " delayed " + action(timer.action()) + " until " + timer.due());
-      default:
-        return Optional.empty();
-    }
+    return switch (timer.kind()) {
+      case ABSENCE -> Optional.of(timer.journey() + " timer \"" + timer.trigger() + "\" due " + timer.due());
+      case DELAYED_ACTION ->
+          Optional.of(timer.journey() + " delayed " + action(timer.action()) + " until " + timer.due());
+      case QUIET_HOURS -> Optional.empty();
+    };
   }
 
   /** Reads as what the channel does: "send email cart-reminder offer=free-shipping". */

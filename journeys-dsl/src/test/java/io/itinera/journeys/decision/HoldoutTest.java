@@ -1,6 +1,7 @@
 package io.itinera.journeys.decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +47,7 @@ class HoldoutTest {
     assertTrue(held > 1_800 && held < 2_200, held + " of 20000 held out at 10%");
     assertEquals(Holdout.bucket("c7", "running-shoes"), Holdout.bucket("c7", "running-shoes"));
     assertTrue(Holdout.isHeldOut("anyone", "j", 100));
-    assertTrue(!Holdout.isHeldOut("anyone", "j", 0));
+    assertFalse(Holdout.isHeldOut("anyone", "j", 0));
   }
 
   @Test
