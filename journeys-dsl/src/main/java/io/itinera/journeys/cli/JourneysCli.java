@@ -1,5 +1,7 @@
 package io.itinera.journeys.cli;
 
+import io.itinera.journeys.simulate.Simulate;
+
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.journeys.problem.Problem;
@@ -25,6 +27,8 @@ public final class JourneysCli {
       """
       usage: itinera journeys validate FILE...   check journey files; exit 1 on any error
              itinera journeys render FILE        print the journey as a Mermaid state diagram
+             itinera journeys simulate FILE... SCRIPT
+                                                 dry-run journeys on a script of touchpoints
       """;
 
   private final PrintStream out;
@@ -50,6 +54,14 @@ public final class JourneysCli {
         return files.isEmpty() ? usage("validate needs at least one FILE") : validate(files);
       case "render":
         return files.size() != 1 ? usage("render needs exactly one FILE") : render(files.get(0));
+      case "simulate":
+        return files.size() < 2
+            ? usage("simulate needs FILE... SCRIPT")
+            : Simulate.run(
+                files.subList(0, files.size() - 1).stream().map(Path::of).toList(),
+                Path.of(files.get(files.size() - 1)),
+                out,
+                err);
       case "help":
       case "--help":
       case "-h":
