@@ -6,7 +6,8 @@
 #
 #   loadtest/run-benchmarks.sh [--no-build] [--keep-db] [--only raw,http,entity,track,batch]
 #
-# ITINERA_ENGINE_DIR=/path/to/another/checkout runs that tree's engine instead (to measure a change).
+# ITINERA_ENGINE_DIR=/path/to/another/checkout runs that tree's engine instead (to measure a change);
+# ENGINE_EXTRA_OPTS adds JVM options to the engine (e.g. -Dpekko.http.server.backlog=1024).
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres; PGHOST/PGPORT/PGUSER to change).
 # Ports: engine 18080 (HTTP), 18558 (management), 25620 (remoting); bare route 18081; bare entity
 # 18082. Results (logs, RESULT lines) go to loadtest/target/bench-<time>/.
@@ -112,8 +113,8 @@ postgres_ticks() { # every live postgres process (backends of pools that outlive
   echo $sum
 }
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-irq_ticks() { awk '/^cpu / { print $7 + $8 }' /proc/stat; } # interrupts: loopback TCP mostly
 now_ms() { date +%s%3N; }
+listen_overflows() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) k[i] = $i; h = 1 } else for (i = 1; i <= NF; i++) if (k[i] == "ListenOverflows") print $i }' /proc/net/netstat; }
 HZ=$(getconf CLK_TCK)
 
 # The load generator (Gatling, or the raw inserter) is waited for, so its CPU comes from the shell's
@@ -138,32 +139,32 @@ measure_end() { # label server_pid   (after the load generator was waited for)
   cpu_note[$1]="server $(pct $srv)% generator $(pct $gen)% postgres $(pct $pg)% other $(pct $other)% (machine $(pct $busy)% of $(( $(nproc) * 100 ))%)"
 }
 
-# Per-second samples while a load generator runs, to see the split at the busiest moment (the whole
-# phase averages in the warm-up and the low levels): the busiest 5 s by machine CPU is reported.
-sample_cpu() { # file server_pid generator_parent_pid; one line per second, % of one core each:
-  # machine server generator postgres interrupts
-  local file=$1 srv=$2 parent=$3 gen="" t0 b0 s0 g0 p0 i0 t1 b1 s1 g1 p1 i1 ms
-  t0=$(now_ms); b0=$(busy_ticks); s0=$(ticks_of "$srv"); g0=0; p0=$(postgres_ticks); i0=$(irq_ticks)
-  for _ in $(seq 1 400); do
-    kill -0 "$parent" 2>/dev/null || break
-    sleep 1
-    [[ -z "$gen" ]] && { gen=$(pgrep -P "$parent" | head -1 || true); g0=$(ticks_of "$gen"); }
-    t1=$(now_ms); b1=$(busy_ticks); s1=$(ticks_of "$srv"); g1=$(ticks_of "$gen"); p1=$(postgres_ticks); i1=$(irq_ticks)
-    ms=$(( t1 - t0 )); (( ms > 0 )) || ms=1
-    echo "$(( (b1 - b0) * 100000 / HZ / ms )) $(( (s1 - s0) * 100000 / HZ / ms ))" \
-      "$(( (g1 - g0) * 100000 / HZ / ms )) $(( (p1 - p0) * 100000 / HZ / ms )) $(( (i1 - i0) * 100000 / HZ / ms ))" >> "$file"
-    t0=$t1; b0=$b1; s0=$s1; g0=$g1; p0=$p1; i0=$i1
-  done
+# Per-second samples (top, batch mode) while a load generator runs, to see the split at the busiest
+# moment (the whole-row averages include the warm-up and the low levels): the 5 s in which the
+# server used the most CPU, and what the rest of the machine did meanwhile.
+sample_cpu() { # file generator_parent_pid: raw top output until the generator ends
+  local file=$1 parent=$2
+  top -b -d 1 -n 400 -i -w 200 > "$file" 2>/dev/null &
+  local top_pid=$!
+  for _ in $(seq 1 400); do kill -0 "$parent" 2>/dev/null || break; sleep 1; done
+  kill "$top_pid" 2>/dev/null || true
 }
-busiest() { # file: the split of the busiest 5 s by machine CPU
-  awk '{ m[NR] = $1; s[NR] = $2; g[NR] = $3; p[NR] = $4; q[NR] = $5 }
-       END { best = -1; for (i = 5; i <= NR; i++) { t = m[i] + m[i-1] + m[i-2] + m[i-3] + m[i-4];
-               if (t > best) { best = t; bi = i } }
-             if (best < 0) { print "n/a"; exit }
-             ts = gs = ps = qs = 0; for (j = bi - 4; j <= bi; j++) { ts += s[j]; gs += g[j]; ps += p[j]; qs += q[j] }
-             o = (best - ts - gs - ps - qs) / 5
-             printf "busiest 5 s: machine %d%% = server %d%% + generator %d%% + postgres %d%% + interrupts %d%% + other %d%%%s",
-               best / 5, ts / 5, gs / 5, ps / 5, qs / 5, o, (o > 30 ? " CONTENDED" : "") }' "$1"
+busiest() { # file server_pid generator_pid: the split of the busiest 5 s, % of one core
+  awk -v srv="$2" -v gen="$3" -v ncpu="$(nproc)" '
+    function flush() { if (n > 0) { m[n] = mach; s[n] = S; g[n] = G; p[n] = P; q[n] = Q; o[n] = O } }
+    /^top -/ { flush(); n++; S = G = P = O = 0; next }
+    /^%Cpu/ { line = $0; sub(/^%Cpu\(s\): */, "", line); split(line, f, /, */)
+              for (i in f) { split(f[i], kv, / +/); v[kv[2]] = kv[1] }
+              mach = (100 - v["id"] - v["wa"]) * ncpu; Q = (v["hi"] + v["si"]) * ncpu; next }
+    $1 ~ /^[0-9]+$/ && NF >= 12 { c = $9
+              if ($1 == srv) S += c; else if ($1 == gen) G += c; else if ($12 == "postgres") P += c; else O += c }
+    END { flush(); best = -1
+          for (i = 6; i <= n; i++) { t = s[i] + s[i-1] + s[i-2] + s[i-3] + s[i-4]; if (t > best) { best = t; bi = i } }
+          if (best < 0) { print "n/a"; exit }
+          ms = ts = gs = ps = qs = os = 0
+          for (j = bi - 4; j <= bi; j++) { ms += m[j]; ts += s[j]; gs += g[j]; ps += p[j]; qs += q[j]; os += o[j] }
+          printf "server busiest 5 s: machine %d%% = server %d%% + generator %d%% + postgres %d%% + interrupts %d%% + other processes %d%%%s",
+            ms / 5, ts / 5, gs / 5, ps / 5, qs / 5, os / 5, (os / 5 > 30 ? " CONTENDED" : "") }' "$1"
 }
 declare -A cpu_peak
 
@@ -199,21 +200,27 @@ gatling() { # label simulation target rates server_pid
   psql -q -c checkpoint
   local gpid
   measure_begin "$server"
+  local overflows0; overflows0=$(listen_overflows)
   timeout 300 java $GATLING_OPTS -cp "$gatling_cp" -Dtarget="$target" -Dlabel="$label" -Drates="$rates" \
     io.gatling.app.Gatling --simulation "io.itinera.loadtest.$simulation" \
     --results-folder "$out/gatling" --no-reports > "$out/$label.log" 2>&1 &
   gpid=$!
   pids+=("$gpid")
-  sample_cpu "$out/$label.cpu" "$server" "$gpid" &
+  sample_cpu "$out/$label.top" "$gpid" &
   local sampler=$!
+  sleep 1
+  local jvm; jvm=$(pgrep -P "$gpid" | head -1 || true)
   wait "$gpid" || echo "(gatling exited with $? for $label; see $out/$label.log)"
   measure_end "$label" "$server"
   wait "$sampler" 2>/dev/null || true
-  cpu_peak[$label]=$(busiest "$out/$label.cpu")
+  cpu_peak[$label]=$(busiest "$out/$label.top" "$server" "${jvm:-none}")
   sed -n '/^==== /,/^RESULT/p' "$out/$label.log" | grep -v '^RESULT'
   grep '^RESULT' "$out/$label.log" >> "$results" || echo "RESULT|$label|0|0|NaN|NaN|NaN|0|0|no result" >> "$results"
   echo "   cpu over the row: ${cpu_note[$label]}"
   echo "   ${cpu_peak[$label]}"
+  # Connections refused by a full listen backlog (Pekko HTTP binds with backlog 100): the client
+  # retries the SYN after 1 s, 3 s, 7 s..., which is where the 10 s timeouts in a level come from.
+  echo "   TCP listen-queue overflows during the row: $(( $(listen_overflows) - overflows0 ))"
 }
 
 # ---- (iii) raw PostgreSQL inserts of journal-shaped rows ------------------------------------------
@@ -261,7 +268,7 @@ engine_row() { # label simulation rates database
   local label=$1 simulation=$2 rates=$3 db=$4
   ITINERA_HTTP_PORT=$HTTP_PORT ITINERA_MANAGEMENT_PORT=$MGMT_PORT ITINERA_REMOTE_PORT=$REMOTE_PORT \
     ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_DB_URL="$(jdbc "$db")" ITINERA_DB_USER="$PGUSER" \
-    ITINERA_JAVA_OPTS="$SERVER_OPTS" "$engine_dir/itinera" run > "$out/engine-$label.log" 2>&1 &
+    ITINERA_JAVA_OPTS="$SERVER_OPTS ${ENGINE_EXTRA_OPTS:-}" "$engine_dir/itinera" run > "$out/engine-$label.log" 2>&1 &
   local srv=$!; pids+=("$srv")
   wait_http "$srv" "http://127.0.0.1:$MGMT_PORT/ready" 200 90
   gatling "$label" "$simulation" "http://127.0.0.1:$HTTP_PORT" "$rates" "$srv"
@@ -281,8 +288,8 @@ echo
 echo "== summary ($stamp; $(cat "$out/machine.txt" | sed 's/^== machine: //'))"
 echo "events/s, p50/p95/p99: at the highest open-model level held (>= 95% of the offered rate answered,"
 echo "no failure, p99 <= 100 ms); peak: the most events/s answered in any level. raw rows: latency per commit."
-echo "cpu: % of one core; 'other' is everything not started here (another build on the machine): CONTENDED"
-echo "when it took more than 30% of a core at the busiest moment, so rerun that row (--only ROW)."
+echo "cpu: % of one core, in the 5 s the server was busiest; 'other processes' is everything not started"
+echo "here (another build on the machine): CONTENDED when over 30% of a core, so rerun that row (--only ROW)."
 printf '%-20s %12s %9s %9s %9s %12s  %s\n' row events/s p50-ms p95-ms p99-ms peak-ev/s "cpu (% of one core)"
 while IFS='|' read -r _ label _req events p50 p95 p99 peak _failed _note; do
   printf '%-20s %12s %9s %9s %9s %12s  %s\n' "$label" "$events" "$p50" "$p95" "$p99" "$peak" "${cpu_peak[$label]:-${cpu_note[$label]:-}}"
