@@ -40,6 +40,11 @@ final class JsonBody {
                   if (declared.isPresent() && declared.getAsLong() > maxBytes) {
                     return complete(GatewayRoutes.tooLarge(maxBytes));
                   }
+                  // Most bodies arrive whole: parse them directly. toStrict would run a stream for
+                  // each one, measured at 15% of the engine's CPU under load.
+                  if (entity instanceof HttpEntity.Strict whole) {
+                    return parse(whole, inner);
+                  }
                   return onComplete(
                         entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, materializer),
                         strict -> {
