@@ -93,7 +93,9 @@ public final class ItineraNode {
       ApiKeys keys = ApiKeys.from(config);
       Customers customers =
           new Customers(
-              ClusterSharding.get(system), config.getDuration("itinera.http.ask-timeout"));
+              ClusterSharding.get(system),
+              config.getDuration("itinera.http.ask-timeout"),
+              config.getInt("itinera.http.max-touchpoints-in-flight"));
       GatewayRoutes gateway = new GatewayRoutes(customers, keys, Clock.systemUTC());
 
       ServerBinding binding =

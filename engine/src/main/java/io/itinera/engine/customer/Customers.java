@@ -13,19 +13,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
-/** The way into customers' entities for the gateway: asks with a timeout, wherever they live. */
+/**
+ * The way into customers' entities for the gateway: asks with a timeout, wherever they live.
+ *
+ * <p>Writes pass a {@link WriteAdmission}: past {@code maxInFlight} touchpoints in flight on this
+ * node, a call fails at once with {@link WriteAdmission.Overloaded}.
+ */
 public final class Customers {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final WriteAdmission admission;
 
-  public Customers(ClusterSharding sharding, Duration askTimeout) {
+  public Customers(ClusterSharding sharding, Duration askTimeout, int maxInFlight) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.admission = new WriteAdmission(maxInFlight);
   }
 
   /** Records one customer's touchpoints in their order; completes when they are in the journal. */
   public CompletionStage<Recorded> record(String customerId, List<Touchpoint> touchpoints) {
+    return admission.admit(touchpoints.size(), () -> ask(customerId, touchpoints));
+  }
+
+  private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
     return sharding
         .entityRefFor(CustomerEntity.TYPE_KEY, customerId)
         .askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), askTimeout);
@@ -41,8 +52,12 @@ public final class Customers {
     for (Touchpoint touchpoint : touchpoints) {
       byCustomer.computeIfAbsent(touchpoint.customerId(), id -> new ArrayList<>()).add(touchpoint);
     }
+    return admission.admit(touchpoints.size(), () -> askAll(byCustomer));
+  }
+
+  private CompletionStage<Recorded> askAll(Map<String, List<Touchpoint>> byCustomer) {
     List<CompletableFuture<Recorded>> writes = new ArrayList<>(byCustomer.size());
-    byCustomer.forEach((id, ofCustomer) -> writes.add(record(id, ofCustomer).toCompletableFuture()));
+    byCustomer.forEach((id, ofCustomer) -> writes.add(ask(id, ofCustomer).toCompletableFuture()));
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .thenApply(
             done ->
@@ -52,6 +67,12 @@ public final class Customers {
                         new Recorded(0, 0),
                         (a, b) ->
                             new Recorded(a.recorded() + b.recorded(), a.duplicates() + b.duplicates())));
+  }
+
+  /** Whether {@code failure} is a write refused by admission, not one that failed. */
+  public static boolean isOverloaded(Throwable failure) {
+    return failure instanceof WriteAdmission.Overloaded
+        || failure.getCause() instanceof WriteAdmission.Overloaded;
   }
 
   public CompletionStage<CustomerState> get(String customerId) {

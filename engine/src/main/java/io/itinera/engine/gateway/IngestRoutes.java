@@ -175,7 +175,17 @@ final class IngestRoutes {
                     new IngestReply(
                         true, r.recorded(), r.duplicates(), rejected.isEmpty() ? null : rejected)));
           }
-          log.warn("Touchpoints not recorded: {}", result.failed().get().toString());
+          Throwable failure = result.failed().get();
+          if (Customers.isOverloaded(failure)) {
+            log.debug("Touchpoints refused: {}", failure.getMessage());
+            return complete(
+                Problem.unavailable(
+                        "The engine is at capacity; nothing was recorded. Retry after the delay"
+                            + " with the same messageId.")
+                    .toResponse()
+                    .addHeader(RetryAfter.create(1L)));
+          }
+          log.warn("Touchpoints not recorded: {}", failure.toString());
           return complete(
               Problem.unavailable(
                       "The touchpoints could not be recorded in time; nothing was acknowledged."
