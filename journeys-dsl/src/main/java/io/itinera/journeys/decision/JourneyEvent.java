@@ -1,5 +1,7 @@
 package io.itinera.journeys.decision;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.itinera.protocol.CborSerializable;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +10,27 @@ import java.util.List;
  * What the decider decided about a customer: the entries of the customer's journal that concern
  * journeys. Each says enough on its own to explain a decision later; {@link
  * CustomerJourneys#apply} turns them into state.
+ *
+ * <p>The engine persists one decision's events together, as a list; each names its kind so it reads
+ * back as itself. The names are stored: renaming a record needs its old name kept here.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = JourneyEvent.JourneyEntered.class, name = "JourneyEntered"),
+  @JsonSubTypes.Type(value = JourneyEvent.StageEntered.class, name = "StageEntered"),
+  @JsonSubTypes.Type(value = JourneyEvent.TriggerFired.class, name = "TriggerFired"),
+  @JsonSubTypes.Type(value = JourneyEvent.TouchpointCounted.class, name = "TouchpointCounted"),
+  @JsonSubTypes.Type(value = JourneyEvent.ActionEmitted.class, name = "ActionEmitted"),
+  @JsonSubTypes.Type(value = JourneyEvent.ActionSuppressed.class, name = "ActionSuppressed"),
+  @JsonSubTypes.Type(value = JourneyEvent.ActionDeferred.class, name = "ActionDeferred"),
+  @JsonSubTypes.Type(value = JourneyEvent.TimerScheduled.class, name = "TimerScheduled"),
+  @JsonSubTypes.Type(value = JourneyEvent.TimerCancelled.class, name = "TimerCancelled"),
+  @JsonSubTypes.Type(value = JourneyEvent.TimerFired.class, name = "TimerFired"),
+  @JsonSubTypes.Type(value = JourneyEvent.GoalReached.class, name = "GoalReached"),
+  @JsonSubTypes.Type(value = JourneyEvent.JourneyExited.class, name = "JourneyExited"),
+  @JsonSubTypes.Type(value = JourneyEvent.ConsentChanged.class, name = "ConsentChanged"),
+  @JsonSubTypes.Type(value = JourneyEvent.LedgerTrimmed.class, name = "LedgerTrimmed")
+})
 public sealed interface JourneyEvent extends CborSerializable {
 
   /**

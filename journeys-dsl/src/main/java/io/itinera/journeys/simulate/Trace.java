@@ -19,11 +19,11 @@ import java.util.Optional;
  * The sentence a designer reads for a journal event, or none for bookkeeping (counts, trigger
  * firings, ledger trimming) that the lines around it already tell.
  */
-final class Trace {
+public final class Trace {
 
   private Trace() {}
 
-  static Optional<String> line(JourneyEvent event) {
+  public static Optional<String> line(JourneyEvent event) {
     if (event instanceof JourneyEntered e) {
       return Optional.of(e.journey() + " entered at " + e.stage() + (e.holdout() ? ", in the holdout" : ""));
     }

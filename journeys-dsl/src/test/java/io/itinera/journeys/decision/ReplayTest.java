@@ -2,6 +2,7 @@ package io.itinera.journeys.decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +70,27 @@ class ReplayTest {
       assertEquals(life.state(), snapshot);
       assertEquals(life.state(), CustomerJourneys.EMPTY.applyAll(read));
     }
+  }
+
+  /** How the engine persists one decision: its events together in a list. */
+  record Decided(List<JourneyEvent> events) {}
+
+  @Test
+  void aDecisionsEventsSurviveCborTogetherInOneList() throws IOException {
+    for (Timeline life : lives()) {
+      Decided written = new Decided(life.journal());
+      Decided read = CBOR.readValue(CBOR.writeValueAsBytes(written), Decided.class);
+      assertEquals(written, read);
+    }
+  }
+
+  @Test
+  void everyKindOfEventHasAStoredName() {
+    Set<Class<?>> named =
+        Arrays.stream(JourneyEvent.class.getAnnotation(JsonSubTypes.class).value())
+            .map(JsonSubTypes.Type::value)
+            .collect(Collectors.toSet());
+    assertEquals(Set.of(JourneyEvent.class.getPermittedSubclasses()), named);
   }
 
   @Test
