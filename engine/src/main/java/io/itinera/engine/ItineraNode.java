@@ -3,13 +3,18 @@ package io.itinera.engine;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.customer.CustomerEntity;
+import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.gateway.ApiKeys;
+import io.itinera.engine.journey.DeployedJourneys;
 import io.itinera.engine.gateway.GatewayRoutes;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageExtension;
 import io.itinera.engine.storage.StorageSettings;
+import io.itinera.engine.timers.DueTimers;
+import io.itinera.engine.timers.DueTimersProjection;
+import io.itinera.engine.timers.TimerWaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,11 +44,14 @@ public final class ItineraNode {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final int managementPort;
+  private final DeployedJourneys deployed;
 
-  private ItineraNode(ActorSystem<Void> system, ServerBinding binding, int managementPort) {
+  private ItineraNode(
+      ActorSystem<Void> system, ServerBinding binding, int managementPort, DeployedJourneys deployed) {
     this.system = system;
     this.binding = binding;
     this.managementPort = managementPort;
+    this.deployed = deployed;
   }
 
   /** The application configuration with the storage choice applied (see {@link StorageSettings}). */
@@ -89,14 +97,32 @@ public final class ItineraNode {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
 
-      CustomerEntity.init(system, CustomerSettings.from(config));
+      // The journeys every customer entity on this node runs (see journey.JourneyRegistry).
+      DeployedJourneys deployed = new DeployedJourneys();
+      Clock clock = Clock.systemUTC();
+      CustomerSettings customerSettings = CustomerSettings.from(config);
+      CustomerEntity.init(system, customerSettings, deployed, clock);
+
+      // Durable timers: the journal's timer decisions projected into due_timers, and one waker
+      // per slice that wakes the customers whose timers are due.
+      DueTimers dueTimers = new DueTimers(storage.settings().dialect());
+      DueTimersProjection.init(
+          system, storage.dataSource(), dueTimers, customerSettings.tagSlices());
+      TimerWaker.init(
+          system,
+          storage.dataSource(),
+          dueTimers,
+          customerSettings.tagSlices(),
+          TimerWaker.Settings.from(config),
+          clock);
       ApiKeys keys = ApiKeys.from(config);
       Customers customers =
           new Customers(
               ClusterSharding.get(system),
               config.getDuration("itinera.http.ask-timeout"),
               config.getInt("itinera.http.max-touchpoints-in-flight"));
-      GatewayRoutes gateway = new GatewayRoutes(customers, keys, Clock.systemUTC());
+      GatewayRoutes gateway =
+          new GatewayRoutes(customers, new CustomerHistory(system), keys, clock);
 
       ServerBinding binding =
           Http.get(system)
@@ -120,7 +146,7 @@ public final class ItineraNode {
             ApiKeys.DEVELOPMENT_WRITE_KEY,
             ApiKeys.DEVELOPMENT_ADMIN_KEY);
       }
-      return new ItineraNode(system, binding, managementPort);
+      return new ItineraNode(system, binding, managementPort, deployed);
     } catch (Exception | Error e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
@@ -146,6 +172,11 @@ public final class ItineraNode {
 
   public int managementPort() {
     return managementPort;
+  }
+
+  /** The journeys this node's customers run now. */
+  public DeployedJourneys deployedJourneys() {
+    return deployed;
   }
 
   public ActorSystem<Void> system() {

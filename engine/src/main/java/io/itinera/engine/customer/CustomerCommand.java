@@ -1,7 +1,9 @@
 package io.itinera.engine.customer;
 
+import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
+import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -10,16 +12,44 @@ import org.apache.pekko.pattern.StatusReply;
 public sealed interface CustomerCommand extends CborSerializable {
 
   /**
-   * Record touchpoints of this customer, in their order, atomically: either all new ones are in
-   * the journal when the reply comes, or none is and the reply is an error. Touchpoints whose
-   * {@code messageId} the customer has already seen are acknowledged and not applied again.
+   * Record touchpoints of this customer, in their order, atomically with what the journeys decide
+   * about them: either all new ones are in the journal when the reply comes, or none is and the
+   * reply is an error. Touchpoints whose {@code messageId} the customer has already seen are
+   * acknowledged and not applied again.
    */
   record RecordTouchpoints(List<Touchpoint> touchpoints, ActorRef<StatusReply<Recorded>> replyTo)
       implements CustomerCommand {}
 
+  /**
+   * The reply to {@link RecordTouchpoints}: how many were new, how many were repeats, and the
+   * actions the journeys emitted for them (none for repeats).
+   */
+  record Recorded(int recorded, int duplicates, List<PlannedAction> actions)
+      implements CborSerializable {
+
+    public Recorded {
+      actions = actions == null ? List.of() : List.copyOf(actions);
+    }
+
+    public static final Recorded NOTHING = new Recorded(0, 0, List.of());
+
+    public Recorded plus(Recorded other) {
+      List<PlannedAction> all = new java.util.ArrayList<>(actions);
+      all.addAll(other.actions);
+      return new Recorded(recorded + other.recorded, duplicates + other.duplicates, all);
+    }
+  }
+
+  /**
+   * Act on every pending timer that is due (sent by the timer daemon, which does not know which
+   * ones are: it only knows when the soonest is due). Timers that are not due, or no longer
+   * pending, are left alone, so a repeated wake-up does nothing.
+   */
+  record WakeUp(ActorRef<Woken> replyTo) implements CustomerCommand {}
+
+  /** How many timers fired and when the soonest remaining one is due (null: none pending). */
+  record Woken(int fired, Instant nextDue) implements CborSerializable {}
+
   /** The customer's current state, for the read API. */
   record GetCustomer(ActorRef<CustomerState> replyTo) implements CustomerCommand {}
-
-  /** The reply to {@link RecordTouchpoints}: how many were new and how many were repeats. */
-  record Recorded(int recorded, int duplicates) implements CborSerializable {}
 }

@@ -3,12 +3,24 @@ package io.itinera.engine.customer;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
+import io.itinera.engine.customer.CustomerCommand.WakeUp;
+import io.itinera.engine.customer.CustomerCommand.Woken;
+import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
+import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.journeys.decision.CustomerJourneys;
+import io.itinera.journeys.decision.Decision;
+import io.itinera.journeys.decision.Input;
+import io.itinera.journeys.decision.JourneyDecider;
+import io.itinera.journeys.decision.PendingTimer;
+import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.touchpoint.Touchpoint;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,9 +37,13 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * One customer, as a sharded, event-sourced entity: the single writer of that customer's state.
- * Every touchpoint is an event in its journal before the caller hears "recorded", so nothing
- * acknowledged is lost, and two channels can never race on the same customer.
+ * One customer, as a sharded, event-sourced entity: the single writer of that customer's state, and
+ * so the one place where their journeys, caps and consent are decided. Every touchpoint is an event
+ * in its journal, together with what the journeys decided about it, before the caller hears
+ * "recorded": nothing acknowledged is lost, and two channels can never race on the same customer.
+ *
+ * <p>The decisions themselves are {@link JourneyDecider}'s, a pure function; this class only feeds
+ * it, persists what it returns and replies.
  */
 public final class CustomerEntity
     extends EventSourcedBehaviorWithEnforcedReplies<CustomerCommand, CustomerEvent, CustomerState> {
@@ -35,20 +51,29 @@ public final class CustomerEntity
   public static final EntityTypeKey<CustomerCommand> TYPE_KEY =
       EntityTypeKey.create(CustomerCommand.class, "Customer");
 
+  /** More due timers than this in one wake-up are left for the next one, to bound a command. */
+  private static final int MAX_TIMERS_PER_WAKE_UP = 100;
+
   private final String customerId;
   private final CustomerSettings settings;
+  private final DeployedJourneys deployed;
+  private final Clock clock;
 
   /** Registers the entity with cluster sharding on this node. */
-  public static void init(ActorSystem<?> system, CustomerSettings settings) {
+  public static void init(
+      ActorSystem<?> system, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
     ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, context -> create(context.getEntityId(), settings)));
+        .init(
+            Entity.of(TYPE_KEY, context -> create(context.getEntityId(), settings, deployed, clock)));
   }
 
-  public static Behavior<CustomerCommand> create(String customerId, CustomerSettings settings) {
-    return new CustomerEntity(customerId, settings);
+  public static Behavior<CustomerCommand> create(
+      String customerId, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
+    return new CustomerEntity(customerId, settings, deployed, clock);
   }
 
-  private CustomerEntity(String customerId, CustomerSettings settings) {
+  private CustomerEntity(
+      String customerId, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
     super(
         PersistenceId.of(TYPE_KEY.name(), customerId),
         // A failed write (database down) restarts the entity after a pause; the caller's ask
@@ -56,6 +81,8 @@ public final class CustomerEntity
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.customerId = customerId;
     this.settings = settings;
+    this.deployed = deployed;
+    this.clock = clock;
   }
 
   @Override
@@ -68,35 +95,105 @@ public final class CustomerEntity
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RecordTouchpoints.class, this::onRecordTouchpoints)
+        .onCommand(WakeUp.class, this::onWakeUp)
         .onCommand(GetCustomer.class, (state, command) -> Effect().reply(command.replyTo(), state))
         .build();
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onRecordTouchpoints(
       CustomerState state, RecordTouchpoints command) {
-    List<CustomerEvent> events = new ArrayList<>(command.touchpoints().size());
-    Set<String> inThisCommand = new HashSet<>();
+    Decisions decisions = new Decisions(state);
+    int recorded = 0;
     for (Touchpoint touchpoint : command.touchpoints()) {
-      String messageId = touchpoint.messageId();
-      if (!state.hasSeen(messageId) && inThisCommand.add(messageId)) {
-        events.add(new TouchpointRecorded(touchpoint));
+      if (decisions.state.hasSeen(touchpoint.messageId())) {
+        continue;
       }
+      recorded++;
+      decisions.add(new TouchpointRecorded(touchpoint));
+      decisions.decide(touchpoint.messageId(), new Input.TouchpointArrived(touchpoint));
     }
-    Recorded recorded = new Recorded(events.size(), command.touchpoints().size() - events.size());
-    if (events.isEmpty()) {
-      return Effect().reply(command.replyTo(), StatusReply.success(recorded));
+    Recorded reply =
+        new Recorded(recorded, command.touchpoints().size() - recorded, decisions.actions);
+    if (decisions.events.isEmpty()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(reply));
     }
     return Effect()
-        .persist(events)
-        .thenReply(command.replyTo(), newState -> StatusReply.success(recorded));
+        .persist(decisions.events)
+        .thenReply(command.replyTo(), newState -> StatusReply.success(reply));
+  }
+
+  private ReplyEffect<CustomerEvent, CustomerState> onWakeUp(CustomerState state, WakeUp command) {
+    Decisions decisions = new Decisions(state);
+    Instant now = decisions.now;
+    int fired = 0;
+    Optional<PendingTimer> next = state.journeys().nextTimer();
+    while (next.isPresent() && !next.get().due().isAfter(now) && fired < MAX_TIMERS_PER_WAKE_UP) {
+      if (!decisions.decide(next.get().id(), new Input.TimerDue(next.get().id()))) {
+        break;
+      }
+      fired++;
+      next = decisions.state.journeys().nextTimer();
+    }
+    Woken reply = new Woken(fired, next.map(PendingTimer::due).orElse(null));
+    if (decisions.events.isEmpty()) {
+      return Effect().reply(command.replyTo(), reply);
+    }
+    return Effect().persist(decisions.events).thenReply(command.replyTo(), newState -> reply);
+  }
+
+  /**
+   * The events of one command, built up one input at a time: each decision sees the state the
+   * previous ones leave, exactly as the event handler will rebuild it.
+   */
+  private final class Decisions {
+    final List<CustomerEvent> events = new ArrayList<>();
+    final List<PlannedAction> actions = new ArrayList<>();
+    final Instant now = clock.instant();
+    CustomerState state;
+
+    Decisions(CustomerState state) {
+      this.state = state;
+    }
+
+    void add(CustomerEvent event) {
+      events.add(event);
+      state = state.apply(event, settings);
+    }
+
+    /** Decides on {@code input}; false when the journeys had nothing to say. */
+    boolean decide(String cause, Input input) {
+      Decision decision =
+          JourneyDecider.decide(state.journeys(), state.context(), input, deployed.current(), now);
+      if (decision.events().isEmpty()) {
+        return false;
+      }
+      CustomerJourneys after = decision.applyTo(state.journeys());
+      add(
+          new JourneysDecided(
+              cause, decision.events(), after.nextTimer().map(PendingTimer::due).orElse(null)));
+      actions.addAll(decision.actions());
+      return true;
+    }
   }
 
   @Override
   public EventHandler<CustomerState, CustomerEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(TouchpointRecorded.class, (state, event) -> state.apply(event, settings))
-        .build();
+        .onAnyEvent((state, event) -> state.apply(event, settings));
+  }
+
+  /**
+   * Decisions that change timers are tagged for the due-timers projection, by slice of customers
+   * so the projection runs in parallel. The slice count is stored in tags: never change it on a
+   * running system.
+   */
+  @Override
+  public Set<String> tagsFor(CustomerEvent event) {
+    if (event instanceof JourneysDecided decided && decided.changesTimers()) {
+      return Set.of(Tags.timers(customerId, settings.tagSlices()));
+    }
+    return Set.of();
   }
 
   /**

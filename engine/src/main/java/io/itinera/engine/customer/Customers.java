@@ -63,10 +63,7 @@ public final class Customers {
             done ->
                 writes.stream()
                     .map(CompletableFuture::join)
-                    .reduce(
-                        new Recorded(0, 0),
-                        (a, b) ->
-                            new Recorded(a.recorded() + b.recorded(), a.duplicates() + b.duplicates())));
+                    .reduce(Recorded.NOTHING, Recorded::plus));
   }
 
   /** Whether {@code failure} is a write refused by admission, not one that failed. */

@@ -1,13 +1,23 @@
 package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
+import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.CustomerState;
+import io.itinera.journeys.decision.CustomerJourneys;
+import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneyProgress;
+import io.itinera.journeys.decision.LedgerEntry;
+import io.itinera.journeys.decision.PendingTimer;
+import io.itinera.journeys.simulate.Trace;
 import io.itinera.engine.customer.Customers;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
@@ -21,8 +31,9 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The read API: {@code GET /v1/customers/{id}}, what the engine holds about one customer. Needs a
- * write key or the admin key: profiles are personal data.
+ * The read API: {@code GET /v1/customers/{id}}, what the engine holds about one customer, its
+ * journeys included, and {@code GET /v1/customers/{id}/decisions}, why: the journeys' decisions
+ * with a sentence for each. Needs a write key or the admin key: profiles are personal data.
  */
 final class CustomerRoutes {
 
@@ -33,7 +44,8 @@ final class CustomerRoutes {
       long touchpointCount,
       Instant firstSeen,
       Instant lastSeen,
-      List<TouchpointView> recentTouchpoints) {
+      List<TouchpointView> recentTouchpoints,
+      JourneysView journeys) {
 
     static CustomerView of(CustomerState state) {
       return new CustomerView(
@@ -42,7 +54,8 @@ final class CustomerRoutes {
           state.touchpointCount(),
           state.firstSeen(),
           state.lastSeen(),
-          newestFirst(state.recentTouchpoints()));
+          newestFirst(state.recentTouchpoints()),
+          JourneysView.of(state.journeys()));
     }
 
     private static List<TouchpointView> newestFirst(List<Touchpoint> oldestFirst) {
@@ -51,6 +64,49 @@ final class CustomerRoutes {
         views.add(TouchpointView.of(oldestFirst.get(i)));
       }
       return views;
+    }
+  }
+
+  /**
+   * Where the customer is in their journeys: every channel reads this same state.
+   *
+   * @param active the journeys they are in, with stage and holdout
+   * @param left when they last left each journey they are no longer in
+   * @param pendingTimers absence timers and delayed or deferred actions, soonest first
+   * @param consent per channel: true opted in, false opted out
+   * @param recentActions what went out, oldest first, as long as caps count it
+   */
+  record JourneysView(
+      List<JourneyProgress> active,
+      Map<String, Instant> left,
+      List<PendingTimer> pendingTimers,
+      Map<String, Boolean> consent,
+      List<LedgerEntry> recentActions) {
+
+    static JourneysView of(CustomerJourneys journeys) {
+      return new JourneysView(
+          List.copyOf(journeys.journeys().values()),
+          journeys.leftAt(),
+          journeys.timers(),
+          journeys.consent(),
+          journeys.ledger());
+    }
+  }
+
+  /**
+   * One decision the journeys took, for support: its cause (a touchpoint's message id or a timer's
+   * id), a sentence per event, and the events themselves.
+   */
+  record DecisionView(
+      long sequenceNr, Instant recordedAt, String cause, List<String> explanation, List<JourneyEvent> events) {
+
+    static DecisionView of(CustomerHistory.Entry entry) {
+      return new DecisionView(
+          entry.sequenceNr(),
+          Instant.ofEpochMilli(entry.writtenAt()),
+          entry.decided().cause(),
+          entry.decided().events().stream().flatMap(e -> Trace.line(e).stream()).toList(),
+          entry.decided().events());
     }
   }
 
@@ -78,11 +134,18 @@ final class CustomerRoutes {
     }
   }
 
+  /** Decisions shown when the caller does not say how many, and the most it may ask for. */
+  private static final int DEFAULT_DECISIONS = 50;
+
+  private static final int MAX_DECISIONS = 1000;
+
   private final Customers customers;
+  private final CustomerHistory history;
   private final ApiKeys keys;
 
-  CustomerRoutes(Customers customers, ApiKeys keys) {
+  CustomerRoutes(Customers customers, CustomerHistory history, ApiKeys keys) {
     this.customers = customers;
+    this.history = history;
     this.keys = keys;
   }
 
@@ -90,24 +153,68 @@ final class CustomerRoutes {
     return pathPrefix(
         "customers",
         () ->
-            path(
+            pathPrefix(
                 PathMatchers.segment(),
                 customerId ->
                     get(
                         () ->
-                            extractCredentials(
-                                credentials -> {
-                                  Optional<String> key = ApiKeys.presented(credentials);
-                                  if (key.isEmpty()
-                                      || !(keys.isWriteKey(key.get()) || keys.isAdminKey(key.get()))) {
-                                    return IngestRoutes.unauthorized(
-                                        "Reading a customer needs a write key or the admin key in"
-                                            + " the Authorization header (HTTP Basic user name or"
-                                            + " Bearer token).");
-                                  }
-                                  return show(customerId);
-                                }))));
+                            authorized(
+                                () ->
+                                    concat(
+                                        pathEndOrSingleSlash(() -> show(customerId)),
+                                        path(
+                                            "decisions",
+                                            () ->
+                                                parameterOptional(
+                                                    "limit",
+                                                    limit -> decisions(customerId, limit))))))));
   }
+
+  private Route authorized(java.util.function.Supplier<Route> inner) {
+    return extractCredentials(
+        credentials -> {
+          Optional<String> key = ApiKeys.presented(credentials);
+          if (key.isEmpty() || !(keys.isWriteKey(key.get()) || keys.isAdminKey(key.get()))) {
+            return IngestRoutes.unauthorized(
+                "Reading a customer needs a write key or the admin key in the Authorization header"
+                    + " (HTTP Basic user name or Bearer token).");
+          }
+          return inner.get();
+        });
+  }
+
+  private Route decisions(String customerId, Optional<String> limitParameter) {
+    int limit;
+    try {
+      limit = limitParameter.map(Integer::parseInt).orElse(DEFAULT_DECISIONS);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_DECISIONS) {
+      return complete(
+          Problem.invalidParameter(
+                  "limit",
+                  "\"limit\" must be a whole number from 1 to " + MAX_DECISIONS + "; it was \""
+                      + limitParameter.orElse("") + "\".")
+              .at("/v1/customers/" + customerId + "/decisions")
+              .toResponse());
+    }
+    return onComplete(
+        history.decisions(customerId, limit),
+        result -> {
+          if (result.isFailure()) {
+            return complete(
+                Problem.unavailable("The customer's decisions could not be read; retry.")
+                    .toResponse()
+                    .addHeader(RetryAfter.create(1L)));
+          }
+          List<DecisionView> views = result.get().stream().map(DecisionView::of).toList();
+          return complete(Json.response(StatusCodes.OK, new DecisionsView(customerId, views)));
+        });
+  }
+
+  /** The reply of {@code GET /v1/customers/{id}/decisions}: oldest first. */
+  record DecisionsView(String customerId, List<DecisionView> decisions) {}
 
   private Route show(String customerId) {
     return onComplete(

@@ -9,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.options;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 
+import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,9 +52,10 @@ public final class GatewayRoutes {
   private final IngestRoutes ingest;
   private final CustomerRoutes customers;
 
-  public GatewayRoutes(Customers customers, ApiKeys keys, Clock clock) {
+  public GatewayRoutes(
+      Customers customers, CustomerHistory history, ApiKeys keys, Clock clock) {
     this.ingest = new IngestRoutes(customers, keys, clock);
-    this.customers = new CustomerRoutes(customers, keys);
+    this.customers = new CustomerRoutes(customers, history, keys);
   }
 
   public Route routes() {

@@ -9,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
+import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.engine.customer.Customers;
 import io.itinera.protocol.touchpoint.FieldError;
 import io.itinera.protocol.touchpoint.IngestLimits;
@@ -44,9 +45,17 @@ final class IngestRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
 
-  /** The reply of a successful ingest call; Segment's clients read only {@code success}. */
+  /**
+   * The reply of a successful ingest call; Segment's clients read only {@code success}. {@code
+   * actions} are what the journeys emitted for these touchpoints, so a page or an app that sent one
+   * can act on it at once (they also reach their channels through delivery).
+   */
   record IngestReply(
-      boolean success, int recorded, int duplicates, List<RejectedItem> rejected) {}
+      boolean success,
+      int recorded,
+      int duplicates,
+      List<RejectedItem> rejected,
+      List<PlannedAction> actions) {}
 
   private final Customers customers;
   private final ApiKeys keys;
@@ -173,7 +182,11 @@ final class IngestRoutes {
                 Json.response(
                     StatusCodes.OK,
                     new IngestReply(
-                        true, r.recorded(), r.duplicates(), rejected.isEmpty() ? null : rejected)));
+                        true,
+                        r.recorded(),
+                        r.duplicates(),
+                        rejected.isEmpty() ? null : rejected,
+                        r.actions().isEmpty() ? null : r.actions())));
           }
           Throwable failure = result.failed().get();
           if (Customers.isOverloaded(failure)) {

@@ -25,6 +25,16 @@ public record Problem(
     return new Problem(TYPES + "invalid-body", "Invalid request body", 400, detail, null, errors);
   }
 
+  /** A query parameter is wrong; {@code detail} names it and says what it must be. */
+  static Problem invalidParameter(String parameter, String detail) {
+    return new Problem(
+        TYPES + "invalid-parameter", "Invalid query parameter \"" + parameter + "\"", 400, detail, null, null);
+  }
+
+  static Problem conflict(String detail) {
+    return new Problem(TYPES + "conflict", "Conflict", 409, detail, null, null);
+  }
+
   static Problem unauthorized(String detail) {
     return new Problem(TYPES + "unauthorized", "Unauthorized", 401, detail, null, null);
   }

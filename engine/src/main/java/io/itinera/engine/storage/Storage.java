@@ -8,9 +8,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The engine's own connection pool (schema migrations, health checks; later the outbox and the
- * timer tables), beside the journal's pool that pekko-persistence-jdbc owns. Small, because the
- * journal does the heavy writing.
+ * The engine's own connection pool (schema migrations, health checks, projections, the timer
+ * tables, the journey registry), beside the journal's pool that pekko-persistence-jdbc owns.
  */
 public final class Storage implements AutoCloseable {
 
@@ -29,7 +28,9 @@ public final class Storage implements AutoCloseable {
     hikari.setUsername(settings.user());
     hikari.setPassword(settings.password());
     hikari.setDriverClassName(settings.dialect().driver);
-    hikari.setMaximumPoolSize(3);
+    // Migrations, health checks, the projections' transactions (one per slice) and the timer
+    // wakers' polls (one per slice), the journey registry.
+    hikari.setMaximumPoolSize(12);
     hikari.setMinimumIdle(1);
     hikari.setConnectionTimeout(3_000);
     // Start even when the database is down: readiness reports it, and the pool reconnects.

@@ -1,19 +1,37 @@
 package io.itinera.engine.customer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
+import io.itinera.engine.customer.CustomerCommand.WakeUp;
+import io.itinera.engine.customer.CustomerCommand.Woken;
+import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
+import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
+import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
+import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
+import io.itinera.journeys.decision.JourneyEvent.TimerFired;
+import io.itinera.journeys.decision.PlannedAction;
+import io.itinera.journeys.load.JourneyLoader;
+import io.itinera.journeys.load.LoadResult;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import io.itinera.protocol.touchpoint.TouchpointType;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -28,7 +46,38 @@ import org.junit.jupiter.api.Test;
  */
 class CustomerEntityTest {
 
-  private static final CustomerSettings SETTINGS = new CustomerSettings(3, 4, 100, 2);
+  private static final CustomerSettings SETTINGS = new CustomerSettings(3, 4, 100, 2, 4);
+
+  /** A cart journey: an e-mail when no order follows a cart within 15 minutes. */
+  private static final String CART_JOURNEY =
+      """
+      journey: cart
+      version: 1
+      entry:
+        event: Product Added
+      exit:
+        - event: Unsubscribed
+      stages:
+        decision:
+          on:
+            - event: Order Completed
+              goto: bought
+            - absence:
+                event: Order Completed
+                within: 15m
+              do:
+                - channel: email
+                  type: send
+                  template: cart-reminder
+        bought:
+          enter:
+            - channel: web
+              type: show
+              template: thank-you
+      """;
+
+  private final DeployedJourneys deployed = new DeployedJourneys();
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           ConfigFactory.parseResources("serialization.conf")
@@ -40,7 +89,7 @@ class CustomerEntityTest {
   void freshCustomer() {
     customer =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), CustomerEntity.create("c-1", SETTINGS));
+            testKit.system(), CustomerEntity.create("c-1", SETTINGS, deployed, clock));
   }
 
   @AfterAll
@@ -71,7 +120,7 @@ class CustomerEntityTest {
     Instant at = Instant.parse("2026-11-23T10:00:00Z");
     var result = record(track("m1", "Product Viewed", at));
     assertEquals(new TouchpointRecorded(track("m1", "Product Viewed", at)), result.event());
-    assertEquals(new Recorded(1, 0), result.reply().getValue());
+    assertEquals(new Recorded(1, 0, List.of()), result.reply().getValue());
     assertEquals(1, result.state().touchpointCount());
     assertEquals(at, result.state().lastSeen());
   }
@@ -82,7 +131,7 @@ class CustomerEntityTest {
     record(track("m1", "Product Viewed", at));
     var repeat = record(track("m1", "Product Viewed", at));
     assertTrue(repeat.hasNoEvents());
-    assertEquals(new Recorded(0, 1), repeat.reply().getValue());
+    assertEquals(new Recorded(0, 1, List.of()), repeat.reply().getValue());
     assertEquals(1, repeat.state().touchpointCount());
   }
 
@@ -96,7 +145,7 @@ class CustomerEntityTest {
         result.events().stream()
             .map(e -> ((TouchpointRecorded) e).touchpoint().event())
             .toList());
-    assertEquals(new Recorded(2, 1), result.reply().getValue());
+    assertEquals(new Recorded(2, 1, List.of()), result.reply().getValue());
   }
 
   @Test
@@ -120,7 +169,7 @@ class CustomerEntityTest {
     assertEquals(List.of("e3", "e4", "e5"), state.recentTouchpoints().stream().map(Touchpoint::event).toList());
     assertEquals(List.of("m2", "m3", "m4", "m5"), state.recentMessageIds());
     // a message id that fell out of the window is no longer recognised as a repeat
-    assertEquals(new Recorded(1, 0), record(track("m0", "again", at)).reply().getValue());
+    assertEquals(new Recorded(1, 0, List.of()), record(track("m0", "again", at)).reply().getValue());
   }
 
   @Test
@@ -132,7 +181,7 @@ class CustomerEntityTest {
     customer.restart();
     assertEquals(before, customer.getState());
     // de-duplication survives the restart too
-    assertEquals(new Recorded(0, 1), record(track("m1", "Product Viewed", at)).reply().getValue());
+    assertEquals(new Recorded(0, 1, List.of()), record(track("m1", "Product Viewed", at)).reply().getValue());
   }
 
   @Test
@@ -141,5 +190,122 @@ class CustomerEntityTest {
     var result = customer.<CustomerState>runCommand(GetCustomer::new);
     assertTrue(result.hasNoEvents());
     assertEquals(Map.of("name", "Ana"), result.reply().traits());
+  }
+
+  private void deployCart() {
+    LoadResult loaded = new JourneyLoader().load("cart.journey.yaml", CART_JOURNEY);
+    assertTrue(loaded.ok(), () -> loaded.errors().toString());
+    deployed.replace(List.of(loaded.loaded()));
+  }
+
+  private static Touchpoint emailOptIn(String messageId) {
+    return identify(messageId, Map.of("consent", Map.of("email", true)));
+  }
+
+  private static List<JourneyEvent> decided(List<CustomerEvent> events) {
+    return events.stream()
+        .filter(JourneysDecided.class::isInstance)
+        .flatMap(e -> ((JourneysDecided) e).events().stream())
+        .toList();
+  }
+
+  @Test
+  void aTouchpointIsPersistedTogetherWithWhatTheJourneysDecided() {
+    deployCart();
+    var result = record(track("m1", "Product Added", clock.instant()));
+    assertEquals(2, result.events().size());
+    assertInstanceOf(TouchpointRecorded.class, result.events().get(0));
+    JourneysDecided decided = (JourneysDecided) result.events().get(1);
+    assertEquals("m1", decided.cause());
+    assertInstanceOf(JourneyEntered.class, decided.events().get(0));
+    assertEquals(clock.instant().plus(Duration.ofMinutes(15)), decided.nextTimerDue());
+    assertEquals("decision", result.state().journeys().journeys().get("cart").stage());
+  }
+
+  @Test
+  void aDueAbsenceTimerFiresOnWakeUpAndOnlyOnce() {
+    deployCart();
+    record(emailOptIn("i1"));
+    record(track("m1", "Product Added", clock.instant()));
+
+    var early = customer.<Woken>runCommand(WakeUp::new);
+    assertTrue(early.hasNoEvents(), "nothing is due yet");
+    assertEquals(new Woken(0, clock.instant().plus(Duration.ofMinutes(15))), early.reply());
+
+    clock.advance(Duration.ofMinutes(15));
+    var due = customer.<Woken>runCommand(WakeUp::new);
+    assertEquals(new Woken(1, null), due.reply());
+    List<JourneyEvent> events = decided(due.events());
+    assertTrue(events.stream().anyMatch(TimerFired.class::isInstance));
+    ActionEmitted reminder = (ActionEmitted) events.stream().filter(ActionEmitted.class::isInstance).findFirst().orElseThrow();
+    assertEquals("cart-reminder", reminder.action().template());
+    assertEquals(null, ((JourneysDecided) due.events().get(due.events().size() - 1)).nextTimerDue());
+
+    assertTrue(customer.<Woken>runCommand(WakeUp::new).hasNoEvents(), "a fired timer never fires again");
+  }
+
+  @Test
+  void anOrderOnAnyChannelCancelsThePendingReminderAndItsActionsComeBackInTheReply() {
+    deployCart();
+    record(emailOptIn("i1"));
+    record(track("m1", "Product Added", clock.instant()));
+    var order = record(track("m2", "Order Completed", clock.instant().plusSeconds(60)));
+    List<JourneyEvent> events = decided(order.events());
+    assertTrue(events.stream().anyMatch(TimerCancelled.class::isInstance));
+    assertEquals(
+        List.of("thank-you"),
+        order.reply().getValue().actions().stream().map(PlannedAction::template).toList());
+
+    clock.advance(Duration.ofMinutes(20));
+    assertTrue(customer.<Woken>runCommand(WakeUp::new).hasNoEvents(), "a cancelled timer never fires");
+  }
+
+  @Test
+  void journeyStateAndTimersSurviveARestart() {
+    deployCart();
+    record(emailOptIn("i1"));
+    record(track("m1", "Product Added", clock.instant()));
+    CustomerState before = customer.getState();
+    customer.restart();
+    assertEquals(before, customer.getState());
+    clock.advance(Duration.ofMinutes(16));
+    assertEquals(1, customer.<Woken>runCommand(WakeUp::new).reply().fired());
+  }
+
+  @Test
+  void timerDecisionsAreTaggedForTheDueTimersProjection() {
+    deployCart();
+    CustomerEntity entity = (CustomerEntity) CustomerEntity.create("c-1", SETTINGS, deployed, clock);
+    var recorded = record(track("m1", "Product Added", clock.instant()));
+    assertEquals(Set.of(), entity.tagsFor(recorded.events().get(0)));
+    assertEquals(Set.of(Tags.timers("c-1", 4)), entity.tagsFor(recorded.events().get(1)));
+  }
+
+  /** A clock the test moves by hand, so timers come due without waiting. */
+  static final class TestClock extends Clock {
+    private Instant now;
+
+    TestClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

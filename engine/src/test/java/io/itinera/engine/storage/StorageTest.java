@@ -21,7 +21,7 @@ class StorageTest {
     try (TestDatabase database = TestDatabase.createFresh("schema");
         Storage storage =
             Storage.open(new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
-      assertEquals(1, storage.migrate());
+      assertEquals(migrations("db/postgres").size(), storage.migrate());
       assertEquals(0, storage.migrate());
       assertEquals(0, database.queryLong("SELECT count(*) FROM event_journal"));
       assertTrue(storage.answers(2));
@@ -38,7 +38,7 @@ class StorageTest {
     assertEquals(Dialect.H2, settings.dialect());
     assertTrue(settings.url().contains("WRITE_DELAY=0"), settings.url());
     try (Storage storage = Storage.open(settings)) {
-      assertEquals(1, storage.migrate());
+      assertEquals(migrations("db/h2").size(), storage.migrate());
     }
     assertTrue(dataDir.resolve("itinera.mv.db").toFile().isFile());
   }
@@ -54,5 +54,19 @@ class StorageTest {
         assertThrows(IllegalStateException.class, () -> TestNode.start(Map.of("itinera.db.url", nowhere)));
     assertTrue(failure.getMessage().startsWith("Itinera could not start: "), failure.getMessage());
     assertTrue(failure.getMessage().contains("refused"), failure.getMessage());
+  }
+
+  @Test
+  void bothDialectsHaveTheSameMigrations() {
+    assertEquals(migrations("db/postgres"), migrations("db/h2"));
+  }
+
+  /** The migration files of one dialect, by name. */
+  private static java.util.SortedSet<String> migrations(String location) {
+    try (var files = java.nio.file.Files.list(Path.of(StorageTest.class.getClassLoader().getResource(location).toURI()))) {
+      return files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    } catch (java.io.IOException | java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,0 +1,22 @@
+package io.itinera.engine.customer;
+
+/**
+ * The journal tags projections read. Customers are spread over a fixed number of slices by a
+ * stable hash of their id, so each projection runs as that many independent streams.
+ */
+public final class Tags {
+
+  private Tags() {}
+
+  public static String timers(String customerId, int slices) {
+    return "timers-" + slice(customerId, slices);
+  }
+
+  public static String timers(int slice) {
+    return "timers-" + slice;
+  }
+
+  public static int slice(String customerId, int slices) {
+    return Math.floorMod(customerId.hashCode(), slices);
+  }
+}
