@@ -136,6 +136,36 @@ public record CustomerJourneys(
     throw new IllegalArgumentException("not a journey event: " + event);
   }
 
+  /**
+   * The state once another profile of the same person is merged into this one (an anonymous
+   * visitor who identified). This profile wins wherever both say something: its journeys, consent
+   * and departures. From the other come the journeys this one is not in (with their counts and
+   * pending timers, so a cart reminder set before the visitor logged in still goes out, once),
+   * consent this one does not state, and what was sent to it, so caps and cooldowns count it.
+   */
+  public CustomerJourneys absorb(CustomerJourneys other) {
+    Map<String, JourneyProgress> mergedJourneys = new TreeMap<>(other.journeys);
+    mergedJourneys.keySet().removeAll(leftAt.keySet());
+    mergedJourneys.putAll(journeys);
+    Predicate<String> takenOver = name -> !journeys.containsKey(name) && mergedJourneys.containsKey(name);
+    List<CountWindow> mergedCounts = new ArrayList<>(counts);
+    other.counts.stream().filter(w -> takenOver.test(w.journey())).forEach(mergedCounts::add);
+    List<PendingTimer> mergedTimers = new ArrayList<>(timers);
+    other.timers.stream().filter(t -> takenOver.test(t.journey())).forEach(mergedTimers::add);
+    Map<String, Instant> mergedLeft = new TreeMap<>(other.leftAt);
+    mergedLeft.keySet().removeAll(mergedJourneys.keySet());
+    mergedLeft.putAll(leftAt);
+    Map<String, Boolean> mergedConsent = new TreeMap<>(other.consent);
+    mergedConsent.putAll(consent);
+    List<LedgerEntry> mergedLedger = new ArrayList<>(ledger);
+    other.ledger.stream()
+        .filter(entry -> ledger.stream().noneMatch(own -> own.actionId().equals(entry.actionId())))
+        .forEach(mergedLedger::add);
+    mergedLedger.sort(Comparator.comparing(LedgerEntry::at).thenComparing(LedgerEntry::actionId));
+    return new CustomerJourneys(
+        mergedJourneys, mergedLeft, mergedCounts, mergedTimers, mergedLedger, mergedConsent);
+  }
+
   /** The state after all of {@code events}, in order: what a replay of the journal gives. */
   public CustomerJourneys applyAll(List<JourneyEvent> events) {
     CustomerJourneys state = this;
