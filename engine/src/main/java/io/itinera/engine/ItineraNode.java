@@ -8,6 +8,7 @@ import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.gateway.GatewayRoutes;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageExtension;
@@ -99,6 +100,7 @@ public final class ItineraNode {
 
       // The journeys every customer entity on this node runs (see journey.JourneyRegistry).
       DeployedJourneys deployed = new DeployedJourneys();
+      JourneyRegistry journeys = JourneyRegistry.start(system, storage.dataSource(), deployed, config);
       Clock clock = Clock.systemUTC();
       CustomerSettings customerSettings = CustomerSettings.from(config);
       CustomerEntity.init(system, customerSettings, deployed, clock);
@@ -122,7 +124,7 @@ public final class ItineraNode {
               config.getDuration("itinera.http.ask-timeout"),
               config.getInt("itinera.http.max-touchpoints-in-flight"));
       GatewayRoutes gateway =
-          new GatewayRoutes(customers, new CustomerHistory(system), keys, clock);
+          new GatewayRoutes(customers, new CustomerHistory(system), journeys, keys, clock);
 
       ServerBinding binding =
           Http.get(system)

@@ -11,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders
 
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
+import io.itinera.engine.journey.JourneyRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -51,11 +52,17 @@ public final class GatewayRoutes {
 
   private final IngestRoutes ingest;
   private final CustomerRoutes customers;
+  private final JourneyRoutes journeys;
 
   public GatewayRoutes(
-      Customers customers, CustomerHistory history, ApiKeys keys, Clock clock) {
+      Customers customers,
+      CustomerHistory history,
+      JourneyRegistry journeys,
+      ApiKeys keys,
+      Clock clock) {
     this.ingest = new IngestRoutes(customers, keys, clock);
     this.customers = new CustomerRoutes(customers, history, keys);
+    this.journeys = new JourneyRoutes(journeys, keys);
   }
 
   public Route routes() {
@@ -74,7 +81,8 @@ public final class GatewayRoutes {
                                     concat(
                                         options(() -> complete(StatusCodes.NO_CONTENT)),
                                         ingest.routes(),
-                                        customers.routes())))));
+                                        customers.routes(),
+                                        journeys.routes())))));
   }
 
   private static ExceptionHandler exceptionHandler() {
