@@ -8,6 +8,7 @@ import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.engine.ops.ClusterFormation;
 import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.gateway.GatewayRoutes;
 import io.itinera.engine.storage.Storage;
@@ -26,8 +27,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
@@ -83,6 +82,14 @@ public final class ItineraNode {
    * the database's own message, when the database cannot be reached at start-up.
    */
   public static ItineraNode start(Config applicationConfig) {
+    return start(applicationConfig, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a node whose journeys, timers and gateway read time from {@code clock}: tests move it to
+   * make timers due without waiting.
+   */
+  public static ItineraNode start(Config applicationConfig, Clock clock) {
     Config config = configure(applicationConfig);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "itinera", config);
     try {
@@ -93,15 +100,11 @@ public final class ItineraNode {
           storage.settings().describe(),
           migrations);
 
-      Cluster cluster = Cluster.get(system);
-      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+      ClusterFormation.join(system);
 
       // The journeys every customer entity on this node runs (see journey.JourneyRegistry).
       DeployedJourneys deployed = new DeployedJourneys();
       JourneyRegistry journeys = JourneyRegistry.start(system, storage.dataSource(), deployed, config);
-      Clock clock = Clock.systemUTC();
       CustomerSettings customerSettings = CustomerSettings.from(config);
       CustomerEntity.init(system, customerSettings, deployed, clock);
 

@@ -4,7 +4,9 @@ import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -23,22 +25,50 @@ public sealed interface CustomerCommand extends CborSerializable {
   /**
    * The reply to {@link RecordTouchpoints}: how many were new, how many were repeats, and the
    * actions the journeys emitted for them (none for repeats).
+   *
+   * @param toMerge anonymous ids (or an alias's previous id) these touchpoints tied to this
+   *     customer, whose profiles are not merged in yet: {@link Customers} merges them next
+   * @param mergedInto set when this profile was merged into another customer: nothing was
+   *     recorded here, and the touchpoints belong there
    */
-  record Recorded(int recorded, int duplicates, List<PlannedAction> actions)
+  record Recorded(
+      int recorded,
+      int duplicates,
+      List<PlannedAction> actions,
+      List<String> toMerge,
+      String mergedInto)
       implements CborSerializable {
 
     public Recorded {
       actions = actions == null ? List.of() : List.copyOf(actions);
+      toMerge = toMerge == null ? List.of() : List.copyOf(toMerge);
+    }
+
+    public Recorded(int recorded, int duplicates, List<PlannedAction> actions) {
+      this(recorded, duplicates, actions, List.of(), null);
     }
 
     public static final Recorded NOTHING = new Recorded(0, 0, List.of());
 
+    /** Two replies as one, for a caller that sent touchpoints of several customers. */
     public Recorded plus(Recorded other) {
-      List<PlannedAction> all = new java.util.ArrayList<>(actions);
+      List<PlannedAction> all = new ArrayList<>(actions);
       all.addAll(other.actions);
       return new Recorded(recorded + other.recorded, duplicates + other.duplicates, all);
     }
   }
+
+  /**
+   * Merge this profile into customer {@code into}: cancel its pending timers, send its later
+   * touchpoints there, and reply with the profile as it was, for {@code into} to absorb. Asked again,
+   * it replies the same profile, so a merge interrupted half-way can be repeated.
+   */
+  record HandOver(String into, ActorRef<StatusReply<CustomerState>> replyTo)
+      implements CustomerCommand {}
+
+  /** Absorb the profile of {@code from}, handed over by it; a repeat is acknowledged, not applied. */
+  record Absorb(String from, CustomerState profile, ActorRef<StatusReply<Done>> replyTo)
+      implements CustomerCommand {}
 
   /**
    * Act on every pending timer that is due (sent by the timer daemon, which does not know which

@@ -1,17 +1,24 @@
 package io.itinera.engine.customer;
 
+import io.itinera.engine.customer.CustomerCommand.Absorb;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
+import io.itinera.engine.customer.CustomerCommand.HandOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.WakeUp;
 import io.itinera.engine.customer.CustomerCommand.Woken;
+import io.itinera.engine.customer.CustomerEvent.ChangesTimers;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.CustomerEvent.MergedInto;
+import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.journey.DeployedJourneys;
 import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.Decision;
 import io.itinera.journeys.decision.Input;
 import io.itinera.journeys.decision.JourneyDecider;
+import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
 import io.itinera.journeys.decision.PendingTimer;
 import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -19,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -96,14 +105,23 @@ public final class CustomerEntity
         .forAnyState()
         .onCommand(RecordTouchpoints.class, this::onRecordTouchpoints)
         .onCommand(WakeUp.class, this::onWakeUp)
+        .onCommand(HandOver.class, this::onHandOver)
+        .onCommand(Absorb.class, this::onAbsorb)
         .onCommand(GetCustomer.class, (state, command) -> Effect().reply(command.replyTo(), state))
         .build();
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onRecordTouchpoints(
       CustomerState state, RecordTouchpoints command) {
+    if (state.mergedInto() != null) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.success(new Recorded(0, 0, List.of(), List.of(), state.mergedInto())));
+    }
     Decisions decisions = new Decisions(state);
     int recorded = 0;
+    Set<String> toMerge = new LinkedHashSet<>();
     for (Touchpoint touchpoint : command.touchpoints()) {
       if (decisions.state.hasSeen(touchpoint.messageId())) {
         continue;
@@ -111,15 +129,79 @@ public final class CustomerEntity
       recorded++;
       decisions.add(new TouchpointRecorded(touchpoint));
       decisions.decide(touchpoint.messageId(), new Input.TouchpointArrived(touchpoint));
+      otherIdentity(touchpoint)
+          .filter(other -> !state.absorbed().contains(other))
+          .ifPresent(toMerge::add);
     }
     Recorded reply =
-        new Recorded(recorded, command.touchpoints().size() - recorded, decisions.actions);
+        new Recorded(
+            recorded,
+            command.touchpoints().size() - recorded,
+            decisions.actions,
+            List.copyOf(toMerge),
+            null);
     if (decisions.events.isEmpty()) {
       return Effect().reply(command.replyTo(), StatusReply.success(reply));
     }
     return Effect()
         .persist(decisions.events)
         .thenReply(command.replyTo(), newState -> StatusReply.success(reply));
+  }
+
+  /**
+   * The other id a touchpoint says is this same person, as Segment's identity calls do: an identify
+   * carrying both a userId and the anonymousId the visitor had, or an alias's previousId.
+   */
+  private Optional<String> otherIdentity(Touchpoint touchpoint) {
+    String other =
+        switch (touchpoint.type()) {
+          case IDENTIFY -> touchpoint.userId() == null ? null : touchpoint.anonymousId();
+          case ALIAS -> touchpoint.previousId();
+          default -> null;
+        };
+    return other == null || other.isBlank() || other.equals(customerId)
+        ? Optional.empty()
+        : Optional.of(other);
+  }
+
+  private ReplyEffect<CustomerEvent, CustomerState> onHandOver(
+      CustomerState state, HandOver command) {
+    if (state.mergedInto() != null) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state));
+    }
+    List<CustomerEvent> events = new ArrayList<>();
+    Instant now = clock.instant();
+    if (!state.journeys().timers().isEmpty()) {
+      String reason = "the profile was merged into customer " + command.into();
+      events.add(
+          new JourneysDecided(
+              "merge:" + command.into(),
+              state.journeys().timers().stream()
+                  .map(timer -> (JourneyEvent) new TimerCancelled(timer, reason, now))
+                  .toList(),
+              null));
+    }
+    events.add(new MergedInto(command.into(), now));
+    return Effect().persist(events).thenReply(command.replyTo(), merged -> StatusReply.success(state));
+  }
+
+  private ReplyEffect<CustomerEvent, CustomerState> onAbsorb(CustomerState state, Absorb command) {
+    if (state.absorbed().contains(command.from())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(Done.getInstance()));
+    }
+    CustomerState other = command.profile();
+    Instant nextDue =
+        state.journeys().absorb(other.journeys()).nextTimer().map(PendingTimer::due).orElse(null);
+    return Effect()
+        .persist(
+            new ProfileAbsorbed(
+                command.from(),
+                other.traits(),
+                other.counters(),
+                other.journeys(),
+                nextDue,
+                clock.instant()))
+        .thenReply(command.replyTo(), absorbed -> StatusReply.success(Done.getInstance()));
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onWakeUp(CustomerState state, WakeUp command) {
@@ -184,16 +266,23 @@ public final class CustomerEntity
   }
 
   /**
-   * Decisions that change timers are tagged for the due-timers projection, by slice of customers
-   * so the projection runs in parallel. The slice count is stored in tags: never change it on a
-   * running system.
+   * Events that change timers are tagged for the due-timers projection, decisions that emitted
+   * actions for the delivery outbox; both by slice of customers, so each projection runs as that
+   * many streams. The slice count is stored in tags: never change it on a running system.
    */
   @Override
   public Set<String> tagsFor(CustomerEvent event) {
-    if (event instanceof JourneysDecided decided && decided.changesTimers()) {
+    boolean timers = event instanceof ChangesTimers change && change.changesTimers();
+    boolean actions = event instanceof JourneysDecided decided && !decided.actions().isEmpty();
+    if (timers && actions) {
+      return Set.of(
+          Tags.timers(customerId, settings.tagSlices()),
+          Tags.actions(customerId, settings.tagSlices()));
+    }
+    if (timers) {
       return Set.of(Tags.timers(customerId, settings.tagSlices()));
     }
-    return Set.of();
+    return actions ? Set.of(Tags.actions(customerId, settings.tagSlices())) : Set.of();
   }
 
   /**

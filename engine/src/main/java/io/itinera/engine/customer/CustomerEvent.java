@@ -8,11 +8,24 @@ import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
+import io.itinera.journeys.decision.CustomerJourneys;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** What happened to a customer: the entries of its journal. */
 public sealed interface CustomerEvent extends CborSerializable {
+
+  /**
+   * An event after which the customer's soonest pending timer may be another: the due-timers
+   * projection keeps {@link #nextTimerDue} (null: none pending).
+   */
+  interface ChangesTimers {
+    Instant nextTimerDue();
+
+    /** Whether this event did change the customer's timers (else the projection skips it). */
+    boolean changesTimers();
+  }
 
   /** A touchpoint was accepted for this customer. */
   record TouchpointRecorded(Touchpoint touchpoint) implements CustomerEvent {}
@@ -26,13 +39,14 @@ public sealed interface CustomerEvent extends CborSerializable {
    *     applied, or null when none is pending: what the due-timers projection keeps
    */
   record JourneysDecided(String cause, List<JourneyEvent> events, Instant nextTimerDue)
-      implements CustomerEvent {
+      implements CustomerEvent, ChangesTimers {
 
     public JourneysDecided {
       events = List.copyOf(events);
     }
 
     /** Whether the decision scheduled, cancelled or fired a timer. */
+    @Override
     public boolean changesTimers() {
       return events.stream()
           .anyMatch(
@@ -48,6 +62,35 @@ public sealed interface CustomerEvent extends CborSerializable {
           .filter(ActionEmitted.class::isInstance)
           .map(e -> ((ActionEmitted) e).action())
           .toList();
+    }
+  }
+
+  /**
+   * This profile (an anonymous visitor's) now belongs to another customer, who identified as the
+   * same person: its later touchpoints are recorded there. Its own pending timers were cancelled
+   * just before.
+   */
+  record MergedInto(String customerId, Instant at) implements CustomerEvent {}
+
+  /**
+   * Another profile of the same person was merged into this one: its traits (where this one has
+   * none), its touchpoint counts, and its journeys as {@link CustomerJourneys#absorb} takes them
+   * over (journeys this one is not in, with their timers; consent; what was sent, for the caps).
+   *
+   * @param nextTimerDue the soonest pending timer once absorbed, for the due-timers projection
+   */
+  record ProfileAbsorbed(
+      String from,
+      Map<String, Object> traits,
+      Map<String, Long> counters,
+      CustomerJourneys journeys,
+      Instant nextTimerDue,
+      Instant at)
+      implements CustomerEvent, ChangesTimers {
+
+    @Override
+    public boolean changesTimers() {
+      return !journeys.timers().isEmpty();
     }
   }
 }

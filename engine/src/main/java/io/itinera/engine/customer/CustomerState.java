@@ -1,6 +1,8 @@
 package io.itinera.engine.customer;
 
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.CustomerEvent.MergedInto;
+import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.journeys.decision.CustomerContext;
 import io.itinera.journeys.decision.CustomerJourneys;
@@ -9,8 +11,10 @@ import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the engine holds about one customer. Immutable: each event gives a new state.
@@ -23,6 +27,8 @@ import java.util.Map;
  * @param touchpointCount all touchpoints ever recorded
  * @param journeys where the customer is in each journey, their pending timers, consent and the
  *     ledger their caps count
+ * @param absorbed the other profiles (anonymous ids) merged into this one
+ * @param mergedInto the customer this profile was merged into, or null
  */
 public record CustomerState(
     String customerId,
@@ -33,7 +39,9 @@ public record CustomerState(
     long touchpointCount,
     Instant firstSeen,
     Instant lastSeen,
-    CustomerJourneys journeys)
+    CustomerJourneys journeys,
+    List<String> absorbed,
+    String mergedInto)
     implements CborSerializable {
 
   public CustomerState {
@@ -42,11 +50,22 @@ public record CustomerState(
     recentTouchpoints = recentTouchpoints == null ? List.of() : recentTouchpoints;
     recentMessageIds = recentMessageIds == null ? List.of() : recentMessageIds;
     journeys = journeys == null ? CustomerJourneys.EMPTY : journeys;
+    absorbed = absorbed == null ? List.of() : absorbed;
   }
 
   public static CustomerState empty(String customerId) {
     return new CustomerState(
-        customerId, Map.of(), Map.of(), List.of(), List.of(), 0, null, null, CustomerJourneys.EMPTY);
+        customerId,
+        Map.of(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        0,
+        null,
+        null,
+        CustomerJourneys.EMPTY,
+        List.of(),
+        null);
   }
 
   /** Whether anything was ever recorded for this customer. */
@@ -67,8 +86,37 @@ public record CustomerState(
     if (event instanceof TouchpointRecorded recorded) {
       return apply(recorded.touchpoint(), settings);
     }
-    JourneysDecided decided = (JourneysDecided) event;
-    return withJourneys(journeys.applyAll(decided.events()));
+    if (event instanceof JourneysDecided decided) {
+      return withJourneys(journeys.applyAll(decided.events()));
+    }
+    if (event instanceof MergedInto merged) {
+      return new CustomerState(
+          customerId, traits, counters, recentTouchpoints, recentMessageIds, touchpointCount,
+          firstSeen, lastSeen, journeys, absorbed, merged.customerId());
+    }
+    return absorb((ProfileAbsorbed) event);
+  }
+
+  /** This profile's traits win over the absorbed one's; counts add up. */
+  private CustomerState absorb(ProfileAbsorbed other) {
+    Map<String, Object> mergedTraits = new LinkedHashMap<>(other.traits());
+    mergedTraits.putAll(traits);
+    Map<String, Long> mergedCounters = new TreeMap<>(counters);
+    other.counters().forEach((name, count) -> mergedCounters.merge(name, count, Long::sum));
+    List<String> mergedIds = new ArrayList<>(absorbed);
+    mergedIds.add(other.from());
+    return new CustomerState(
+        customerId,
+        Collections.unmodifiableMap(mergedTraits),
+        Collections.unmodifiableMap(mergedCounters),
+        recentTouchpoints,
+        recentMessageIds,
+        touchpointCount,
+        firstSeen,
+        lastSeen,
+        journeys.absorb(other.journeys()),
+        List.copyOf(mergedIds),
+        mergedInto);
   }
 
   private CustomerState apply(Touchpoint touchpoint, CustomerSettings settings) {
@@ -84,7 +132,9 @@ public record CustomerState(
         touchpointCount + 1,
         firstSeen == null || at.isBefore(firstSeen) ? at : firstSeen,
         lastSeen == null || at.isAfter(lastSeen) ? at : lastSeen,
-        journeys);
+        journeys,
+        absorbed,
+        mergedInto);
   }
 
   private CustomerState withJourneys(CustomerJourneys next) {
@@ -97,7 +147,9 @@ public record CustomerState(
         touchpointCount,
         firstSeen,
         lastSeen,
-        next);
+        next,
+        absorbed,
+        mergedInto);
   }
 
   private static <T> List<T> appendBounded(List<T> list, T item, int limit) {

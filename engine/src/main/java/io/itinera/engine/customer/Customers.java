@@ -1,6 +1,8 @@
 package io.itinera.engine.customer;
 
+import io.itinera.engine.customer.CustomerCommand.Absorb;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
+import io.itinera.engine.customer.CustomerCommand.HandOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -11,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * The way into customers' entities for the gateway: asks with a timeout, wherever they live.
@@ -33,13 +37,52 @@ public final class Customers {
 
   /** Records one customer's touchpoints in their order; completes when they are in the journal. */
   public CompletionStage<Recorded> record(String customerId, List<Touchpoint> touchpoints) {
-    return admission.admit(touchpoints.size(), () -> ask(customerId, touchpoints));
+    return admission.admit(touchpoints.size(), () -> recordAndMerge(customerId, touchpoints));
+  }
+
+  /**
+   * Records the touchpoints, where the customer's profile now lives if it was merged into another,
+   * then merges in the profiles these touchpoints tied to the customer (an identify's anonymousId,
+   * an alias's previousId). The reply comes when all of it is in the journal; if a merge fails, the
+   * touchpoints are still recorded, and the client's retry (a repeat, acknowledged) merges again.
+   */
+  private CompletionStage<Recorded> recordAndMerge(String customerId, List<Touchpoint> touchpoints) {
+    return ask(customerId, touchpoints)
+        .thenCompose(
+            recorded ->
+                recorded.mergedInto() != null
+                    ? ask(recorded.mergedInto(), touchpoints)
+                    : CompletableFuture.completedFuture(recorded))
+        .thenCompose(
+            recorded -> {
+              CompletionStage<Done> merges = CompletableFuture.completedFuture(Done.getInstance());
+              for (String other : recorded.toMerge()) {
+                merges = merges.thenCompose(done -> merge(other, customerId));
+              }
+              return merges.thenApply(
+                  done ->
+                      new Recorded(recorded.recorded(), recorded.duplicates(), recorded.actions()));
+            });
+  }
+
+  /** Merges the profile {@code from} into customer {@code into}: hand-over, then absorb. */
+  private CompletionStage<Done> merge(String from, String into) {
+    return entity(from)
+        .<CustomerState>askWithStatus(replyTo -> new HandOver(into, replyTo), askTimeout)
+        .thenCompose(
+            profile ->
+                entity(into)
+                    .<Done>askWithStatus(
+                        replyTo -> new Absorb(from, profile, replyTo), askTimeout));
   }
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
-    return sharding
-        .entityRefFor(CustomerEntity.TYPE_KEY, customerId)
+    return entity(customerId)
         .askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), askTimeout);
+  }
+
+  private EntityRef<CustomerCommand> entity(String customerId) {
+    return sharding.entityRefFor(CustomerEntity.TYPE_KEY, customerId);
   }
 
   /**
@@ -57,7 +100,8 @@ public final class Customers {
 
   private CompletionStage<Recorded> askAll(Map<String, List<Touchpoint>> byCustomer) {
     List<CompletableFuture<Recorded>> writes = new ArrayList<>(byCustomer.size());
-    byCustomer.forEach((id, ofCustomer) -> writes.add(ask(id, ofCustomer).toCompletableFuture()));
+    byCustomer.forEach(
+        (id, ofCustomer) -> writes.add(recordAndMerge(id, ofCustomer).toCompletableFuture()));
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .thenApply(
             done ->
@@ -73,8 +117,6 @@ public final class Customers {
   }
 
   public CompletionStage<CustomerState> get(String customerId) {
-    return sharding
-        .entityRefFor(CustomerEntity.TYPE_KEY, customerId)
-        .ask(GetCustomer::new, askTimeout);
+    return entity(customerId).ask(GetCustomer::new, askTimeout);
   }
 }

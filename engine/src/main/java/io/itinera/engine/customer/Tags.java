@@ -16,6 +16,14 @@ public final class Tags {
     return "timers-" + slice;
   }
 
+  public static String actions(String customerId, int slices) {
+    return "actions-" + slice(customerId, slices);
+  }
+
+  public static String actions(int slice) {
+    return "actions-" + slice;
+  }
+
   public static int slice(String customerId, int slices) {
     return Math.floorMod(customerId.hashCode(), slices);
   }

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -45,9 +47,12 @@ final class CustomerRoutes {
       Instant firstSeen,
       Instant lastSeen,
       List<TouchpointView> recentTouchpoints,
-      JourneysView journeys) {
+      JourneysView journeys,
+      List<String> mergedProfiles,
+      String mergedInto,
+      List<DecisionView> recentDecisions) {
 
-    static CustomerView of(CustomerState state) {
+    static CustomerView of(CustomerState state, List<DecisionView> recentDecisions) {
       return new CustomerView(
           state.customerId(),
           state.traits(),
@@ -55,7 +60,10 @@ final class CustomerRoutes {
           state.firstSeen(),
           state.lastSeen(),
           newestFirst(state.recentTouchpoints()),
-          JourneysView.of(state.journeys()));
+          JourneysView.of(state.journeys()),
+          state.absorbed().isEmpty() ? null : state.absorbed(),
+          state.mergedInto(),
+          recentDecisions);
     }
 
     private static List<TouchpointView> newestFirst(List<Touchpoint> oldestFirst) {
@@ -216,9 +224,25 @@ final class CustomerRoutes {
   /** The reply of {@code GET /v1/customers/{id}/decisions}: oldest first. */
   record DecisionsView(String customerId, List<DecisionView> decisions) {}
 
+  /** Decisions shown with the customer: enough to answer "why did they get this?". */
+  private static final int DECISIONS_WITH_CUSTOMER = 10;
+
   private Route show(String customerId) {
+    CompletionStage<CustomerView> view =
+        customers
+            .get(customerId)
+            .thenCompose(
+                state ->
+                    !state.known()
+                        ? CompletableFuture.completedFuture(null)
+                        : history
+                            .decisions(customerId, DECISIONS_WITH_CUSTOMER)
+                            .thenApply(
+                                decisions ->
+                                    CustomerView.of(
+                                        state, decisions.stream().map(DecisionView::of).toList())));
     return onComplete(
-        customers.get(customerId),
+        view,
         result -> {
           if (result.isFailure()) {
             return complete(
@@ -226,14 +250,13 @@ final class CustomerRoutes {
                     .toResponse()
                     .addHeader(RetryAfter.create(1L)));
           }
-          CustomerState state = result.get();
-          if (!state.known()) {
+          if (result.get() == null) {
             return complete(
                 Problem.notFound("No customer \"" + customerId + "\" has been seen.")
                     .at("/v1/customers/" + customerId)
                     .toResponse());
           }
-          return complete(Json.response(StatusCodes.OK, CustomerView.of(state)));
+          return complete(Json.response(StatusCodes.OK, result.get()));
         });
   }
 }

@@ -2,7 +2,7 @@ package io.itinera.engine.timers;
 
 import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerEvent;
-import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.CustomerEvent.ChangesTimers;
 import io.itinera.engine.customer.Tags;
 import io.itinera.engine.storage.PooledJdbcSession;
 import java.time.Duration;
@@ -80,8 +80,8 @@ public final class DueTimersProjection {
         throws Exception {
       Map<String, Instant> latest = new LinkedHashMap<>();
       for (EventEnvelope<CustomerEvent> envelope : envelopes) {
-        if (envelope.event() instanceof JourneysDecided decided) {
-          latest.put(customerId(envelope.persistenceId()), decided.nextTimerDue());
+        if (envelope.event() instanceof ChangesTimers change) {
+          latest.put(customerId(envelope.persistenceId()), change.nextTimerDue());
         }
       }
       session.withConnection(

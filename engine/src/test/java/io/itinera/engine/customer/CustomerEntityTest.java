@@ -13,6 +13,7 @@ import io.itinera.engine.customer.CustomerCommand.Woken;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.engine.support.TestClock;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
 import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
@@ -23,11 +24,8 @@ import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import io.itinera.protocol.touchpoint.TouchpointType;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -273,39 +271,18 @@ class CustomerEntityTest {
   }
 
   @Test
-  void timerDecisionsAreTaggedForTheDueTimersProjection() {
+  void timerAndActionDecisionsAreTaggedForTheirProjections() {
     deployCart();
     CustomerEntity entity = (CustomerEntity) CustomerEntity.create("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
     assertEquals(Set.of(), entity.tagsFor(recorded.events().get(0)));
     assertEquals(Set.of(Tags.timers("c-1", 4)), entity.tagsFor(recorded.events().get(1)));
-  }
-
-  /** A clock the test moves by hand, so timers come due without waiting. */
-  static final class TestClock extends Clock {
-    private Instant now;
-
-    TestClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
+    record(emailOptIn("i1"));
+    clock.advance(Duration.ofMinutes(15));
+    var fired = customer.<Woken>runCommand(WakeUp::new);
+    assertEquals(
+        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4)),
+        entity.tagsFor(fired.events().get(0)),
+        "the reminder both fires a timer and emits an action");
   }
 }

@@ -12,6 +12,10 @@ public final class TestNode {
   private TestNode() {}
 
   public static ItineraNode start(Map<String, Object> settings) {
+    return start(settings, java.time.Clock.systemUTC());
+  }
+
+  public static ItineraNode start(Map<String, Object> settings, java.time.Clock clock) {
     Map<String, Object> all = new HashMap<>();
     all.put("itinera.http.interface", "127.0.0.1");
     all.put("itinera.http.port", 0);
@@ -19,7 +23,7 @@ public final class TestNode {
     all.put("pekko.management.http.bind-hostname", "127.0.0.1");
     all.put("pekko.remote.artery.canonical.port", 0);
     all.putAll(settings);
-    return ItineraNode.start(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()));
+    return ItineraNode.start(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()), clock);
   }
 
   public static ItineraNode onPostgres(TestDatabase database) {
