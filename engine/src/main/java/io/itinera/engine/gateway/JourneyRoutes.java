@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -170,7 +171,12 @@ final class JourneyRoutes {
                                                 authorized(
                                                     () ->
                                                         parameterOptional(
-                                                            "dryRun", dryRun -> deploy(name, dryRun)))),
+                                                            "dryRun",
+                                                            dryRun ->
+                                                                parameterOptional(
+                                                                    "migrate",
+                                                                    migrate ->
+                                                                        deploy(name, dryRun, migrate))))),
                                         get(() -> authorized(() -> show(name))),
                                         delete(() -> authorized(() -> retire(name))))),
                             path("diagram", () -> get(() -> authorized(() -> diagram(name))))))));
@@ -193,20 +199,27 @@ final class JourneyRoutes {
     return "/v1/journeys/" + name;
   }
 
-  private Route deploy(String name, Optional<String> dryRunParameter) {
-    String value = dryRunParameter.orElse("false");
-    if (!value.equals("true") && !value.equals("false")) {
-      return complete(
-          Problem.invalidParameter(
-                  "dryRun", "\"dryRun\" must be true or false; it was \"" + value + "\".")
-              .at(at(name))
-              .toResponse());
+  private Route deploy(
+      String name, Optional<String> dryRunParameter, Optional<String> migrateParameter) {
+    for (Map.Entry<String, Optional<String>> flag :
+        Map.of("dryRun", dryRunParameter, "migrate", migrateParameter).entrySet()) {
+      String value = flag.getValue().orElse("false");
+      if (!value.equals("true") && !value.equals("false")) {
+        return complete(
+            Problem.invalidParameter(
+                    flag.getKey(),
+                    "\"" + flag.getKey() + "\" must be true or false; it was \"" + value + "\".")
+                .at(at(name))
+                .toResponse());
+      }
     }
-    boolean dryRun = value.equals("true");
+    boolean dryRun = dryRunParameter.orElse("false").equals("true");
+    boolean migrate = migrateParameter.orElse("false").equals("true");
     return readYaml(
         text ->
             onComplete(
-                registry.async(() -> registry.deploy(name, name + ".journey.yaml", text, dryRun)),
+                registry.async(
+                    () -> registry.deploy(name, name + ".journey.yaml", text, dryRun, migrate)),
                 result -> {
                   if (result.isFailure()) {
                     return unavailable("The journey could not be deployed", result.failed().get());

@@ -201,6 +201,47 @@ public final class JourneyRegistry {
   }
 
   /**
+   * Deploys as {@link #deploy(String, String, String, boolean)} and, with {@code migrate}, moves the
+   * customers in flight to this version at once by retiring the older ones: a customer's next
+   * decision runs on this version, from the stage they are in, and a customer whose stage this
+   * version no longer has leaves the journey (its reason says so). Without it they stay on the
+   * version they entered until they leave it.
+   */
+  public DeployResult deploy(
+      String expectedName, String fileName, String source, boolean dryRun, boolean migrate) {
+    DeployResult result = deploy(expectedName, fileName, source, dryRun, true, true);
+    if (migrate && !dryRun) {
+      if (result instanceof Deployed d) {
+        retireBelow(d.name(), d.version());
+      } else if (result instanceof Unchanged u) {
+        retireBelow(u.name(), u.version());
+      }
+    }
+    return result;
+  }
+
+  /** Retires the versions of {@code name} below {@code version}; reloads if any was live. */
+  private void retireBelow(String name, int version) {
+    int retired;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE journey_versions SET retired_at = ?"
+                    + " WHERE name = ? AND version < ? AND retired_at IS NULL")) {
+      s.setObject(1, timestamp(now()));
+      s.setString(2, name);
+      s.setInt(3, version);
+      retired = s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("The journey registry could not be written: " + e.getMessage(), e);
+    }
+    if (retired > 0) {
+      reload();
+      log.info("Journey {}: customers in flight migrated to version {} ({} older version(s) retired)", name, version, retired);
+    }
+  }
+
+  /**
    * @param redeployRetired whether the last version of a retired journey, sent unchanged, is
    *     deployed again (through the API) or left retired (start-up loading)
    * @param reload whether to load the deployment on this node at once

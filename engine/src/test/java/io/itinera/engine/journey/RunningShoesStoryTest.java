@@ -55,9 +55,21 @@ class RunningShoesStoryTest {
   }
 
   private static void deploy(String yaml) {
+    deploy(yaml, "");
+  }
+
+  private static void deploy(String yaml, String query) {
     ApiClient.Reply reply =
-        api.send("PUT", "/v1/journeys/running-shoes", yaml, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE);
+        api.send("PUT", "/v1/journeys/running-shoes" + query, yaml, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE);
     assertTrue(reply.status() == 201 || reply.status() == 200, reply.body());
+  }
+
+  /** The sample as the next version, changed by {@code edit}; the tests share one registry. */
+  private static String nextVersion(java.util.function.UnaryOperator<String> edit) throws Exception {
+    int latest = api.get("/v1/journeys/running-shoes", basic(ADMIN_KEY)).json().get("version").asInt();
+    return edit.apply(
+        Files.readString(Path.of("../journeys/running-shoes.journey.yaml"))
+            .replace("version: 1", "version: " + (latest + 1)));
   }
 
   private static JsonNode track(String customer, String event, String channel, String properties) {
@@ -155,20 +167,35 @@ class RunningShoesStoryTest {
     String early = runnerOutsideTheHoldout("early");
     viewShoes(early);
     track(early, "Product Added", "web", "{}");
-    String v1 = Files.readString(Path.of("../journeys/running-shoes.journey.yaml"));
-    deploy(v1.replace("version: 1", "version: 2").replace("template: cart-reminder", "template: cart-reminder-v2"));
+    int before = customer(early).at("/journeys/active/0/version").asInt();
+    deploy(nextVersion(v -> v.replace("template: cart-reminder", "template: cart-reminder-next")));
     try {
       String late = runnerOutsideTheHoldout("late");
       viewShoes(late);
       track(late, "Product Added", "web", "{}");
-      assertEquals(2, customer(late).at("/journeys/active/0/version").asInt());
-      assertEquals(1, customer(early).at("/journeys/active/0/version").asInt());
+      assertEquals(before + 1, customer(late).at("/journeys/active/0/version").asInt());
+      assertEquals(before, customer(early).at("/journeys/active/0/version").asInt());
 
       clock.advance(Duration.ofMinutes(16));
       awaitSent(early, s -> s.contains("cart-reminder"));
-      awaitSent(late, s -> s.contains("cart-reminder-v2"));
+      awaitSent(late, s -> s.contains("cart-reminder-next"));
     } finally {
-      deploy(v1.replace("version: 1", "version: 3"));
+      deploy(nextVersion(v -> v));
+    }
+  }
+
+  @Test
+  void aDeploymentThatMigratesMovesCustomersInFlightToTheNewVersion() throws Exception {
+    String runner = runnerOutsideTheHoldout("migrated");
+    viewShoes(runner);
+    track(runner, "Product Added", "web", "{}");
+    deploy(nextVersion(v -> v.replace("template: cart-reminder", "template: cart-reminder-migrated")), "?migrate=true");
+    try {
+      clock.advance(Duration.ofMinutes(16));
+      awaitSent(runner, s -> s.contains("cart-reminder-migrated"));
+      assertTrue(!sent(runner).contains("cart-reminder"), "the old version's reminder is gone: " + sent(runner));
+    } finally {
+      deploy(nextVersion(v -> v));
     }
   }
 }
