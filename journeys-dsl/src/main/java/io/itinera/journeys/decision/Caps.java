@@ -52,6 +52,15 @@ final class Caps {
                     + " is reached"));
       }
     }
+    for (FrequencyCaps.Cap cap : caps.perJourney()) {
+      if (sent(ledger, e -> e.journey().equals(action.journey()), now.minus(cap.per())) >= cap.max()) {
+        return Optional.of(
+            new Refusal(
+                SuppressionReason.JOURNEY_CAP,
+                "the cap of " + cap.max() + " actions of journey " + action.journey() + " per "
+                    + DurationText.format(cap.per()) + " is reached"));
+      }
+    }
     return Optional.empty();
   }
 

@@ -489,6 +489,7 @@ public final class JourneyDecider {
       return Stream.of(
               caps.perChannel().stream().map(FrequencyCaps.ChannelCap::per),
               caps.acrossChannels().stream().map(FrequencyCaps.Cap::per),
+              caps.perJourney().stream().map(FrequencyCaps.Cap::per),
               Stream.ofNullable(caps.offerCooldown()))
           .flatMap(s -> s);
     }

@@ -6,6 +6,8 @@ public enum SuppressionReason {
   CHANNEL_CAP,
   /** The journey's cap across all channels is reached. */
   GLOBAL_CAP,
+  /** The journey's cap on its own actions is reached. */
+  JOURNEY_CAP,
   /** The same offer went out, on any channel, within the journey's offer cooldown. */
   OFFER_COOLDOWN,
   /** The customer has not opted in to the channel, or opted out of it. */

@@ -35,6 +35,7 @@ public final class JourneyBuilder {
   private final List<FrequencyCaps.ChannelCap> channelCaps = new ArrayList<>();
   private final List<FrequencyCaps.Cap> overallCaps = new ArrayList<>();
   private Duration offerCooldown;
+  private final List<FrequencyCaps.Cap> journeyCaps = new ArrayList<>();
   private final List<QuietHours> quietHours = new ArrayList<>();
 
   private JourneyBuilder(String name) {
@@ -116,6 +117,12 @@ public final class JourneyBuilder {
     return this;
   }
 
+  /** At most {@code max} actions of this journey, on all channels, in any window of {@code per}. */
+  public JourneyBuilder capJourney(int max, Duration per) {
+    journeyCaps.add(new FrequencyCaps.Cap(max, per));
+    return this;
+  }
+
   public JourneyBuilder offerCooldown(Duration cooldown) {
     this.offerCooldown = cooldown;
     return this;
@@ -138,7 +145,7 @@ public final class JourneyBuilder {
         reEntry,
         holdoutPercent,
         priority,
-        new FrequencyCaps(channelCaps, overallCaps, offerCooldown),
+        new FrequencyCaps(channelCaps, overallCaps, journeyCaps, offerCooldown),
         quietHours);
   }
 

@@ -195,8 +195,10 @@ public final class JourneyParser {
         fields.optional("perChannel").map(n -> list(n, "caps/perChannel", this::channelCap)).orElse(List.of());
     List<FrequencyCaps.Cap> across =
         fields.optional("acrossChannels").map(n -> list(n, "caps/acrossChannels", this::cap)).orElse(List.of());
+    List<FrequencyCaps.Cap> perJourney =
+        fields.optional("perJourney").map(n -> list(n, "caps/perJourney", this::cap)).orElse(List.of());
     Duration cooldown = fields.optional("offerCooldown").map(n -> duration(n, false)).orElse(null);
-    return new FrequencyCaps(perChannel, across, cooldown);
+    return new FrequencyCaps(perChannel, across, perJourney, cooldown);
   }
 
   private FrequencyCaps.ChannelCap channelCap(Node node, String path) {

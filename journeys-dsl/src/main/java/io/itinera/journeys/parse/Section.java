@@ -13,7 +13,7 @@ public enum Section {
   RE_ENTRY("reEntry", List.of("after")),
   GOAL("the goal", List.of("name", "event", "when", "within")),
   EXIT("an exit", List.of("event", "when")),
-  CAPS("caps", List.of("perChannel", "acrossChannels", "offerCooldown")),
+  CAPS("caps", List.of("perChannel", "acrossChannels", "perJourney", "offerCooldown")),
   CHANNEL_CAP("a channel cap", List.of("channel", "max", "per")),
   CAP("a cap", List.of("max", "per")),
   QUIET_HOURS("quiet hours", List.of("channels", "from", "to", "zone")),

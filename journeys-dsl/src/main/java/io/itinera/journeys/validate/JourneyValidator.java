@@ -297,6 +297,19 @@ public final class JourneyValidator {
           }
         }
       }
+      List<Cap> perJourney = journey.caps().perJourney();
+      for (int i = 0; i < perJourney.size(); i++) {
+        Cap cap = perJourney.get(i);
+        Position where = at(sourceMap.pathOf(cap, "caps/perJourney/" + i));
+        if (cap.max() == 0 && !usedChannels.isEmpty()) {
+          error(where, "this cap allows the journey no messages at all, yet it has actions; raise max or remove the cap");
+        }
+        for (int j = 0; j < i; j++) {
+          if (perJourney.get(j).per().equals(cap.per())) {
+            error(where, "two caps on the journey per " + DurationText.format(cap.per()) + (perJourney.get(j).max() == cap.max() ? " are the same; keep one" : " contradict each other (" + perJourney.get(j).max() + " and " + cap.max() + "); keep one"));
+          }
+        }
+      }
       if (journey.caps().offerCooldown() != null && !offers) {
         warning(at("caps/offerCooldown"), "offerCooldown has no effect: no action carries an 'offer'; add offers or remove it");
       }

@@ -126,6 +126,16 @@ public final class JourneyWriter {
       }
       map.put("acrossChannels", across);
     }
+    if (!caps.perJourney().isEmpty()) {
+      List<Object> perJourney = new ArrayList<>();
+      for (FrequencyCaps.Cap cap : caps.perJourney()) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("max", cap.max());
+        item.put("per", duration(cap.per()));
+        perJourney.add(item);
+      }
+      map.put("perJourney", perJourney);
+    }
     putIfPresent(map, "offerCooldown", duration(caps.offerCooldown()));
     return map;
   }

@@ -72,6 +72,40 @@ class CapsTest {
     assertEquals("the cap of 3 email per 7d is reached", fourth.explanation());
   }
 
+  /** Caps only its own actions: two a day, whichever channel. */
+  static final LoadedJourney TIPS = Timeline.load("""
+      journey: tips
+      entry: {event: Signed Up}
+      caps:
+        perJourney:
+          - {max: 2, per: 1d}
+      stages:
+        learning:
+          on:
+            - event: Article Read
+              do: [{channel: email, type: send, template: tip-mail}]
+            - event: Page Liked
+              do: [{channel: web, type: show, template: tip-banner}]
+      """);
+
+  @Test
+  void aJourneyCapCountsOnlyThatJourneysActionsOnEveryChannel() {
+    Timeline customer = subscriber(TIPS, PROMO);
+    customer.after(Duration.ofHours(1)).track("Article Read", "web");
+    customer.after(Duration.ofHours(1)).track("Page Liked", "web");
+    customer.after(Duration.ofHours(1)).track("Article Read", "web");
+    assertEquals(
+        List.of("email promo-mail", "email tip-mail", "web tip-banner", "email promo-mail"),
+        customer.sent(),
+        "promo's e-mails do not count towards tips' cap, nor are they held by it");
+    assertEquals(List.of("tip-mail JOURNEY_CAP"), customer.suppressed());
+    assertEquals(
+        "the cap of 2 actions of journey tips per 1d is reached",
+        customer.events(ActionSuppressed.class).get(0).explanation());
+    customer.after(Duration.ofDays(1)).track("Article Read", "web");
+    assertTrue(customer.sent().contains("email tip-mail") && customer.sent().stream().filter("email tip-mail"::equals).count() == 2);
+  }
+
   @Test
   void theCapWindowSlides() {
     Timeline customer = subscriber(NEWS);
