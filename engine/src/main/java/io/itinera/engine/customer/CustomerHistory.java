@@ -1,6 +1,8 @@
 package io.itinera.engine.customer;
 
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
+import io.itinera.protocol.touchpoint.Touchpoint;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -20,6 +22,9 @@ public final class CustomerHistory {
 
   /** One decision, with its place in the customer's journal. */
   public record Entry(long sequenceNr, long writtenAt, JourneysDecided decided) {}
+
+  /** The touchpoints and decisions among a customer's latest events, oldest first. */
+  public record Recent(List<Touchpoint> touchpoints, List<Entry> decisions) {}
 
   private final ActorSystem<?> system;
   private final JdbcReadJournal journal;
@@ -44,12 +49,36 @@ public final class CustomerHistory {
         .thenApply(List::copyOf);
   }
 
+  /**
+   * The last {@code touchpoints} touchpoints and {@code decisions} decisions among the customer's
+   * events after {@code fromSequenceNr}: one bounded read of the journal's tail, so showing a
+   * customer costs the same however long their history.
+   */
+  public CompletionStage<Recent> recent(
+      String customerId, long fromSequenceNr, int touchpoints, int decisions) {
+    String persistenceId = PersistenceId.of(CustomerEntity.TYPE_KEY.name(), customerId).id();
+    Deque<Touchpoint> keptTouchpoints = new ArrayDeque<>();
+    Deque<Entry> keptDecisions = new ArrayDeque<>();
+    return journal
+        .currentEventsByPersistenceId(persistenceId, Math.max(0L, fromSequenceNr), Long.MAX_VALUE)
+        .runForeach(
+            envelope -> {
+              if (envelope.event() instanceof TouchpointRecorded recorded) {
+                keepLast(keptTouchpoints, recorded.touchpoint(), touchpoints);
+              } else if (envelope.event() instanceof JourneysDecided) {
+                keepLast(keptDecisions, entry(envelope), decisions);
+              }
+            },
+            system)
+        .thenApply(done -> new Recent(List.copyOf(keptTouchpoints), List.copyOf(keptDecisions)));
+  }
+
   private static Entry entry(EventEnvelope envelope) {
     return new Entry(
         envelope.sequenceNr(), envelope.timestamp(), (JourneysDecided) envelope.event());
   }
 
-  private static Deque<Entry> keepLast(Deque<Entry> kept, Entry entry, int limit) {
+  private static <T> Deque<T> keepLast(Deque<T> kept, T entry, int limit) {
     kept.addLast(entry);
     if (kept.size() > limit) {
       kept.removeFirst();

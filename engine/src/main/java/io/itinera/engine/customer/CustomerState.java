@@ -21,10 +21,11 @@ import java.util.TreeMap;
  *
  * @param traits profile traits, merged from identify calls (a null trait value removes it)
  * @param counters touchpoints by name over the customer's whole life, for journey conditions
- * @param recentTouchpoints the latest touchpoints, oldest first, bounded
- * @param recentMessageIds the latest message ids, oldest first, bounded: a repeat of one of them is
- *     a client's retry and is not applied again
+ * @param seenMessages the latest message ids, as hashes, bounded: a repeat of one of them is a
+ *     client's retry and is not applied again
  * @param touchpointCount all touchpoints ever recorded
+ * @param sequenceNr the number of events in the customer's journal (its last sequence number), so
+ *     the read API can read the recent ones without scanning the whole journal
  * @param journeys where the customer is in each journey, their pending timers, consent and the
  *     ledger their caps count
  * @param absorbed the other profiles (anonymous ids) merged into this one
@@ -34,9 +35,9 @@ public record CustomerState(
     String customerId,
     Map<String, Object> traits,
     Map<String, Long> counters,
-    List<Touchpoint> recentTouchpoints,
-    List<String> recentMessageIds,
+    SeenMessages seenMessages,
     long touchpointCount,
+    long sequenceNr,
     Instant firstSeen,
     Instant lastSeen,
     CustomerJourneys journeys,
@@ -47,8 +48,7 @@ public record CustomerState(
   public CustomerState {
     traits = traits == null ? Map.of() : traits;
     counters = counters == null ? Map.of() : counters;
-    recentTouchpoints = recentTouchpoints == null ? List.of() : recentTouchpoints;
-    recentMessageIds = recentMessageIds == null ? List.of() : recentMessageIds;
+    seenMessages = seenMessages == null ? SeenMessages.NONE : seenMessages;
     journeys = journeys == null ? CustomerJourneys.EMPTY : journeys;
     absorbed = absorbed == null ? List.of() : absorbed;
   }
@@ -58,8 +58,8 @@ public record CustomerState(
         customerId,
         Map.of(),
         Map.of(),
-        List.of(),
-        List.of(),
+        SeenMessages.NONE,
+        0,
         0,
         null,
         null,
@@ -74,7 +74,7 @@ public record CustomerState(
   }
 
   public boolean hasSeen(String messageId) {
-    return recentMessageIds.contains(messageId);
+    return seenMessages.contains(messageId);
   }
 
   /** What journey conditions see of the customer besides their journeys. */
@@ -83,6 +83,16 @@ public record CustomerState(
   }
 
   CustomerState apply(CustomerEvent event, CustomerSettings settings) {
+    return applyEvent(event, settings).counted();
+  }
+
+  private CustomerState counted() {
+    return new CustomerState(
+        customerId, traits, counters, seenMessages, touchpointCount, sequenceNr + 1, firstSeen,
+        lastSeen, journeys, absorbed, mergedInto);
+  }
+
+  private CustomerState applyEvent(CustomerEvent event, CustomerSettings settings) {
     if (event instanceof TouchpointRecorded recorded) {
       return apply(recorded.touchpoint(), settings);
     }
@@ -91,8 +101,8 @@ public record CustomerState(
     }
     if (event instanceof MergedInto merged) {
       return new CustomerState(
-          customerId, traits, counters, recentTouchpoints, recentMessageIds, touchpointCount,
-          firstSeen, lastSeen, journeys, absorbed, merged.customerId());
+          customerId, traits, counters, seenMessages, touchpointCount, sequenceNr, firstSeen,
+          lastSeen, journeys, absorbed, merged.customerId());
     }
     return absorb((ProfileAbsorbed) event);
   }
@@ -109,9 +119,9 @@ public record CustomerState(
         customerId,
         Collections.unmodifiableMap(mergedTraits),
         Collections.unmodifiableMap(mergedCounters),
-        recentTouchpoints,
-        recentMessageIds,
+        seenMessages,
         touchpointCount,
+        sequenceNr,
         firstSeen,
         lastSeen,
         journeys.absorb(other.journeys()),
@@ -127,9 +137,9 @@ public record CustomerState(
         customerId,
         next.traits(),
         next.counters(),
-        appendBounded(recentTouchpoints, touchpoint, settings.recentTouchpoints()),
-        appendBounded(recentMessageIds, touchpoint.messageId(), settings.recentMessageIds()),
+        seenMessages.with(touchpoint.messageId(), settings.recentMessageIds()),
         touchpointCount + 1,
+        sequenceNr,
         firstSeen == null || at.isBefore(firstSeen) ? at : firstSeen,
         lastSeen == null || at.isAfter(lastSeen) ? at : lastSeen,
         journeys,
@@ -142,21 +152,13 @@ public record CustomerState(
         customerId,
         traits,
         counters,
-        recentTouchpoints,
-        recentMessageIds,
+        seenMessages,
         touchpointCount,
+        sequenceNr,
         firstSeen,
         lastSeen,
         next,
         absorbed,
         mergedInto);
-  }
-
-  private static <T> List<T> appendBounded(List<T> list, T item, int limit) {
-    int from = Math.max(0, list.size() + 1 - limit);
-    List<T> result = new ArrayList<>(Math.min(list.size() + 1, limit));
-    result.addAll(list.subList(Math.min(from, list.size()), list.size()));
-    result.add(item);
-    return Collections.unmodifiableList(result);
   }
 }

@@ -52,18 +52,18 @@ final class CustomerRoutes {
       String mergedInto,
       List<DecisionView> recentDecisions) {
 
-    static CustomerView of(CustomerState state, List<DecisionView> recentDecisions) {
+    static CustomerView of(CustomerState state, CustomerHistory.Recent recent) {
       return new CustomerView(
           state.customerId(),
           state.traits(),
           state.touchpointCount(),
           state.firstSeen(),
           state.lastSeen(),
-          newestFirst(state.recentTouchpoints()),
+          newestFirst(recent.touchpoints()),
           JourneysView.of(state.journeys()),
           state.absorbed().isEmpty() ? null : state.absorbed(),
           state.mergedInto(),
-          recentDecisions);
+          recent.decisions().stream().map(DecisionView::of).toList());
     }
 
     private static List<TouchpointView> newestFirst(List<Touchpoint> oldestFirst) {
@@ -227,6 +227,16 @@ final class CustomerRoutes {
   /** Decisions shown with the customer: enough to answer "why did they get this?". */
   private static final int DECISIONS_WITH_CUSTOMER = 10;
 
+  /** Touchpoints shown with the customer, newest first. */
+  private static final int TOUCHPOINTS_WITH_CUSTOMER = 20;
+
+  /**
+   * How far back in the journal the customer view reads: each touchpoint is at most two events
+   * (itself and the journeys' decision), so this finds the last 20 touchpoints and usually the last
+   * 10 decisions, however long the customer's history.
+   */
+  private static final int EVENTS_WITH_CUSTOMER = 100;
+
   private Route show(String customerId) {
     CompletionStage<CustomerView> view =
         customers
@@ -236,11 +246,12 @@ final class CustomerRoutes {
                     !state.known()
                         ? CompletableFuture.completedFuture(null)
                         : history
-                            .decisions(customerId, DECISIONS_WITH_CUSTOMER)
-                            .thenApply(
-                                decisions ->
-                                    CustomerView.of(
-                                        state, decisions.stream().map(DecisionView::of).toList())));
+                            .recent(
+                                customerId,
+                                state.sequenceNr() - EVENTS_WITH_CUSTOMER,
+                                TOUCHPOINTS_WITH_CUSTOMER,
+                                DECISIONS_WITH_CUSTOMER)
+                            .thenApply(recent -> CustomerView.of(state, recent)));
     return onComplete(
         view,
         result -> {

@@ -1,5 +1,9 @@
 package io.itinera.journeys.decision;
 
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import io.itinera.protocol.touchpoint.TouchpointType;
 import java.time.DateTimeException;
@@ -20,9 +24,17 @@ import java.util.TreeMap;
  */
 public record CustomerContext(String customerId, Map<String, Object> traits, Map<String, Long> counters) {
 
+  private static final Interner<String> NAMES = Interners.newWeakInterner();
+
   public CustomerContext {
-    traits = Collections.unmodifiableMap(new LinkedHashMap<>(traits));
-    counters = Collections.unmodifiableMap(new TreeMap<>(counters));
+    // Guava's immutable maps hold entries in arrays, not entry objects, and names repeat across
+    // customers (trait names, event names), so they are interned: this is per resident customer.
+    ImmutableMap.Builder<String, Object> compactTraits = ImmutableMap.builderWithExpectedSize(traits.size());
+    traits.forEach((name, value) -> compactTraits.put(NAMES.intern(name), value));
+    traits = compactTraits.buildOrThrow();
+    ImmutableSortedMap.Builder<String, Long> compactCounters = ImmutableSortedMap.naturalOrder();
+    counters.forEach((name, count) -> compactCounters.put(NAMES.intern(name), count));
+    counters = compactCounters.buildOrThrow();
   }
 
   public static CustomerContext of(String customerId) {

@@ -14,6 +14,7 @@ import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
 import io.itinera.journeys.decision.JourneyEvent.TouchpointCounted;
 import io.itinera.journeys.decision.JourneyEvent.TriggerFired;
+import com.google.common.collect.ImmutableSortedMap;
 import io.itinera.protocol.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,8 +188,12 @@ public record CustomerJourneys(
     return new CustomerJourneys(journeys, leftAt, counts, next, ledger, consent);
   }
 
+  /**
+   * Sorted and immutable, in Guava's compact form (two arrays, no entry objects): a resident
+   * customer holds several of these, and TreeMaps made most of their footprint.
+   */
   private static <V> Map<String, V> sorted(Map<String, V> map) {
-    return Collections.unmodifiableMap(new TreeMap<>(map));
+    return ImmutableSortedMap.copyOf(map);
   }
 
   private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
