@@ -1,0 +1,214 @@
+package io.itinera.loadtest.timers;
+
+import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.ItineraNode;
+import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.Tags;
+import io.itinera.journeys.decision.JourneyEvent.TimerFired;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+
+/**
+ * Timer lag (fired minus due) with many timers pending: one engine node on PostgreSQL, a journey
+ * whose absence timer is set by a cart touchpoint, {@code customers} customers carting at {@code
+ * rate} per second so that all their timers are pending at once before the first comes due, then
+ * the lag of every firing read back from the journal (the {@code TimerFired} events of the timer
+ * tags). The whole production path: journal, due-timers projection, wakers, entities (by then
+ * passivated or not), persist.
+ *
+ * <pre>
+ * java -Xmx3g -cp loadtest/target/classes:loadtest/target/lib/* \
+ *     io.itinera.loadtest.timers.TimerLagBenchmark [customers=100000] [rate=1000] [delaySeconds=150]
+ * </pre>
+ *
+ * Needs PostgreSQL on 127.0.0.1:5432 (creates and drops its own database). Prints RESULT lines.
+ */
+public final class TimerLagBenchmark {
+
+  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+
+  public static void main(String[] args) throws Exception {
+    int customers = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+    int delaySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 150;
+    String database = "itinera_bench_timers_" + System.currentTimeMillis();
+    execute("CREATE DATABASE " + database);
+    ItineraNode node = null;
+    try {
+      node =
+          ItineraNode.start(
+              ConfigFactory.parseMap(
+                      Map.of(
+                          "itinera.db.url", SERVER + database + "?reWriteBatchedInserts=true",
+                          "itinera.http.port", 18090,
+                          "pekko.management.http.port", 18590,
+                          "pekko.remote.artery.canonical.port", 25690))
+                  .withFallback(ConfigFactory.load()));
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + node.httpPort();
+      deploy(http, base, delaySeconds);
+
+      Instant started = Instant.now();
+      int perRequest = 100;
+      for (int sent = 0; sent < customers; sent += perRequest) {
+        post(http, base + "/v1/batch", batch(sent, Math.min(perRequest, customers - sent)));
+        long due = started.toEpochMilli() + (long) (sent + perRequest) * 1000 / rate;
+        long wait = due - System.currentTimeMillis();
+        if (wait > 0) {
+          Thread.sleep(wait);
+        }
+        if ((sent / perRequest) % 100 == 0) {
+          System.out.printf("carted %d of %d%n", sent + perRequest, customers);
+        }
+      }
+      Duration ingest = Duration.between(started, Instant.now());
+      System.out.printf("RESULT carted=%d in %d s (%.0f/s); timers due from %s%n",
+          customers, ingest.toSeconds(), customers * 1000.0 / ingest.toMillis(), started.plusSeconds(delaySeconds));
+
+      List<Long> lagMillis = waitForFirings(node, customers, delaySeconds, ingest);
+      Collections.sort(lagMillis);
+      System.out.printf(
+          "RESULT timers fired=%d of %d; lag ms p50=%d p90=%d p99=%d max=%d%n",
+          lagMillis.size(), customers, percentile(lagMillis, 50), percentile(lagMillis, 90),
+          percentile(lagMillis, 99), lagMillis.isEmpty() ? -1 : lagMillis.get(lagMillis.size() - 1));
+    } finally {
+      if (node != null) {
+        node.stop().toCompletableFuture().join();
+        node.system().getWhenTerminated().toCompletableFuture().join();
+      }
+      execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+    System.exit(0);
+  }
+
+  private static void deploy(HttpClient http, String base, int delaySeconds) throws Exception {
+    String journey =
+        """
+        journey: cart-timer
+        version: 1
+        entry: {event: Product Added}
+        stages:
+          carted:
+            on:
+              - event: Order Completed
+                goto: bought
+              - absence: {event: Order Completed, within: %ds}
+                do: [{channel: web, type: show, template: reminder}]
+          bought: {}
+        """.formatted(delaySeconds);
+    HttpResponse<String> reply =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/journeys/cart-timer"))
+                .header("Authorization", basic("dev-admin-key"))
+                .header("Content-Type", "application/yaml")
+                .PUT(HttpRequest.BodyPublishers.ofString(journey))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (reply.statusCode() != 201) {
+      throw new IllegalStateException("journey not deployed: " + reply.body());
+    }
+  }
+
+  private static String batch(int first, int count) {
+    StringBuilder body = new StringBuilder("{\"batch\":[");
+    for (int i = 0; i < count; i++) {
+      body.append(i == 0 ? "" : ",")
+          .append("{\"type\":\"track\",\"userId\":\"timer-")
+          .append(first + i)
+          .append("\",\"event\":\"Product Added\",\"messageId\":\"cart-")
+          .append(first + i)
+          .append("\"}");
+    }
+    return body.append("]}").toString();
+  }
+
+  private static void post(HttpClient http, String url, String body) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> reply =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Authorization", basic("dev-write-key"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (reply.statusCode() == 200) {
+        return;
+      }
+      if (attempt == 20) {
+        throw new IllegalStateException(reply.statusCode() + " " + reply.body());
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Reads every TimerFired from the timer tags until all customers' timers fired or time is up. */
+  private static List<Long> waitForFirings(ItineraNode node, int customers, int delaySeconds, Duration ingest)
+      throws Exception {
+    JdbcReadJournal journal =
+        PersistenceQuery.get(node.system())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    Instant deadline = Instant.now().plusSeconds(delaySeconds + ingest.toSeconds() + 120);
+    List<Long> lags = new ArrayList<>();
+    while (Instant.now().isBefore(deadline)) {
+      Thread.sleep(10_000);
+      lags = new ArrayList<>();
+      for (int slice = 0; slice < 4; slice++) {
+        List<Long> sliceLags = Collections.synchronizedList(new ArrayList<>());
+        journal
+            .currentEventsByTag(Tags.timers(slice), org.apache.pekko.persistence.query.Offset.noOffset())
+            .runForeach(
+                envelope -> {
+                  if (envelope.event() instanceof JourneysDecided decided) {
+                    decided.events().stream()
+                        .filter(TimerFired.class::isInstance)
+                        .map(TimerFired.class::cast)
+                        .forEach(f -> sliceLags.add(Duration.between(f.timer().due(), f.at()).toMillis()));
+                  }
+                },
+                node.system())
+            .toCompletableFuture()
+            .join();
+        lags.addAll(sliceLags);
+      }
+      System.out.printf("fired %d of %d%n", lags.size(), customers);
+      if (lags.size() >= customers) {
+        break;
+      }
+    }
+    return lags;
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static String basic(String key) {
+    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void execute(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
