@@ -17,7 +17,8 @@
 #   raw-journal-single  the same, 8 threads x 1 row/commit (commit rate)
 #   bare-http           a bare Pekko HTTP route (200, tiny JSON), driven by TrackSimulation
 #   bare-entity         a bare sharded event-sourced entity on pekko-persistence-jdbc, TrackSimulation
-#   track               the engine's POST /v1/track, TrackSimulation
+#   track               the engine's POST /v1/track, TrackSimulation, no journeys deployed
+#   track-journeys      the same with five journeys deployed (--only journeys)
 #   batch               the engine's POST /v1/batch, 100 events per request, BatchSimulation
 set -euo pipefail
 
@@ -28,7 +29,7 @@ engine_dir=${ITINERA_ENGINE_DIR:-$root}
 
 build=1
 keep_db=0
-only="raw,http,entity,track,batch"
+only="raw,http,entity,track,journeys,batch"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) build=0 ;;
@@ -51,6 +52,7 @@ db_engine="itinera_bench_${stamp//-/_}"
 db_batch="${db_engine}_batch"
 db_bare="${db_engine}_bare"
 db_raw="${db_engine}_raw"
+db_journeys="${db_engine}_journeys"
 jdbc() { echo "jdbc:postgresql://$PGHOST:$PGPORT/$1?reWriteBatchedInserts=true"; }
 
 HTTP_PORT=18080 MGMT_PORT=18558 REMOTE_PORT=25620 BARE_HTTP_PORT=18081 BARE_ENTITY_PORT=18082
@@ -76,7 +78,7 @@ cleanup() {
     kill "$watchdog" 2>/dev/null || true
   fi
   if [[ $keep_db -eq 0 ]]; then
-    psql -q -c "drop database if exists $db_engine" -c "drop database if exists $db_bare" \
+    psql -q -c "drop database if exists $db_engine" -c "drop database if exists $db_bare" -c "drop database if exists $db_journeys" \
       -c "drop database if exists $db_batch" -c "drop database if exists $db_raw" \
       >/dev/null 2>&1 || true
   fi
@@ -181,7 +183,7 @@ echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048
   "$(java -version 2>&1 | head -1), $(psql -Atc 'show server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)" \
   | tee "$out/machine.txt"
 
-psql -q -c "create database $db_engine" -c "create database $db_batch" -c "create database $db_bare" -c "create database $db_raw"
+psql -q -c "create database $db_engine" -c "create database $db_batch" -c "create database $db_bare" -c "create database $db_raw" -c "create database $db_journeys"
 
 wait_http() { # pid url expected-code seconds [curl args...]: fails early if pid dies
   local pid=$1 url=$2 code=$3 seconds=$4; shift 4
@@ -264,9 +266,9 @@ fi
 
 # ---- the engine: /v1/track, then /v1/batch, each on a fresh engine process and database -----------
 # (a staircase ends in overload; a fresh process keeps one row's aftermath out of the next)
-engine_row() { # label simulation rates database
-  local label=$1 simulation=$2 rates=$3 db=$4
-  ITINERA_HTTP_PORT=$HTTP_PORT ITINERA_MANAGEMENT_PORT=$MGMT_PORT ITINERA_REMOTE_PORT=$REMOTE_PORT \
+engine_row() { # label simulation rates database journeys-dir (empty: no journeys deployed)
+  local label=$1 simulation=$2 rates=$3 db=$4 journeys=${5:-}
+  ITINERA_JOURNEYS_DIR="$journeys" ITINERA_HTTP_PORT=$HTTP_PORT ITINERA_MANAGEMENT_PORT=$MGMT_PORT ITINERA_REMOTE_PORT=$REMOTE_PORT \
     ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_DB_URL="$(jdbc "$db")" ITINERA_DB_USER="$PGUSER" \
     ITINERA_JAVA_OPTS="$SERVER_OPTS ${ENGINE_EXTRA_OPTS:-}" "$engine_dir/itinera" run > "$out/engine-$label.log" 2>&1 &
   local srv=$!; pids+=("$srv")
@@ -278,6 +280,12 @@ engine_row() { # label simulation rates database
 }
 if wants track; then
   engine_row track TrackSimulation 1000:1000:12 "$db_engine"
+fi
+# The same with five journeys deployed (the three samples and two in loadtest/journeys), all
+# listening to the simulation's touchpoints: what deciding costs on top of recording.
+if wants journeys; then
+  five=$(mktemp -d); cp journeys/*.journey.yaml "$here"/journeys/*.journey.yaml "$five"/
+  engine_row track-journeys TrackSimulation 1000:1000:12 "$db_journeys" "$five"
 fi
 if wants batch; then
   engine_row batch BatchSimulation 40:20:16 "$db_batch"
@@ -299,6 +307,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a /
 if [[ -n "$(value track 4)" && -n "$(value bare-entity 4)" ]]; then
   echo "track / bare entity: $(ratio "$(value track 4)" "$(value bare-entity 4)") at the highest level held," \
     "$(ratio "$(value track 8)" "$(value bare-entity 8)") at peak (goal: >= 80%)"
+fi
+if [[ -n "$(value track-journeys 4)" && -n "$(value track 4)" ]]; then
+  echo "track with five journeys / track without: $(ratio "$(value track-journeys 4)" "$(value track 4)") at the highest level held," \
+    "$(ratio "$(value track-journeys 8)" "$(value track 8)") at peak (goal: >= 80%)"
 fi
 if [[ -n "$(value batch 4)" ]]; then
   echo "batch: $(value batch 4) events/s held, $(value batch 8) at peak (goal: > 20000)"
