@@ -6,8 +6,9 @@ import dev.cel.runtime.CelVariableResolver;
 import java.util.Optional;
 
 /**
- * A type-checked CEL program ready to evaluate; compiling happens once, at load. Evaluation builds
- * no map per call: variables are resolved straight from the facts records.
+ * A type-checked CEL program ready to evaluate; compiling and planning happen once, at load.
+ * Evaluation copies nothing: variables are resolved on demand from the facts records, and their
+ * maps are handed to CEL as {@link CelMapView}s, which the planner runtime reads without converting.
  */
 public final class CompiledCondition {
 
@@ -51,11 +52,11 @@ public final class CompiledCondition {
             switch (name) {
               case "event.name" -> event == null ? null : event.name();
               case "event.channel" -> event == null ? null : event.channel();
-              case "event.properties" -> event == null ? null : event.properties();
+              case "event.properties" -> event == null ? null : CelMapView.of(event.properties());
               case "event.timestamp" -> event == null ? null : event.timestamp();
-              case "customer.traits" -> customer.traits();
+              case "customer.traits" -> CelMapView.of(customer.traits());
               case "customer.stage" -> customer.stage();
-              case "customer.counters" -> customer.counters();
+              case "customer.counters" -> CelMapView.of(customer.counters());
               default -> null;
             });
   }

@@ -1,8 +1,14 @@
 package io.itinera.journeys.condition;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.Operator;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.ast.CelExpr.CelCall;
+import dev.cel.common.ast.CelExpr.CelComprehension;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -13,9 +19,11 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-import java.util.ArrayList;
-import java.util.List;
 import io.itinera.journeys.problem.Suggestions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,9 +61,21 @@ public final class ConditionCompiler {
   private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*$");
   private static final Pattern DOTTED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
+  private static final String TRAITS = "customer.traits";
+
   private final CelCompiler withEvent = compiler(true);
   private final CelCompiler customerOnly = compiler(false);
-  private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+  /**
+   * CEL's planner runtime: it resolves variables and overloads once, when the program is planned,
+   * where the standard (legacy) runtime looks them up and allocates about 2 KB on every evaluation
+   * (docs/benchmarks.md, "Journey DSL"). The compilers keep their options, so which conditions
+   * type-check does not change. One difference in results, a fix: the planner converts a value read
+   * from a map to its CEL type, so a JSON integer (a Java {@code Integer}) compares with an int
+   * literal, where the standard runtime found no overload and the condition was false. Maps reach it
+   * as {@link CelMapView}s (see there why).
+   */
+  private final CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder().build();
 
   private static CelCompiler compiler(boolean withEvent) {
     CelCompilerBuilder builder =
@@ -87,10 +107,149 @@ public final class ConditionCompiler {
     try {
       CompiledCondition compiled =
           new CompiledCondition(source, runtime.createProgram(result.getAst()));
-      return new Compilation.Compiled(compiled, compiled.constantValue().orElse(null));
+      return new Compilation.Compiled(
+          compiled, compiled.constantValue().orElse(null), traitsReadWithoutHas(result.getAst()));
     } catch (dev.cel.common.CelValidationException | CelEvaluationException unexpected) {
       return new Compilation.Failed(List.of(new CelError(1, 0, unexpected.getMessage())));
     }
+  }
+
+  /**
+   * One warning per trait read ({@code customer.traits.tier}, {@code customer.traits['tier']}) that
+   * no earlier {@code has(customer.traits.tier)} or {@code 'tier' in customer.traits} guards. For a
+   * customer without the trait such a read fails the evaluation: the condition is then false, as the
+   * designer probably meant, but through a CEL error, which costs tens of times a whole evaluation.
+   * A guard counts when CEL evaluates it first and the read only runs when it held: the left side of
+   * {@code &&}, the negated left side of {@code ||}, the condition of {@code ?:}.
+   */
+  private static List<CelWarning> traitsReadWithoutHas(CelAbstractSyntaxTree ast) {
+    Map<String, CelExpr> unguarded = new LinkedHashMap<>();
+    collectUnguardedTraitReads(ast.getExpr(), Set.of(), unguarded);
+    List<CelWarning> warnings = new ArrayList<>();
+    unguarded.forEach(
+        (trait, read) -> {
+          CelSourceLocation at =
+              Optional.ofNullable(ast.getSource().getPositionsMap().get(read.id()))
+                  .flatMap(offset -> ast.getSource().getOffsetLocation(offset))
+                  .orElse(CelSourceLocation.NONE);
+          warnings.add(
+              new CelWarning(
+                  Math.max(1, at.getLine()),
+                  Math.max(0, at.getColumn()),
+                  "'"
+                      + TRAITS
+                      + "."
+                      + trait
+                      + "' is read without has(): for customers without that trait the condition"
+                      + " fails with an error, which counts as false but is slow; write 'has("
+                      + TRAITS
+                      + "."
+                      + trait
+                      + ") && ...'"));
+        });
+    return List.copyOf(warnings);
+  }
+
+  private static void collectUnguardedTraitReads(
+      CelExpr expr, Set<String> present, Map<String, CelExpr> unguarded) {
+    switch (expr.getKind()) {
+      case SELECT -> {
+        CelExpr.CelSelect select = expr.select();
+        if (!select.testOnly() && isTraits(select.operand()) && !present.contains(select.field())) {
+          unguarded.putIfAbsent(select.field(), expr);
+        }
+        collectUnguardedTraitReads(select.operand(), present, unguarded);
+      }
+      case CALL -> {
+        CelCall call = expr.call();
+        List<CelExpr> args = call.args();
+        String function = call.function();
+        if (function.equals(Operator.LOGICAL_AND.getFunction()) && args.size() == 2) {
+          collectUnguardedTraitReads(args.get(0), present, unguarded);
+          collectUnguardedTraitReads(args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
+        } else if (function.equals(Operator.LOGICAL_OR.getFunction()) && args.size() == 2) {
+          collectUnguardedTraitReads(args.get(0), present, unguarded);
+          collectUnguardedTraitReads(args.get(1), union(present, presentWhen(args.get(0), false)), unguarded);
+        } else if (function.equals(Operator.CONDITIONAL.getFunction()) && args.size() == 3) {
+          collectUnguardedTraitReads(args.get(0), present, unguarded);
+          collectUnguardedTraitReads(args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
+          collectUnguardedTraitReads(args.get(2), union(present, presentWhen(args.get(0), false)), unguarded);
+        } else {
+          if (function.equals(Operator.INDEX.getFunction())
+              && args.size() == 2
+              && isTraits(args.get(0))
+              && stringConstant(args.get(1)).filter(key -> !present.contains(key)).isPresent()) {
+            unguarded.putIfAbsent(stringConstant(args.get(1)).get(), expr);
+          }
+          call.target().ifPresent(target -> collectUnguardedTraitReads(target, present, unguarded));
+          args.forEach(arg -> collectUnguardedTraitReads(arg, present, unguarded));
+        }
+      }
+      case LIST -> expr.list().elements().forEach(e -> collectUnguardedTraitReads(e, present, unguarded));
+      case MAP ->
+          expr.map().entries().forEach(
+              entry -> {
+                collectUnguardedTraitReads(entry.key(), present, unguarded);
+                collectUnguardedTraitReads(entry.value(), present, unguarded);
+              });
+      case STRUCT ->
+          expr.struct().entries().forEach(entry -> collectUnguardedTraitReads(entry.value(), present, unguarded));
+      case COMPREHENSION -> {
+        CelComprehension loop = expr.comprehension();
+        for (CelExpr part :
+            List.of(loop.iterRange(), loop.accuInit(), loop.loopCondition(), loop.loopStep(), loop.result())) {
+          collectUnguardedTraitReads(part, present, unguarded);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** The traits known to be present when {@code expr} evaluated to {@code outcome}. */
+  private static Set<String> presentWhen(CelExpr expr, boolean outcome) {
+    if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+      CelExpr.CelSelect select = expr.select();
+      return outcome && select.testOnly() && isTraits(select.operand()) ? Set.of(select.field()) : Set.of();
+    }
+    if (expr.getKind() != CelExpr.ExprKind.Kind.CALL) {
+      return Set.of();
+    }
+    CelCall call = expr.call();
+    List<CelExpr> args = call.args();
+    String function = call.function();
+    if (function.equals(Operator.LOGICAL_NOT.getFunction()) && args.size() == 1) {
+      return presentWhen(args.get(0), !outcome);
+    }
+    if (function.equals(Operator.LOGICAL_AND.getFunction()) && args.size() == 2 && outcome) {
+      return union(presentWhen(args.get(0), true), presentWhen(args.get(1), true));
+    }
+    if (function.equals(Operator.LOGICAL_OR.getFunction()) && args.size() == 2 && !outcome) {
+      return union(presentWhen(args.get(0), false), presentWhen(args.get(1), false));
+    }
+    if (function.equals(Operator.IN.getFunction()) && args.size() == 2 && outcome && isTraits(args.get(1))) {
+      return stringConstant(args.get(0)).map(Set::of).orElse(Set.of());
+    }
+    return Set.of();
+  }
+
+  private static boolean isTraits(CelExpr expr) {
+    return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && expr.ident().name().equals(TRAITS);
+  }
+
+  private static Optional<String> stringConstant(CelExpr expr) {
+    return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+            && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE
+        ? Optional.of(expr.constant().stringValue())
+        : Optional.empty();
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    Set<String> both = new HashSet<>(a);
+    both.addAll(b);
+    return both;
   }
 
   /** Turns CEL's parser jargon into a sentence a designer can act on. */
@@ -149,12 +308,17 @@ public final class ConditionCompiler {
     /**
      * @param constant the value when it depends on no variable ({@code false} can never hold), or
      *     null
+     * @param warnings what compiles but is likely a mistake: trait reads without {@code has()}
      */
-    record Compiled(CompiledCondition condition, Boolean constant) implements Compilation {}
+    record Compiled(CompiledCondition condition, Boolean constant, List<CelWarning> warnings)
+        implements Compilation {}
 
     record Failed(List<CelError> errors) implements Compilation {}
   }
 
   /** A CEL error at a 1-based line and 0-based column of the expression, as CEL counts. */
   public record CelError(int line, int column, String message) {}
+
+  /** A warning about a condition that compiles, located like {@link CelError}. */
+  public record CelWarning(int line, int column, String message) {}
 }

@@ -3,6 +3,7 @@ package io.itinera.journeys.validate;
 import io.itinera.journeys.condition.CompiledCondition;
 import io.itinera.journeys.condition.ConditionCompiler;
 import io.itinera.journeys.condition.ConditionCompiler.CelError;
+import io.itinera.journeys.condition.ConditionCompiler.CelWarning;
 import io.itinera.journeys.condition.ConditionCompiler.Compilation;
 import io.itinera.journeys.condition.ConditionScope;
 import io.itinera.journeys.model.AbsenceTrigger;
@@ -357,6 +358,9 @@ public final class JourneyValidator {
       }
       Compilation.Compiled ok = (Compilation.Compiled) compilation;
       compiled.put(condition.source(), ok.condition());
+      for (CelWarning cel : ok.warnings()) {
+        warning(sourceMap.condition(path, cel.line(), cel.column()), "condition: " + cel.message());
+      }
       if (Boolean.TRUE.equals(ok.constant())) {
         warning(at(path), "this condition is always true; remove it");
       }

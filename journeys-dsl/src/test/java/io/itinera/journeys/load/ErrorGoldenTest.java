@@ -412,4 +412,17 @@ class ErrorGoldenTest {
                          {channel: emial, type: send, template: u}]
             """));
   }
+
+  @Test
+  void aTraitReadWithoutHasIsAWarningAtTheRead() {
+    assertEquals(
+        List.of("j.yaml:3:49: warning: condition: 'customer.traits.segment' is read without has(): for customers without that trait the condition fails with an error, which counts as false but is slow; write 'has(customer.traits.segment) && ...'"),
+        problems("""
+            journey: j
+            entry:
+              when: "customer.stage == '' && customer.traits.segment == 'lapsed'"
+            stages:
+              start: {}
+            """));
+  }
 }
