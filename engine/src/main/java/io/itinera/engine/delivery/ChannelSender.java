@@ -77,6 +77,8 @@ final class ChannelSender {
   private volatile Instant pausedUntil = Instant.MIN;
   /** Set when the receiver answered 410 Gone: nothing more is sent to it. */
   private final AtomicBoolean gone = new AtomicBoolean();
+  /** Set when the channel's endpoint changed or went: rows read are put back, not sent. */
+  private volatile boolean stopped;
   /** Set when a poll left due deliveries behind: poll again as soon as there is room. */
   private volatile boolean backlog;
 
@@ -126,10 +128,13 @@ final class ChannelSender {
     Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> nudges =
         Source.<String>queue(1).preMaterialize(system);
     wakeUps = nudges.first();
-    Source<Delivery, NotUsed> due =
+    // The kill switch stops the polling only: what was read already is attempted (or, once
+    // stopped, put back untouched) and its outcome written, so no row stays marked in flight.
+    Source<Delivery, UniqueKillSwitch> due =
         nudges
             .second()
             .merge(Source.tick(Duration.ZERO, settings.pollInterval(), "tick"))
+            .viaMat(KillSwitches.single(), Keep.right())
             .mapAsync(1, wake -> poll())
             .mapConcat(batch -> batch);
     if (endpoint.rateLimit() > 0) {
@@ -139,7 +144,6 @@ final class ChannelSender {
         due.mapAsyncUnordered(endpoint.maxInFlight(), this::attempt)
             .groupedWithin(settings.batchSize(), Duration.ofMillis(20))
             .mapAsync(1, this::record)
-            .viaMat(KillSwitches.single(), Keep.right())
             .to(Sink.ignore())
             .run(Materializer.matFromSystem(system));
     log.info(
@@ -160,6 +164,7 @@ final class ChannelSender {
   }
 
   void stop() {
+    stopped = true;
     if (killSwitch != null) {
       killSwitch.shutdown();
     }
@@ -168,7 +173,7 @@ final class ChannelSender {
   /** The due deliveries not in flight, up to what keeps one batch in hand. */
   private CompletionStage<List<Delivery>> poll() {
     int room = settings.batchSize() - inFlight.size();
-    if (room <= 0 || gone.get() || clock.instant().isBefore(pausedUntil)) {
+    if (room <= 0 || stopped || gone.get() || clock.instant().isBefore(pausedUntil)) {
       backlog = room <= 0;
       return CompletableFuture.completedFuture(List.of());
     }
@@ -189,6 +194,9 @@ final class ChannelSender {
 
   private CompletionStage<Outcome> attempt(Delivery delivery) {
     Instant now = clock.instant();
+    if (stopped) {
+      return CompletableFuture.completedFuture(held(delivery, now, "the channel's endpoint changed"));
+    }
     if (gone.get()) {
       return CompletableFuture.completedFuture(held(delivery, now, "the endpoint answered 410 Gone and was disabled"));
     }
