@@ -65,7 +65,7 @@ public final class DeliveryService {
         new Deliveries(
             storage.dataSource(), storage.settings().dialect(), new ActionEvents(settings.source()));
     DeliveryNotices notices = DeliveryNotices.start(system);
-    OutboxProjection.init(system, storage.dataSource(), deliveries, notices, slices, clock);
+    OutboxProjection.init(system, storage.dataSource(), deliveries, notices, settings, slices, clock);
     WebhookSenders.init(system, endpoints, deliveries, notices, settings, clock);
     Executor blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));

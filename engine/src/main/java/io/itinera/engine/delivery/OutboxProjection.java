@@ -55,6 +55,7 @@ public final class OutboxProjection {
       DataSource dataSource,
       Deliveries deliveries,
       DeliveryNotices notices,
+      DeliverySettings settings,
       int slices,
       Clock clock) {
     ShardedDaemonProcess.get(system)
@@ -64,7 +65,7 @@ public final class OutboxProjection {
             slices,
             slice ->
                 ProjectionBehavior.create(
-                    projection(system, dataSource, deliveries, notices, slice, clock)),
+                    projection(system, dataSource, deliveries, notices, settings, slice, clock)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -74,6 +75,7 @@ public final class OutboxProjection {
       DataSource dataSource,
       Deliveries deliveries,
       DeliveryNotices notices,
+      DeliverySettings settings,
       int slice,
       Clock clock) {
     SourceProvider<Offset, EventEnvelope<CustomerEvent>> source =
@@ -84,7 +86,7 @@ public final class OutboxProjection {
             () -> new PooledJdbcSession(dataSource),
             () -> new Handler(deliveries, notices, clock),
             system)
-        .withGroup(500, Duration.ofMillis(20))
+        .withGroup(settings.outboxGroupSize(), settings.outboxGroupWithin())
         .withRestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
   }
 
