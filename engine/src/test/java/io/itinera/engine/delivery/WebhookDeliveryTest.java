@@ -97,6 +97,13 @@ class WebhookDeliveryTest {
           """
               .formatted(channel));
     }
+    triggers.append(
+        """
+              - name: ping later
+                event: Ping Later
+                do:
+                  - {channel: later, type: send, template: ping-later, delay: 2s}
+        """);
     LoadResult result = new JourneyLoader().load("pings.journey.yaml", PINGS.formatted(triggers));
     assertTrue(result.ok(), () -> result.errors().toString());
     return result;
@@ -257,6 +264,23 @@ class WebhookDeliveryTest {
     assertTrue(again.json().get("enabled").asBoolean());
     await("both waiting deliveries go out once it is set again", Duration.ofSeconds(10),
         () -> status(actionId).equals("delivered") && status(second).equals("delivered"));
+  }
+
+  @Test
+  void aDelayedActionReachesItsWebhookWhenItsTimerFires() throws Exception {
+    api.send("PUT", "/v1/channels/later", "{\"url\":\"" + receiver.url("/later") + "\",\"secret\":\"" + SECRET + "\"}",
+        "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    String customer = "ivy-" + UUID.randomUUID();
+    greet(customer, "{}");
+    Instant pinged = Instant.now();
+    Reply reply = api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Ping Later\"}");
+    assertEquals(0, reply.json().path("actions").size(), "nothing goes out at once");
+    await("the delayed action is delivered", Duration.ofSeconds(15), () -> !receiver.received("/later").isEmpty());
+    Received delivered = receiver.received("/later").get(0);
+    assertTrue(Duration.between(pinged, delivered.at()).toMillis() >= 2000, "not before its delay");
+    assertTrue(delivered.signatureValid());
+    assertEquals(customer, delivered.json().get("subject").asText());
+    assertEquals("ping-later", delivered.json().get("data").get("template").asText());
   }
 
   @Test
