@@ -6,6 +6,7 @@ import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
+import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.journey.DeployedJourneys;
 import io.itinera.engine.ops.ClusterFormation;
@@ -120,6 +121,16 @@ public final class ItineraNode {
           customerSettings.tagSlices(),
           TimerWaker.Settings.from(config),
           clock);
+      // Action delivery: the outbox from the journal into the delivery queue, webhook senders per
+      // channel, pull, stream and next-action (see delivery.DeliveryService).
+      DeliveryService delivery =
+          DeliveryService.start(
+              system,
+              storage,
+              config,
+              customerSettings.tagSlices(),
+              config.getDuration("itinera.http.ask-timeout"),
+              clock);
       ApiKeys keys = ApiKeys.from(config);
       Customers customers =
           new Customers(
@@ -127,7 +138,8 @@ public final class ItineraNode {
               config.getDuration("itinera.http.ask-timeout"),
               config.getInt("itinera.http.max-touchpoints-in-flight"));
       GatewayRoutes gateway =
-          new GatewayRoutes(customers, new CustomerHistory(system), journeys, keys, clock);
+          new GatewayRoutes(
+              customers, new CustomerHistory(system), journeys, delivery, keys, clock);
 
       ServerBinding binding =
           Http.get(system)

@@ -80,6 +80,17 @@ public sealed interface CustomerCommand extends CborSerializable {
   /** How many timers fired and when the soonest remaining one is due (null: none pending). */
   record Woken(int fired, Instant nextDue) implements CborSerializable {}
 
+  /**
+   * Show this action to the customer now (a real-time channel asked what to show): it is shown if
+   * the customer's consent for its channel, as it stands now, allows it, and either way the
+   * outcome is recorded in the journal. Caps counted the action when it was decided.
+   */
+  record ShowAction(PlannedAction action, ActorRef<StatusReply<Shown>> replyTo)
+      implements CustomerCommand {}
+
+  /** The reply to {@link ShowAction}: {@code withheld} is null when it may be shown, else why not. */
+  record Shown(String actionId, String withheld) implements CborSerializable {}
+
   /** The customer's current state, for the read API. */
   record GetCustomer(ActorRef<CustomerState> replyTo) implements CustomerCommand {}
 }

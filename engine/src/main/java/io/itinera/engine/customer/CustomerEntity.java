@@ -4,9 +4,13 @@ import io.itinera.engine.customer.CustomerCommand.Absorb;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
+import io.itinera.engine.customer.CustomerCommand.ShowAction;
+import io.itinera.engine.customer.CustomerCommand.Shown;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.WakeUp;
 import io.itinera.engine.customer.CustomerCommand.Woken;
+import io.itinera.engine.customer.CustomerEvent.ActionShown;
+import io.itinera.engine.customer.CustomerEvent.ActionWithheld;
 import io.itinera.engine.customer.CustomerEvent.ChangesTimers;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.MergedInto;
@@ -107,6 +111,7 @@ public final class CustomerEntity
         .onCommand(WakeUp.class, this::onWakeUp)
         .onCommand(HandOver.class, this::onHandOver)
         .onCommand(Absorb.class, this::onAbsorb)
+        .onCommand(ShowAction.class, this::onShowAction)
         .onCommand(GetCustomer.class, (state, command) -> Effect().reply(command.replyTo(), state))
         .build();
   }
@@ -204,6 +209,24 @@ public final class CustomerEntity
         .thenReply(command.replyTo(), absorbed -> StatusReply.success(Done.getInstance()));
   }
 
+  /**
+   * A real-time channel is about to show an action decided earlier: it may, unless the customer's
+   * consent for the channel went since. The outcome is journalled, so the customer's history says
+   * what they were shown.
+   */
+  private ReplyEffect<CustomerEvent, CustomerState> onShowAction(
+      CustomerState state, ShowAction command) {
+    PlannedAction action = command.action();
+    Instant now = clock.instant();
+    Optional<String> refusal = state.journeys().consentRefusal(action.channel());
+    CustomerEvent event =
+        refusal.isPresent()
+            ? new ActionWithheld(action.id(), action.journey(), action.channel(), refusal.get(), now)
+            : new ActionShown(action.id(), action.journey(), action.channel(), now);
+    Shown reply = new Shown(action.id(), refusal.orElse(null));
+    return Effect().persist(event).thenReply(command.replyTo(), after -> StatusReply.success(reply));
+  }
+
   private ReplyEffect<CustomerEvent, CustomerState> onWakeUp(CustomerState state, WakeUp command) {
     Decisions decisions = new Decisions(state);
     Instant now = decisions.now;
@@ -267,13 +290,13 @@ public final class CustomerEntity
 
   /**
    * Events that change timers are tagged for the due-timers projection, decisions that emitted
-   * actions for the delivery outbox; both by slice of customers, so each projection runs as that
-   * many streams. The slice count is stored in tags: never change it on a running system.
+   * actions (or reached a goal, or left a journey) for the delivery outbox; both by slice of
+   * customers, so each projection runs as that many streams. The slice count is stored in tags: never change it on a running system.
    */
   @Override
   public Set<String> tagsFor(CustomerEvent event) {
     boolean timers = event instanceof ChangesTimers change && change.changesTimers();
-    boolean actions = event instanceof JourneysDecided decided && !decided.actions().isEmpty();
+    boolean actions = event instanceof JourneysDecided decided && decided.concernsDelivery();
     if (timers && actions) {
       return Set.of(
           Tags.timers(customerId, settings.tagSlices()),

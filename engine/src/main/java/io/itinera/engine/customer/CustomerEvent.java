@@ -56,6 +56,19 @@ public sealed interface CustomerEvent extends CborSerializable {
                       || e instanceof TimerFired);
     }
 
+    /**
+     * Whether the delivery outbox reads this decision: it emitted actions, or reached a goal or
+     * left a journey (which withdraws actions still waiting to be shown).
+     */
+    public boolean concernsDelivery() {
+      return events.stream()
+          .anyMatch(
+              e ->
+                  e instanceof ActionEmitted
+                      || e instanceof JourneyEvent.GoalReached
+                      || e instanceof JourneyEvent.JourneyExited);
+    }
+
     /** The actions that went out in this decision. */
     public List<PlannedAction> actions() {
       return events.stream()
@@ -64,6 +77,14 @@ public sealed interface CustomerEvent extends CborSerializable {
           .toList();
     }
   }
+
+  /** An action waiting for a real-time channel was shown to the customer (next-action). */
+  record ActionShown(String actionId, String journey, String channel, Instant at)
+      implements CustomerEvent {}
+
+  /** An action waiting for a real-time channel was not shown, and why (consent withdrawn). */
+  record ActionWithheld(String actionId, String journey, String channel, String reason, Instant at)
+      implements CustomerEvent {}
 
   /**
    * This profile (an anonymous visitor's) now belongs to another customer, who identified as the

@@ -99,6 +99,10 @@ public record CustomerState(
     if (event instanceof JourneysDecided decided) {
       return withJourneys(journeys.applyAll(decided.events()));
     }
+    if (event instanceof CustomerEvent.ActionShown || event instanceof CustomerEvent.ActionWithheld) {
+      // The ledger counted the action when it was decided; showing it changes nothing here.
+      return this;
+    }
     if (event instanceof MergedInto merged) {
       return new CustomerState(
           customerId, traits, counters, seenMessages, touchpointCount, sequenceNr, firstSeen,

@@ -11,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders
 
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
+import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.journey.JourneyRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -48,21 +49,24 @@ public final class GatewayRoutes {
       List.of(
           AccessControlAllowOrigin.create(HttpOriginRanges.ALL),
           AccessControlAllowMethods.create(HttpMethods.GET, HttpMethods.POST, HttpMethods.OPTIONS),
-          AccessControlAllowHeaders.create("Authorization", "Content-Type"));
+          AccessControlAllowHeaders.create("Authorization", "Content-Type", "Last-Event-ID"));
 
   private final IngestRoutes ingest;
   private final CustomerRoutes customers;
   private final JourneyRoutes journeys;
+  private final DeliveryRoutes delivery;
 
   public GatewayRoutes(
       Customers customers,
       CustomerHistory history,
       JourneyRegistry journeys,
+      DeliveryService delivery,
       ApiKeys keys,
       Clock clock) {
     this.ingest = new IngestRoutes(customers, keys, clock);
     this.customers = new CustomerRoutes(customers, history, keys);
     this.journeys = new JourneyRoutes(journeys, keys);
+    this.delivery = new DeliveryRoutes(delivery, keys);
   }
 
   public Route routes() {
@@ -81,6 +85,7 @@ public final class GatewayRoutes {
                                     concat(
                                         options(() -> complete(StatusCodes.NO_CONTENT)),
                                         ingest.routes(),
+                                        delivery.routes(),
                                         customers.routes(),
                                         journeys.routes())))));
   }

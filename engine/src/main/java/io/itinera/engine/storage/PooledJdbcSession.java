@@ -2,6 +2,8 @@ package io.itinera.engine.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.projection.jdbc.JdbcSession;
@@ -14,6 +16,7 @@ import org.apache.pekko.projection.jdbc.JdbcSession;
 public final class PooledJdbcSession implements JdbcSession {
 
   private final Connection connection;
+  private final List<Runnable> afterCommit = new ArrayList<>();
 
   public PooledJdbcSession(DataSource dataSource) {
     try {
@@ -29,13 +32,24 @@ public final class PooledJdbcSession implements JdbcSession {
     return func.apply(connection);
   }
 
+  /**
+   * Runs {@code action} once this session's transaction has committed (never if it rolls back):
+   * for telling others about rows they can now read.
+   */
+  public void afterCommit(Runnable action) {
+    afterCommit.add(action);
+  }
+
   @Override
   public void commit() throws SQLException {
     connection.commit();
+    afterCommit.forEach(Runnable::run);
+    afterCommit.clear();
   }
 
   @Override
   public void rollback() throws SQLException {
+    afterCommit.clear();
     connection.rollback();
   }
 

@@ -67,6 +67,14 @@ public record CustomerJourneys(
     return timers.stream().filter(t -> t.id().equals(id)).findFirst();
   }
 
+  /**
+   * Why nothing may go to {@code channel} now, as the customer's consent stands, or empty if it
+   * may: the rule the decider applies, for an engine that acts later on an earlier decision.
+   */
+  public Optional<String> consentRefusal(String channel) {
+    return Consent.refusal(consent, channel);
+  }
+
   /** The soonest pending timer: what the engine must wake this customer for next. */
   public Optional<PendingTimer> nextTimer() {
     return timers.isEmpty() ? Optional.empty() : Optional.of(timers.get(0));

@@ -1,0 +1,123 @@
+package io.itinera.engine.delivery;
+
+import com.typesafe.config.Config;
+import io.itinera.engine.storage.Storage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Action delivery on one node: the outbox projection, the webhook senders, and what the gateway
+ * needs for the channel, delivery, pull, stream and next-action routes. See docs/delivery.md.
+ */
+public final class DeliveryService {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+
+  private final DeliverySettings settings;
+  private final ChannelEndpoints endpoints;
+  private final Deliveries deliveries;
+  private final DeliveryNotices notices;
+  private final NextAction nextAction;
+  private final Executor blocking;
+  private final Clock clock;
+
+  private DeliveryService(
+      DeliverySettings settings,
+      ChannelEndpoints endpoints,
+      Deliveries deliveries,
+      DeliveryNotices notices,
+      NextAction nextAction,
+      Executor blocking,
+      Clock clock) {
+    this.settings = settings;
+    this.endpoints = endpoints;
+    this.deliveries = deliveries;
+    this.notices = notices;
+    this.nextAction = nextAction;
+    this.blocking = blocking;
+    this.clock = clock;
+  }
+
+  /**
+   * Writes the configured endpoints, then starts the outbox's slices and the senders (each placed
+   * somewhere in the cluster).
+   */
+  public static DeliveryService start(
+      ActorSystem<?> system, Storage storage, Config config, int slices, Duration askTimeout, Clock clock)
+      throws Exception {
+    DeliverySettings settings = DeliverySettings.from(config);
+    ChannelEndpoints endpoints =
+        new ChannelEndpoints(storage.dataSource(), storage.settings().dialect());
+    int written = endpoints.applyConfigured(settings.channels(), clock.instant());
+    if (written > 0) {
+      log.info("{} channel endpoint(s) set from configuration", written);
+    }
+    Deliveries deliveries =
+        new Deliveries(
+            storage.dataSource(), storage.settings().dialect(), new ActionEvents(settings.source()));
+    DeliveryNotices notices = DeliveryNotices.start(system);
+    OutboxProjection.init(system, storage.dataSource(), deliveries, notices, settings, slices, clock);
+    WebhookSenders.init(system, endpoints, deliveries, notices, settings, clock);
+    Executor blocking =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
+    NextAction nextAction =
+        new NextAction(
+            deliveries,
+            ClusterSharding.get(system),
+            askTimeout,
+            settings.nextActionMaxAge(),
+            clock,
+            blocking);
+    return new DeliveryService(settings, endpoints, deliveries, notices, nextAction, blocking, clock);
+  }
+
+  public DeliverySettings settings() {
+    return settings;
+  }
+
+  public ChannelEndpoints endpoints() {
+    return endpoints;
+  }
+
+  public Deliveries deliveries() {
+    return deliveries;
+  }
+
+  public DeliveryNotices notices() {
+    return notices;
+  }
+
+  public NextAction nextAction() {
+    return nextAction;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Blocking database work, off the caller's thread. */
+  public interface Query<T> {
+    T run() throws Exception;
+  }
+
+  public <T> CompletionStage<T> async(Query<T> query) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return query.run();
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        },
+        blocking);
+  }
+}

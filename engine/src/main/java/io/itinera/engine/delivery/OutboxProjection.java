@@ -1,0 +1,156 @@
+package io.itinera.engine.delivery;
+
+import io.itinera.engine.customer.CustomerEntity;
+import io.itinera.engine.customer.CustomerEvent;
+import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.Tags;
+import io.itinera.engine.storage.PooledJdbcSession;
+import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
+import io.itinera.journeys.decision.JourneyEvent.GoalReached;
+import io.itinera.journeys.decision.JourneyEvent.JourneyExited;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The outbox: moves every action the journeys emit from the journal into {@code deliveries},
+ * exactly once. One stream per tag slice ({@code actions-<slice>}), each on one node (a sharded
+ * daemon process); each group of events is written with the projection's offset in one
+ * transaction, so after a crash the queue and the offset agree: nothing queued twice, nothing
+ * lost. Delayed and quiet-hours actions are emitted when their timer fires, so they arrive here
+ * when due.
+ *
+ * <p>The same events withdraw actions waiting for a real-time channel (next-action) when their
+ * journey converted or was left before they were shown.
+ */
+public final class OutboxProjection {
+
+  /** Tests only: called inside each group's transaction, after its rows are written. */
+  static volatile IntConsumer beforeCommit = rows -> {};
+
+  private OutboxProjection() {}
+
+  /** Starts the outbox's slices, spread over the cluster. */
+  public static void init(
+      ActorSystem<?> system,
+      DataSource dataSource,
+      Deliveries deliveries,
+      DeliveryNotices notices,
+      DeliverySettings settings,
+      int slices,
+      Clock clock) {
+    ShardedDaemonProcess.get(system)
+        .init(
+            ProjectionBehavior.Command.class,
+            "outbox-projection",
+            slices,
+            slice ->
+                ProjectionBehavior.create(
+                    projection(system, dataSource, deliveries, notices, settings, slice, clock)),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static GroupedProjection<Offset, EventEnvelope<CustomerEvent>> projection(
+      ActorSystem<?> system,
+      DataSource dataSource,
+      Deliveries deliveries,
+      DeliveryNotices notices,
+      DeliverySettings settings,
+      int slice,
+      Clock clock) {
+    SourceProvider<Offset, EventEnvelope<CustomerEvent>> source =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), Tags.actions(slice));
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of("outbox", Tags.actions(slice)),
+            source,
+            () -> new PooledJdbcSession(dataSource),
+            () -> new Handler(deliveries, notices, clock),
+            system)
+        .withGroup(settings.outboxGroupSize(), settings.outboxGroupWithin())
+        .withRestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
+  }
+
+  static final class Handler
+      extends JdbcHandler<List<EventEnvelope<CustomerEvent>>, PooledJdbcSession> {
+
+    private final Deliveries deliveries;
+    private final DeliveryNotices notices;
+    private final Clock clock;
+
+    Handler(Deliveries deliveries, DeliveryNotices notices, Clock clock) {
+      this.deliveries = deliveries;
+      this.notices = notices;
+      this.clock = clock;
+    }
+
+    @Override
+    public void process(PooledJdbcSession session, List<EventEnvelope<CustomerEvent>> envelopes)
+        throws Exception {
+      List<Deliveries.Change> changes = changes(envelopes);
+      if (changes.isEmpty()) {
+        return;
+      }
+      Set<String> channels =
+          session.withConnection(connection -> deliveries.apply(connection, changes, clock.instant()));
+      beforeCommit.accept(changes.size());
+      if (!channels.isEmpty()) {
+        List<String> queued = List.copyOf(channels);
+        session.afterCommit(() -> notices.channelsQueued(queued));
+      }
+    }
+  }
+
+  /** What a group of journal events asks of the queue, in journal order. */
+  static List<Deliveries.Change> changes(List<EventEnvelope<CustomerEvent>> envelopes) {
+    List<Deliveries.Change> changes = new ArrayList<>();
+    for (EventEnvelope<CustomerEvent> envelope : envelopes) {
+      if (!(envelope.event() instanceof JourneysDecided decided)) {
+        continue;
+      }
+      String customerId = customerId(envelope.persistenceId());
+      for (JourneyEvent event : decided.events()) {
+        if (event instanceof ActionEmitted emitted) {
+          changes.add(new Deliveries.Queue(emitted.action(), customerId, emitted.at()));
+        } else if (event instanceof GoalReached goal) {
+          changes.add(
+              new Deliveries.Withdraw(
+                  customerId, goal.journey(), "goal " + goal.goal() + " of " + goal.journey() + " reached"));
+        } else if (event instanceof JourneyExited exited && !COMPLETED.equals(exited.reason())) {
+          // A journey completed on its last stage keeps what it emitted on the way there.
+          changes.add(
+              new Deliveries.Withdraw(
+                  customerId, exited.journey(), "left " + exited.journey() + ": " + exited.reason()));
+        }
+      }
+    }
+    return changes;
+  }
+
+  /** The reason JourneyDecider gives a journey that ran to its final stage. */
+  private static final String COMPLETED = "completed";
+
+  /** {@code Customer|id} to {@code id}. */
+  static String customerId(String persistenceId) {
+    return persistenceId.substring(CustomerEntity.TYPE_KEY.name().length() + 1);
+  }
+}

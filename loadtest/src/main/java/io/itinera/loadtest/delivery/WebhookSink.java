@@ -1,0 +1,149 @@
+package io.itinera.loadtest.delivery;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.parameter;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The webhook receiver of the delivery benchmark: answers 204 at once, and for every first
+ * delivery of an action id records when it arrived and how long after the action's decision
+ * ({@code data.decidedAt}, stamped by the customer's entity before its journal write, so before the
+ * ingest acknowledgement: the latency is an upper bound of acknowledgement to webhook).
+ *
+ * <p>{@code POST /reset} clears the figures, {@code GET /report} prints them, {@code POST
+ * /gone?times=1} answers the next request 410 (to park a channel's queue for a drain measurement).
+ * {@code java -cp ... io.itinera.loadtest.delivery.WebhookSink [port]} (default 18090).
+ */
+public final class WebhookSink {
+
+  private static final int CAPACITY = 2_000_000;
+
+  private final long[] latencyMicros = new long[CAPACITY];
+  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong firstArrivalNanos = new AtomicLong();
+  private final AtomicLong lastArrivalNanos = new AtomicLong();
+  private final AtomicInteger gone = new AtomicInteger();
+  private Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  public static void main(String[] args) throws Exception {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
+    Config config =
+        ConfigFactory.parseString("pekko.actor.provider = local\npekko.http.server.backlog = 1024")
+            .withFallback(ConfigFactory.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "webhook-sink", config);
+    WebhookSink sink = new WebhookSink();
+    Http.get(system).newServerAt("127.0.0.1", port).bind(sink.route()).toCompletableFuture().get();
+    System.out.println("webhook-sink listening on 127.0.0.1:" + port);
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  Route route() {
+    return concat(
+        path("reset", () -> post(() -> {
+          reset();
+          return complete(StatusCodes.NO_CONTENT);
+        })),
+        path("report", () -> get(() -> complete(report()))),
+        path("gone", () -> post(() -> parameter("times", times -> {
+          gone.set(Integer.parseInt(times));
+          return complete(StatusCodes.NO_CONTENT);
+        }))),
+        post(
+            () ->
+                extractStrictEntity(
+                    Duration.ofSeconds(10),
+                    256 * 1024,
+                    entity -> {
+                      if (gone.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        return complete(StatusCodes.GONE);
+                      }
+                      receive(entity.getData().utf8String());
+                      return complete(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
+                    })));
+  }
+
+  private void receive(String body) {
+    long nanos = System.nanoTime();
+    Instant now = Instant.now();
+    String id = field(body, "\"id\":\"");
+    if (id == null || !seen.add(id)) {
+      duplicates.incrementAndGet();
+      return;
+    }
+    String decided = field(body, "\"decidedAt\":\"");
+    int i = count.getAndIncrement();
+    if (i < CAPACITY && decided != null) {
+      latencyMicros[i] = Duration.between(Instant.parse(decided), now).toNanos() / 1000;
+    }
+    firstArrivalNanos.compareAndSet(0, nanos);
+    lastArrivalNanos.set(nanos);
+  }
+
+  private static String field(String json, String prefix) {
+    int start = json.indexOf(prefix);
+    if (start < 0) {
+      return null;
+    }
+    start += prefix.length();
+    return json.substring(start, json.indexOf('"', start));
+  }
+
+  private synchronized void reset() {
+    count.set(0);
+    duplicates.set(0);
+    firstArrivalNanos.set(0);
+    lastArrivalNanos.set(0);
+    seen = ConcurrentHashMap.newKeySet();
+  }
+
+  private synchronized HttpResponse report() {
+    int n = Math.min(count.get(), CAPACITY);
+    long[] sorted = Arrays.copyOf(latencyMicros, n);
+    Arrays.sort(sorted);
+    double seconds = (lastArrivalNanos.get() - firstArrivalNanos.get()) / 1e9;
+    String text =
+        String.format(
+            "received=%d duplicates=%d span_s=%.2f rate_per_s=%.0f latency_ms p50=%.1f p95=%.1f p99=%.1f max=%.1f%n",
+            n,
+            duplicates.get(),
+            seconds,
+            seconds > 0 ? (n - 1) / seconds : 0,
+            percentile(sorted, 0.50),
+            percentile(sorted, 0.95),
+            percentile(sorted, 0.99),
+            n == 0 ? 0 : sorted[n - 1] / 1000.0);
+    return HttpResponse.create()
+        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1000.0;
+  }
+}
