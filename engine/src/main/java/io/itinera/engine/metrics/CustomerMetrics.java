@@ -42,7 +42,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CustomerMetrics {
 
   private final MeterRegistry registry;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+  private final Map<String, Counter> emitted = new ConcurrentHashMap<>();
+  private final Map<String, Counter> deferred = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> suppressed = new ConcurrentHashMap<>();
   private final Counter timersScheduled;
   private final Counter timersCancelled;
   private final Counter timersFired;
@@ -63,7 +66,9 @@ public final class CustomerMetrics {
             .description("Durable timers cancelled before they were due")
             .register(registry);
     this.timersFired =
-        Counter.builder("itinera.timers.fired").description("Durable timers fired").register(registry);
+        Counter.builder("itinera.timers.fired")
+            .description("Durable timers fired")
+            .register(registry);
     this.lateness =
         Timer.builder("itinera.timer.lateness")
             .description("How long after its due time a timer fired")
@@ -88,7 +93,8 @@ public final class CustomerMetrics {
             .register(registry);
     this.stops =
         Counter.builder("itinera.entity.stops")
-            .description("Customer entities stopped: passivated when idle, or moved with their shard")
+            .description(
+                "Customer entities stopped: passivated when idle, or moved with their shard")
             .register(registry);
   }
 
@@ -105,7 +111,14 @@ public final class CustomerMetrics {
   public void persisted(String cause, List<CustomerEvent> events) {
     for (CustomerEvent event : events) {
       if (event instanceof JourneysDecided decided) {
-        counter("itinera.decisions", "Journey decisions persisted", "cause", cause, null, null)
+        decisions
+            .computeIfAbsent(
+                cause,
+                c ->
+                    Counter.builder("itinera.decisions")
+                        .description("Journey decisions persisted")
+                        .tag("cause", c)
+                        .register(registry))
             .increment();
         decided.events().forEach(this::count);
       }
@@ -113,32 +126,28 @@ public final class CustomerMetrics {
   }
 
   private void count(JourneyEvent event) {
-    if (event instanceof ActionEmitted emitted) {
-      counter(
-              "itinera.actions.emitted",
-              "Actions that went out",
-              "channel",
-              emitted.action().channel(),
-              null,
-              null)
+    if (event instanceof ActionEmitted e) {
+      byChannel(emitted, "itinera.actions.emitted", "Actions that went out", e.action().channel())
           .increment();
-    } else if (event instanceof ActionSuppressed suppressed) {
-      counter(
-              "itinera.actions.suppressed",
-              "Actions decided that did not go out, by reason",
-              "channel",
-              suppressed.action().channel(),
-              "reason",
-              suppressed.reason().name().toLowerCase(Locale.ROOT))
+    } else if (event instanceof ActionSuppressed e) {
+      String channel = channel(e.action().channel());
+      suppressed
+          .computeIfAbsent(channel, c -> new ConcurrentHashMap<>())
+          .computeIfAbsent(
+              e.reason().name().toLowerCase(Locale.ROOT),
+              reason ->
+                  Counter.builder("itinera.actions.suppressed")
+                      .description("Actions decided that did not go out, by reason")
+                      .tag("channel", channel)
+                      .tag("reason", reason)
+                      .register(registry))
           .increment();
-    } else if (event instanceof ActionDeferred deferred) {
-      counter(
+    } else if (event instanceof ActionDeferred e) {
+      byChannel(
+              deferred,
               "itinera.actions.deferred",
               "Actions held by quiet hours",
-              "channel",
-              deferred.action().channel(),
-              null,
-              null)
+              e.action().channel())
           .increment();
     } else if (event instanceof TimerScheduled) {
       timersScheduled.increment();
@@ -149,6 +158,17 @@ public final class CustomerMetrics {
       Duration late = Duration.between(fired.timer().due(), fired.at());
       lateness.record(late.isNegative() ? Duration.ZERO : late);
     }
+  }
+
+  private Counter byChannel(
+      Map<String, Counter> counters, String name, String description, String channel) {
+    return counters.computeIfAbsent(
+        channel(channel),
+        c -> Counter.builder(name).description(description).tag("channel", c).register(registry));
+  }
+
+  private static String channel(String channel) {
+    return channel == null ? "" : channel;
   }
 
   /** A customer entity recovered its state, {@code took} after it started. */
@@ -165,20 +185,5 @@ public final class CustomerMetrics {
 
   public void stopped() {
     stops.increment();
-  }
-
-  private Counter counter(
-      String name, String description, String tag, String value, String tag2, String value2) {
-    String key = name + '|' + value + '|' + value2;
-    return counters.computeIfAbsent(
-        key,
-        k -> {
-          Counter.Builder builder =
-              Counter.builder(name).description(description).tag(tag, value == null ? "" : value);
-          if (tag2 != null) {
-            builder.tag(tag2, value2);
-          }
-          return builder.register(registry);
-        });
   }
 }

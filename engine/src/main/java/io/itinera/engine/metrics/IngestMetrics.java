@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The ingest path's meters: touchpoints recorded, repeated and refused by route and reason, how long
- * the customers' entities take to persist them, and write admission.
+ * The ingest path's meters: touchpoints recorded, repeated and refused by route and reason, how
+ * long the customers' entities take to persist them, and write admission.
  *
  * <ul>
  *   <li>{@code itinera_touchpoints_ingested_total{route}}: new touchpoints in the journal (200s);
@@ -30,7 +30,9 @@ import java.util.function.Supplier;
 public final class IngestMetrics {
 
   private final MeterRegistry registry;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> ingested = new ConcurrentHashMap<>();
+  private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> rejected = new ConcurrentHashMap<>();
   private final Timer persistOk;
   private final Timer persistFailed;
   private final Counter admissionRefusals;
@@ -62,22 +64,40 @@ public final class IngestMetrics {
 
   public void ingested(String route, int recorded, int duplicates) {
     if (recorded > 0) {
-      counter("itinera.touchpoints.ingested", "New touchpoints recorded in the journal", route, null)
+      ingested.computeIfAbsent(
+              route,
+              r ->
+                  Counter.builder("itinera.touchpoints.ingested")
+                      .description("New touchpoints recorded in the journal")
+                      .tag("route", r)
+                      .register(registry))
           .increment(recorded);
     }
     if (duplicates > 0) {
-      counter(
-              "itinera.touchpoints.duplicates",
-              "Repeated messageIds, acknowledged and not applied again",
+      this.duplicates
+          .computeIfAbsent(
               route,
-              null)
+              r ->
+                  Counter.builder("itinera.touchpoints.duplicates")
+                      .description("Repeated messageIds, acknowledged and not applied again")
+                      .tag("route", r)
+                      .register(registry))
           .increment(duplicates);
     }
   }
 
   public void rejected(String route, String reason, int count) {
     if (count > 0) {
-      counter("itinera.touchpoints.rejected", "Touchpoints not recorded, by reason", route, reason)
+      rejected
+          .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("itinera.touchpoints.rejected")
+                      .description("Touchpoints not recorded, by reason")
+                      .tag("route", route)
+                      .tag("reason", r)
+                      .register(registry))
           .increment(count);
     }
   }
@@ -97,18 +117,5 @@ public final class IngestMetrics {
         .description("Touchpoints being recorded through this node now (bounded by admission)")
         .strongReference(true)
         .register(registry);
-  }
-
-  private Counter counter(String name, String description, String route, String reason) {
-    String key = name + '|' + route + '|' + reason;
-    return counters.computeIfAbsent(
-        key,
-        k -> {
-          Counter.Builder builder = Counter.builder(name).description(description).tag("route", route);
-          if (reason != null) {
-            builder.tag("reason", reason);
-          }
-          return builder.register(registry);
-        });
   }
 }

@@ -47,7 +47,8 @@ public final class ShardingMetrics {
         Props.empty());
   }
 
-  static Behavior<Message> create(EntityTypeKey<?> typeKey, Duration interval, MeterRegistry registry) {
+  static Behavior<Message> create(
+      EntityTypeKey<?> typeKey, Duration interval, MeterRegistry registry) {
     AtomicLong shards = new AtomicLong();
     AtomicLong entities = new AtomicLong();
     AtomicLong up = new AtomicLong();
