@@ -4,7 +4,6 @@ import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,6 +143,10 @@ class ClusterFaultTest {
             "every 503 has Retry-After");
 
         JournalCheck.assertExactlyOnce(stream, database, PREFIX);
+        // Read through a node that runs (on a loaded machine the resolver may have downed one).
+        ApiClient api =
+            new ApiClient(
+                (third.isAlive() ? third : first.isAlive() ? first : second).httpPort());
 
         // Every customer's absence timer fired exactly once, the lost node's ones late.
         long timersDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -156,7 +159,8 @@ class ClusterFaultTest {
           assertEquals(1L, fired.getOrDefault(customer, 0L), customer + ": timers fired");
         }
         assertEquals(0, database.queryLong("SELECT count(*) FROM due_timers"));
-        List<Double> lateness = timerLateness(viaThird, stream.customers());
+        List<Double> lateness = timerLateness(api, stream.customers());
+        assertEquals(CUSTOMERS, lateness.size(), "timers fired, as the decisions API shows them");
         report(
             "timers: %d fired once each; late by %.2f s (median) / %.2f s (max)",
             fired.size(), median(lateness), lateness.stream().mapToDouble(d -> d).max().orElse(0));
@@ -164,7 +168,7 @@ class ClusterFaultTest {
         // Each customer's state agrees with what the client had acknowledged.
         Map<String, List<String>> acknowledged = stream.acknowledged();
         for (String customer : stream.customers()) {
-          JsonNode view = viaThird.get("/v1/customers/" + customer, basic(WRITE_KEY)).json();
+          JsonNode view = api.get("/v1/customers/" + customer, basic(WRITE_KEY)).json();
           assertEquals(
               acknowledged.get(customer).size(),
               view.get("touchpointCount").asInt(),
@@ -245,7 +249,6 @@ class ClusterFaultTest {
         }
       }
     }
-    assertNotNull(lateness);
     return lateness;
   }
 

@@ -78,6 +78,8 @@ public final class NodeProcess {
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", testClasspath(), "io.itinera.engine.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // Only the settings given here: none of the ITINERA_* variables the test runner may have.
+    builder.environment().keySet().removeIf(name -> name.startsWith("ITINERA_"));
     builder.environment().putAll(environment);
     try {
       Files.createDirectories(log.getParent());
