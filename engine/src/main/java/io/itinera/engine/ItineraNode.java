@@ -9,6 +9,8 @@ import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.engine.metrics.Metrics;
+import io.itinera.engine.metrics.ShardingMetrics;
 import io.itinera.engine.ops.ClusterFormation;
 import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.gateway.GatewayRoutes;
@@ -108,6 +110,11 @@ public final class ItineraNode {
       JourneyRegistry journeys = JourneyRegistry.start(system, storage.dataSource(), deployed, config);
       CustomerSettings customerSettings = CustomerSettings.from(config);
       CustomerEntity.init(system, customerSettings, deployed, clock);
+      // Meters for Prometheus at /metrics on the management port (metrics.MetricsRoute).
+      ShardingMetrics.start(
+          system,
+          CustomerEntity.TYPE_KEY,
+          config.getDuration("itinera.metrics.sharding-poll-interval"));
 
       // Durable timers: the journal's timer decisions projected into due_timers, and one waker
       // per slice that wakes the customers whose timers are due.
@@ -136,7 +143,8 @@ public final class ItineraNode {
           new Customers(
               ClusterSharding.get(system),
               config.getDuration("itinera.http.ask-timeout"),
-              config.getInt("itinera.http.max-touchpoints-in-flight"));
+              config.getInt("itinera.http.max-touchpoints-in-flight"),
+              Metrics.get(system).ingest());
       GatewayRoutes gateway =
           new GatewayRoutes(
               customers, new CustomerHistory(system), journeys, delivery, keys, clock);
@@ -153,7 +161,8 @@ public final class ItineraNode {
           PekkoManagement.get(system).start().toCompletableFuture().get().getPort();
 
       log.info(
-          "Itinera is listening: HTTP API on port {}, management (/alive, /ready) on port {}",
+          "Itinera is listening: HTTP API on port {}, management (/alive, /ready, /metrics) on port"
+              + " {}",
           binding.localAddress().getPort(),
           managementPort);
       if (keys.usesDevelopmentDefaults()) {

@@ -17,6 +17,8 @@ import io.itinera.engine.customer.CustomerEvent.MergedInto;
 import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.engine.metrics.CustomerMetrics;
+import io.itinera.engine.metrics.Metrics;
 import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.Decision;
 import io.itinera.journeys.decision.Input;
@@ -37,17 +39,21 @@ import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One customer, as a sharded, event-sourced entity: the single writer of that customer's state, and
@@ -71,22 +77,41 @@ public final class CustomerEntity
   private final CustomerSettings settings;
   private final DeployedJourneys deployed;
   private final Clock clock;
+  private final CustomerMetrics metrics;
+  private final long startedNanos = System.nanoTime();
+  private boolean recovered;
 
   /** Registers the entity with cluster sharding on this node. */
   public static void init(
       ActorSystem<?> system, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
+    CustomerMetrics metrics = Metrics.get(system).customers();
     ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, context -> create(context.getEntityId(), settings, deployed, clock)));
+            Entity.of(
+                TYPE_KEY,
+                context -> create(context.getEntityId(), settings, deployed, clock, metrics)));
   }
 
   public static Behavior<CustomerCommand> create(
       String customerId, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
-    return new CustomerEntity(customerId, settings, deployed, clock);
+    return create(customerId, settings, deployed, clock, CustomerMetrics.none());
+  }
+
+  public static Behavior<CustomerCommand> create(
+      String customerId,
+      CustomerSettings settings,
+      DeployedJourneys deployed,
+      Clock clock,
+      CustomerMetrics metrics) {
+    return new CustomerEntity(customerId, settings, deployed, clock, metrics);
   }
 
   private CustomerEntity(
-      String customerId, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
+      String customerId,
+      CustomerSettings settings,
+      DeployedJourneys deployed,
+      Clock clock,
+      CustomerMetrics metrics) {
     super(
         PersistenceId.of(TYPE_KEY.name(), customerId),
         // A failed write (database down) restarts the entity after a pause; the caller's ask
@@ -96,6 +121,7 @@ public final class CustomerEntity
     this.settings = settings;
     this.deployed = deployed;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -150,6 +176,7 @@ public final class CustomerEntity
     }
     return Effect()
         .persist(decisions.events)
+        .thenRun(newState -> metrics.persisted("touchpoint", decisions.events))
         .thenReply(command.replyTo(), newState -> StatusReply.success(reply));
   }
 
@@ -187,7 +214,10 @@ public final class CustomerEntity
               null));
     }
     events.add(new MergedInto(command.into(), now));
-    return Effect().persist(events).thenReply(command.replyTo(), merged -> StatusReply.success(state));
+    return Effect()
+        .persist(events)
+        .thenRun(merged -> metrics.persisted("merge", events))
+        .thenReply(command.replyTo(), merged -> StatusReply.success(state));
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onAbsorb(CustomerState state, Absorb command) {
@@ -243,7 +273,10 @@ public final class CustomerEntity
     if (decisions.events.isEmpty()) {
       return Effect().reply(command.replyTo(), reply);
     }
-    return Effect().persist(decisions.events).thenReply(command.replyTo(), newState -> reply);
+    return Effect()
+        .persist(decisions.events)
+        .thenRun(newState -> metrics.persisted("timer", decisions.events))
+        .thenReply(command.replyTo(), newState -> reply);
   }
 
   /**
@@ -286,6 +319,22 @@ public final class CustomerEntity
     return newEventHandlerBuilder()
         .forAnyState()
         .onAnyEvent((state, event) -> state.apply(event, settings));
+  }
+
+  /** Counts recoveries (timed from the entity's start) and stops: passivations and hand-offs. */
+  @Override
+  public SignalHandler<CustomerState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              metrics.recovered(
+                  recovered ? null : Duration.ofNanos(System.nanoTime() - startedNanos));
+              recovered = true;
+            })
+        .onSignal(RecoveryFailed.class, (state, failed) -> metrics.recoveryFailed())
+        .onSignal(PostStop.instance(), state -> metrics.stopped())
+        .build();
   }
 
   /**

@@ -5,6 +5,7 @@ import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
+import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,11 +29,25 @@ public final class Customers {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final WriteAdmission admission;
+  private final IngestMetrics metrics;
 
   public Customers(ClusterSharding sharding, Duration askTimeout, int maxInFlight) {
+    this(sharding, askTimeout, maxInFlight, IngestMetrics.none());
+  }
+
+  /** Times every persist and counts admission refusals into {@code metrics}. */
+  public Customers(
+      ClusterSharding sharding, Duration askTimeout, int maxInFlight, IngestMetrics metrics) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
-    this.admission = new WriteAdmission(maxInFlight);
+    this.metrics = metrics;
+    this.admission = new WriteAdmission(maxInFlight, metrics::admissionRefused);
+    metrics.inFlight(admission::inFlight);
+  }
+
+  /** The ingest meters these writes are counted in; the gateway adds what it refuses itself. */
+  public IngestMetrics metrics() {
+    return metrics;
   }
 
   /** Records one customer's touchpoints in their order; completes when they are in the journal. */
@@ -77,8 +92,12 @@ public final class Customers {
   }
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
+    long start = System.nanoTime();
     return entity(customerId)
-        .askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), askTimeout);
+        .<Recorded>askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), askTimeout)
+        .whenComplete(
+            (recorded, failure) ->
+                metrics.persisted(Duration.ofNanos(System.nanoTime() - start), failure == null));
   }
 
   private EntityRef<CustomerCommand> entity(String customerId) {

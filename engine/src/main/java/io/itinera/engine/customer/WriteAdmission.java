@@ -22,10 +22,17 @@ final class WriteAdmission {
   }
 
   private final int maxInFlight;
+  private final Runnable onRefusal;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   WriteAdmission(int maxInFlight) {
+    this(maxInFlight, () -> {});
+  }
+
+  /** {@code onRefusal} runs for every write refused (the refusals meter). */
+  WriteAdmission(int maxInFlight, Runnable onRefusal) {
     this.maxInFlight = maxInFlight;
+    this.onRefusal = onRefusal;
   }
 
   /**
@@ -36,6 +43,7 @@ final class WriteAdmission {
     int before = inFlight.getAndAdd(count);
     if (before > 0 && before + count > maxInFlight) {
       inFlight.addAndGet(-count);
+      onRefusal.run();
       return CompletableFuture.failedFuture(new Overloaded(before));
     }
     try {

@@ -3,6 +3,7 @@ package io.itinera.engine.gateway;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.engine.customer.Customers;
+import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.protocol.touchpoint.FieldError;
 import io.itinera.protocol.touchpoint.IngestLimits;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -61,9 +63,11 @@ final class IngestRoutes {
   private final ApiKeys keys;
   private final TouchpointReader reader;
   private final Clock clock;
+  private final IngestMetrics metrics;
 
   IngestRoutes(Customers customers, ApiKeys keys, Clock clock) {
     this.customers = customers;
+    this.metrics = customers.metrics();
     this.keys = keys;
     this.reader = new TouchpointReader(Json.MAPPER);
     this.clock = clock;
@@ -71,9 +75,10 @@ final class IngestRoutes {
 
   Route routes() {
     List<Route> routes = new ArrayList<>();
-    Arrays.stream(TouchpointType.values()).forEach(type -> routes.add(single(type)));
-    routes.add(batch("batch"));
-    routes.add(batch("import"));
+    Arrays.stream(TouchpointType.values())
+        .forEach(type -> routes.add(metered(type.wireName(), single(type))));
+    routes.add(metered("batch", batch("batch")));
+    routes.add(metered("import", batch("import")));
     return concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }
 
@@ -96,6 +101,8 @@ final class IngestRoutes {
                           }
                           Touchpoint touchpoint = ((Accepted) read).touchpoint();
                           return recorded(
+                              type.wireName(),
+                              1,
                               customers.record(touchpoint.customerId(), List.of(touchpoint)),
                               List.of());
                         })));
@@ -130,7 +137,11 @@ final class IngestRoutes {
                                     .at("/v1/" + name)
                                     .toResponse());
                           }
-                          return recorded(customers.recordAll(read.accepted()), read.rejected());
+                          return recorded(
+                              name,
+                              read.accepted().size(),
+                              customers.recordAll(read.accepted()),
+                              read.rejected());
                         })));
   }
 
@@ -165,6 +176,29 @@ final class IngestRoutes {
         });
   }
 
+  /**
+   * Counts the requests of {@code route} refused as a whole (4xx) by reason; recorded, repeated and
+   * unavailable touchpoints are counted where they are known, in {@link #recorded}.
+   */
+  private Route metered(String route, Route inner) {
+    return mapResponse(
+        response -> {
+          String reason =
+              switch (response.status().intValue()) {
+                case 400 -> "invalid";
+                case 401 -> "unauthorized";
+                case 413 -> "too_large";
+                case 415 -> "unsupported_media_type";
+                default -> null;
+              };
+          if (reason != null) {
+            metrics.rejected(route, reason, 1);
+          }
+          return response;
+        },
+        () -> inner);
+  }
+
   static Route unauthorized(String detail) {
     return complete(
         Problem.unauthorized(detail)
@@ -172,12 +206,15 @@ final class IngestRoutes {
             .addHeader(WWWAuthenticate.create(HttpChallenge.createBasic("itinera"))));
   }
 
-  private Route recorded(CompletionStage<Recorded> write, List<RejectedItem> rejected) {
+  private Route recorded(
+      String route, int touchpoints, CompletionStage<Recorded> write, List<RejectedItem> rejected) {
     return onComplete(
         write,
         result -> {
           if (result.isSuccess()) {
             Recorded r = result.get();
+            metrics.ingested(route, r.recorded(), r.duplicates());
+            metrics.rejected(route, "invalid", rejected.size());
             return complete(
                 Json.response(
                     StatusCodes.OK,
@@ -190,6 +227,7 @@ final class IngestRoutes {
           }
           Throwable failure = result.failed().get();
           if (Customers.isOverloaded(failure)) {
+            metrics.rejected(route, "overloaded", touchpoints);
             log.debug("Touchpoints refused: {}", failure.getMessage());
             return complete(
                 Problem.unavailable(
@@ -198,6 +236,7 @@ final class IngestRoutes {
                     .toResponse()
                     .addHeader(RetryAfter.create(1L)));
           }
+          metrics.rejected(route, "unavailable", touchpoints);
           log.warn("Touchpoints not recorded: {}", failure.toString());
           return complete(
               Problem.unavailable(

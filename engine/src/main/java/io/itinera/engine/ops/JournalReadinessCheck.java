@@ -5,6 +5,7 @@ import io.itinera.engine.storage.StorageExtension;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -25,8 +26,14 @@ public final class JournalReadinessCheck implements Supplier<CompletionStage<Boo
     this.blocking = typed.dispatchers().lookup(DispatcherSelector.blocking());
   }
 
+  /**
+   * False when the database does not answer within 2 s: waiting for a connection alone can take
+   * the pool's 3 s, and {@code /ready} should say "not ready" (Pekko Management answers 500 with
+   * the reason) as soon as a probe asks, not after {@code check-timeout}.
+   */
   @Override
   public CompletionStage<Boolean> get() {
-    return CompletableFuture.supplyAsync(() -> storage.answers(2), blocking);
+    return CompletableFuture.supplyAsync(() -> storage.answers(2), blocking)
+        .completeOnTimeout(false, 2, TimeUnit.SECONDS);
   }
 }

@@ -3,6 +3,8 @@ package io.itinera.engine.timers;
 import io.itinera.engine.customer.CustomerCommand.WakeUp;
 import io.itinera.engine.customer.CustomerCommand.Woken;
 import io.itinera.engine.customer.CustomerEntity;
+import io.itinera.engine.metrics.Metrics;
+import io.itinera.engine.metrics.TimerMetrics;
 import io.itinera.engine.timers.DueTimers.Due;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,12 +86,16 @@ public final class TimerWaker {
               system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
           ClusterSharding sharding = ClusterSharding.get(system);
           Map<String, Instant> recentlyWoken = new HashMap<>();
+          TimerMetrics metrics = Metrics.get(system).timers();
+          TimerMetrics.SliceGauge dueGauge = metrics.slice(slice);
           UniqueKillSwitch polling =
               Source.tick(Duration.ZERO, settings.pollInterval(), "poll")
                   .mapAsync(1, tick -> due(dataSource, table, slice, settings, clock, blocking))
+                  .wireTap(due -> dueGauge.due(due.size()))
                   .mapConcat(due -> notRecentlyWoken(due, recentlyWoken, settings, clock.instant()))
                   .mapAsyncUnordered(
-                      settings.parallelism(), due -> wake(sharding, due, settings.askTimeout()))
+                      settings.parallelism(),
+                      due -> wake(sharding, due, settings.askTimeout(), metrics))
                   .viaMat(KillSwitches.single(), Keep.right())
                   .to(Sink.ignore())
                   .run(system);
@@ -99,6 +105,7 @@ public final class TimerWaker {
                   PostStop.class,
                   stop -> {
                     polling.shutdown();
+                    dueGauge.close();
                     return Behaviors.same();
                   })
               .build();
@@ -137,12 +144,14 @@ public final class TimerWaker {
         .toList();
   }
 
-  private static CompletionStage<Done> wake(ClusterSharding sharding, Due due, Duration timeout) {
+  private static CompletionStage<Done> wake(
+      ClusterSharding sharding, Due due, Duration timeout, TimerMetrics metrics) {
     return sharding
         .entityRefFor(CustomerEntity.TYPE_KEY, due.customerId())
         .<Woken>ask(WakeUp::new, timeout)
         .handle(
             (woken, failure) -> {
+              metrics.woken(failure == null);
               if (failure != null) {
                 log.warn("Customer {} not woken for its timer: {}", due.customerId(), failure.toString());
               }

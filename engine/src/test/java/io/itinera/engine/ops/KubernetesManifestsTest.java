@@ -105,6 +105,22 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void prometheusScrapesTheMetricsRouteOnTheManagementPort() {
+    Map<String, String> annotations =
+        strings(at(deployment, "spec", "template", "metadata", "annotations"));
+    assertEquals("true", annotations.get("prometheus.io/scrape"));
+    assertEquals(
+        podConfig.getInt("pekko.management.http.port"),
+        Integer.parseInt(annotations.get("prometheus.io/port")));
+    String base = podConfig.getString("pekko.management.http.base-path");
+    assertEquals((base.isEmpty() ? "" : "/" + base) + "/metrics", annotations.get("prometheus.io/path"));
+    assertEquals(
+        io.itinera.engine.metrics.MetricsRoute.class.getName(),
+        podConfig.getString("pekko.management.http.routes.metrics"),
+        "the route is served by Pekko Management");
+  }
+
+  @Test
   void thePodsCarryTheLabelDiscoverySelectsAndEverySelectorIsThatLabel() {
     Map<String, String> discovered = discoveryLabelSelector();
     assertTrue(

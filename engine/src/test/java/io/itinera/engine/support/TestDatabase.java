@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -28,6 +30,32 @@ public final class TestDatabase implements AutoCloseable {
 
   public String url() {
     return SERVER + name + "?reWriteBatchedInserts=true";
+  }
+
+  /** This database's URL through another port on 127.0.0.1 (a {@link TcpProxy} in front). */
+  public String urlThrough(int port) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?reWriteBatchedInserts=true";
+  }
+
+  /** Reads one row of a result. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet row) throws SQLException;
+  }
+
+  /** Every row a query returns, each read by {@code mapper}. */
+  public <T> List<T> query(String sql, RowMapper<T> mapper) {
+    try (Connection c = DriverManager.getConnection(SERVER + name, "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      List<T> rows = new ArrayList<>();
+      while (r.next()) {
+        rows.add(mapper.map(r));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The single number a query returns, e.g. a count of journal rows. */

@@ -1,0 +1,189 @@
+package io.itinera.engine.metrics;
+
+import io.itinera.engine.customer.CustomerEvent;
+import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
+import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
+import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
+import io.itinera.journeys.decision.JourneyEvent.TimerFired;
+import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the customer entities of a node decide and how they live, counted from the events they have
+ * just persisted (never from a replay) and from their lifecycle signals.
+ *
+ * <ul>
+ *   <li>{@code itinera_decisions_total{cause}}: journey decisions persisted ({@code touchpoint},
+ *       {@code timer}, {@code merge});
+ *   <li>{@code itinera_actions_emitted_total{channel}}, {@code
+ *       itinera_actions_suppressed_total{channel,reason}} (reason: {@code channel_cap}, {@code
+ *       global_cap}, {@code offer_cooldown}, {@code no_consent}, {@code holdout}, {@code
+ *       lower_priority}), {@code itinera_actions_deferred_total{channel}} (quiet hours);
+ *   <li>{@code itinera_timers_scheduled_total}, {@code itinera_timers_cancelled_total}, {@code
+ *       itinera_timers_fired_total}, and {@code itinera_timer_lateness_seconds}: how long after its
+ *       due time a timer fired;
+ *   <li>{@code itinera_entity_recoveries_total}, {@code itinera_entity_recovery_seconds} (from the
+ *       entity's start to its state recovered from snapshot and journal), {@code
+ *       itinera_entity_recovery_failures_total}, {@code itinera_entity_stops_total} (passivated
+ *       when idle, or stopped when their shard moved or the node left).
+ * </ul>
+ */
+public final class CustomerMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+  private final Map<String, Counter> emitted = new ConcurrentHashMap<>();
+  private final Map<String, Counter> deferred = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> suppressed = new ConcurrentHashMap<>();
+  private final Counter timersScheduled;
+  private final Counter timersCancelled;
+  private final Counter timersFired;
+  private final Timer lateness;
+  private final Counter recoveries;
+  private final Timer recoveryTime;
+  private final Counter recoveryFailures;
+  private final Counter stops;
+
+  CustomerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.timersScheduled =
+        Counter.builder("itinera.timers.scheduled")
+            .description("Durable timers set (absence triggers, delays, quiet hours)")
+            .register(registry);
+    this.timersCancelled =
+        Counter.builder("itinera.timers.cancelled")
+            .description("Durable timers cancelled before they were due")
+            .register(registry);
+    this.timersFired =
+        Counter.builder("itinera.timers.fired")
+            .description("Durable timers fired")
+            .register(registry);
+    this.lateness =
+        Timer.builder("itinera.timer.lateness")
+            .description("How long after its due time a timer fired")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
+    this.recoveries =
+        Counter.builder("itinera.entity.recoveries")
+            .description("Customer entities started and recovered from snapshot and journal")
+            .register(registry);
+    this.recoveryTime =
+        Timer.builder("itinera.entity.recovery")
+            .description("From a customer entity's start to its state recovered")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    this.recoveryFailures =
+        Counter.builder("itinera.entity.recovery.failures")
+            .description("Customer entities whose recovery failed (the journal did not answer)")
+            .register(registry);
+    this.stops =
+        Counter.builder("itinera.entity.stops")
+            .description(
+                "Customer entities stopped: passivated when idle, or moved with their shard")
+            .register(registry);
+  }
+
+  /** Meters that go nowhere, for entities run without a node (unit tests). */
+  public static CustomerMetrics none() {
+    return new CustomerMetrics(new CompositeMeterRegistry());
+  }
+
+  /**
+   * Counts what was just persisted: the decisions among {@code events} and what they did.
+   *
+   * @param cause what led to them: {@code touchpoint}, {@code timer} or {@code merge}
+   */
+  public void persisted(String cause, List<CustomerEvent> events) {
+    for (CustomerEvent event : events) {
+      if (event instanceof JourneysDecided decided) {
+        decisions
+            .computeIfAbsent(
+                cause,
+                c ->
+                    Counter.builder("itinera.decisions")
+                        .description("Journey decisions persisted")
+                        .tag("cause", c)
+                        .register(registry))
+            .increment();
+        decided.events().forEach(this::count);
+      }
+    }
+  }
+
+  private void count(JourneyEvent event) {
+    if (event instanceof ActionEmitted e) {
+      byChannel(emitted, "itinera.actions.emitted", "Actions that went out", e.action().channel())
+          .increment();
+    } else if (event instanceof ActionSuppressed e) {
+      String channel = channel(e.action().channel());
+      suppressed
+          .computeIfAbsent(channel, c -> new ConcurrentHashMap<>())
+          .computeIfAbsent(
+              e.reason().name().toLowerCase(Locale.ROOT),
+              reason ->
+                  Counter.builder("itinera.actions.suppressed")
+                      .description("Actions decided that did not go out, by reason")
+                      .tag("channel", channel)
+                      .tag("reason", reason)
+                      .register(registry))
+          .increment();
+    } else if (event instanceof ActionDeferred e) {
+      byChannel(
+              deferred,
+              "itinera.actions.deferred",
+              "Actions held by quiet hours",
+              e.action().channel())
+          .increment();
+    } else if (event instanceof TimerScheduled) {
+      timersScheduled.increment();
+    } else if (event instanceof TimerCancelled) {
+      timersCancelled.increment();
+    } else if (event instanceof TimerFired fired) {
+      timersFired.increment();
+      Duration late = Duration.between(fired.timer().due(), fired.at());
+      lateness.record(late.isNegative() ? Duration.ZERO : late);
+    }
+  }
+
+  private Counter byChannel(
+      Map<String, Counter> counters, String name, String description, String channel) {
+    return counters.computeIfAbsent(
+        channel(channel),
+        c -> Counter.builder(name).description(description).tag("channel", c).register(registry));
+  }
+
+  private static String channel(String channel) {
+    return channel == null ? "" : channel;
+  }
+
+  /** A customer entity recovered its state, {@code took} after it started. */
+  public void recovered(Duration took) {
+    recoveries.increment();
+    if (took != null) {
+      recoveryTime.record(took);
+    }
+  }
+
+  public void recoveryFailed() {
+    recoveryFailures.increment();
+  }
+
+  public void stopped() {
+    stops.increment();
+  }
+}

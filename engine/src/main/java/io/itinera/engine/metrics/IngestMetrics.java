@@ -1,0 +1,121 @@
+package io.itinera.engine.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The ingest path's meters: touchpoints recorded, repeated and refused by route and reason, how
+ * long the customers' entities take to persist them, and write admission.
+ *
+ * <ul>
+ *   <li>{@code itinera_touchpoints_ingested_total{route}}: new touchpoints in the journal (200s);
+ *   <li>{@code itinera_touchpoints_duplicates_total{route}}: repeats of a known messageId,
+ *       acknowledged and not applied (client retries);
+ *   <li>{@code itinera_touchpoints_rejected_total{route,reason}}: not recorded. Per touchpoint for
+ *       {@code invalid} batch items, {@code overloaded} (admission) and {@code unavailable} (the
+ *       journal did not confirm in time: 503); one per request refused as a whole ({@code
+ *       unauthorized}, {@code invalid}, {@code too_large}, {@code unsupported_media_type});
+ *   <li>{@code itinera_persist_seconds{outcome}}: ask-to-reply time of one customer's
+ *       RecordTouchpoints, {@code outcome} {@code ok} or {@code failed} (a timeout: 5 s);
+ *   <li>{@code itinera_admission_refusals_total}: write calls refused at once because too many
+ *       touchpoints were in flight; {@code itinera_touchpoints_in_flight} those in flight now.
+ * </ul>
+ */
+public final class IngestMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> ingested = new ConcurrentHashMap<>();
+  private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> rejected = new ConcurrentHashMap<>();
+  private final Timer persistOk;
+  private final Timer persistFailed;
+  private final Counter admissionRefusals;
+
+  IngestMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.persistOk = persistTimer(registry, "ok");
+    this.persistFailed = persistTimer(registry, "failed");
+    this.admissionRefusals =
+        Counter.builder("itinera.admission.refusals")
+            .description("Write calls refused at once: too many touchpoints in flight on the node")
+            .register(registry);
+  }
+
+  /** Meters that go nowhere, for code run without a node (unit tests). */
+  public static IngestMetrics none() {
+    return new IngestMetrics(new CompositeMeterRegistry());
+  }
+
+  private static Timer persistTimer(MeterRegistry registry, String outcome) {
+    return Timer.builder("itinera.persist")
+        .description("Ask-to-reply time of one customer's RecordTouchpoints (persist before reply)")
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  public void ingested(String route, int recorded, int duplicates) {
+    if (recorded > 0) {
+      ingested.computeIfAbsent(
+              route,
+              r ->
+                  Counter.builder("itinera.touchpoints.ingested")
+                      .description("New touchpoints recorded in the journal")
+                      .tag("route", r)
+                      .register(registry))
+          .increment(recorded);
+    }
+    if (duplicates > 0) {
+      this.duplicates
+          .computeIfAbsent(
+              route,
+              r ->
+                  Counter.builder("itinera.touchpoints.duplicates")
+                      .description("Repeated messageIds, acknowledged and not applied again")
+                      .tag("route", r)
+                      .register(registry))
+          .increment(duplicates);
+    }
+  }
+
+  public void rejected(String route, String reason, int count) {
+    if (count > 0) {
+      rejected
+          .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("itinera.touchpoints.rejected")
+                      .description("Touchpoints not recorded, by reason")
+                      .tag("route", route)
+                      .tag("reason", r)
+                      .register(registry))
+          .increment(count);
+    }
+  }
+
+  /** Times one persist: from the ask to the entity's reply, or to the ask's failure. */
+  public void persisted(Duration took, boolean ok) {
+    (ok ? persistOk : persistFailed).record(took);
+  }
+
+  public void admissionRefused() {
+    admissionRefusals.increment();
+  }
+
+  /** Reports the touchpoints in flight on this node, read when scraped. */
+  public void inFlight(Supplier<Number> inFlight) {
+    io.micrometer.core.instrument.Gauge.builder("itinera.touchpoints.in.flight", inFlight)
+        .description("Touchpoints being recorded through this node now (bounded by admission)")
+        .strongReference(true)
+        .register(registry);
+  }
+}
