@@ -1,6 +1,8 @@
 package io.itinera.engine.delivery;
 
 import io.itinera.engine.delivery.Deliveries.Outcome;
+import io.itinera.engine.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.itinera.engine.delivery.Delivery.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -332,6 +334,16 @@ final class ChannelSender {
         () -> {
           try {
             deliveries.record(outcomes);
+            // Counted once written: a delivery whose outcome is lost is sent again and counted then.
+            MeterRegistry meters = Metrics.get(system).registry();
+            for (Outcome outcome : outcomes) {
+              meters
+                  .counter(
+                      "itinera.deliveries",
+                      "channel", endpoint.channel(),
+                      "outcome", outcome.status().name().toLowerCase(java.util.Locale.ROOT))
+                  .increment();
+            }
           } catch (Exception e) {
             // The rows stay pending as they were and are sent again: at least once, same id.
             log.warn(

@@ -14,6 +14,7 @@ import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
 import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.Scrape;
 import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.WebhookReceiver;
 import io.itinera.engine.support.WebhookReceiver.Answer;
@@ -163,6 +164,11 @@ class WebhookDeliveryTest {
     assertEquals(200, delivery.get("lastStatus").asInt());
     assertEquals(event, delivery.get("event"), "the delivery shows the CloudEvent as sent");
     assertEquals(401, api.get("/v1/deliveries/" + actionId, basic(WRITE_KEY)).status());
+
+    Scrape metrics = Scrape.of(node.managementPort());
+    assertTrue(metrics.value("itinera_deliveries_total", "channel", "email", "outcome", "pending") >= 2,
+        "the two failed attempts are counted as retries");
+    assertTrue(metrics.value("itinera_deliveries_total", "channel", "email", "outcome", "delivered") >= 1);
   }
 
   @Test
