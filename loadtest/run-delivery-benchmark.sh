@@ -61,7 +61,7 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   [[ -n "$watchdog" ]] && { pkill -P "$watchdog" 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; }
-  [[ $keep_db -eq 0 ]] && psql -q -c "drop database if exists $db" >/dev/null 2>&1 || true
+  [[ $keep_db -eq 0 ]] && psql -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
   exit $status
 }
 trap cleanup EXIT

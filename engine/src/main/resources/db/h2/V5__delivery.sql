@@ -53,3 +53,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS deliveries_channel_seq ON deliveries (channel,
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (channel, status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_customer ON deliveries (customer_id, channel, status);
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);
+
+-- eventsByTag (the outbox's and the due timers' projections) joins event_tag by tag; the plugin's
+-- schema indexes event_tag only by (event_id, tag), so PostgreSQL reads every tagged row of the
+-- journal on each poll. Measured on 150,000 tagged rows: a poll of a rare tag (timers-N) took
+-- 11.6 ms with a sequential scan and 0.05 ms with this index.
+CREATE INDEX IF NOT EXISTS event_tag_tag_event_id ON event_tag (tag, event_id);

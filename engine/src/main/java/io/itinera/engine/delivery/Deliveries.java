@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,16 +92,20 @@ public final class Deliveries {
         toQueue.putIfAbsent(queue.action().id(), queue);
       }
     }
-    // Cursors are taken in channel order, so two slices' transactions never wait on each other in
-    // a cycle; the row locks are held until commit, so cursors commit in their order.
+    // Everything but the cursors is prepared first: the cursors' row locks are held until commit
+    // and serialize the slices' transactions for a channel, so they are taken last.
+    Map<String, String> json = new HashMap<>();
+    toQueue.values().forEach(q -> json.put(q.action().id(), events.toJson(q.action(), q.customerId(), q.decidedAt())));
     Map<String, Integer> perChannel = new TreeMap<>();
     toQueue.values().forEach(q -> perChannel.merge(q.action().channel(), 1, Integer::sum));
+    Set<String> webhooks = perChannel.isEmpty() ? Set.of() : ChannelEndpoints.channels(connection);
+    // Cursors are taken in channel order, so two slices' transactions never wait on each other in
+    // a cycle; the row locks are held until commit, so cursors commit in their order.
     Map<String, Long> nextCursor = new TreeMap<>();
     for (Map.Entry<String, Integer> channel : perChannel.entrySet()) {
       long last = takeCursors(connection, channel.getKey(), channel.getValue());
       nextCursor.put(channel.getKey(), last - channel.getValue() + 1);
     }
-    Set<String> webhooks = perChannel.isEmpty() ? Set.of() : ChannelEndpoints.channels(connection);
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO deliveries (action_id, channel, channel_seq, customer_id, journey, event,"
@@ -120,7 +125,7 @@ public final class Deliveries {
           insert.setLong(3, nextCursor.merge(channel, 1L, Long::sum) - 1);
           insert.setString(4, queue.customerId());
           insert.setString(5, action.journey());
-          insert.setString(6, events.toJson(action, queue.customerId(), queue.decidedAt()));
+          insert.setString(6, json.get(action.id()));
           insert.setTimestamp(7, Timestamp.from(queue.decidedAt()));
           insert.setTimestamp(8, Timestamp.from(now));
           insert.setString(9, (webhook ? Status.PENDING : Status.AVAILABLE).wireName());

@@ -61,7 +61,7 @@ class WebhookDeliveryTest {
       %s
       """;
 
-  static final List<String> CHANNELS = List.of("email", "crm", "hang", "gone", "web", "feed");
+  static final List<String> CHANNELS = List.of("email", "crm", "hang", "gone", "web", "feed", "paced");
 
   private TestDatabase database;
   private WebhookReceiver receiver;
@@ -287,6 +287,25 @@ class WebhookDeliveryTest {
     assertTrue(delivered.signatureValid());
     assertEquals(customer, delivered.json().get("subject").asText());
     assertEquals("ping-later", delivered.json().get("data").get("template").asText());
+  }
+
+  @Test
+  void aChannelsRateLimitPacesItsRequests() throws Exception {
+    api.send("PUT", "/v1/channels/paced", "{\"url\":\"" + receiver.url("/paced") + "\",\"secret\":\"" + SECRET
+        + "\",\"rateLimit\":5}", "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    String customer = "jon-" + UUID.randomUUID();
+    greet(customer, "{}");
+    StringBuilder batch = new StringBuilder("{\"batch\":[");
+    for (int i = 0; i < 15; i++) {
+      batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"").append(customer)
+          .append("\",\"event\":\"Ping\",\"properties\":{\"to\":\"paced\"}}");
+    }
+    assertEquals(15, api.post("/v1/batch", batch + "]}").json().get("actions").size());
+    await("all 15 delivered", Duration.ofSeconds(15), () -> receiver.received("/paced").size() == 15);
+    List<Received> paced = receiver.received("/paced");
+    Duration span = Duration.between(paced.get(0).at(), paced.get(14).at());
+    // A burst of 5, then 5 per second: the last 10 take about 2 s.
+    assertTrue(span.toMillis() >= 1500, "5 per second: 15 requests took " + span);
   }
 
   @Test
