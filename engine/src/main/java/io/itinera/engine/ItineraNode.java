@@ -93,6 +93,12 @@ public final class ItineraNode {
    * make timers due without waiting.
    */
   public static ItineraNode start(Config applicationConfig, Clock clock) {
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      log.warn(
+          "The common fork-join pool has fewer than 2 workers, so every callback on an ask starts a"
+              + " thread; run with -D{}=2 (Main does this itself)",
+          Main.COMMON_POOL_PARALLELISM);
+    }
     Config config = configure(applicationConfig);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "itinera", config);
     try {
