@@ -6,6 +6,11 @@ import org.slf4j.LoggerFactory;
 /** Runs one engine node with application.conf and ITINERA_* environment overrides. */
 public final class Main {
 
+  // Before the logger below: initialising logging already starts the common pool.
+  static {
+    setCommonPoolParallelism();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
@@ -16,14 +21,18 @@ public final class Main {
    * or fewer) the JDK runs each async callback on a new thread: 150 threads a second at 1,000
    * requests/s, measured here. Two workers at least, before anything touches the pool.
    */
-  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
 
-  public static void main(String[] args) {
+  private static void setCommonPoolParallelism() {
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(
           COMMON_POOL_PARALLELISM,
           String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
+  }
+
+  public static void main(String[] args) {
     try {
       ItineraNode node = ItineraNode.start();
       node.system().getWhenTerminated().toCompletableFuture().join();
