@@ -71,10 +71,25 @@ public record StorageSettings(Dialect dialect, String url, String user, String p
         .withFallback(
             ConfigFactory.empty()
                 .withValue(
+                    prefix + "db.connectionInitSql",
+                    ConfigValueFactory.fromAnyRef(
+                        dialect == Dialect.POSTGRES ? EVENTS_BY_TAG_PLAN : "SELECT 1"))
+                .withValue(
                     "pekko.projection.jdbc.dialect",
                     ConfigValueFactory.fromAnyRef(
                         dialect == Dialect.H2 ? "h2-dialect" : "postgres-dialect")));
   }
+
+  /**
+   * Set on the journal plugin's connections to PostgreSQL. Its only join is eventsByTag (the
+   * projections' polls: journal rows in an ordering range joined to event_tag by tag); left to
+   * itself PostgreSQL hashes or merges the tag's whole history on every poll, so a caught-up poll
+   * grows with the journal (18 ms at 150,000 tagged rows, measured) and eight tag streams polling
+   * every 50 ms saturate the pool. Without hash and merge joins it walks the ordering range and
+   * probes event_tag by key: 1.7 ms on the same rows, whatever the history. No other query of the
+   * plugin joins.
+   */
+  static final String EVENTS_BY_TAG_PLAN = "SET enable_hashjoin = off; SET enable_mergejoin = off";
 
   /** The URL without its password or options, for logs. */
   public String describe() {
