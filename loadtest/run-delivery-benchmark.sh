@@ -105,7 +105,7 @@ wait_http "$sink" "http://127.0.0.1:$SINK/report" 30
 
 ITINERA_HTTP_PORT=$HTTP ITINERA_MANAGEMENT_PORT=$MGMT ITINERA_REMOTE_PORT=$REMOTE \
 ITINERA_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db?reWriteBatchedInserts=true" \
-ITINERA_JOURNEYS_DIR="$out/journeys" ITINERA_LOG_LEVEL=WARN \
+ITINERA_JOURNEYS_DIR="$out/journeys" ITINERA_LOG_LEVEL=${LOG_LEVEL:-WARN} \
 ITINERA_CHANNELS="bench { url = \"http://127.0.0.1:$SINK/hook\", max-in-flight = $max_in_flight, timeout = 10s }" \
   java -Xms512m -Xmx2g ${ENGINE_EXTRA_OPTS:-} -cp "$cp_main" io.itinera.engine.Main > "$out/engine.log" 2>&1 &
 engine=$!; pids+=("$engine")

@@ -72,35 +72,47 @@ public record ChannelEndpoint(
     public List<Problem> problems() {
       List<Problem> problems = new ArrayList<>();
       if (channel == null || !CHANNEL_NAME.matcher(channel).matches()) {
-        problems.add(new Problem(null,
-            "the channel name must be 1 to 100 letters, digits, '.', '_' or '-', starting with a"
-                + " letter or digit"));
+        problems.add(
+            new Problem(
+                null,
+                "the channel name must be 1 to 100 letters, digits, '.', '_' or '-', starting with"
+                    + " a letter or digit"));
       }
       if (url == null || url.isBlank()) {
-        problems.add(new Problem("url", "\"url\" is required: the absolute http or https URL to POST actions to"));
+        problems.add(
+            new Problem("url", "\"url\" is required: the absolute http or https URL to POST to"));
       } else {
         try {
           URI uri = new URI(url);
           if (!uri.isAbsolute()
               || uri.getHost() == null
               || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            problems.add(new Problem("url", "\"url\" must be an absolute http or https URL; it was \"" + url + "\""));
+            problems.add(
+                new Problem(
+                    "url", "\"url\" must be an absolute http or https URL; it was \"" + url + "\""));
           }
         } catch (URISyntaxException e) {
           problems.add(new Problem("url", "\"url\" is not a URL: " + e.getMessage()));
         }
       }
       if (secret != null) {
-        WebhookSignature.problem(secret).ifPresent(p -> problems.add(new Problem("secret", "\"secret\" " + p)));
+        WebhookSignature.problem(secret)
+            .ifPresent(p -> problems.add(new Problem("secret", "\"secret\" " + p)));
       }
-      if (timeout == null || timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      if (timeout == null
+          || timeout.compareTo(MIN_TIMEOUT) < 0
+          || timeout.compareTo(MAX_TIMEOUT) > 0) {
         problems.add(new Problem("timeoutMs", "the timeout must be from 100 ms to 60 s"));
       }
       if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
-        problems.add(new Problem("maxInFlight", "\"maxInFlight\" must be from 1 to " + MAX_IN_FLIGHT));
+        problems.add(
+            new Problem("maxInFlight", "\"maxInFlight\" must be from 1 to " + MAX_IN_FLIGHT));
       }
       if (rateLimit < 0 || rateLimit > MAX_RATE_LIMIT) {
-        problems.add(new Problem("rateLimit", "\"rateLimit\" must be from 0 (no limit) to " + MAX_RATE_LIMIT + " per second"));
+        problems.add(
+            new Problem(
+                "rateLimit",
+                "\"rateLimit\" must be from 0 (no limit) to " + MAX_RATE_LIMIT + " per second"));
       }
       return problems;
     }
