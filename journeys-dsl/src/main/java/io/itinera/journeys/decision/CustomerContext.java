@@ -29,12 +29,18 @@ public record CustomerContext(String customerId, Map<String, Object> traits, Map
   public CustomerContext {
     // Guava's immutable maps hold entries in arrays, not entry objects, and names repeat across
     // customers (trait names, event names), so they are interned: this is per resident customer.
-    ImmutableMap.Builder<String, Object> compactTraits = ImmutableMap.builderWithExpectedSize(traits.size());
-    traits.forEach((name, value) -> compactTraits.put(NAMES.intern(name), value));
-    traits = compactTraits.buildOrThrow();
-    ImmutableSortedMap.Builder<String, Long> compactCounters = ImmutableSortedMap.naturalOrder();
-    counters.forEach((name, count) -> compactCounters.put(NAMES.intern(name), count));
-    counters = compactCounters.buildOrThrow();
+    // Maps already in that form were built here and are kept as they are: the engine makes a
+    // context from its state twice per touchpoint, and copying them each time was pure waste.
+    if (!(traits instanceof ImmutableMap)) {
+      ImmutableMap.Builder<String, Object> compactTraits = ImmutableMap.builderWithExpectedSize(traits.size());
+      traits.forEach((name, value) -> compactTraits.put(NAMES.intern(name), value));
+      traits = compactTraits.buildOrThrow();
+    }
+    if (!(counters instanceof ImmutableSortedMap)) {
+      ImmutableSortedMap.Builder<String, Long> compactCounters = ImmutableSortedMap.naturalOrder();
+      counters.forEach((name, count) -> compactCounters.put(NAMES.intern(name), count));
+      counters = compactCounters.buildOrThrow();
+    }
   }
 
   public static CustomerContext of(String customerId) {
