@@ -1,0 +1,181 @@
+package io.itinera.loadtest.driver;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * An open-model load of {@code /v1/track} requests at a fixed rate, with what happened to the
+ * requests due in each second (by the time a request was due to be sent, so queueing counts). For
+ * the benchmarks that watch throughput over time (recovery, scaling) rather than a staircase.
+ */
+public final class OpenLoad {
+
+  /** The staircase harness's SLO: p99 within 100 ms. */
+  public static final double SLO_P99_MILLIS = 100;
+
+  private OpenLoad() {}
+
+  /**
+   * {@code rate} tracks per second for {@code seconds}, in ticks of 10 ms, to the customers of
+   * {@code order} in turn; request {@code i} goes to the node {@code base.apply(i)} (an http URL).
+   * Returns when every request was answered or failed (10 s timeout).
+   */
+  public static Second[] drive(
+      HttpClient http, IntFunction<String> base, List<String> order, int rate, int seconds)
+      throws InterruptedException {
+    Second[] result = new Second[seconds];
+    for (int s = 0; s < seconds; s++) {
+      result[s] = new Second();
+    }
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    long origin = System.nanoTime();
+    int total = rate * seconds;
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger pending = new AtomicInteger(total);
+    CountDownLatch finished = new CountDownLatch(1);
+    String auth = basic("dev-write-key");
+    ticker.scheduleAtFixedRate(
+        () -> {
+          long elapsed = System.nanoTime() - origin;
+          int shouldHaveSent = (int) Math.min(total, elapsed * rate / 1_000_000_000L);
+          for (int i = next.get(); i < shouldHaveSent; i = next.incrementAndGet()) {
+            long due = origin + (long) i * 1_000_000_000L / rate;
+            Second second = result[(int) ((due - origin) / 1_000_000_000L)];
+            String customer = order.get(i % order.size());
+            second.sent();
+            String body =
+                "{\"userId\":\"" + customer + "\",\"event\":\"Product Viewed\",\"messageId\":\"m-" + origin
+                    + "-" + i + "\",\"properties\":{\"sku\":\"sku-1\",\"price\":120}}";
+            http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base.apply(i) + "/v1/track"))
+                        .header("Authorization", auth)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .whenComplete(
+                    (reply, error) -> {
+                      second.record(error == null && reply.statusCode() == 200, (System.nanoTime() - due) / 1e6);
+                      if (pending.decrementAndGet() == 0) {
+                        finished.countDown();
+                      }
+                    });
+          }
+        },
+        0,
+        10,
+        TimeUnit.MILLISECONDS);
+    finished.await(seconds + 30L, TimeUnit.SECONDS);
+    ticker.shutdownNow();
+    return result;
+  }
+
+  /**
+   * The first second from which every second answered all it sent, none failed, p99 within the
+   * SLO; -1 if the last second did not.
+   */
+  public static int backToFull(Second[] seconds) {
+    int back = -1;
+    for (int s = seconds.length - 1; s >= 0; s--) {
+      Second second = seconds[s];
+      if (second.failedCount() > 0
+          || second.answered() < second.sentCount()
+          || second.percentile(99) > SLO_P99_MILLIS) {
+        break;
+      }
+      back = s;
+    }
+    return back;
+  }
+
+  /** Prints one line per second. */
+  public static void print(Second[] seconds) {
+    System.out.println("second  sent  answered  failed  p50-ms  p99-ms");
+    for (int s = 0; s < seconds.length; s++) {
+      Second second = seconds[s];
+      System.out.printf(
+          "%6d %5d %9d %7d %7.1f %7.1f%n",
+          s, second.sentCount(), second.answered(), second.failedCount(), second.percentile(50),
+          second.percentile(99));
+    }
+  }
+
+  public static String basic(String key) {
+    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What happened to the requests due in one second. */
+  public static final class Second {
+    private int sent;
+    private int failed;
+    private final List<Double> millis = new ArrayList<>();
+
+    synchronized void sent() {
+      sent++;
+    }
+
+    synchronized void record(boolean ok, double latencyMillis) {
+      if (ok) {
+        millis.add(latencyMillis);
+      } else {
+        failed++;
+      }
+    }
+
+    public synchronized int sentCount() {
+      return sent;
+    }
+
+    public synchronized int failedCount() {
+      return failed;
+    }
+
+    public synchronized int answered() {
+      return millis.size();
+    }
+
+    /** The latency percentile of the answered requests, in ms; NaN when none was answered. */
+    public synchronized double percentile(int p) {
+      if (millis.isEmpty()) {
+        return Double.NaN;
+      }
+      List<Double> sorted = new ArrayList<>(millis);
+      Collections.sort(sorted);
+      return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    public static Second merge(Second[] seconds) {
+      Second all = new Second();
+      for (Second second : seconds) {
+        synchronized (second) {
+          all.sent += second.sent;
+          all.failed += second.failed;
+          all.millis.addAll(second.millis);
+        }
+      }
+      return all;
+    }
+
+    @Override
+    public synchronized String toString() {
+      return String.format(
+          "%d sent, %d answered, %d failed, p50 %.1f ms, p99 %.1f ms",
+          sent, answered(), failed, percentile(50), percentile(99));
+    }
+  }
+}
