@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Itinera ingest benchmark: the engine's /v1/track and /v1/batch beside three ceilings measured in
 # the same run on the same machine, one after another, each server in its own JVM and Gatling in
-# another. Prints one summary table. Bounded in time (about 9 minutes; a watchdog stops it at 12),
+# another. Prints one summary table. Bounded in time (about 12 minutes; a watchdog stops it at 15),
 # traffic to 127.0.0.1 only, and everything it starts is stopped on exit.
 #
 #   loadtest/run-benchmarks.sh [--no-build] [--keep-db] [--only raw,http,entity,track,batch]
@@ -58,7 +58,11 @@ jdbc() { echo "jdbc:postgresql://$PGHOST:$PGPORT/$1?reWriteBatchedInserts=true";
 HTTP_PORT=18080 MGMT_PORT=18558 REMOTE_PORT=25620 BARE_HTTP_PORT=18081 BARE_ENTITY_PORT=18082
 SERVER_OPTS="-Xms512m -Xmx2g"   # the engine's own default (./itinera run), for every server
 GATLING_OPTS="-Xms512m -Xmx1g -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 --add-opens=java.base/java.lang=ALL-UNNAMED"
-DEADLINE_SECONDS=720
+# The warm-up ramp before the measured levels. 40 s was enough for the skeleton; with journeys
+# deployed the JIT still compiled for a minute (C2 was the busiest thread at 60-90 s), and a
+# staircase started cold measures the compiler. Same for every row, so rows stay comparable.
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-75}
+DEADLINE_SECONDS=900
 
 # ---- everything started here is stopped on exit, by its pid -------------------------------------
 pids=()
@@ -203,7 +207,7 @@ gatling() { # label simulation target rates server_pid
   local gpid
   measure_begin "$server"
   local overflows0; overflows0=$(listen_overflows)
-  timeout 300 java $GATLING_OPTS -cp "$gatling_cp" -Dtarget="$target" -Dlabel="$label" -Drates="$rates" \
+  timeout 300 java $GATLING_OPTS -cp "$gatling_cp" -Dtarget="$target" -Dlabel="$label" -Drates="$rates" -DwarmupSeconds="$WARMUP_SECONDS" \
     io.gatling.app.Gatling --simulation "io.itinera.loadtest.$simulation" \
     --results-folder "$out/gatling" --no-reports > "$out/$label.log" 2>&1 &
   gpid=$!

@@ -149,6 +149,7 @@ public final class ItineraNode {
           new Customers(
               ClusterSharding.get(system),
               config.getDuration("itinera.http.ask-timeout"),
+              config.getDuration("itinera.http.resend-after"),
               config.getInt("itinera.http.max-touchpoints-in-flight"),
               Metrics.get(system).ingest());
       GatewayRoutes gateway =

@@ -28,18 +28,27 @@ public final class Customers {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Duration resendAfter;
   private final WriteAdmission admission;
   private final IngestMetrics metrics;
 
   public Customers(ClusterSharding sharding, Duration askTimeout, int maxInFlight) {
-    this(sharding, askTimeout, maxInFlight, IngestMetrics.none());
+    this(sharding, askTimeout, askTimeout, maxInFlight, IngestMetrics.none());
   }
 
-  /** Times every persist and counts admission refusals into {@code metrics}. */
+  /**
+   * Times every persist and counts admission refusals into {@code metrics}. A write not answered
+   * within {@code resendAfter} is sent again, until {@code askTimeout} (see {@link #ask}).
+   */
   public Customers(
-      ClusterSharding sharding, Duration askTimeout, int maxInFlight, IngestMetrics metrics) {
+      ClusterSharding sharding,
+      Duration askTimeout,
+      Duration resendAfter,
+      int maxInFlight,
+      IngestMetrics metrics) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.resendAfter = resendAfter;
     this.metrics = metrics;
     this.admission = new WriteAdmission(maxInFlight, metrics::admissionRefused);
     metrics.inFlight(admission::inFlight);
@@ -93,11 +102,41 @@ public final class Customers {
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
     long start = System.nanoTime();
-    return entity(customerId)
-        .<Recorded>askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), askTimeout)
+    return attempt(customerId, touchpoints, start + askTimeout.toNanos())
         .whenComplete(
             (recorded, failure) ->
                 metrics.persisted(Duration.ofNanos(System.nanoTime() - start), failure == null));
+  }
+
+  /**
+   * Sends the write again when it got no answer within {@code resendAfter}, until the ask timeout.
+   * A message routed to a node that has just died is lost, and its shards only move once the
+   * resolver has downed it: without the resend, a request sent just before they move waits out the
+   * whole ask timeout although the customer is answering again. Safe because the entity drops
+   * touchpoints it has already recorded (by message id): a resend of a write that was only slow is
+   * acknowledged as a duplicate (its reply then lists no actions; they are recorded and delivered
+   * all the same).
+   */
+  private CompletionStage<Recorded> attempt(
+      String customerId, List<Touchpoint> touchpoints, long deadlineNanos) {
+    long left = deadlineNanos - System.nanoTime();
+    boolean last = left <= resendAfter.toNanos() * 3 / 2;
+    Duration timeout = Duration.ofNanos(last ? Math.max(left, 1) : resendAfter.toNanos());
+    return entity(customerId)
+        .<Recorded>askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), timeout)
+        .handle(
+            (recorded, failure) ->
+                failure == null
+                    ? CompletableFuture.completedFuture(recorded)
+                    : !last && isTimeout(failure)
+                        ? attempt(customerId, touchpoints, deadlineNanos)
+                        : CompletableFuture.<Recorded>failedFuture(failure))
+        .thenCompose(stage -> stage);
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+    return cause instanceof java.util.concurrent.TimeoutException;
   }
 
   private EntityRef<CustomerCommand> entity(String customerId) {

@@ -69,25 +69,24 @@ public final class GatewayRoutes {
     this.delivery = new DeliveryRoutes(delivery, keys);
   }
 
+  /**
+   * Built once: a directive's inner route is a supplier that Pekko HTTP calls on every request, so
+   * the tree below each one is made here and only referenced from the lambdas. (Building it in the
+   * lambdas rebuilt every route of the API, and the rejection handler, for each request.)
+   */
   public Route routes() {
-    return handleExceptions(
-        exceptionHandler(),
-        () ->
-            handleRejections(
-                rejectionHandler(),
-                () ->
-                    respondWithHeaders(
-                        CORS,
-                        () ->
-                            pathPrefix(
-                                "v1",
-                                () ->
-                                    concat(
-                                        options(() -> complete(StatusCodes.NO_CONTENT)),
-                                        ingest.routes(),
-                                        delivery.routes(),
-                                        customers.routes(),
-                                        journeys.routes())))));
+    Route api =
+        concat(
+            options(() -> complete(StatusCodes.NO_CONTENT)),
+            ingest.routes(),
+            delivery.routes(),
+            customers.routes(),
+            journeys.routes());
+    Route v1 = pathPrefix("v1", () -> api);
+    Route withCors = respondWithHeaders(CORS, () -> v1);
+    RejectionHandler rejections = rejectionHandler();
+    Route rejectionsHandled = handleRejections(rejections, () -> withCors);
+    return handleExceptions(exceptionHandler(), () -> rejectionsHandled);
   }
 
   private static ExceptionHandler exceptionHandler() {

@@ -82,67 +82,65 @@ final class IngestRoutes {
     return concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }
 
+  // The trees below are built once (see GatewayRoutes#routes); only the body's handling runs per
+  // request.
   private Route single(TouchpointType type) {
-    return path(
-        type.wireName(),
-        () ->
-            post(
-                () ->
-                    authorizedBody(
-                        IngestLimits.MAX_EVENT_BYTES,
-                        body -> {
-                          TouchpointReader.Read read =
-                              reader.readSingle(body, type, Instant.now(clock));
-                          if (read instanceof Rejected rejected) {
-                            return complete(
-                                Problem.invalidBody(summary(rejected.errors()), rejected.errors())
-                                    .at("/v1/" + type.wireName())
-                                    .toResponse());
-                          }
-                          Touchpoint touchpoint = ((Accepted) read).touchpoint();
-                          return recorded(
-                              type.wireName(),
-                              1,
-                              customers.record(touchpoint.customerId(), List.of(touchpoint)),
-                              List.of());
-                        })));
+    Route record =
+        authorizedBody(
+            IngestLimits.MAX_EVENT_BYTES,
+            body -> {
+              TouchpointReader.Read read =
+                  reader.readSingle(body, type, Instant.now(clock));
+              if (read instanceof Rejected rejected) {
+                return complete(
+                    Problem.invalidBody(summary(rejected.errors()), rejected.errors())
+                        .at("/v1/" + type.wireName())
+                        .toResponse());
+              }
+              Touchpoint touchpoint = ((Accepted) read).touchpoint();
+              return recorded(
+                  type.wireName(),
+                  1,
+                  customers.record(touchpoint.customerId(), List.of(touchpoint)),
+                  List.of());
+            });
+    Route posted = post(() -> record);
+    return path(type.wireName(), () -> posted);
   }
 
   private Route batch(String name) {
-    return path(
-        name,
-        () ->
-            post(
-                () ->
-                    authorizedBody(
-                        IngestLimits.MAX_BATCH_BYTES,
-                        body -> {
-                          BatchRead read = reader.readBatch(body, Instant.now(clock));
-                          if (!read.envelopeErrors().isEmpty()) {
-                            return complete(
-                                Problem.invalidBody(
-                                        summary(read.envelopeErrors()), read.envelopeErrors())
-                                    .at("/v1/" + name)
-                                    .toResponse());
-                          }
-                          if (read.accepted().isEmpty() && !read.rejected().isEmpty()) {
-                            List<FieldError> all =
-                                read.rejected().stream()
-                                    .flatMap(item -> item.errors().stream())
-                                    .toList();
-                            return complete(
-                                Problem.invalidBody(
-                                        "Every message in the batch is invalid. " + summary(all),
-                                        all)
-                                    .at("/v1/" + name)
-                                    .toResponse());
-                          }
-                          return recorded(
-                              name,
-                              read.accepted().size(),
-                              customers.recordAll(read.accepted()),
-                              read.rejected());
-                        })));
+    Route record =
+        authorizedBody(
+            IngestLimits.MAX_BATCH_BYTES,
+            body -> {
+              BatchRead read = reader.readBatch(body, Instant.now(clock));
+              if (!read.envelopeErrors().isEmpty()) {
+                return complete(
+                    Problem.invalidBody(
+                            summary(read.envelopeErrors()), read.envelopeErrors())
+                        .at("/v1/" + name)
+                        .toResponse());
+              }
+              if (read.accepted().isEmpty() && !read.rejected().isEmpty()) {
+                List<FieldError> all =
+                    read.rejected().stream()
+                        .flatMap(item -> item.errors().stream())
+                        .toList();
+                return complete(
+                    Problem.invalidBody(
+                            "Every message in the batch is invalid. " + summary(all),
+                            all)
+                        .at("/v1/" + name)
+                        .toResponse());
+              }
+              return recorded(
+                  name,
+                  read.accepted().size(),
+                  customers.recordAll(read.accepted()),
+                  read.rejected());
+            });
+    Route posted = post(() -> record);
+    return path(name, () -> posted);
   }
 
   /**

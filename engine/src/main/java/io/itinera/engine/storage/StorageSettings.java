@@ -75,6 +75,12 @@ public record StorageSettings(Dialect dialect, String url, String user, String p
                     ConfigValueFactory.fromAnyRef(
                         dialect == Dialect.POSTGRES ? EVENTS_BY_TAG_PLAN : "SELECT 1"))
                 .withValue(
+                    "jdbc-journal.dao",
+                    ConfigValueFactory.fromAnyRef(
+                        dialect == Dialect.POSTGRES
+                            ? BatchedTagsJournalDao.class.getName()
+                            : "org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao"))
+                .withValue(
                     "pekko.projection.jdbc.dialect",
                     ConfigValueFactory.fromAnyRef(
                         dialect == Dialect.H2 ? "h2-dialect" : "postgres-dialect")));
