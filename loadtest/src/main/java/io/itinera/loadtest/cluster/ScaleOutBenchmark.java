@@ -128,6 +128,9 @@ public final class ScaleOutBenchmark {
     System.out.printf(
         "scale-out: rate %d/s, %d customers, warm-up %d s, measured %d s, node 3 starts at %d s; logs in %s%n",
         rate, CUSTOMERS, warmSeconds, seconds, joinAt, logs);
+    System.out.printf(
+        "RESULT machine before the start: %d cores, load average %s%n",
+        Runtime.getRuntime().availableProcessors(), loadAverage());
 
     Node[] nodes = {new Node(1, logs), new Node(2, logs), new Node(3, logs)};
     String seeds = "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote;
@@ -155,15 +158,21 @@ public final class ScaleOutBenchmark {
       System.out.printf("RESULT warm-up (not judged, 2 nodes): %s%n", Second.merge(warm));
 
       ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+      long[] cpuBefore = cpuJiffies();
       Join join = new Join(nodes, balanced, repo, seeds, engineUrl, joinAt, seconds);
       join.begin();
       Second[] measured = OpenLoad.drive(http, nodeUrl, order, rate, seconds, outcomes::add);
       join.end();
+      long[] cpuAfter = cpuJiffies();
 
       System.out.println("---- measured phase, per second (node 3 started at second " + joinAt + ")");
       OpenLoad.print(measured);
       join.printTimeline();
       report(measured, List.copyOf(outcomes), join, joinAt, seconds, rate);
+      System.out.printf(
+          "RESULT machine during the measured phase: CPU %s busy, load average %s"
+              + " (the nodes, the client and PostgreSQL share it with whatever else runs)%n",
+          busy(cpuBefore, cpuAfter), loadAverage());
 
       stopAll();
       checkJournal(jdbcUrl, warm, measured, List.copyOf(warmOutcomes), List.copyOf(outcomes));
@@ -306,16 +315,21 @@ public final class ScaleOutBenchmark {
         seconds, rate, all.sentCount(), all.answered(), all.failedCount(),
         all.failuresByKind().isEmpty() ? "" : all.failuresByKind(), unanswered);
 
-    // Failures by second, node and kind: where and when they happened.
-    Map<String, Integer> failures = new TreeMap<>();
+    // Failures by node and kind, with the seconds they were due in (the per-second table has the
+    // kinds by second).
+    Map<String, TreeMap<Integer, Integer>> failures = new TreeMap<>();
     for (Outcome outcome : outcomes) {
       if (!outcome.acknowledged()) {
-        failures.merge(
-            String.format("second %3d, %s, %s", outcome.second(), nodeName(outcome.base()), outcome.kind()),
-            1, Integer::sum);
+        failures
+            .computeIfAbsent(nodeName(outcome.base()) + ", " + outcome.kind(), k -> new TreeMap<>())
+            .merge(outcome.second(), 1, Integer::sum);
       }
     }
-    failures.forEach((where, n) -> System.out.printf("RESULT failed: %s: %d%n", where, n));
+    failures.forEach(
+        (where, bySecond) ->
+            System.out.printf(
+                "RESULT failed on %s: %d, in seconds %s%n",
+                where, bySecond.values().stream().mapToInt(Integer::intValue).sum(), ranges(bySecond.keySet())));
 
     String ready = Double.isNaN(join.readyAt) ? "never (within the phase)" : String.format("%.1f s", join.readyAt);
     String up = Double.isNaN(join.upAt) ? "never (within the phase)" : String.format("%.1f s", join.upAt);
@@ -335,6 +349,28 @@ public final class ScaleOutBenchmark {
     window("during: node 3 starting, until ready", measured, joinAt, readySecond);
     window("during: shards moving to node 3", measured, readySecond, rebalancedSecond);
     window("after (node 3 holds its share)", measured, rebalancedSecond, seconds);
+  }
+
+  /** 3,4,5,9 as "3-5, 9". */
+  private static String ranges(Set<Integer> seconds) {
+    StringBuilder out = new StringBuilder();
+    Integer first = null;
+    Integer last = null;
+    for (int s : seconds) {
+      if (last != null && s == last + 1) {
+        last = s;
+        continue;
+      }
+      if (first != null) {
+        out.append(out.length() == 0 ? "" : ", ").append(first.equals(last) ? first : first + "-" + last);
+      }
+      first = s;
+      last = s;
+    }
+    if (first != null) {
+      out.append(out.length() == 0 ? "" : ", ").append(first.equals(last) ? first : first + "-" + last);
+    }
+    return out.toString();
   }
 
   private static void window(String name, Second[] measured, int from, int to) {
@@ -649,6 +685,40 @@ public final class ScaleOutBenchmark {
       }
     }
     return String.join("; ", counts);
+  }
+
+  /** The 1, 5 and 15 minute load averages (Linux), or "?". */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** All cores' busy and total jiffies from /proc/stat (Linux); zeros elsewhere. */
+  private static long[] cpuJiffies() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      long idle = 0;
+      for (int i = 1; i < fields.length && i <= 8; i++) {
+        long value = Long.parseLong(fields[i]);
+        total += value;
+        if (i == 4 || i == 5) { // idle, iowait
+          idle += value;
+        }
+      }
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  private static String busy(long[] before, long[] after) {
+    long total = after[1] - before[1];
+    return total <= 0 ? "?" : String.format("%.0f%%", 100.0 * (after[0] - before[0]) / total);
   }
 
   private static List<String> shuffled() {
