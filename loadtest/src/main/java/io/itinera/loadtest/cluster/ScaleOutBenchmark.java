@@ -170,8 +170,8 @@ public final class ScaleOutBenchmark {
       join.printTimeline();
       report(measured, List.copyOf(outcomes), join, joinAt, seconds, rate);
       System.out.printf(
-          "RESULT machine during the measured phase: CPU %s busy, load average %s"
-              + " (the nodes, the client and PostgreSQL share it with whatever else runs)%n",
+          "RESULT machine during the measured phase: CPU %s, load average %s (niced: this"
+              + " benchmark's processes if run under nice; user: PostgreSQL and anything else)%n",
           busy(cpuBefore, cpuAfter), loadAverage());
 
       stopAll();
@@ -276,17 +276,29 @@ public final class ScaleOutBenchmark {
       }
     }
 
-    /** One line of the timeline: each node's shards (-: not running, ?: no answer). */
+    /**
+     * One line of the timeline: each node's shards (-: not running, ?: no answer). While node 3
+     * does not answer (its management port opens last), its count is estimated as the shards nodes
+     * 1 and 2 do not hold (~N): right once every shard is allocated, which the warm-up sees to.
+     */
     private void sample(double t) {
       StringBuilder line = new StringBuilder(String.format("%6.1f", t));
-      for (Node node : nodes) {
-        int shards = node.process == null ? -2 : node.shards();
-        line.append(String.format(" %5s", shards == -2 ? "-" : shards < 0 ? "?" : Integer.toString(shards)));
-        if (node == nodes[2] && shards >= 0) {
-          lastShardsOnNew = shards;
-          if (Double.isNaN(rebalancedAt) && shards >= SHARDS / 3) {
-            rebalancedAt = t;
-          }
+      int[] shards = new int[nodes.length];
+      for (int n = 0; n < nodes.length; n++) {
+        shards[n] = nodes[n].process == null ? -2 : nodes[n].shards();
+      }
+      for (int n = 0; n < nodes.length; n++) {
+        String shown = shards[n] == -2 ? "-" : shards[n] < 0 ? "?" : Integer.toString(shards[n]);
+        if (n == 2 && shards[2] == -1 && shards[0] >= 0 && shards[1] >= 0) {
+          shards[2] = SHARDS - shards[0] - shards[1];
+          shown = "~" + shards[2];
+        }
+        line.append(String.format(" %5s", shown));
+      }
+      if (shards[2] >= 0) {
+        lastShardsOnNew = shards[2];
+        if (Double.isNaN(rebalancedAt) && shards[2] >= SHARDS / 3) {
+          rebalancedAt = t;
         }
       }
       line.append(balanced.contains(nodes[2]) ? "   3 nodes balanced" : "");
@@ -296,7 +308,9 @@ public final class ScaleOutBenchmark {
     }
 
     void printTimeline() {
-      System.out.println("---- shards held per node, sampled every second (-: not started, ?: no answer)");
+      System.out.println(
+          "---- shards held per node, sampled every second (-: not started, ?: no answer,"
+              + " ~: node 3's estimated as 256 minus the others')");
       System.out.println("     s node1 node2 node3");
       synchronized (timeline) {
         timeline.forEach(System.out::println);
@@ -335,11 +349,11 @@ public final class ScaleOutBenchmark {
     String up = Double.isNaN(join.upAt) ? "never (within the phase)" : String.format("%.1f s", join.upAt);
     String rebalanced =
         Double.isNaN(join.rebalancedAt)
-            ? "not within the phase (" + join.lastShardsOnNew + " shards at the end)"
-            : String.format("%.1f s", join.rebalancedAt);
+            ? "not within the phase (" + Math.max(0, join.lastShardsOnNew) + " at the end)"
+            : String.format("at %.1f s", join.rebalancedAt);
     System.out.printf(
-        "RESULT node 3: started at %.1f s, ready (in the load balancer) at %s, Up on node 1 at %s,"
-            + " holding %d of %d shards (its share) at %s%n",
+        "RESULT node 3: started at %.1f s, ready (in the load balancer) at %s, Up on node 1 at %s;"
+            + " its share of the shards (%d of %d): %s%n",
         join.startedAt, ready, up, SHARDS / 3, SHARDS, rebalanced);
 
     int readySecond = Double.isNaN(join.readyAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.readyAt));
@@ -452,6 +466,22 @@ public final class ScaleOutBenchmark {
     }
     List<String> duplicated = new ArrayList<>();
     recorded.forEach((messageId, n) -> { if (n > 1) duplicated.add(messageId + " x" + n); });
+    int measuredFailed = 0;
+    int measuredFailedRecorded = 0;
+    for (Outcome outcome : outcomes) {
+      if (!outcome.acknowledged()) {
+        measuredFailed++;
+        if (recorded.containsKey(outcome.messageId())) {
+          measuredFailedRecorded++;
+        }
+      }
+    }
+    if (measuredFailed > 0 && unreadable == 0) {
+      System.out.printf(
+          "RESULT the measured phase's %d failed requests: %d recorded all the same (answered too late),"
+              + " %d not recorded (a client must retry them)%n",
+          measuredFailed, measuredFailedRecorded, measuredFailed - measuredFailedRecorded);
+    }
     int failedButRecorded = 0;
     int unknown = 0;
     for (String messageId : recorded.keySet()) {
@@ -697,28 +727,33 @@ public final class ScaleOutBenchmark {
     }
   }
 
-  /** All cores' busy and total jiffies from /proc/stat (Linux); zeros elsewhere. */
+  /**
+   * All cores' jiffies from /proc/stat (Linux): user, nice, system (with irq, softirq, steal),
+   * idle (with iowait), total; zeros elsewhere.
+   */
   private static long[] cpuJiffies() {
     try {
       String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long total = 0;
-      long idle = 0;
+      long[] v = new long[9];
       for (int i = 1; i < fields.length && i <= 8; i++) {
-        long value = Long.parseLong(fields[i]);
-        total += value;
-        if (i == 4 || i == 5) { // idle, iowait
-          idle += value;
-        }
+        v[i] = Long.parseLong(fields[i]);
       }
-      return new long[] {total - idle, total};
+      long total = v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7] + v[8];
+      return new long[] {v[1], v[2], v[3] + v[6] + v[7] + v[8], v[4] + v[5], total};
     } catch (IOException | RuntimeException e) {
-      return new long[] {0, 0};
+      return new long[5];
     }
   }
 
   private static String busy(long[] before, long[] after) {
-    long total = after[1] - before[1];
-    return total <= 0 ? "?" : String.format("%.0f%%", 100.0 * (after[0] - before[0]) / total);
+    double total = after[4] - before[4];
+    if (total <= 0) {
+      return "?";
+    }
+    return String.format(
+        "%.0f%% busy (user %.0f%%, niced %.0f%%, system %.0f%%)",
+        100 * (1 - (after[3] - before[3]) / total), 100 * (after[0] - before[0]) / total,
+        100 * (after[1] - before[1]) / total, 100 * (after[2] - before[2]) / total);
   }
 
   private static List<String> shuffled() {
