@@ -156,6 +156,11 @@ public final class ScaleOutBenchmark {
       ConcurrentLinkedQueue<Outcome> warmOutcomes = new ConcurrentLinkedQueue<>();
       Second[] warm = OpenLoad.drive(http, nodeUrl, order, rate, warmSeconds, warmOutcomes::add);
       System.out.printf("RESULT warm-up (not judged, 2 nodes): %s%n", Second.merge(warm));
+      int allocated = Math.max(0, nodes[0].shards()) + Math.max(0, nodes[1].shards());
+      System.out.printf(
+          "RESULT shards allocated after the warm-up: %d of %d%s%n",
+          allocated, SHARDS,
+          allocated == SHARDS ? "" : " (the measured phase also waits for first allocations)");
 
       ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
       long[] cpuBefore = cpuJiffies();
@@ -208,6 +213,8 @@ public final class ScaleOutBenchmark {
     volatile double upAt = Double.NaN;
     volatile double rebalancedAt = Double.NaN;
     volatile int lastShardsOnNew = -1;
+    /** Nodes 1 and 2 held all 256 shards at some sample before node 3 started. */
+    private boolean allAllocated;
 
     Join(Node[] nodes, List<Node> balanced, Path repo, String seeds, String engineUrl, int joinAt, int seconds) {
       this.nodes = nodes;
@@ -279,7 +286,8 @@ public final class ScaleOutBenchmark {
     /**
      * One line of the timeline: each node's shards (-: not running, ?: no answer). While node 3
      * does not answer (its management port opens last), its count is estimated as the shards nodes
-     * 1 and 2 do not hold (~N): right once every shard is allocated, which the warm-up sees to.
+     * 1 and 2 do not hold (~N), but only if they held all 256 before it started (else unallocated
+     * shards would count as its own).
      */
     private void sample(double t) {
       StringBuilder line = new StringBuilder(String.format("%6.1f", t));
@@ -287,9 +295,12 @@ public final class ScaleOutBenchmark {
       for (int n = 0; n < nodes.length; n++) {
         shards[n] = nodes[n].process == null ? -2 : nodes[n].shards();
       }
+      if (shards[2] == -2 && shards[0] + shards[1] == SHARDS) {
+        allAllocated = true;
+      }
       for (int n = 0; n < nodes.length; n++) {
         String shown = shards[n] == -2 ? "-" : shards[n] < 0 ? "?" : Integer.toString(shards[n]);
-        if (n == 2 && shards[2] == -1 && shards[0] >= 0 && shards[1] >= 0) {
+        if (n == 2 && allAllocated && shards[2] == -1 && shards[0] >= 0 && shards[1] >= 0) {
           shards[2] = SHARDS - shards[0] - shards[1];
           shown = "~" + shards[2];
         }
@@ -357,11 +368,14 @@ public final class ScaleOutBenchmark {
         join.startedAt, ready, up, SHARDS / 3, SHARDS, rebalanced);
 
     int readySecond = Double.isNaN(join.readyAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.readyAt));
+    // Shards may move to node 3 before it is ready: "after" starts when both are done.
     int rebalancedSecond =
-        Double.isNaN(join.rebalancedAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.rebalancedAt));
+        Math.max(
+            readySecond,
+            Double.isNaN(join.rebalancedAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.rebalancedAt)));
     window("before (2 nodes)", measured, 0, joinAt);
     window("during: node 3 starting, until ready", measured, joinAt, readySecond);
-    window("during: shards moving to node 3", measured, readySecond, rebalancedSecond);
+    window("during: node 3 ready, shards still moving to it", measured, readySecond, rebalancedSecond);
     window("after (node 3 holds its share)", measured, rebalancedSecond, seconds);
   }
 
