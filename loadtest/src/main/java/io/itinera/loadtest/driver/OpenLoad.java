@@ -1,20 +1,27 @@
 package io.itinera.loadtest.driver;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -37,6 +44,23 @@ public final class OpenLoad {
   public static Second[] drive(
       HttpClient http, IntFunction<String> base, List<String> order, int rate, int seconds)
       throws InterruptedException {
+    return drive(http, base, order, rate, seconds, outcome -> {});
+  }
+
+  /**
+   * As {@link #drive(HttpClient, IntFunction, List, int, int)}, and tells {@code outcomes} what
+   * became of every request as it completes (on the HTTP client's threads: keep it quick), for
+   * callers that need more than per-second counts: which requests were acknowledged, where the
+   * failures went and why.
+   */
+  public static Second[] drive(
+      HttpClient http,
+      IntFunction<String> base,
+      List<String> order,
+      int rate,
+      int seconds,
+      Consumer<Outcome> outcomes)
+      throws InterruptedException {
     Second[] result = new Second[seconds];
     for (int s = 0; s < seconds; s++) {
       result[s] = new Second();
@@ -54,14 +78,18 @@ public final class OpenLoad {
           int shouldHaveSent = (int) Math.min(total, elapsed * rate / 1_000_000_000L);
           for (int i = next.get(); i < shouldHaveSent; i = next.incrementAndGet()) {
             long due = origin + (long) i * 1_000_000_000L / rate;
-            Second second = result[(int) ((due - origin) / 1_000_000_000L)];
+            int secondIndex = (int) ((due - origin) / 1_000_000_000L);
+            Second second = result[secondIndex];
             String customer = order.get(i % order.size());
+            String messageId = "m-" + origin + "-" + i;
+            String node = base.apply(i);
+            int index = i;
             second.sent();
             String body =
-                "{\"userId\":\"" + customer + "\",\"event\":\"Product Viewed\",\"messageId\":\"m-" + origin
-                    + "-" + i + "\",\"properties\":{\"sku\":\"sku-1\",\"price\":120}}";
+                "{\"userId\":\"" + customer + "\",\"event\":\"Product Viewed\",\"messageId\":\"" + messageId
+                    + "\",\"properties\":{\"sku\":\"sku-1\",\"price\":120}}";
             http.sendAsync(
-                    HttpRequest.newBuilder(URI.create(base.apply(i) + "/v1/track"))
+                    HttpRequest.newBuilder(URI.create(node + "/v1/track"))
                         .header("Authorization", auth)
                         .header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(10))
@@ -70,7 +98,17 @@ public final class OpenLoad {
                     HttpResponse.BodyHandlers.discarding())
                 .whenComplete(
                     (reply, error) -> {
-                      second.record(error == null && reply.statusCode() == 200, (System.nanoTime() - due) / 1e6);
+                      double millis = (System.nanoTime() - due) / 1e6;
+                      Outcome outcome =
+                          new Outcome(
+                              index, secondIndex, node, customer, messageId,
+                              error == null ? reply.statusCode() : -1, unwrap(error), millis);
+                      second.record(outcome.acknowledged(), millis, outcome.kind());
+                      try {
+                        outcomes.accept(outcome);
+                      } catch (RuntimeException e) {
+                        e.printStackTrace();
+                      }
                       if (pending.decrementAndGet() == 0) {
                         finished.countDown();
                       }
@@ -103,15 +141,67 @@ public final class OpenLoad {
     return back;
   }
 
-  /** Prints one line per second. */
+  /** Prints one line per second; a second with failures also says what they were. */
   public static void print(Second[] seconds) {
     System.out.println("second  sent  answered  failed  p50-ms  p99-ms");
     for (int s = 0; s < seconds.length; s++) {
       Second second = seconds[s];
+      Map<String, Integer> failures = second.failuresByKind();
       System.out.printf(
-          "%6d %5d %9d %7d %7.1f %7.1f%n",
+          "%6d %5d %9d %7d %7.1f %7.1f%s%n",
           s, second.sentCount(), second.answered(), second.failedCount(), second.percentile(50),
-          second.percentile(99));
+          second.percentile(99), failures.isEmpty() ? "" : "  " + failures);
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    while (error instanceof CompletionException && error.getCause() != null) {
+      error = error.getCause();
+    }
+    return error;
+  }
+
+  /**
+   * What became of request {@code index}: sent to {@code base} in second {@code second} (by when it
+   * was due), answered with {@code status} (-1: no answer, see {@code error}) after {@code
+   * latencyMillis} from when it was due.
+   */
+  public record Outcome(
+      int index,
+      int second,
+      String base,
+      String customer,
+      String messageId,
+      int status,
+      Throwable error,
+      double latencyMillis) {
+
+    /** Answered 200: the touchpoint was recorded. */
+    public boolean acknowledged() {
+      return error == null && status == 200;
+    }
+
+    /**
+     * "ok", "status 503" (any status but 200), "timeout" (no answer within 10 s), "connect timeout",
+     * "connection refused", or the exception's class and message.
+     */
+    public String kind() {
+      if (acknowledged()) {
+        return "ok";
+      }
+      if (error == null) {
+        return "status " + status;
+      }
+      if (error instanceof HttpConnectTimeoutException) {
+        return "connect timeout";
+      }
+      if (error instanceof HttpTimeoutException) {
+        return "timeout";
+      }
+      if (error instanceof ConnectException) {
+        return "connection refused";
+      }
+      return error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
     }
   }
 
@@ -124,16 +214,18 @@ public final class OpenLoad {
     private int sent;
     private int failed;
     private final List<Double> millis = new ArrayList<>();
+    private final Map<String, Integer> failures = new TreeMap<>();
 
     synchronized void sent() {
       sent++;
     }
 
-    synchronized void record(boolean ok, double latencyMillis) {
+    synchronized void record(boolean ok, double latencyMillis, String kind) {
       if (ok) {
         millis.add(latencyMillis);
       } else {
         failed++;
+        failures.merge(kind, 1, Integer::sum);
       }
     }
 
@@ -147,6 +239,11 @@ public final class OpenLoad {
 
     public synchronized int answered() {
       return millis.size();
+    }
+
+    /** The failed requests by {@link Outcome#kind()}, e.g. {@code {status 503=3, timeout=1}}. */
+    public synchronized Map<String, Integer> failuresByKind() {
+      return new TreeMap<>(failures);
     }
 
     /** The latency percentile of the answered requests, in ms; NaN when none was answered. */
@@ -166,6 +263,7 @@ public final class OpenLoad {
           all.sent += second.sent;
           all.failed += second.failed;
           all.millis.addAll(second.millis);
+          second.failures.forEach((kind, n) -> all.failures.merge(kind, n, Integer::sum));
         }
       }
       return all;
@@ -174,8 +272,8 @@ public final class OpenLoad {
     @Override
     public synchronized String toString() {
       return String.format(
-          "%d sent, %d answered, %d failed, p50 %.1f ms, p99 %.1f ms",
-          sent, answered(), failed, percentile(50), percentile(99));
+          "%d sent, %d answered, %d failed%s, p50 %.1f ms, p99 %.1f ms",
+          sent, answered(), failed, failures.isEmpty() ? "" : " " + failures, percentile(50), percentile(99));
     }
   }
 }
