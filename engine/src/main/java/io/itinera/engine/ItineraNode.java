@@ -60,10 +60,28 @@ public final class ItineraNode {
   /** The application configuration with the storage choice applied (see {@link StorageSettings}). */
   public static Config configure(Config config) {
     Config resolved = config.resolve();
-    return StorageSettings.from(resolved)
-        .persistenceConfig()
-        .withFallback(seedNodes(System.getenv("ITINERA_SEED_NODES")))
-        .withFallback(resolved);
+    Config configured =
+        StorageSettings.from(resolved)
+            .persistenceConfig()
+            .withFallback(seedNodes(System.getenv("ITINERA_SEED_NODES")))
+            .withFallback(resolved);
+    return joinWhenStarted(configured);
+  }
+
+  /**
+   * Moves the seed nodes where Pekko does not see them: Pekko joins its seed nodes as soon as the
+   * actor system starts, and a member whose shard regions have not started yet stalls the shard
+   * coordinator (its state updates wait for every node) and receives shards before it can serve
+   * them. {@link ClusterFormation#join} joins them once everything on this node has started.
+   */
+  static Config joinWhenStarted(Config config) {
+    List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
+    if (seeds.isEmpty()) {
+      return config;
+    }
+    return ConfigFactory.parseMap(
+            Map.of(ClusterFormation.SEED_NODES, seeds, "pekko.cluster.seed-nodes", List.of()))
+        .withFallback(config);
   }
 
   /** {@code host:port,host:port} as Pekko seed-node addresses of this actor system. */
@@ -108,8 +126,6 @@ public final class ItineraNode {
           "Storage: {} ({} migration(s) applied)",
           storage.settings().describe(),
           migrations);
-
-      ClusterFormation.join(system);
 
       // The journeys every customer entity on this node runs (see journey.JourneyRegistry).
       DeployedJourneys deployed = new DeployedJourneys();
@@ -164,6 +180,8 @@ public final class ItineraNode {
               .toCompletableFuture()
               .get();
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      // Last: a member takes shards and coordinator work as soon as it is Up.
+      ClusterFormation.join(system);
       int managementPort =
           PekkoManagement.get(system).start().toCompletableFuture().get().getPort();
 

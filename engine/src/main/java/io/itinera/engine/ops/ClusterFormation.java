@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code itinera.cluster.discovery} set ({@code ITINERA_DISCOVERY}, e.g. {@code
  *       kubernetes-api}): Pekko Management Cluster Bootstrap finds the other nodes through that
  *       discovery method and joins their cluster, or forms one with them;
- *   <li>otherwise {@code pekko.cluster.seed-nodes} set ({@code ITINERA_SEED_NODES}): Pekko joins
- *       them by itself when the cluster extension starts, nothing to do here;
+ *   <li>otherwise {@code pekko.cluster.seed-nodes} set ({@code ITINERA_SEED_NODES}): the node
+ *       joins them, once everything on it has started;
  *   <li>otherwise the node joins itself: a cluster of one, the default on one machine.
  * </ul>
  */
@@ -27,6 +29,8 @@ public final class ClusterFormation {
   private static final Logger log = LoggerFactory.getLogger(ClusterFormation.class);
 
   static final String DISCOVERY = "itinera.cluster.discovery";
+  /** Where the node keeps its seed nodes until it joins them (see ItineraNode#joinWhenStarted). */
+  public static final String SEED_NODES = "itinera.cluster.seed-nodes";
   static final String BOOTSTRAP_METHOD =
       "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method";
 
@@ -39,10 +43,16 @@ public final class ClusterFormation {
 
   private ClusterFormation() {}
 
+  private static List<String> seedNodes(Config config) {
+    return config.hasPath(SEED_NODES)
+        ? config.getStringList(SEED_NODES)
+        : config.getStringList("pekko.cluster.seed-nodes");
+  }
+
   /** The way this configuration forms the cluster; fails on a contradictory configuration. */
   public static Mode mode(Config config) {
     String discovery = config.getString(DISCOVERY).trim();
-    List<String> seedNodes = config.getStringList("pekko.cluster.seed-nodes");
+    List<String> seedNodes = seedNodes(config);
     if (discovery.isEmpty()) {
       return seedNodes.isEmpty() ? Mode.SELF : Mode.SEED_NODES;
     }
@@ -92,10 +102,13 @@ public final class ClusterFormation {
         PekkoManagement.get(system).start();
         ClusterBootstrap.get(system).start();
       }
-      case SEED_NODES ->
-          log.info(
-              "Cluster: joining seed nodes {}",
-              config.getStringList("pekko.cluster.seed-nodes"));
+      case SEED_NODES -> {
+        List<String> seeds = seedNodes(config);
+        log.info("Cluster: joining seed nodes {}", seeds);
+        cluster
+            .manager()
+            .tell(new JoinSeedNodes(seeds.stream().map(AddressFromURIString::parse).toList()));
+      }
       case SELF -> {
         log.info("Cluster: no seed nodes and no discovery, forming a cluster of one");
         cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -98,7 +98,10 @@ public final class ColdRecoveryBenchmark {
       System.out.printf("RESULT new node ready in %.1f s%n", (System.nanoTime() - restart) / 1e9);
       base = "http://127.0.0.1:" + node.httpPort();
       String coldBase = base;
-      Second[] cold = OpenLoad.drive(http, i -> coldBase, order, rate, COLD_SECONDS);
+      // A new client: the old one's pooled connections went to the stopped node (same port), and
+      // each would fail once on reuse.
+      HttpClient coldHttp = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+      Second[] cold = OpenLoad.drive(coldHttp, i -> coldBase, order, rate, COLD_SECONDS);
       OpenLoad.print(cold);
       int back = OpenLoad.backToFull(cold);
       System.out.printf(
