@@ -2,9 +2,10 @@ package io.itinera.loadtest.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.itinera.loadtest.driver.OpenLoad;
+import io.itinera.loadtest.driver.BenchSupport;
 import io.itinera.loadtest.driver.OpenLoad.Outcome;
 import io.itinera.loadtest.driver.OpenLoad.Second;
+import io.itinera.loadtest.driver.OpenLoad;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,12 +79,8 @@ import java.util.function.IntFunction;
  */
 public final class ScaleOutBenchmark {
 
-  // As the engine's Main does, before anything starts the common pool: with fewer than two workers
-  // every callback on an ask runs on a new thread.
   static {
-    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
-      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
-    }
+    BenchSupport.ensureCommonPoolWorkers();
   }
 
   private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
@@ -123,7 +120,7 @@ public final class ScaleOutBenchmark {
     execute(SERVER + "postgres", "CREATE DATABASE " + database);
     databaseToDrop = database;
     String jdbcUrl = SERVER + database;
-    standInForAutovacuum(jdbcUrl);
+    BenchSupport.standInForAutovacuum(jdbcUrl);
     String engineUrl = jdbcUrl + "?reWriteBatchedInserts=true";
     System.out.printf(
         "scale-out: rate %d/s, %d customers, warm-up %d s, measured %d s, node 3 starts at %d s; logs in %s%n",
@@ -779,41 +776,6 @@ public final class ScaleOutBenchmark {
     return order;
   }
 
-  /**
-   * The shared test server runs with autovacuum off; without statistics PostgreSQL plans the
-   * journal's queries for empty tables. ANALYZE every 10 s, as autovacuum would.
-   */
-  private static void standInForAutovacuum(String url) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
-        Statement s = c.createStatement();
-        ResultSet rows = s.executeQuery("SHOW autovacuum")) {
-      rows.next();
-      if (!"off".equals(rows.getString(1))) {
-        return;
-      }
-    }
-    System.out.println("autovacuum is off on this server: ANALYZE every 10 s stands in for it");
-    Thread analyzer =
-        new Thread(
-            () -> {
-              while (true) {
-                try {
-                  Thread.sleep(10_000);
-                  try (Connection c = DriverManager.getConnection(url, "postgres", "");
-                      Statement s = c.createStatement()) {
-                    s.execute("ANALYZE");
-                  }
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  // the database is gone at the end of the run
-                }
-              }
-            },
-            "analyze");
-    analyzer.setDaemon(true);
-    analyzer.start();
-  }
 
   private static void execute(String url, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(url, "postgres", "");

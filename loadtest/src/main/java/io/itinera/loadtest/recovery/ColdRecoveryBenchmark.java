@@ -2,12 +2,10 @@ package io.itinera.loadtest.recovery;
 
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ItineraNode;
-import io.itinera.loadtest.driver.OpenLoad;
+import io.itinera.loadtest.driver.BenchSupport;
 import io.itinera.loadtest.driver.OpenLoad.Second;
-import java.net.URI;
+import io.itinera.loadtest.driver.OpenLoad;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -54,12 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ColdRecoveryBenchmark {
 
-  // As the engine's Main does, before anything starts the common pool: with fewer than two workers
-  // every callback on an ask runs on a new thread.
   static {
-    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
-      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
-    }
+    BenchSupport.ensureCommonPoolWorkers();
   }
 
   private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
@@ -157,7 +151,7 @@ public final class ColdRecoveryBenchmark {
                       comma = true;
                     }
                   }
-                  post(http, base + "/v1/batch", body.append("]}").toString());
+                  BenchSupport.postUntilOk(http, base + "/v1/batch", body.append("]}").toString());
                   int n = done.incrementAndGet();
                   if (n % 1000 == 0) {
                     System.out.printf("fill: %d of %d requests%n", n, requests);
@@ -181,25 +175,6 @@ public final class ColdRecoveryBenchmark {
     return order;
   }
 
-  private static void post(HttpClient http, String url, String body) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      HttpResponse<String> reply =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header("Authorization", OpenLoad.basic("dev-write-key"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (reply.statusCode() == 200) {
-        return;
-      }
-      if (attempt == 20) {
-        throw new IllegalStateException(reply.statusCode() + " " + reply.body());
-      }
-      Thread.sleep(500);
-    }
-  }
 
   private static String journalSummary(String url) throws Exception {
     try (Connection connection = DriverManager.getConnection(url, "postgres", "");

@@ -5,6 +5,7 @@ import io.itinera.engine.ItineraNode;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.Tags;
 import io.itinera.journeys.decision.JourneyEvent.TimerFired;
+import io.itinera.loadtest.driver.BenchSupport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,12 +41,8 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
  */
 public final class TimerLagBenchmark {
 
-  // As the engine's Main does, before anything starts the common pool: with fewer than two workers
-  // every callback on an ask runs on a new thread.
   static {
-    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
-      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
-    }
+    BenchSupport.ensureCommonPoolWorkers();
   }
 
   private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
@@ -56,7 +53,7 @@ public final class TimerLagBenchmark {
     int delaySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 150;
     String database = "itinera_bench_timers_" + System.currentTimeMillis();
     execute("CREATE DATABASE " + database);
-    standInForAutovacuum(SERVER + database);
+    BenchSupport.standInForAutovacuum(SERVER + database);
     ItineraNode node = null;
     try {
       node =
@@ -85,7 +82,7 @@ public final class TimerLagBenchmark {
             pool.submit(
                 () -> {
                   for (int sent = sender * perRequest; sent < customers; sent += senders * perRequest) {
-                    post(http, base + "/v1/batch", batch(sent, Math.min(perRequest, customers - sent)));
+                    BenchSupport.postUntilOk(http, base + "/v1/batch", batch(sent, Math.min(perRequest, customers - sent)));
                     long due = started.toEpochMilli() + (long) (sent + perRequest) * 1000 / rate;
                     long wait = due - System.currentTimeMillis();
                     if (wait > 0) {
@@ -170,25 +167,6 @@ public final class TimerLagBenchmark {
     return body.append("]}").toString();
   }
 
-  private static void post(HttpClient http, String url, String body) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      HttpResponse<String> reply =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header("Authorization", basic("dev-write-key"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (reply.statusCode() == 200) {
-        return;
-      }
-      if (attempt == 20) {
-        throw new IllegalStateException(reply.statusCode() + " " + reply.body());
-      }
-      Thread.sleep(500);
-    }
-  }
 
   /** Reads every TimerFired from the timer tags until all customers' timers fired or time is up. */
   /**
@@ -254,41 +232,6 @@ public final class TimerLagBenchmark {
     return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
   }
 
-  /**
-   * The shared test server runs with autovacuum off; without statistics PostgreSQL plans the
-   * journal's tag queries for empty tables. ANALYZE every 10 s, as autovacuum would.
-   */
-  private static void standInForAutovacuum(String url) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
-        Statement s = c.createStatement();
-        java.sql.ResultSet rows = s.executeQuery("SHOW autovacuum")) {
-      rows.next();
-      if (!"off".equals(rows.getString(1))) {
-        return;
-      }
-    }
-    System.out.println("autovacuum is off on this server: ANALYZE every 10 s stands in for it");
-    Thread analyzer =
-        new Thread(
-            () -> {
-              while (true) {
-                try {
-                  Thread.sleep(10_000);
-                  try (Connection c = DriverManager.getConnection(url, "postgres", "");
-                      Statement s = c.createStatement()) {
-                    s.execute("ANALYZE");
-                  }
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  // the database is gone at the end of the run
-                }
-              }
-            },
-            "analyze");
-    analyzer.setDaemon(true);
-    analyzer.start();
-  }
 
   private static void execute(String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
