@@ -15,6 +15,7 @@ import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TouchpointStream;
 import io.itinera.engine.support.TouchpointStream.Attempt;
 import io.itinera.engine.support.TouchpointStream.Outcome;
+import io.itinera.engine.support.TestJourneys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,25 +40,10 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFaultTest {
 
+  private static final String JOURNEY = TestJourneys.cartReminder("fault-reminder", 1, "8s", "reminder");
+
   private static final String PREFIX = "fk";
   private static final int CUSTOMERS = 30;
-
-  private static final String JOURNEY =
-      """
-      journey: fault-reminder
-      version: 1
-      entry:
-        event: Product Added
-      stages:
-        decision:
-          on:
-            - event: Order Completed
-              goto: bought
-            - absence: {event: Order Completed, within: 8s}
-              do:
-                - {channel: email, type: send, template: reminder}
-        bought: {}
-      """;
 
   @Test
   void nothingAcknowledgedIsLostWhenANodeIsKilledAndAnotherLeaves() throws Exception {

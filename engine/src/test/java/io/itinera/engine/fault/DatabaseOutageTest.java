@@ -15,6 +15,7 @@ import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.TouchpointStream;
 import io.itinera.engine.support.TouchpointStream.Attempt;
 import io.itinera.engine.support.TouchpointStream.Outcome;
+import io.itinera.engine.support.TestJourneys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,28 +38,13 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseOutageTest {
 
+  private static final String JOURNEY = TestJourneys.cartReminder("outage-reminder", 1, "5s", "reminder");
+
   private static final String PREFIX = "fo";
   private static final int CUSTOMERS = 10;
   private static final Duration OUTAGE = Duration.ofSeconds(10);
   /** The ask timeout (5 s) and some room for a loaded machine. */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(8);
-
-  private static final String JOURNEY =
-      """
-      journey: outage-reminder
-      version: 1
-      entry:
-        event: Product Added
-      stages:
-        decision:
-          on:
-            - event: Order Completed
-              goto: bought
-            - absence: {event: Order Completed, within: 5s}
-              do:
-                - {channel: email, type: send, template: reminder}
-        bought: {}
-      """;
 
   /** One readiness probe: when it started, how long it took, what it answered (-1: nothing). */
   record Probe(long startNanos, long tookNanos, int status) {}

@@ -20,6 +20,7 @@ import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.storage.StorageSettings.Dialect;
 import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.TestJourneys;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.problem.Problem;
 import java.io.IOException;
@@ -41,23 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * journeys through its poll.
  */
 class JourneyRegistryTest {
-
-  private static final String CART =
-      """
-      journey: cart
-      version: %d
-      entry:
-        event: Product Added
-      stages:
-        decision:
-          on:
-            - event: Order Completed
-              goto: bought
-            - absence: {event: Order Completed, within: 15m}
-              do:
-                - {channel: email, type: send, template: %s}
-        bought: {}
-      """;
 
   private TestDatabase database;
   private Storage storage;
@@ -84,7 +68,7 @@ class JourneyRegistryTest {
   }
 
   private static String cart(int version, String template) {
-    return CART.formatted(version, template);
+    return TestJourneys.cartReminder("cart", version, "15m", template);
   }
 
   private static List<String> loaded(DeployedJourneys journeys) {

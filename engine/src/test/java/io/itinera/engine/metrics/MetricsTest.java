@@ -13,6 +13,7 @@ import io.itinera.engine.support.Scrape;
 import io.itinera.engine.support.TestClock;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.TestJourneys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,24 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsTest {
 
-  private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+  private static final String JOURNEY = TestJourneys.cartReminder("metered", 1, "15m", "reminder");
 
-  private static final String JOURNEY =
-      """
-      journey: metered
-      version: 1
-      entry:
-        event: Product Added
-      stages:
-        decision:
-          on:
-            - event: Order Completed
-              goto: bought
-            - absence: {event: Order Completed, within: 15m}
-              do:
-                - {channel: email, type: send, template: reminder}
-        bought: {}
-      """;
+  private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
   @Test
   void countersMoveByWhatTheNodeDid() throws Exception {

@@ -10,6 +10,7 @@ import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.TestJourneys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,17 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedTagsJournalDaoTest {
 
-  private static final String JOURNEY =
-      """
-      journey: dao-cart
-      version: 1
-      entry: {event: Product Added}
-      stages:
-        carted:
-          on:
-            - absence: {event: Order Completed, within: 1h}
-              do: [{channel: email, type: send, template: reminder}]
-      """;
+  private static final String JOURNEY = TestJourneys.cartReminder("dao-cart", 1, "1h", "reminder");
 
   @Test
   void tagRowsPointAtTheirOwnEventsWhenTaggedAndUntaggedWritesShareBatches() throws Exception {

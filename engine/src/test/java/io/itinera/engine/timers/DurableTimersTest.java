@@ -10,6 +10,7 @@ import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.TestJourneys;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import java.time.Duration;
@@ -26,26 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class DurableTimersTest {
 
-  private static final String CART =
-      """
-      journey: cart
-      version: 1
-      entry:
-        event: Product Added
-      stages:
-        decision:
-          on:
-            - event: Order Completed
-              goto: bought
-            - absence:
-                event: Order Completed
-                within: 4s
-              do:
-                - channel: email
-                  type: send
-                  template: cart-reminder
-        bought: {}
-      """;
+  private static final String CART = TestJourneys.cartReminder("cart", 1, "4s", "cart-reminder");
 
   private static final List<String> CUSTOMERS =
       IntStream.range(0, 10).mapToObj(i -> "shopper-" + i).toList();
