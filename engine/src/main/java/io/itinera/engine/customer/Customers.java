@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -102,41 +105,50 @@ public final class Customers {
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
     long start = System.nanoTime();
-    return attempt(customerId, touchpoints, start + askTimeout.toNanos())
+    return withResend(
+            timeout ->
+                entity(customerId)
+                    .<Recorded>askWithStatus(
+                        replyTo -> new RecordTouchpoints(touchpoints, replyTo), timeout),
+            resendAfter,
+            start + askTimeout.toNanos())
         .whenComplete(
             (recorded, failure) ->
                 metrics.persisted(Duration.ofNanos(System.nanoTime() - start), failure == null));
   }
 
   /**
-   * Sends the write again when it got no answer within {@code resendAfter}, until the ask timeout.
-   * A message routed to a node that has just died is lost, and its shards only move once the
-   * resolver has downed it: without the resend, a request sent just before they move waits out the
-   * whole ask timeout although the customer is answering again. Safe because the entity drops
-   * touchpoints it has already recorded (by message id): a resend of a write that was only slow is
-   * acknowledged as a duplicate (its reply then lists no actions; they are recorded and delivered
-   * all the same).
+   * Sends again what got no answer within {@code resendAfter} ({@code send} fails with a {@link
+   * TimeoutException} after the timeout it is given), until {@code deadlineNanos}; the last attempt
+   * gets what time is left. Other failures are not sent again.
+   *
+   * <p>Why, for the entity's writes: a message routed to a node that has just died is lost, and its
+   * shards only move once the resolver has downed it; without the resend, a request sent just
+   * before they move waits out the whole ask timeout although the customer is answering again
+   * (Pekko also drops messages buffered for a shard during a hand-off). Safe because the entity
+   * drops touchpoints it has already recorded (by message id): a resend of a write that was only
+   * slow is acknowledged as a duplicate (its reply then lists no actions; they are recorded and
+   * delivered all the same).
    */
-  private CompletionStage<Recorded> attempt(
-      String customerId, List<Touchpoint> touchpoints, long deadlineNanos) {
+  static <T> CompletionStage<T> withResend(
+      Function<Duration, CompletionStage<T>> send, Duration resendAfter, long deadlineNanos) {
     long left = deadlineNanos - System.nanoTime();
     boolean last = left <= resendAfter.toNanos() * 3 / 2;
     Duration timeout = Duration.ofNanos(last ? Math.max(left, 1) : resendAfter.toNanos());
-    return entity(customerId)
-        .<Recorded>askWithStatus(replyTo -> new RecordTouchpoints(touchpoints, replyTo), timeout)
+    return send.apply(timeout)
         .handle(
-            (recorded, failure) ->
+            (answer, failure) ->
                 failure == null
-                    ? CompletableFuture.completedFuture(recorded)
+                    ? CompletableFuture.completedFuture(answer)
                     : !last && isTimeout(failure)
-                        ? attempt(customerId, touchpoints, deadlineNanos)
-                        : CompletableFuture.<Recorded>failedFuture(failure))
+                        ? withResend(send, resendAfter, deadlineNanos)
+                        : CompletableFuture.<T>failedFuture(failure))
         .thenCompose(stage -> stage);
   }
 
   private static boolean isTimeout(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-    return cause instanceof java.util.concurrent.TimeoutException;
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return cause instanceof TimeoutException;
   }
 
   private EntityRef<CustomerCommand> entity(String customerId) {
