@@ -75,11 +75,11 @@ public class BatchedTagsJournalDao extends DefaultJournalDao {
   @Override
   public Future<BoxedUnit> writeJournalRows(
       Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> batch) {
-    List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows =
-        new ArrayList<>(CollectionConverters.asJava(batch));
-    if (rows.stream().allMatch(row -> row._2().isEmpty())) {
+    if (batch.forall(row -> row._2().isEmpty())) {
       return super.writeJournalRows(batch);
     }
+    List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows =
+        new ArrayList<>(CollectionConverters.asJava(batch));
     // As the plugin does: in sequence-number order.
     rows.sort(Comparator.comparingLong(row -> row._1().sequenceNumber()));
     // Through Slick, as the plugin's own writes go: its executor counts the connections in use
