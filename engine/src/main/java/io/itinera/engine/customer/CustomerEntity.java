@@ -301,7 +301,7 @@ public final class CustomerEntity
     /** Decides on {@code input}; false when the journeys had nothing to say. */
     boolean decide(String cause, Input input) {
       Decision decision =
-          JourneyDecider.decide(state.journeys(), state.context(), input, deployed.current(), now);
+          JourneyDecider.decide(state.journeys(), state.context(), input, deployed.indexed(), now);
       if (decision.events().isEmpty()) {
         return false;
       }

@@ -1,5 +1,6 @@
 package io.itinera.engine.journey;
 
+import io.itinera.journeys.decision.JourneySet;
 import io.itinera.journeys.load.LoadedJourney;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,13 +12,19 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DeployedJourneys {
 
-  private final AtomicReference<List<LoadedJourney>> current = new AtomicReference<>(List.of());
+  // Indexed once per deployment: the decision runs on every touchpoint of every customer.
+  private final AtomicReference<JourneySet> current = new AtomicReference<>(JourneySet.of(List.of()));
 
   public List<LoadedJourney> current() {
+    return current.get().all();
+  }
+
+  /** The same journeys, indexed for {@code JourneyDecider}. */
+  public JourneySet indexed() {
     return current.get();
   }
 
   public void replace(List<LoadedJourney> journeys) {
-    current.set(List.copyOf(journeys));
+    current.set(JourneySet.of(journeys));
   }
 }

@@ -23,7 +23,6 @@ import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
 import io.itinera.journeys.model.Entry;
 import io.itinera.journeys.model.Exit;
-import io.itinera.journeys.model.FrequencyCaps;
 import io.itinera.journeys.model.Goal;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.ReEntryPolicy;
@@ -31,7 +30,6 @@ import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,9 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * The journey logic as a pure function: a customer's journey state, what they are like, a touchpoint
@@ -57,14 +53,14 @@ import java.util.stream.Stream;
 public final class JourneyDecider {
 
   private final CustomerContext customer;
-  private final Deployed deployed;
+  private final JourneySet deployed;
   private final Instant now;
   private final List<JourneyEvent> events = new ArrayList<>();
   /** Actions emitted in this decision, with their journey's priority, to tell who took a cap first. */
   private final Map<String, Integer> emittedNow = new HashMap<>();
   private CustomerJourneys state;
 
-  private JourneyDecider(CustomerJourneys state, CustomerContext customer, Deployed deployed, Instant now) {
+  private JourneyDecider(CustomerJourneys state, CustomerContext customer, JourneySet deployed, Instant now) {
     this.state = state;
     this.customer = customer;
     this.deployed = deployed;
@@ -84,7 +80,17 @@ public final class JourneyDecider {
       Input input,
       List<LoadedJourney> journeys,
       Instant now) {
-    JourneyDecider decider = new JourneyDecider(state, customer, new Deployed(journeys), now);
+    return decide(state, customer, input, JourneySet.of(journeys), now);
+  }
+
+  /** The same, with the journeys already indexed: what an engine does, once per deployment. */
+  public static Decision decide(
+      CustomerJourneys state,
+      CustomerContext customer,
+      Input input,
+      JourneySet journeys,
+      Instant now) {
+    JourneyDecider decider = new JourneyDecider(state, customer, journeys, now);
     if (input instanceof Input.TouchpointArrived arrived) {
       decider.onTouchpoint(arrived.touchpoint());
     } else if (input instanceof Input.TimerDue due) {
@@ -441,57 +447,5 @@ public final class JourneyDecider {
 
   private static String percent(double value) {
     return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString() + "%";
-  }
-
-  /**
-   * The journeys passed in, indexed: the latest version of each name in the order they are served
-   * (higher priority first, then by name), and every version for customers still on an older one.
-   */
-  private static final class Deployed {
-
-    final List<LoadedJourney> byPriority;
-    final Duration longestWindow;
-    private final Map<String, List<LoadedJourney>> versions = new TreeMap<>();
-
-    Deployed(List<LoadedJourney> journeys) {
-      for (LoadedJourney loaded : journeys) {
-        versions.computeIfAbsent(loaded.journey().name(), name -> new ArrayList<>()).add(loaded);
-      }
-      byPriority =
-          versions.values().stream()
-              .map(all -> all.stream().max(Comparator.comparingInt(l -> l.journey().version())).orElseThrow())
-              .sorted(Comparator.comparingInt((LoadedJourney l) -> -l.journey().priority())
-                  .thenComparing(l -> l.journey().name()))
-              .toList();
-      longestWindow =
-          journeys.stream()
-              .flatMap(l -> windows(l.journey().caps()))
-              .max(Comparator.naturalOrder())
-              .orElse(Duration.ZERO);
-    }
-
-    /** The version the customer entered; the latest when that one is no longer passed in. */
-    LoadedJourney forProgress(JourneyProgress progress) {
-      List<LoadedJourney> all = versions.get(progress.journey());
-      if (all == null) {
-        return null;
-      }
-      return all.stream()
-          .filter(l -> l.journey().version() == progress.version())
-          .findFirst()
-          .orElseGet(() -> byPriority.stream()
-              .filter(l -> l.journey().name().equals(progress.journey()))
-              .findFirst()
-              .orElseThrow());
-    }
-
-    private static Stream<Duration> windows(FrequencyCaps caps) {
-      return Stream.of(
-              caps.perChannel().stream().map(FrequencyCaps.ChannelCap::per),
-              caps.acrossChannels().stream().map(FrequencyCaps.Cap::per),
-              caps.perJourney().stream().map(FrequencyCaps.Cap::per),
-              Stream.ofNullable(caps.offerCooldown()))
-          .flatMap(s -> s);
-    }
   }
 }
