@@ -62,6 +62,9 @@ GATLING_OPTS="-Xms512m -Xmx1g -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 --add-
 # deployed the JIT still compiled for a minute (C2 was the busiest thread at 60-90 s), and a
 # staircase started cold measures the compiler. Same for every row, so rows stay comparable.
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-75}
+# The levels of the bare-entity, track and track-journeys rows (requests/s start:step:count); a
+# finer staircase near the top (e.g. 3000:500:16) resolves a ratio better than steps of 1,000.
+TRACK_RATES=${BENCH_TRACK_RATES:-1000:1000:12}
 DEADLINE_SECONDS=900
 
 # ---- everything started here is stopped on exit, by its pid -------------------------------------
@@ -264,7 +267,7 @@ if wants entity; then
     "$(jdbc "$db_bare")" $BARE_ENTITY_PORT > "$out/bare-entity-server.log" 2>&1 &
   srv=$!; pids+=("$srv")
   wait_http "$srv" "http://127.0.0.1:$BARE_ENTITY_PORT/v1/track" 200 60 -X POST -H 'Content-Type: application/json' -d "$body"
-  gatling bare-entity TrackSimulation "http://127.0.0.1:$BARE_ENTITY_PORT" 1000:1000:12 "$srv"
+  gatling bare-entity TrackSimulation "http://127.0.0.1:$BARE_ENTITY_PORT" $TRACK_RATES "$srv"
   stop_pid "$srv"
 fi
 
@@ -293,13 +296,13 @@ engine_row() { # label simulation rates database journeys-dir (empty: no journey
   stop_pid "$srv"
 }
 if wants track; then
-  engine_row track TrackSimulation 1000:1000:12 "$db_engine"
+  engine_row track TrackSimulation $TRACK_RATES "$db_engine"
 fi
 # The same with five journeys deployed (the three samples and two in loadtest/journeys), all
 # listening to the simulation's touchpoints: what deciding costs on top of recording.
 if wants journeys; then
   five=$(mktemp -d); cp journeys/*.journey.yaml "$here"/journeys/*.journey.yaml "$five"/
-  engine_row track-journeys TrackSimulation 1000:1000:12 "$db_journeys" "$five"
+  engine_row track-journeys TrackSimulation $TRACK_RATES "$db_journeys" "$five"
 fi
 if wants batch; then
   engine_row batch BatchSimulation 40:20:16 "$db_batch"

@@ -158,8 +158,7 @@ public final class CustomerEntity
         continue;
       }
       recorded++;
-      decisions.add(new TouchpointRecorded(touchpoint));
-      decisions.decide(touchpoint.messageId(), new Input.TouchpointArrived(touchpoint));
+      decisions.record(touchpoint);
       otherIdentity(touchpoint)
           .filter(other -> !state.absorbed().contains(other))
           .ifPresent(toMerge::add);
@@ -298,19 +297,38 @@ public final class CustomerEntity
       state = state.apply(event, settings);
     }
 
-    /** Decides on {@code input}; false when the journeys had nothing to say. */
+    /**
+     * Records a touchpoint and what the journeys decide about it, as one event. The journeys
+     * decide on the state the touchpoint leaves (its traits and counts included).
+     */
+    void record(Touchpoint touchpoint) {
+      CustomerState seen = state.apply(new TouchpointRecorded(touchpoint), settings);
+      JourneysDecided decided =
+          decision(seen, touchpoint.messageId(), new Input.TouchpointArrived(touchpoint));
+      add(new TouchpointRecorded(touchpoint, decided));
+    }
+
+    /** Decides on a due timer; false when the journeys had nothing to say. */
     boolean decide(String cause, Input input) {
-      Decision decision =
-          JourneyDecider.decide(state.journeys(), state.context(), input, deployed.indexed(), now);
-      if (decision.events().isEmpty()) {
+      JourneysDecided decided = decision(state, cause, input);
+      if (decided == null) {
         return false;
       }
-      CustomerJourneys after = decision.applyTo(state.journeys());
-      add(
-          new JourneysDecided(
-              cause, decision.events(), after.nextTimer().map(PendingTimer::due).orElse(null)));
-      actions.addAll(decision.actions());
+      add(decided);
       return true;
+    }
+
+    /** What the journeys decide on {@code input} in state {@code in}; null when nothing. */
+    private JourneysDecided decision(CustomerState in, String cause, Input input) {
+      Decision decision =
+          JourneyDecider.decide(in.journeys(), in.context(), input, deployed.indexed(), now);
+      if (decision.events().isEmpty()) {
+        return null;
+      }
+      actions.addAll(decision.actions());
+      CustomerJourneys after = decision.applyTo(in.journeys());
+      return new JourneysDecided(
+          cause, decision.events(), after.nextTimer().map(PendingTimer::due).orElse(null));
     }
   }
 
@@ -345,7 +363,8 @@ public final class CustomerEntity
   @Override
   public Set<String> tagsFor(CustomerEvent event) {
     boolean timers = event instanceof ChangesTimers change && change.changesTimers();
-    boolean actions = event instanceof JourneysDecided decided && decided.concernsDelivery();
+    boolean actions =
+        CustomerEvent.decisionIn(event).filter(JourneysDecided::concernsDelivery).isPresent();
     if (timers && actions) {
       return Set.of(
           Tags.timers(customerId, settings.tagSlices()),

@@ -12,6 +12,7 @@ import io.itinera.journeys.decision.CustomerJourneys;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What happened to a customer: the entries of its journal. */
 public sealed interface CustomerEvent extends CborSerializable {
@@ -27,8 +28,45 @@ public sealed interface CustomerEvent extends CborSerializable {
     boolean changesTimers();
   }
 
-  /** A touchpoint was accepted for this customer. */
-  record TouchpointRecorded(Touchpoint touchpoint) implements CustomerEvent {}
+  /**
+   * A touchpoint was accepted for this customer, with what the journeys decided about it.
+   *
+   * <p>One journal row for both: with journeys deployed nearly every touchpoint moves something (a
+   * count, a stage), and two rows per touchpoint doubled the journal's writes and its WAL.
+   * Journals written before the decision moved in hold it as a {@link JourneysDecided} of its own
+   * right after; both forms are read.
+   *
+   * @param decided what the journeys decided about this touchpoint; null when they had nothing to
+   *     say (and in journals written before the decision moved in)
+   */
+  record TouchpointRecorded(Touchpoint touchpoint, JourneysDecided decided)
+      implements CustomerEvent, ChangesTimers {
+
+    public TouchpointRecorded(Touchpoint touchpoint) {
+      this(touchpoint, null);
+    }
+
+    @Override
+    public Instant nextTimerDue() {
+      return decided == null ? null : decided.nextTimerDue();
+    }
+
+    @Override
+    public boolean changesTimers() {
+      return decided != null && decided.changesTimers();
+    }
+  }
+
+  /** The decision an event carries: a decision itself, or the one a touchpoint brought. */
+  static Optional<JourneysDecided> decisionIn(CustomerEvent event) {
+    if (event instanceof JourneysDecided decided) {
+      return Optional.of(decided);
+    }
+    if (event instanceof TouchpointRecorded recorded) {
+      return Optional.ofNullable(recorded.decided());
+    }
+    return Optional.empty();
+  }
 
   /**
    * What the journeys decided about one touchpoint or one due timer, persisted together with it so

@@ -6,6 +6,7 @@ import io.itinera.protocol.touchpoint.Touchpoint;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -41,10 +42,10 @@ public final class CustomerHistory {
     String persistenceId = PersistenceId.of(CustomerEntity.TYPE_KEY.name(), customerId).id();
     return journal
         .currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
-        .filter(envelope -> envelope.event() instanceof JourneysDecided)
+        .filter(envelope -> decisionIn(envelope).isPresent())
         .runFold(
             (Deque<Entry>) new ArrayDeque<Entry>(),
-            (kept, envelope) -> keepLast(kept, entry(envelope), limit),
+            (kept, envelope) -> keepLast(kept, entry(envelope, decisionIn(envelope).get()), limit),
             system)
         .thenApply(List::copyOf);
   }
@@ -65,17 +66,22 @@ public final class CustomerHistory {
             envelope -> {
               if (envelope.event() instanceof TouchpointRecorded recorded) {
                 keepLast(keptTouchpoints, recorded.touchpoint(), touchpoints);
-              } else if (envelope.event() instanceof JourneysDecided) {
-                keepLast(keptDecisions, entry(envelope), decisions);
               }
+              decisionIn(envelope)
+                  .ifPresent(decided -> keepLast(keptDecisions, entry(envelope, decided), decisions));
             },
             system)
         .thenApply(done -> new Recent(List.copyOf(keptTouchpoints), List.copyOf(keptDecisions)));
   }
 
-  private static Entry entry(EventEnvelope envelope) {
-    return new Entry(
-        envelope.sequenceNr(), envelope.timestamp(), (JourneysDecided) envelope.event());
+  private static Optional<JourneysDecided> decisionIn(EventEnvelope envelope) {
+    return envelope.event() instanceof CustomerEvent event
+        ? CustomerEvent.decisionIn(event)
+        : Optional.empty();
+  }
+
+  private static Entry entry(EventEnvelope envelope, JourneysDecided decided) {
+    return new Entry(envelope.sequenceNr(), envelope.timestamp(), decided);
   }
 
   private static <T> Deque<T> keepLast(Deque<T> kept, T entry, int limit) {

@@ -94,7 +94,10 @@ public record CustomerState(
 
   private CustomerState applyEvent(CustomerEvent event, CustomerSettings settings) {
     if (event instanceof TouchpointRecorded recorded) {
-      return apply(recorded.touchpoint(), settings);
+      CustomerState seen = apply(recorded.touchpoint(), settings);
+      return recorded.decided() == null
+          ? seen
+          : seen.withJourneys(seen.journeys.applyAll(recorded.decided().events()));
     }
     if (event instanceof JourneysDecided decided) {
       return withJourneys(journeys.applyAll(decided.events()));

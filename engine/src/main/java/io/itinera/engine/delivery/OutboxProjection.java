@@ -124,7 +124,8 @@ public final class OutboxProjection {
   static List<Deliveries.Change> changes(List<EventEnvelope<CustomerEvent>> envelopes) {
     List<Deliveries.Change> changes = new ArrayList<>();
     for (EventEnvelope<CustomerEvent> envelope : envelopes) {
-      if (!(envelope.event() instanceof JourneysDecided decided)) {
+      JourneysDecided decided = CustomerEvent.decisionIn(envelope.event()).orElse(null);
+      if (decided == null) {
         continue;
       }
       String customerId = customerId(envelope.persistenceId());

@@ -110,7 +110,8 @@ public final class CustomerMetrics {
    */
   public void persisted(String cause, List<CustomerEvent> events) {
     for (CustomerEvent event : events) {
-      if (event instanceof JourneysDecided decided) {
+      JourneysDecided decided = CustomerEvent.decisionIn(event).orElse(null);
+      if (decided != null) {
         decisions
             .computeIfAbsent(
                 cause,

@@ -1,6 +1,7 @@
 package io.itinera.engine.customer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,22 +203,30 @@ class CustomerEntityTest {
 
   private static List<JourneyEvent> decided(List<CustomerEvent> events) {
     return events.stream()
-        .filter(JourneysDecided.class::isInstance)
-        .flatMap(e -> ((JourneysDecided) e).events().stream())
+        .flatMap(e -> CustomerEvent.decisionIn(e).stream())
+        .flatMap(d -> d.events().stream())
         .toList();
   }
 
   @Test
-  void aTouchpointIsPersistedTogetherWithWhatTheJourneysDecided() {
+  void aTouchpointIsPersistedInOneEventWithWhatTheJourneysDecided() {
     deployCart();
     var result = record(track("m1", "Product Added", clock.instant()));
-    assertEquals(2, result.events().size());
-    assertInstanceOf(TouchpointRecorded.class, result.events().get(0));
-    JourneysDecided decided = (JourneysDecided) result.events().get(1);
+    assertEquals(1, result.events().size(), "one journal row per touchpoint");
+    TouchpointRecorded recorded = (TouchpointRecorded) result.events().get(0);
+    assertEquals("m1", recorded.touchpoint().messageId());
+    JourneysDecided decided = recorded.decided();
     assertEquals("m1", decided.cause());
+    assertTrue(recorded.changesTimers(), "the due-timers projection must see it");
     assertInstanceOf(JourneyEntered.class, decided.events().get(0));
     assertEquals(clock.instant().plus(Duration.ofMinutes(15)), decided.nextTimerDue());
+    assertEquals(decided.nextTimerDue(), recorded.nextTimerDue());
     assertEquals("decision", result.state().journeys().journeys().get("cart").stage());
+
+    var nothingToSay = record(track("m2", "Page Viewed", clock.instant()));
+    TouchpointRecorded plain = (TouchpointRecorded) nothingToSay.events().get(0);
+    assertEquals(null, plain.decided());
+    assertFalse(plain.changesTimers());
   }
 
   @Test
@@ -275,8 +284,12 @@ class CustomerEntityTest {
     deployCart();
     CustomerEntity entity = (CustomerEntity) CustomerEntity.create("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
-    assertEquals(Set.of(), entity.tagsFor(recorded.events().get(0)));
-    assertEquals(Set.of(Tags.timers("c-1", 4)), entity.tagsFor(recorded.events().get(1)));
+    assertEquals(
+        Set.of(Tags.timers("c-1", 4)),
+        entity.tagsFor(recorded.events().get(0)),
+        "the touchpoint whose decision scheduled the reminder");
+    var plain = record(track("m0", "Page Viewed", clock.instant()));
+    assertEquals(Set.of(), entity.tagsFor(plain.events().get(0)), "nothing decided, nothing tagged");
     record(emailOptIn("i1"));
     clock.advance(Duration.ofMinutes(15));
     var fired = customer.<Woken>runCommand(WakeUp::new);

@@ -104,12 +104,16 @@ class MetricsTest {
         assertEquals(0, after.value("itinera_admission_refusals_total"));
         assertTrue(after.has("itinera_touchpoints_in_flight"));
 
-        // Every decision in the journal was counted once, by what caused it.
-        long decided =
-            database.queryLong(
-                "SELECT count(*) FROM event_journal WHERE event_ser_manifest LIKE '%JourneysDecided'");
-        assertEquals(decided, after.value("itinera_decisions_total"));
+        // Every decision was counted once, by what caused it: five touchpoints decided something
+        // (ana's consent, three carts, cy's order; dee's page views nothing), two timers fired.
+        // A timer's decision is a journal row of its own; a touchpoint's rides in its own row.
+        assertEquals(5, after.value("itinera_decisions_total", "cause", "touchpoint"));
         assertEquals(2, after.value("itinera_decisions_total", "cause", "timer"));
+        assertEquals(7, after.value("itinera_decisions_total"));
+        assertEquals(
+            2,
+            database.queryLong(
+                "SELECT count(*) FROM event_journal WHERE event_ser_manifest LIKE '%JourneysDecided'"));
         assertEquals(3, after.value("itinera_timers_scheduled_total"));
         assertEquals(1, after.value("itinera_timers_cancelled_total"));
         assertEquals(2, after.value("itinera_timers_fired_total"));

@@ -74,9 +74,18 @@ class BatchedTagsJournalDaoTest {
         String[] parts = row.split(" ");
         String customer = parts[0].substring(parts[0].indexOf("dao-"));
         assertEquals(Tags.timers(customer, 4), parts[2], row);
-        assertEquals(true, parts[1].contains("JourneysDecided"), row);
       }
-      assertEquals(0L, database.queryLong("SELECT count(*) FROM event_journal j WHERE j.event_ser_manifest LIKE '%TouchpointRecorded%' AND EXISTS (SELECT 1 FROM event_tag t WHERE t.event_id = j.ordering)"));
+      // ...and it is the customer's cart touchpoint (round 1), which carries that decision: the
+      // tag row must point at that very event, not at a neighbour in the batch. The message id is
+      // found in the payload as CBOR writes a short text: a byte 0x60 + length, then UTF-8.
+      String messageId = "'r1-' || substring(j.persistence_id from '[0-9]+$')";
+      List<String> taggedMessages =
+          database.query(
+              "SELECT j.persistence_id FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id"
+                  + " WHERE position(set_byte('\\x00'::bytea, 0, 96 + length(" + messageId + "))"
+                  + " || convert_to(" + messageId + ", 'UTF8') in j.event_payload) > 0",
+              rows -> rows.getString(1));
+      assertEquals(customers, taggedMessages.size(), String.join("\n", taggedMessages));
     }
   }
 

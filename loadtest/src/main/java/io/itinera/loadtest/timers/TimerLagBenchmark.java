@@ -2,7 +2,7 @@ package io.itinera.loadtest.timers;
 
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ItineraNode;
-import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.Tags;
 import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.loadtest.driver.BenchSupport;
@@ -196,8 +196,9 @@ public final class TimerLagBenchmark {
           .currentEventsByTag(Tags.timers(slice), org.apache.pekko.persistence.query.Offset.noOffset())
           .runForeach(
               envelope -> {
-                if (envelope.event() instanceof JourneysDecided decided) {
-                  decided.events().stream()
+                if (envelope.event() instanceof CustomerEvent event) {
+                  CustomerEvent.decisionIn(event).stream()
+                      .flatMap(decided -> decided.events().stream())
                       .filter(TimerFired.class::isInstance)
                       .map(TimerFired.class::cast)
                       .forEach(f -> sliceLags.add(Duration.between(f.timer().due(), f.at()).toMillis()));
