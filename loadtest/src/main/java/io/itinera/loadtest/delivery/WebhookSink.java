@@ -42,6 +42,8 @@ public final class WebhookSink {
   private static final int CAPACITY = 2_000_000;
 
   private final long[] latencyMicros = new long[CAPACITY];
+  /** When each first delivery arrived, in ms after the first: the report's 5 s windows. */
+  private final int[] arrivalMillis = new int[CAPACITY];
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong firstArrivalNanos = new AtomicLong();
@@ -95,11 +97,12 @@ public final class WebhookSink {
       return;
     }
     String decided = field(body, "\"decidedAt\":\"");
+    firstArrivalNanos.compareAndSet(0, nanos);
     int i = count.getAndIncrement();
     if (i < CAPACITY && decided != null) {
       latencyMicros[i] = Duration.between(Instant.parse(decided), now).toNanos() / 1000;
+      arrivalMillis[i] = (int) ((nanos - firstArrivalNanos.get()) / 1_000_000);
     }
-    firstArrivalNanos.compareAndSet(0, nanos);
     lastArrivalNanos.set(nanos);
   }
 
@@ -120,6 +123,29 @@ public final class WebhookSink {
     seen = ConcurrentHashMap.newKeySet();
   }
 
+  /** The same figures per 5 s of arrivals: whether the latency is steady or from one stretch. */
+  private String windows(int n) {
+    StringBuilder out = new StringBuilder();
+    int from = 0;
+    while (from < n) {
+      int window = arrivalMillis[from] / 5000;
+      int to = from;
+      // Concurrent arrivals may be a millisecond out of order: a window takes its stragglers.
+      while (to < n && arrivalMillis[to] / 5000 <= window) {
+        to++;
+      }
+      long[] part = Arrays.copyOfRange(latencyMicros, from, to);
+      Arrays.sort(part);
+      out.append(
+          String.format(
+              "  arrivals %3d-%3d s: %6d, latency_ms p50=%.1f p99=%.1f max=%.1f%n",
+              window * 5, window * 5 + 5, part.length, percentile(part, 0.50), percentile(part, 0.99),
+              part[part.length - 1] / 1000.0));
+      from = to;
+    }
+    return out.toString();
+  }
+
   private synchronized HttpResponse report() {
     int n = Math.min(count.get(), CAPACITY);
     long[] sorted = Arrays.copyOf(latencyMicros, n);
@@ -135,7 +161,8 @@ public final class WebhookSink {
             percentile(sorted, 0.50),
             percentile(sorted, 0.95),
             percentile(sorted, 0.99),
-            n == 0 ? 0 : sorted[n - 1] / 1000.0);
+            n == 0 ? 0 : sorted[n - 1] / 1000.0)
+            + windows(n);
     return HttpResponse.create()
         .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text.getBytes(StandardCharsets.UTF_8)));
   }
