@@ -305,7 +305,10 @@ public final class CustomerEntity
       CustomerState seen = state.apply(new TouchpointRecorded(touchpoint), settings);
       JourneysDecided decided =
           decision(seen, touchpoint.messageId(), new Input.TouchpointArrived(touchpoint));
-      add(new TouchpointRecorded(touchpoint, decided));
+      events.add(new TouchpointRecorded(touchpoint, decided));
+      // What the event handler will rebuild from that event, without applying the touchpoint a
+      // second time on the ingest path.
+      state = decided == null ? seen : seen.withDecision(decided);
     }
 
     /** Decides on a due timer; false when the journeys had nothing to say. */

@@ -42,10 +42,12 @@ public final class CustomerHistory {
     String persistenceId = PersistenceId.of(CustomerEntity.TYPE_KEY.name(), customerId).id();
     return journal
         .currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
-        .filter(envelope -> decisionIn(envelope).isPresent())
         .runFold(
             (Deque<Entry>) new ArrayDeque<Entry>(),
-            (kept, envelope) -> keepLast(kept, entry(envelope, decisionIn(envelope).get()), limit),
+            (kept, envelope) ->
+                decisionIn(envelope)
+                    .map(decided -> keepLast(kept, entry(envelope, decided), limit))
+                    .orElse(kept),
             system)
         .thenApply(List::copyOf);
   }

@@ -95,12 +95,10 @@ public record CustomerState(
   private CustomerState applyEvent(CustomerEvent event, CustomerSettings settings) {
     if (event instanceof TouchpointRecorded recorded) {
       CustomerState seen = apply(recorded.touchpoint(), settings);
-      return recorded.decided() == null
-          ? seen
-          : seen.withJourneys(seen.journeys.applyAll(recorded.decided().events()));
+      return recorded.decided() == null ? seen : seen.withDecision(recorded.decided());
     }
     if (event instanceof JourneysDecided decided) {
-      return withJourneys(journeys.applyAll(decided.events()));
+      return withDecision(decided);
     }
     if (event instanceof CustomerEvent.ActionShown || event instanceof CustomerEvent.ActionWithheld) {
       // The ledger counted the action when it was decided; showing it changes nothing here.
@@ -152,6 +150,11 @@ public record CustomerState(
         journeys,
         absorbed,
         mergedInto);
+  }
+
+  /** The journeys' events applied; nothing else changes (the journal position is counted apart). */
+  CustomerState withDecision(JourneysDecided decided) {
+    return withJourneys(journeys.applyAll(decided.events()));
   }
 
   private CustomerState withJourneys(CustomerJourneys next) {

@@ -268,6 +268,25 @@ class CustomerEntityTest {
   }
 
   @Test
+  void eachTouchpointOfOneCommandDecidesOnWhatTheOnesBeforeItDecided() {
+    deployCart();
+    // A batch's cart and order for one customer arrive in one command: the order can only cancel
+    // the reminder if its decision sees the state the cart's decision left.
+    var both =
+        record(
+            track("m1", "Product Added", clock.instant()),
+            track("m2", "Order Completed", clock.instant()));
+    assertEquals(2, both.events().size());
+    JourneysDecided order = ((TouchpointRecorded) both.events().get(1)).decided();
+    assertTrue(
+        order.events().stream().anyMatch(TimerCancelled.class::isInstance), order.events().toString());
+    assertEquals(null, order.nextTimerDue());
+    CustomerState decided = customer.getState();
+    customer.restart();
+    assertEquals(decided, customer.getState(), "the journal replays to the same state");
+  }
+
+  @Test
   void journeyStateAndTimersSurviveARestart() {
     deployCart();
     record(emailOptIn("i1"));
