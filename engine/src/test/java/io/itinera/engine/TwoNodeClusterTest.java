@@ -5,10 +5,9 @@ import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.itinera.engine.support.ApiClient;
+import io.itinera.engine.support.NodeProcess;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class TwoNodeClusterTest {
 
   @Test
   void customerWrittenThroughOneNodeIsReadThroughTheOther() throws Exception {
-    int seedPort = freePort();
+    int seedPort = NodeProcess.freePort();
     List<String> seeds = List.of("pekko://itinera@127.0.0.1:" + seedPort);
     try (TestDatabase database = TestDatabase.createFresh("cluster")) {
       ItineraNode first =
@@ -50,12 +49,6 @@ class TwoNodeClusterTest {
         TestNode.stop(second);
         TestNode.stop(first);
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -108,7 +108,9 @@ class ClusterFaultTest {
         second.terminate();
         int exit = second.waitForExit(Duration.ofSeconds(60));
         report("SIGTERM: node left and exited (code %d) in %.1f s", exit, seconds(System.nanoTime() - leftAt));
-        Thread.sleep(4_000);
+        // Wait for answers rather than a fixed time: a shard coordinator write still addressed to
+        // the node that left waits out updating-state-timeout before it is retried.
+        awaitEveryCustomerAcknowledgedAfter(stream, System.nanoTime(), Duration.ofSeconds(60));
         Recovery afterLeave = recovery(stream, leftAt);
         report(
             "graceful leave: %d customers saw a failure; answered again %.1f s (max) after SIGTERM",

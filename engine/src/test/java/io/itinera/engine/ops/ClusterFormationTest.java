@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ops.ClusterFormation.Mode;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.itinera.engine.support.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +76,7 @@ class ClusterFormationTest {
     int nodes = 3;
     List<Integer> managementPorts = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
-      managementPorts.add(freePort());
+      managementPorts.add(NodeProcess.freePort());
     }
     List<Map<String, Object>> endpoints =
         managementPorts.stream()
@@ -171,11 +170,5 @@ class ClusterFormationTest {
       }
     }
     return true;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

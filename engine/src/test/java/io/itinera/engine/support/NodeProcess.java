@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +67,12 @@ public final class NodeProcess {
             // As in the Deployment: a node downed by the split-brain resolver, or stopped, exits.
             "ITINERA_EXIT_JVM", "on");
     Path log = Path.of("target", "node-logs", name + ".log");
+    try {
+      // A fresh log per test run; a restart of this node appends to it (see launch).
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not clear " + log, e);
+    }
     NodeProcess node = new NodeProcess(name, ports, environment, jvmOptions, log);
     node.launch();
     return node;
@@ -213,11 +221,23 @@ public final class NodeProcess {
     }
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  /** Ports handed out in this JVM: the OS may offer a port again once its probe socket closed. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port nothing listens on and that no earlier call returned: nodes bind theirs only later, so
+   * without the second check two nodes of one test could be given the same port.
+   */
+  public static int freePort() {
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        int port = socket.getLocalPort();
+        if (HANDED_OUT.add(port)) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

@@ -578,7 +578,9 @@ public final class ScaleOutBenchmark {
       environment.put("ITINERA_DB_USER", "postgres");
       environment.put("ITINERA_HTTP_INTERFACE", "127.0.0.1");
       environment.put("ITINERA_JOURNEYS_DIR", "");
-      environment.put("ITINERA_JAVA_OPTS", "-Xms256m -Xmx1g");
+      // -Ditinera.node-options="-Dpekko.cluster...=..." tries other settings without a rebuild.
+      environment.put(
+          "ITINERA_JAVA_OPTS", ("-Xms256m -Xmx1g " + System.getProperty("itinera.node-options", "")).trim());
       try {
         process = builder.start();
       } catch (IOException e) {
