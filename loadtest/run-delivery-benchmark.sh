@@ -11,7 +11,7 @@
 #            (default 60000) are ingested by batch into its queue, then the endpoint is PUT again and
 #            the receiver times the drain: webhook deliveries per second.
 #
-#   loadtest/run-delivery-benchmark.sh [--no-build] [--keep-db] [--rate 2000] [--drain 60000] [--max-in-flight 64]
+#   loadtest/run-delivery-benchmark.sh [--no-build] [--keep-db] [--rate 2000] [--drain 60000] [--max-in-flight 64] [--warmup 40]
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres). Ports: engine 18180 (HTTP), 18658
 # (management), 25720 (remoting); receiver 18190 (apart from run-benchmarks.sh, so both can coexist). Traffic stays on 127.0.0.1. Bounded (a watchdog
@@ -28,6 +28,7 @@ keep_db=0
 rate=2000
 drain=60000
 max_in_flight=64
+warmup=40
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) build=0 ;;
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --rate) rate=$2; shift ;;
     --drain) drain=$2; shift ;;
     --max-in-flight) max_in_flight=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -112,19 +114,39 @@ engine=$!; pids+=("$engine")
 wait_http "$engine" "http://127.0.0.1:$MGMT/ready" 90
 
 # ---- latency at RATE touchpoints/s ----------------------------------------------------------------
-echo "== latency: $rate Bench Ping/s, one webhook each (40 s warm-up, then 6 x 5 s)"
+echo "== latency: $rate Bench Ping/s, one webhook each ($warmup s warm-up, then 6 x 5 s)"
 gatling_cp="$here/target/test-classes:$cp_loadtest"
 java -Xms512m -Xmx1g --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$gatling_cp" \
-  -Dtarget="$H" -Drates="$rate:0:6" -DsloP99Ms=250 -Dcustomers=${CUSTOMERS:-5000} \
+  -Dtarget="$H" -Drates="$rate:0:6" -DwarmupSeconds=$warmup -DsloP99Ms=250 -Dcustomers=${CUSTOMERS:-5000} \
+  -DacksFile="$out/acks.csv" \
   io.gatling.app.Gatling --simulation io.itinera.loadtest.DeliverySimulation \
   --results-folder "$out/gatling" --no-reports > "$out/gatling.log" 2>&1 &
 gatling=$!; pids+=("$gatling")
-sleep 40
+sleep "$warmup"
 curl -s -X POST "http://127.0.0.1:$SINK/reset"
 wait "$gatling" || true
 sleep 3
 sed -n '/^==== /,/^RESULT/p' "$out/gatling.log" | tee -a "$results"
-echo "webhooks after warm-up: $(curl -s "http://127.0.0.1:$SINK/report")" | tee -a "$results"
+echo "webhooks after warm-up, from the decision: $(curl -s "http://127.0.0.1:$SINK/report")" | tee -a "$results"
+# The goal's own measure: each action's webhook arrival minus its touchpoint's acknowledgement
+# (Gatling saw the answer naming the action), joined by action id. Both clocks are this machine's.
+curl -s "http://127.0.0.1:$SINK/arrivals" > "$out/arrivals.csv"
+python3 - "$out/acks.csv" "$out/arrivals.csv" <<'PY' | tee -a "$results"
+import sys
+acks = dict(l.strip().split(",") for l in open(sys.argv[1]) if l.strip())
+rows = sorted((int(t), int(t) - int(acks[i])) for i, t in (l.strip().split(",") for l in open(sys.argv[2]) if l.strip()) if i in acks)
+def pct(xs, p): return xs[min(len(xs) - 1, max(0, int(-(-p * len(xs) // 1)) - 1))] / 1000 if xs else float("nan")
+def line(label, part):
+    xs = sorted(d for _, d in part)
+    return f"{label}: {len(xs)} webhooks, ms p50={pct(xs, .5):.1f} p95={pct(xs, .95):.1f} p99={pct(xs, .99):.1f} max={xs[-1] / 1000 if xs else float('nan'):.1f}"
+print(line("ack to webhook (all after the warm-up)", rows))
+if rows:
+    first = rows[0][0]
+    for w in range(0, (rows[-1][0] - first) // 5_000_000 + 1):
+        part = [r for r in rows if w * 5_000_000 <= r[0] - first < (w + 1) * 5_000_000]
+        print(line(f"  arrivals {w * 5:3d}-{w * 5 + 5:3d} s", part))
+    print(line("ack to webhook, arrivals from 10 s on (after the warm-up's backlog)", [r for r in rows if r[0] - first >= 10_000_000]))
+PY
 pending=$(psql -Atd "$db" -c "select count(*) from deliveries where status <> 'delivered'")
 echo "not delivered at the end: $pending" | tee -a "$results"
 

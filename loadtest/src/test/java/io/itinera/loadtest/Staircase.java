@@ -3,6 +3,7 @@ package io.itinera.loadtest;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -104,15 +106,25 @@ final class Staircase {
 
   /** One virtual user = one request, timed from just before it is sent to its answer. */
   ChainBuilder request(String path, Function<Session, String> body) {
+    return request(path, body, session -> {});
+  }
+
+  /**
+   * The same; {@code onAnswer} sees each answered session, with the ids of the actions the answer
+   * names (a list, possibly empty) under {@code "actionIds"}.
+   */
+  ChainBuilder request(String path, Function<Session, String> body, Consumer<Session> onAnswer) {
     return exec(session -> session.set("t0", meter.start()))
         .exec(
             http(label)
                 .post(path)
                 .body(io.gatling.javaapi.core.CoreDsl.StringBody(body))
-                .check(status().is(200)))
+                .check(status().is(200))
+                .check(jsonPath("$.actions[*].id").findAll().optional().saveAs("actionIds")))
         .exec(
             session -> {
               meter.record(session.getLong("t0"), !session.isFailed());
+              onAnswer.accept(session);
               return session;
             })
         .stopLoadGeneratorIf(session -> meter.stopReason(), session -> meter.shouldStop());

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Set;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +50,8 @@ public final class WebhookSink {
   private final AtomicLong firstArrivalNanos = new AtomicLong();
   private final AtomicLong lastArrivalNanos = new AtomicLong();
   private final AtomicInteger gone = new AtomicInteger();
-  private Set<String> seen = ConcurrentHashMap.newKeySet();
+  /** When each action's first delivery arrived (epoch microseconds), by action id. */
+  private Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
@@ -70,6 +72,7 @@ public final class WebhookSink {
           return complete(StatusCodes.NO_CONTENT);
         })),
         path("report", () -> get(() -> complete(report()))),
+        path("arrivals", () -> get(() -> complete(arrivalLines()))),
         path("gone", () -> post(() -> parameter("times", times -> {
           gone.set(Integer.parseInt(times));
           return complete(StatusCodes.NO_CONTENT);
@@ -92,7 +95,7 @@ public final class WebhookSink {
     long nanos = System.nanoTime();
     Instant now = Instant.now();
     String id = field(body, "\"id\":\"");
-    if (id == null || !seen.add(id)) {
+    if (id == null || arrivals.putIfAbsent(id, ChronoUnit.MICROS.between(Instant.EPOCH, now)) != null) {
       duplicates.incrementAndGet();
       return;
     }
@@ -104,6 +107,13 @@ public final class WebhookSink {
       arrivalMillis[i] = (int) ((nanos - firstArrivalNanos.get()) / 1_000_000);
     }
     lastArrivalNanos.set(nanos);
+  }
+
+  /** "action id,arrived at (epoch microseconds)" per first delivery since the last reset. */
+  private String arrivalLines() {
+    StringBuilder lines = new StringBuilder();
+    arrivals.forEach((id, micros) -> lines.append(id).append(',').append(micros).append('\n'));
+    return lines.toString();
   }
 
   private static String field(String json, String prefix) {
@@ -120,7 +130,7 @@ public final class WebhookSink {
     duplicates.set(0);
     firstArrivalNanos.set(0);
     lastArrivalNanos.set(0);
-    seen = ConcurrentHashMap.newKeySet();
+    arrivals = new ConcurrentHashMap<>();
   }
 
   /** The same figures per 5 s of arrivals: whether the latency is steady or from one stretch. */
