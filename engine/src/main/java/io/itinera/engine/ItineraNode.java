@@ -131,7 +131,18 @@ public final class ItineraNode {
       DeployedJourneys deployed = new DeployedJourneys();
       JourneyRegistry journeys = JourneyRegistry.start(system, storage.dataSource(), deployed, config);
       CustomerSettings customerSettings = CustomerSettings.from(config);
-      CustomerEntity.init(system, customerSettings, deployed, clock);
+      // Action delivery: the outbox from the journal into the delivery queue, webhook senders per
+      // channel, pull, stream and next-action (see delivery.DeliveryService).
+      // Started before the customers, whose persisted decisions its eager outbox hears of.
+      DeliveryService delivery =
+          DeliveryService.start(
+              system,
+              storage,
+              config,
+              customerSettings.tagSlices(),
+              config.getDuration("itinera.http.ask-timeout"),
+              clock);
+      CustomerEntity.init(system, customerSettings, deployed, clock, delivery.decisionsPersisted());
       // Meters for Prometheus at /metrics on the management port (metrics.MetricsRoute).
       ShardingMetrics.start(
           system,
@@ -150,16 +161,6 @@ public final class ItineraNode {
           customerSettings.tagSlices(),
           TimerWaker.Settings.from(config),
           clock);
-      // Action delivery: the outbox from the journal into the delivery queue, webhook senders per
-      // channel, pull, stream and next-action (see delivery.DeliveryService).
-      DeliveryService delivery =
-          DeliveryService.start(
-              system,
-              storage,
-              config,
-              customerSettings.tagSlices(),
-              config.getDuration("itinera.http.ask-timeout"),
-              clock);
       ApiKeys keys = ApiKeys.from(config);
       Customers customers =
           new Customers(

@@ -78,23 +78,33 @@ public final class CustomerEntity
   private final DeployedJourneys deployed;
   private final Clock clock;
   private final CustomerMetrics metrics;
+  private final DecisionsPersisted persisted;
   private final long startedNanos = System.nanoTime();
   private boolean recovered;
 
-  /** Registers the entity with cluster sharding on this node. */
+  /**
+   * Registers the entity with cluster sharding on this node; {@code persisted} hears of every
+   * decision once it is in the journal.
+   */
   public static void init(
-      ActorSystem<?> system, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
+      ActorSystem<?> system,
+      CustomerSettings settings,
+      DeployedJourneys deployed,
+      Clock clock,
+      DecisionsPersisted persisted) {
     CustomerMetrics metrics = Metrics.get(system).customers();
     ClusterSharding.get(system)
         .init(
             Entity.of(
                 TYPE_KEY,
-                context -> create(context.getEntityId(), settings, deployed, clock, metrics)));
+                context ->
+                    create(context.getEntityId(), settings, deployed, clock, metrics, persisted)));
   }
 
   public static Behavior<CustomerCommand> create(
       String customerId, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
-    return create(customerId, settings, deployed, clock, CustomerMetrics.none());
+    return create(
+        customerId, settings, deployed, clock, CustomerMetrics.none(), DecisionsPersisted.NONE);
   }
 
   public static Behavior<CustomerCommand> create(
@@ -102,8 +112,9 @@ public final class CustomerEntity
       CustomerSettings settings,
       DeployedJourneys deployed,
       Clock clock,
-      CustomerMetrics metrics) {
-    return new CustomerEntity(customerId, settings, deployed, clock, metrics);
+      CustomerMetrics metrics,
+      DecisionsPersisted persisted) {
+    return new CustomerEntity(customerId, settings, deployed, clock, metrics, persisted);
   }
 
   private CustomerEntity(
@@ -111,7 +122,8 @@ public final class CustomerEntity
       CustomerSettings settings,
       DeployedJourneys deployed,
       Clock clock,
-      CustomerMetrics metrics) {
+      CustomerMetrics metrics,
+      DecisionsPersisted persisted) {
     super(
         PersistenceId.of(TYPE_KEY.name(), customerId),
         // A failed write (database down) restarts the entity after a pause; the caller's ask
@@ -122,6 +134,7 @@ public final class CustomerEntity
     this.deployed = deployed;
     this.clock = clock;
     this.metrics = metrics;
+    this.persisted = persisted;
   }
 
   @Override
@@ -175,7 +188,7 @@ public final class CustomerEntity
     }
     return Effect()
         .persist(decisions.events)
-        .thenRun(newState -> metrics.persisted("touchpoint", decisions.events))
+        .thenRun(newState -> afterPersist("touchpoint", decisions.events))
         .thenReply(command.replyTo(), newState -> StatusReply.success(reply));
   }
 
@@ -215,8 +228,13 @@ public final class CustomerEntity
     events.add(new MergedInto(command.into(), now));
     return Effect()
         .persist(events)
-        .thenRun(merged -> metrics.persisted("merge", events))
+        .thenRun(merged -> afterPersist("merge", events))
         .thenReply(command.replyTo(), merged -> StatusReply.success(state));
+  }
+
+  private void afterPersist(String cause, List<CustomerEvent> events) {
+    metrics.persisted(cause, events);
+    persisted.persisted(customerId, events);
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onAbsorb(CustomerState state, Absorb command) {
@@ -274,7 +292,7 @@ public final class CustomerEntity
     }
     return Effect()
         .persist(decisions.events)
-        .thenRun(newState -> metrics.persisted("timer", decisions.events))
+        .thenRun(newState -> afterPersist("timer", decisions.events))
         .thenReply(command.replyTo(), newState -> reply);
   }
 

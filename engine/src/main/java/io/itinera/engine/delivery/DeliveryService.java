@@ -1,6 +1,7 @@
 package io.itinera.engine.delivery;
 
 import com.typesafe.config.Config;
+import io.itinera.engine.customer.DecisionsPersisted;
 import io.itinera.engine.storage.Storage;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class DeliveryService {
   private final Deliveries deliveries;
   private final DeliveryNotices notices;
   private final NextAction nextAction;
+  private final DecisionsPersisted eager;
   private final Executor blocking;
   private final Clock clock;
 
@@ -36,6 +38,7 @@ public final class DeliveryService {
       Deliveries deliveries,
       DeliveryNotices notices,
       NextAction nextAction,
+      DecisionsPersisted eager,
       Executor blocking,
       Clock clock) {
     this.settings = settings;
@@ -43,13 +46,14 @@ public final class DeliveryService {
     this.deliveries = deliveries;
     this.notices = notices;
     this.nextAction = nextAction;
+    this.eager = eager;
     this.blocking = blocking;
     this.clock = clock;
   }
 
   /**
    * Writes the configured endpoints, then starts the outbox's slices and the senders (each placed
-   * somewhere in the cluster).
+   * somewhere in the cluster), and this node's eager outbox.
    */
   public static DeliveryService start(
       ActorSystem<?> system, Storage storage, Config config, int slices, Duration askTimeout, Clock clock)
@@ -69,6 +73,10 @@ public final class DeliveryService {
     WebhookSenders.init(system, endpoints, deliveries, notices, settings, clock);
     Executor blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
+    DecisionsPersisted eager =
+        settings.eager()
+            ? EagerOutbox.start(system, storage.dataSource(), deliveries, notices, settings, clock, blocking)
+            : DecisionsPersisted.NONE;
     NextAction nextAction =
         new NextAction(
             deliveries,
@@ -77,7 +85,12 @@ public final class DeliveryService {
             settings.nextActionMaxAge(),
             clock,
             blocking);
-    return new DeliveryService(settings, endpoints, deliveries, notices, nextAction, blocking, clock);
+    return new DeliveryService(settings, endpoints, deliveries, notices, nextAction, eager, blocking, clock);
+  }
+
+  /** What the customer entities on this node tell of their persisted decisions (the eager outbox). */
+  public DecisionsPersisted decisionsPersisted() {
+    return eager;
   }
 
   public DeliverySettings settings() {

@@ -124,27 +124,31 @@ public final class OutboxProjection {
   static List<Deliveries.Change> changes(List<EventEnvelope<CustomerEvent>> envelopes) {
     List<Deliveries.Change> changes = new ArrayList<>();
     for (EventEnvelope<CustomerEvent> envelope : envelopes) {
-      JourneysDecided decided = CustomerEvent.decisionIn(envelope.event()).orElse(null);
-      if (decided == null) {
-        continue;
-      }
-      String customerId = customerId(envelope.persistenceId());
-      for (JourneyEvent event : decided.events()) {
-        if (event instanceof ActionEmitted emitted) {
-          changes.add(new Deliveries.Queue(emitted.action(), customerId, emitted.at()));
-        } else if (event instanceof GoalReached goal) {
-          changes.add(
-              new Deliveries.Withdraw(
-                  customerId, goal.journey(), "goal " + goal.goal() + " of " + goal.journey() + " reached"));
-        } else if (event instanceof JourneyExited exited && !COMPLETED.equals(exited.reason())) {
-          // A journey completed on its last stage keeps what it emitted on the way there.
-          changes.add(
-              new Deliveries.Withdraw(
-                  customerId, exited.journey(), "left " + exited.journey() + ": " + exited.reason()));
-        }
-      }
+      addChanges(customerId(envelope.persistenceId()), envelope.event(), changes);
     }
     return changes;
+  }
+
+  /** Adds what one of the customer's events asks of the queue to {@code changes}. */
+  static void addChanges(String customerId, CustomerEvent event, List<Deliveries.Change> changes) {
+    JourneysDecided decided = CustomerEvent.decisionIn(event).orElse(null);
+    if (decided == null) {
+      return;
+    }
+    for (JourneyEvent journeyEvent : decided.events()) {
+      if (journeyEvent instanceof ActionEmitted emitted) {
+        changes.add(new Deliveries.Queue(emitted.action(), customerId, emitted.at()));
+      } else if (journeyEvent instanceof GoalReached goal) {
+        changes.add(
+            new Deliveries.Withdraw(
+                customerId, goal.journey(), "goal " + goal.goal() + " of " + goal.journey() + " reached"));
+      } else if (journeyEvent instanceof JourneyExited exited && !COMPLETED.equals(exited.reason())) {
+        // A journey completed on its last stage keeps what it emitted on the way there.
+        changes.add(
+            new Deliveries.Withdraw(
+                customerId, exited.journey(), "left " + exited.journey() + ": " + exited.reason()));
+      }
+    }
   }
 
   /** The reason JourneyDecider gives a journey that ran to its final stage. */
