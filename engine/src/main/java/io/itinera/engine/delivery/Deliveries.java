@@ -86,15 +86,18 @@ public final class Deliveries {
    * @return the channels that got rows
    */
   Set<String> apply(Connection connection, List<Change> changes, Instant now) throws SQLException {
-    return apply(connection, changes, now, false);
+    return apply(connection, changes, now, false).channels();
   }
+
+  /** What {@link #apply(Connection, List, Instant, boolean)} did: rows inserted, and their channels. */
+  record Applied(Set<String> channels, int queued) {}
 
   /**
    * As {@link #apply(Connection, List, Instant)}; with {@code webhooksOnly} (the eager outbox),
    * actions of channels without a webhook endpoint are left to the projection, which orders them
    * with the withdrawals that concern them.
    */
-  Set<String> apply(Connection connection, List<Change> changes, Instant now, boolean webhooksOnly)
+  Applied apply(Connection connection, List<Change> changes, Instant now, boolean webhooksOnly)
       throws SQLException {
     List<String> ids = new ArrayList<>();
     changes.forEach(c -> {
@@ -132,6 +135,7 @@ public final class Deliveries {
       // and leaves it (its cursors then skip a number, which readers of "after N" never notice).
       toQueue.keySet().removeAll(queued(connection, List.copyOf(toQueue.keySet())));
     }
+    int inserted = 0;
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO deliveries (action_id, channel, channel_seq, customer_id, journey, event,"
@@ -158,6 +162,7 @@ public final class Deliveries {
           setInstant(insert, 10, webhook ? now : null);
           insert.addBatch();
           batched++;
+          inserted++;
         } else if (change instanceof Withdraw withdraw) {
           // Rows of this same group queued before it are withdrawn too: write them first.
           if (batched > 0) {
@@ -171,7 +176,7 @@ public final class Deliveries {
         insert.executeBatch();
       }
     }
-    return perChannel.keySet();
+    return new Applied(perChannel.keySet(), inserted);
   }
 
   /** Those of {@code ids} that are in the table already. */

@@ -2,15 +2,15 @@ package io.itinera.engine.delivery;
 
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.DecisionsPersisted;
+import io.itinera.engine.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,10 +38,11 @@ final class EagerOutbox implements DecisionsPersisted {
   private static final Logger log = LoggerFactory.getLogger(EagerOutbox.class);
 
   private final BoundedSourceQueue<Deliveries.Queue> queue;
-  private final AtomicLong dropped = new AtomicLong();
+  private final Counter dropped;
 
-  private EagerOutbox(BoundedSourceQueue<Deliveries.Queue> queue) {
+  private EagerOutbox(BoundedSourceQueue<Deliveries.Queue> queue, Counter dropped) {
     this.queue = queue;
+    this.dropped = dropped;
   }
 
   /** This node's lane: groups of what its entities persisted, one transaction per group. */
@@ -53,6 +54,9 @@ final class EagerOutbox implements DecisionsPersisted {
       DeliverySettings settings,
       Clock clock,
       Executor blocking) {
+    MeterRegistry meters = Metrics.get(system).registry();
+    Counter queued = outcome(meters, "queued");
+    Counter left = outcome(meters, "left");
     BoundedSourceQueue<Deliveries.Queue> queue =
         Source.<Deliveries.Queue>queue(settings.eagerBuffer())
             .groupedWithin(settings.outboxGroupSize(), settings.eagerGroupWithin())
@@ -60,10 +64,19 @@ final class EagerOutbox implements DecisionsPersisted {
                 1,
                 group ->
                     CompletableFuture.supplyAsync(
-                        () -> write(dataSource, deliveries, notices, group, clock), blocking))
+                        () -> write(dataSource, deliveries, notices, group, clock, queued, left),
+                        blocking))
             .to(Sink.ignore())
             .run(Materializer.matFromSystem(system));
-    return new EagerOutbox(queue);
+    return new EagerOutbox(queue, outcome(meters, "dropped"));
+  }
+
+  /**
+   * Actions offered to the lane by outcome: queued by it, left to the projection after a failed
+   * transaction or found queued already, or dropped because the lane's buffer was full.
+   */
+  private static Counter outcome(MeterRegistry meters, String outcome) {
+    return meters.counter("itinera.outbox.eager.actions", "outcome", outcome);
   }
 
   @Override
@@ -74,10 +87,8 @@ final class EagerOutbox implements DecisionsPersisted {
     }
     for (Deliveries.Change change : changes) {
       if (change instanceof Deliveries.Queue action && !queue.offer(action).isEnqueued()) {
-        // The projection queues it shortly; say so once in a while, not per action.
-        if (dropped.incrementAndGet() % 10_000 == 1) {
-          log.info("Eager outbox full: {} action(s) left to the outbox projection so far", dropped.get());
-        }
+        // The projection queues it shortly; the meter says how often (no log line per action).
+        dropped.increment();
       }
     }
   }
@@ -87,15 +98,19 @@ final class EagerOutbox implements DecisionsPersisted {
       Deliveries deliveries,
       DeliveryNotices notices,
       List<Deliveries.Queue> group,
-      Clock clock) {
+      Clock clock,
+      Counter queued,
+      Counter left) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Set<String> channels =
+        Deliveries.Applied applied =
             deliveries.apply(connection, List.copyOf(group), clock.instant(), true);
         connection.commit();
-        if (!channels.isEmpty()) {
-          notices.channelsQueued(List.copyOf(channels));
+        queued.increment(applied.queued());
+        left.increment(group.size() - applied.queued());
+        if (!applied.channels().isEmpty()) {
+          notices.channelsQueued(List.copyOf(applied.channels()));
         }
       } catch (Exception e) {
         connection.rollback();
@@ -103,6 +118,7 @@ final class EagerOutbox implements DecisionsPersisted {
       }
     } catch (Exception e) {
       // The projection queues these; only a head start was lost.
+      left.increment(group.size());
       log.debug("Eager outbox: {} action(s) left to the projection: {}", group.size(), e.getMessage());
     }
     return Done.getInstance();

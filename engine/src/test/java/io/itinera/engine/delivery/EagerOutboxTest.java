@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
+import io.itinera.engine.support.Scrape;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.WebhookReceiver;
@@ -75,6 +76,10 @@ class EagerOutboxTest {
               "delivered",
               database.query("SELECT status FROM deliveries WHERE action_id = '" + id + "'", r -> r.getString(1)).get(0));
         }
+        assertEquals(
+            3.0,
+            Scrape.of(node.managementPort()).value("itinera_outbox_eager_actions_total", "outcome", "queued"),
+            "the e-mail actions, counted as queued by the lane");
         assertEquals(
             "available",
             database.query("SELECT status FROM deliveries WHERE action_id = '" + feed + "'", r -> r.getString(1)).get(0));

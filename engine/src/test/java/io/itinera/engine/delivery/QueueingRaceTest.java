@@ -40,7 +40,7 @@ class QueueingRaceTest {
 
       try (Connection eager = storage.dataSource().getConnection()) {
         eager.setAutoCommit(false);
-        assertEquals(Set.of("email"), deliveries.apply(eager, changes, NOW, true));
+        assertEquals(new Deliveries.Applied(Set.of("email"), 2), deliveries.apply(eager, changes, NOW, true));
         // The projection reads the same events while the eager transaction is still open: its
         // check before the lock cannot see the uncommitted rows.
         CompletableFuture<Void> projection =
@@ -78,7 +78,7 @@ class QueueingRaceTest {
       List<Deliveries.Change> changes = List.of(queue("f-1", "feed"));
       try (Connection connection = storage.dataSource().getConnection()) {
         connection.setAutoCommit(false);
-        assertEquals(Set.of(), deliveries.apply(connection, changes, NOW, true));
+        assertEquals(new Deliveries.Applied(Set.of(), 0), deliveries.apply(connection, changes, NOW, true));
         connection.commit();
       }
       assertEquals(0, database.queryLong("SELECT count(*) FROM deliveries"));
