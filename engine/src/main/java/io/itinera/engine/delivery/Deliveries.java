@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -136,6 +137,7 @@ public final class Deliveries {
       toQueue.keySet().removeAll(queued(connection, List.copyOf(toQueue.keySet())));
     }
     int inserted = 0;
+    Set<String> filled = new TreeSet<>();
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO deliveries (action_id, channel, channel_seq, customer_id, journey, event,"
@@ -163,6 +165,7 @@ public final class Deliveries {
           insert.addBatch();
           batched++;
           inserted++;
+          filled.add(channel);
         } else if (change instanceof Withdraw withdraw) {
           // Rows of this same group queued before it are withdrawn too: write them first.
           if (batched > 0) {
@@ -176,7 +179,7 @@ public final class Deliveries {
         insert.executeBatch();
       }
     }
-    return new Applied(perChannel.keySet(), inserted);
+    return new Applied(filled, inserted);
   }
 
   /** Those of {@code ids} that are in the table already. */
