@@ -8,12 +8,12 @@ import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.gateway.ApiKeys;
+import io.itinera.engine.gateway.GatewayRoutes;
 import io.itinera.engine.journey.DeployedJourneys;
+import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.ShardingMetrics;
 import io.itinera.engine.ops.ClusterFormation;
-import io.itinera.engine.journey.JourneyRegistry;
-import io.itinera.engine.gateway.GatewayRoutes;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageExtension;
 import io.itinera.engine.storage.StorageSettings;
@@ -50,14 +50,19 @@ public final class ItineraNode {
   private final DeployedJourneys deployed;
 
   private ItineraNode(
-      ActorSystem<Void> system, ServerBinding binding, int managementPort, DeployedJourneys deployed) {
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      int managementPort,
+      DeployedJourneys deployed) {
     this.system = system;
     this.binding = binding;
     this.managementPort = managementPort;
     this.deployed = deployed;
   }
 
-  /** The application configuration with the storage choice applied (see {@link StorageSettings}). */
+  /**
+   * The application configuration with the storage choice applied (see {@link StorageSettings}).
+   */
   public static Config configure(Config config) {
     Config resolved = config.resolve();
     Config configured =
@@ -122,14 +127,12 @@ public final class ItineraNode {
     try {
       Storage storage = StorageExtension.get(system);
       int migrations = storage.migrate();
-      log.info(
-          "Storage: {} ({} migration(s) applied)",
-          storage.settings().describe(),
-          migrations);
+      log.info("Storage: {} ({} migration(s) applied)", storage.settings().describe(), migrations);
 
       // The journeys every customer entity on this node runs (see journey.JourneyRegistry).
       DeployedJourneys deployed = new DeployedJourneys();
-      JourneyRegistry journeys = JourneyRegistry.start(system, storage.dataSource(), deployed, config);
+      JourneyRegistry journeys =
+          JourneyRegistry.start(system, storage.dataSource(), deployed, config);
       CustomerSettings customerSettings = CustomerSettings.from(config);
       // Action delivery: the outbox from the journal into the delivery queue, webhook senders per
       // channel, pull, stream and next-action (see delivery.DeliveryService).

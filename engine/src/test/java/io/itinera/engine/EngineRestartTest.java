@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The walking skeleton end to end: a node started on a database, touchpoints posted over real
- * HTTP, the node stopped and a new one started on the same database, and every customer's state
- * found intact, on PostgreSQL and on the embedded H2 file database.
+ * The walking skeleton end to end: a node started on a database, touchpoints posted over real HTTP,
+ * the node stopped and a new one started on the same database, and every customer's state found
+ * intact, on PostgreSQL and on the embedded H2 file database.
  */
 class EngineRestartTest {
 
@@ -47,7 +47,8 @@ class EngineRestartTest {
   @Test
   void stateSurvivesRestartOnTheEmbeddedDatabase(@TempDir Path dataDir) throws Exception {
     Supplier<ItineraNode> node =
-        () -> TestNode.start(Map.of("itinera.db.url", "", "itinera.db.data-dir", dataDir.toString()));
+        () ->
+            TestNode.start(Map.of("itinera.db.url", "", "itinera.db.data-dir", dataDir.toString()));
     postRestartAndCompare(node);
     assertTrue(dataDir.resolve("itinera.mv.db").toFile().isFile(), "H2 file under the data dir");
   }
@@ -61,14 +62,26 @@ class EngineRestartTest {
       assertHealthy(first);
       ApiClient api = new ApiClient(first.httpPort());
       for (String customer : CUSTOMERS) {
-        api.post("/v1/identify", "{\"userId\":\"" + customer + "\",\"messageId\":\"id-" + customer + "\",\"traits\":{\"timezone\":\"Europe/Lisbon\"}}");
+        api.post(
+            "/v1/identify",
+            "{\"userId\":\""
+                + customer
+                + "\",\"messageId\":\"id-"
+                + customer
+                + "\",\"traits\":{\"timezone\":\"Europe/Lisbon\"}}");
         recorded++;
       }
       StringBuilder batch = new StringBuilder("{\"batch\":[");
       for (int i = 0; i < 48; i++) {
-        batch.append(i == 0 ? "" : ",")
-            .append("{\"type\":\"track\",\"userId\":\"").append(CUSTOMERS.get(i % CUSTOMERS.size()))
-            .append("\",\"event\":\"View ").append(i).append("\",\"messageId\":\"v-").append(i).append("\"}");
+        batch
+            .append(i == 0 ? "" : ",")
+            .append("{\"type\":\"track\",\"userId\":\"")
+            .append(CUSTOMERS.get(i % CUSTOMERS.size()))
+            .append("\",\"event\":\"View ")
+            .append(i)
+            .append("\",\"messageId\":\"v-")
+            .append(i)
+            .append("\"}");
       }
       assertEquals(48, api.post("/v1/batch", batch + "]}").json().get("recorded").asInt());
       recorded += 48;
@@ -89,7 +102,8 @@ class EngineRestartTest {
       }
       // Message ids seen before the restart are still recognised as repeats.
       JsonNode repeat =
-          api.post("/v1/track", "{\"userId\":\"ana\",\"event\":\"View 0\",\"messageId\":\"v-0\"}").json();
+          api.post("/v1/track", "{\"userId\":\"ana\",\"event\":\"View 0\",\"messageId\":\"v-0\"}")
+              .json();
       assertEquals(1, repeat.get("duplicates").asInt());
     } finally {
       TestNode.stop(second);
@@ -105,7 +119,9 @@ class EngineRestartTest {
       for (int attempt = 0; attempt < 50 && status != 200; attempt++) {
         status =
             http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/" + check)).build(),
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + node.managementPort() + "/" + check))
+                        .build(),
                     HttpResponse.BodyHandlers.discarding())
                 .statusCode();
         if (status != 200) {

@@ -13,9 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes in one cluster on one database: a customer written through one node is read through
- * the other, so sharding routes to the single entity wherever it lives and commands, replies and
- * state cross the wire in our serialization.
+ * Two nodes in one cluster on one database: a customer written through one node is read through the
+ * other, so sharding routes to the single entity wherever it lives and commands, replies and state
+ * cross the wire in our serialization.
  */
 class TwoNodeClusterTest {
 
@@ -31,20 +31,26 @@ class TwoNodeClusterTest {
                   "pekko.remote.artery.canonical.port", seedPort,
                   "pekko.cluster.seed-nodes", seeds));
       ItineraNode second =
-          TestNode.start(Map.of("itinera.db.url", database.url(), "pekko.cluster.seed-nodes", seeds));
+          TestNode.start(
+              Map.of("itinera.db.url", database.url(), "pekko.cluster.seed-nodes", seeds));
       try {
         ApiClient viaFirst = new ApiClient(first.httpPort());
         ApiClient viaSecond = new ApiClient(second.httpPort());
         for (int i = 0; i < 20; i++) {
           viaFirst.post(
               "/v1/identify",
-              "{\"userId\":\"member-" + i + "\",\"traits\":{\"tier\":\"gold\",\"visits\":" + i + "}}");
+              "{\"userId\":\"member-"
+                  + i
+                  + "\",\"traits\":{\"tier\":\"gold\",\"visits\":"
+                  + i
+                  + "}}");
         }
         for (int i = 0; i < 20; i++) {
           var customer = viaSecond.get("/v1/customers/member-" + i, basic(WRITE_KEY)).json();
           assertEquals(i, customer.get("traits").get("visits").asInt());
         }
-        assertEquals(20, database.queryLong("SELECT count(DISTINCT persistence_id) FROM event_journal"));
+        assertEquals(
+            20, database.queryLong("SELECT count(DISTINCT persistence_id) FROM event_journal"));
       } finally {
         TestNode.stop(second);
         TestNode.stop(first);

@@ -5,9 +5,9 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import io.gatling.javaapi.core.Simulation;
 
 /**
- * {@code POST /v1/batch}: batches of {@code batchSize} (100) track events, each of a random customer
- * (uniform over {@code customers} userIds), open model (a staircase of constant arrival rates, in
- * requests/s). Events/s = requests/s x batchSize.
+ * {@code POST /v1/batch}: batches of {@code batchSize} (100) track events, each of a random
+ * customer (uniform over {@code customers} userIds), open model (a staircase of constant arrival
+ * rates, in requests/s). Events/s = requests/s x batchSize.
  */
 public class BatchSimulation extends Simulation {
 
@@ -27,7 +27,10 @@ public class BatchSimulation extends Simulation {
   }
 
   {
-    setUp(scenario(s.label).exec(s.request("/v1/batch", session -> body())).injectOpen(s.injection()))
+    setUp(
+            scenario(s.label)
+                .exec(s.request("/v1/batch", session -> body()))
+                .injectOpen(s.injection()))
         .protocols(s.protocol())
         .maxDuration(s.maxDuration());
   }

@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code POST /v1/track} of "Bench Ping", which the delivery benchmark's journey answers with one
  * webhook action each (loadtest/delivery/bench.journey.yaml): the load behind the ingest-to-webhook
- * latency. The ingest side is timed by {@link Meter} as in {@link TrackSimulation}; the webhook side
- * by the receiver (io.itinera.loadtest.delivery.WebhookSink). Events/s = requests/s = webhooks/s.
+ * latency. The ingest side is timed by {@link Meter} as in {@link TrackSimulation}; the webhook
+ * side by the receiver (io.itinera.loadtest.delivery.WebhookSink). Events/s = requests/s =
+ * webhooks/s.
  */
 public class DeliverySimulation extends Simulation {
 
@@ -36,8 +37,13 @@ public class DeliverySimulation extends Simulation {
 
   private synchronized String fields() {
     long event = events++;
-    return "\"userId\":\"" + s.customer(event) + "\",\"event\":\"Bench Ping\",\"messageId\":\""
-        + s.runId + "-" + event + "\",\"context\":{\"channel\":\"app\"}";
+    return "\"userId\":\""
+        + s.customer(event)
+        + "\",\"event\":\"Bench Ping\",\"messageId\":\""
+        + s.runId
+        + "-"
+        + event
+        + "\",\"context\":{\"channel\":\"app\"}";
   }
 
   /** When each action's touchpoint was acknowledged (epoch microseconds), by action id. */
@@ -55,13 +61,19 @@ public class DeliverySimulation extends Simulation {
 
   @Override
   public void after() {
-    s.meter.report("POST /v1/track (Bench Ping, one webhook each) to " + s.target + ", " + s.customers + " customers");
+    s.meter.report(
+        "POST /v1/track (Bench Ping, one webhook each) to "
+            + s.target
+            + ", "
+            + s.customers
+            + " customers");
     // -DacksFile: "action id,acknowledged at" lines, for the harness to join with the receiver's
     // arrivals (acknowledgement to webhook, the goal's own measure).
     String file = System.getProperty("acksFile");
     if (file != null) {
       StringBuilder lines = new StringBuilder();
-      acknowledgedAt.forEach((id, micros) -> lines.append(id).append(',').append(micros).append('\n'));
+      acknowledgedAt.forEach(
+          (id, micros) -> lines.append(id).append(',').append(micros).append('\n'));
       try {
         Files.writeString(Path.of(file), lines);
       } catch (IOException e) {

@@ -157,7 +157,9 @@ final class Meter {
     double p95 = pct(sorted, 95);
     double p99 = pct(sorted, 99);
     boolean held =
-        achieved >= 0.95 * rates[i] && failed == 0 && unfinished <= 0.01 * offeredInWindow
+        achieved >= 0.95 * rates[i]
+            && failed == 0
+            && unfinished <= 0.01 * offeredInWindow
             && p99 <= sloP99Millis;
     return new Level(
         i, rates[i], achieved, latencies.size(), failed, unfinished, p50, p95, p99, held);

@@ -27,8 +27,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code -Dtarget=http://127.0.0.1:18080} the server
  *   <li>{@code -Dlabel=...} the row name in the results
- *   <li>{@code -Drates=START:STEP:LEVELS} requests/s of the first level, the increase per level, the
- *       number of levels (each simulation has a default)
+ *   <li>{@code -Drates=START:STEP:LEVELS} requests/s of the first level, the increase per level,
+ *       the number of levels (each simulation has a default)
  *   <li>{@code -DlevelSeconds=5}, {@code -DsloP99Ms=100}, {@code -DwarmupSeconds=8} (a ramp up to
  *       the first level, not measured)
  *   <li>{@code -Dcustomers=10000} distinct userIds (see {@link #customer}); {@code
@@ -49,8 +49,10 @@ final class Staircase {
   final int customers;
   final String customerPrefix;
   final Meter meter;
+
   /** Unique per run, so that messageIds never repeat across runs on the same database. */
   final String runId = Long.toString(System.currentTimeMillis(), 36);
+
   private final AtomicLong messages = new AtomicLong();
 
   Staircase(String defaultLabel, String defaultRates, String defaultPrefix, int eventsPerRequest) {
@@ -76,7 +78,9 @@ final class Staircase {
     // Warm-up (JIT, connection pool, first shards): a ramp up to the first level, not measured.
     if (warmupSeconds > 0) {
       steps.add(
-          rampUsersPerSec(Math.min(50, rates[0])).to(rates[0]).during(Duration.ofSeconds(warmupSeconds)));
+          rampUsersPerSec(Math.min(50, rates[0]))
+              .to(rates[0])
+              .during(Duration.ofSeconds(warmupSeconds)));
     }
     for (int rate : rates) {
       steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(levelSeconds)));
@@ -112,13 +116,14 @@ final class Staircase {
 
   /**
    * The same; {@code onAnswer} sees each answered session, with the ids of the actions the answer
-   * names (a list, possibly empty) under {@code "actionIds"}. Only this variant parses answers,
-   * so the other simulations' client spends nothing on it.
+   * names (a list, possibly empty) under {@code "actionIds"}. Only this variant parses answers, so
+   * the other simulations' client spends nothing on it.
    */
   ChainBuilder request(String path, Function<Session, String> body, Consumer<Session> onAnswer) {
     return request(
         path,
-        post(path, body).check(jsonPath("$.actions[*].id").findAll().optional().saveAs("actionIds")),
+        post(path, body)
+            .check(jsonPath("$.actions[*].id").findAll().optional().saveAs("actionIds")),
         onAnswer);
   }
 
@@ -129,7 +134,8 @@ final class Staircase {
         .check(status().is(200));
   }
 
-  private ChainBuilder request(String path, HttpRequestActionBuilder request, Consumer<Session> onAnswer) {
+  private ChainBuilder request(
+      String path, HttpRequestActionBuilder request, Consumer<Session> onAnswer) {
     return exec(session -> session.set("t0", meter.start()))
         .exec(request)
         .exec(
@@ -152,7 +158,9 @@ final class Staircase {
         + (event < customers ? event : ThreadLocalRandom.current().nextInt(customers));
   }
 
-  /** One Segment track call's fields (without the surrounding braces' type), shoe-shop flavoured. */
+  /**
+   * One Segment track call's fields (without the surrounding braces' type), shoe-shop flavoured.
+   */
   String trackFields() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long event = messages.getAndIncrement();

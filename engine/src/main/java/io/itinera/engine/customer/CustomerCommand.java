@@ -28,8 +28,8 @@ public sealed interface CustomerCommand extends CborSerializable {
    *
    * @param toMerge anonymous ids (or an alias's previous id) these touchpoints tied to this
    *     customer, whose profiles are not merged in yet: {@link Customers} merges them next
-   * @param mergedInto set when this profile was merged into another customer: nothing was
-   *     recorded here, and the touchpoints belong there
+   * @param mergedInto set when this profile was merged into another customer: nothing was recorded
+   *     here, and the touchpoints belong there
    */
   record Recorded(
       int recorded,
@@ -60,13 +60,15 @@ public sealed interface CustomerCommand extends CborSerializable {
 
   /**
    * Merge this profile into customer {@code into}: cancel its pending timers, send its later
-   * touchpoints there, and reply with the profile as it was, for {@code into} to absorb. Asked again,
-   * it replies the same profile, so a merge interrupted half-way can be repeated.
+   * touchpoints there, and reply with the profile as it was, for {@code into} to absorb. Asked
+   * again, it replies the same profile, so a merge interrupted half-way can be repeated.
    */
   record HandOver(String into, ActorRef<StatusReply<CustomerState>> replyTo)
       implements CustomerCommand {}
 
-  /** Absorb the profile of {@code from}, handed over by it; a repeat is acknowledged, not applied. */
+  /**
+   * Absorb the profile of {@code from}, handed over by it; a repeat is acknowledged, not applied.
+   */
   record Absorb(String from, CustomerState profile, ActorRef<StatusReply<Done>> replyTo)
       implements CustomerCommand {}
 
@@ -82,13 +84,15 @@ public sealed interface CustomerCommand extends CborSerializable {
 
   /**
    * Show this action to the customer now (a real-time channel asked what to show): it is shown if
-   * the customer's consent for its channel, as it stands now, allows it, and either way the
-   * outcome is recorded in the journal. Caps counted the action when it was decided.
+   * the customer's consent for its channel, as it stands now, allows it, and either way the outcome
+   * is recorded in the journal. Caps counted the action when it was decided.
    */
   record ShowAction(PlannedAction action, ActorRef<StatusReply<Shown>> replyTo)
       implements CustomerCommand {}
 
-  /** The reply to {@link ShowAction}: {@code withheld} is null when it may be shown, else why not. */
+  /**
+   * The reply to {@link ShowAction}: {@code withheld} is null when it may be shown, else why not.
+   */
   record Shown(String actionId, String withheld) implements CborSerializable {}
 
   /** The customer's current state, for the read API. */

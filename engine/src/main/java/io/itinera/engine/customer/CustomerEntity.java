@@ -4,9 +4,9 @@ import io.itinera.engine.customer.CustomerCommand.Absorb;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
+import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.ShowAction;
 import io.itinera.engine.customer.CustomerCommand.Shown;
-import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.WakeUp;
 import io.itinera.engine.customer.CustomerCommand.Woken;
 import io.itinera.engine.customer.CustomerEvent.ActionShown;
@@ -268,10 +268,13 @@ public final class CustomerEntity
     Optional<String> refusal = state.journeys().consentRefusal(action.channel());
     CustomerEvent event =
         refusal.isPresent()
-            ? new ActionWithheld(action.id(), action.journey(), action.channel(), refusal.get(), now)
+            ? new ActionWithheld(
+                action.id(), action.journey(), action.channel(), refusal.get(), now)
             : new ActionShown(action.id(), action.journey(), action.channel(), now);
     Shown reply = new Shown(action.id(), refusal.orElse(null));
-    return Effect().persist(event).thenReply(command.replyTo(), after -> StatusReply.success(reply));
+    return Effect()
+        .persist(event)
+        .thenReply(command.replyTo(), after -> StatusReply.success(reply));
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onWakeUp(CustomerState state, WakeUp command) {
@@ -316,8 +319,8 @@ public final class CustomerEntity
     }
 
     /**
-     * Records a touchpoint and what the journeys decide about it, as one event. The journeys
-     * decide on the state the touchpoint leaves (its traits and counts included).
+     * Records a touchpoint and what the journeys decide about it, as one event. The journeys decide
+     * on the state the touchpoint leaves (its traits and counts included).
      */
     void record(Touchpoint touchpoint) {
       CustomerState seen = state.apply(new TouchpointRecorded(touchpoint), settings);
@@ -379,7 +382,8 @@ public final class CustomerEntity
   /**
    * Events that change timers are tagged for the due-timers projection, decisions that emitted
    * actions (or reached a goal, or left a journey) for the delivery outbox; both by slice of
-   * customers, so each projection runs as that many streams. The slice count is stored in tags: never change it on a running system.
+   * customers, so each projection runs as that many streams. The slice count is stored in tags:
+   * never change it on a running system.
    */
   @Override
   public Set<String> tagsFor(CustomerEvent event) {

@@ -1,14 +1,14 @@
 package io.itinera.engine.customer;
 
+import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.JourneyEvent;
-import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
 import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
 import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
+import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
-import io.itinera.journeys.decision.CustomerJourneys;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +32,9 @@ public sealed interface CustomerEvent extends CborSerializable {
    * A touchpoint was accepted for this customer, with what the journeys decided about it.
    *
    * <p>One journal row for both: with journeys deployed nearly every touchpoint moves something (a
-   * count, a stage), and two rows per touchpoint doubled the journal's writes and its WAL.
-   * Journals written before the decision moved in hold it as a {@link JourneysDecided} of its own
-   * right after; both forms are read.
+   * count, a stage), and two rows per touchpoint doubled the journal's writes and its WAL. Journals
+   * written before the decision moved in hold it as a {@link JourneysDecided} of its own right
+   * after; both forms are read.
    *
    * @param decided what the journeys decided about this touchpoint; null when they had nothing to
    *     say (and in journals written before the decision moved in)

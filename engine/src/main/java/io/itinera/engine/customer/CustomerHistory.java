@@ -15,9 +15,9 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
- * A customer's journey decisions as the journal holds them, newest last: what a support agent
- * reads to learn why someone got (or did not get) a message. Read from the journal, not from the
- * entity's state, so the state stays small and the history is complete.
+ * A customer's journey decisions as the journal holds them, newest last: what a support agent reads
+ * to learn why someone got (or did not get) a message. Read from the journal, not from the entity's
+ * state, so the state stays small and the history is complete.
  */
 public final class CustomerHistory {
 
@@ -70,7 +70,8 @@ public final class CustomerHistory {
                 keepLast(keptTouchpoints, recorded.touchpoint(), touchpoints);
               }
               decisionIn(envelope)
-                  .ifPresent(decided -> keepLast(keptDecisions, entry(envelope, decided), decisions));
+                  .ifPresent(
+                      decided -> keepLast(keptDecisions, entry(envelope, decided), decisions));
             },
             system)
         .thenApply(done -> new Recent(List.copyOf(keptTouchpoints), List.copyOf(keptDecisions)));

@@ -88,8 +88,17 @@ public record CustomerState(
 
   private CustomerState counted() {
     return new CustomerState(
-        customerId, traits, counters, seenMessages, touchpointCount, sequenceNr + 1, firstSeen,
-        lastSeen, journeys, absorbed, mergedInto);
+        customerId,
+        traits,
+        counters,
+        seenMessages,
+        touchpointCount,
+        sequenceNr + 1,
+        firstSeen,
+        lastSeen,
+        journeys,
+        absorbed,
+        mergedInto);
   }
 
   private CustomerState applyEvent(CustomerEvent event, CustomerSettings settings) {
@@ -100,14 +109,24 @@ public record CustomerState(
     if (event instanceof JourneysDecided decided) {
       return withDecision(decided);
     }
-    if (event instanceof CustomerEvent.ActionShown || event instanceof CustomerEvent.ActionWithheld) {
+    if (event instanceof CustomerEvent.ActionShown
+        || event instanceof CustomerEvent.ActionWithheld) {
       // The ledger counted the action when it was decided; showing it changes nothing here.
       return this;
     }
     if (event instanceof MergedInto merged) {
       return new CustomerState(
-          customerId, traits, counters, seenMessages, touchpointCount, sequenceNr, firstSeen,
-          lastSeen, journeys, absorbed, merged.customerId());
+          customerId,
+          traits,
+          counters,
+          seenMessages,
+          touchpointCount,
+          sequenceNr,
+          firstSeen,
+          lastSeen,
+          journeys,
+          absorbed,
+          merged.customerId());
     }
     return absorb((ProfileAbsorbed) event);
   }

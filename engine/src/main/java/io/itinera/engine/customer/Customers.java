@@ -73,7 +73,8 @@ public final class Customers {
    * an alias's previousId). The reply comes when all of it is in the journal; if a merge fails, the
    * touchpoints are still recorded, and the client's retry (a repeat, acknowledged) merges again.
    */
-  private CompletionStage<Recorded> recordAndMerge(String customerId, List<Touchpoint> touchpoints) {
+  private CompletionStage<Recorded> recordAndMerge(
+      String customerId, List<Touchpoint> touchpoints) {
     return ask(customerId, touchpoints)
         .thenCompose(
             recorded ->
@@ -157,8 +158,8 @@ public final class Customers {
 
   /**
    * Records touchpoints of many customers: each customer's in their order, customers in parallel.
-   * Completes when all are in the journal, or fails if any customer's write failed (the others
-   * stay recorded; a retry of the whole request is de-duplicated by message id).
+   * Completes when all are in the journal, or fails if any customer's write failed (the others stay
+   * recorded; a retry of the whole request is de-duplicated by message id).
    */
   public CompletionStage<Recorded> recordAll(List<Touchpoint> touchpoints) {
     Map<String, List<Touchpoint>> byCustomer = new LinkedHashMap<>();

@@ -1,8 +1,8 @@
 package io.itinera.engine.customer;
 
 /**
- * The journal tags projections read. Customers are spread over a fixed number of slices by a
- * stable hash of their id, so each projection runs as that many independent streams.
+ * The journal tags projections read. Customers are spread over a fixed number of slices by a stable
+ * hash of their id, so each projection runs as that many independent streams.
  */
 public final class Tags {
 

@@ -17,7 +17,11 @@ final class WriteAdmission {
   /** Refused without trying: too many touchpoints are being recorded already. */
   public static final class Overloaded extends RuntimeException {
     Overloaded(int inFlight) {
-      super(inFlight + " touchpoints are being recorded on this node; retry shortly", null, false, false);
+      super(
+          inFlight + " touchpoints are being recorded on this node; retry shortly",
+          null,
+          false,
+          false);
     }
   }
 

@@ -72,13 +72,25 @@ public final class ActionEvents {
 
     PlannedAction toPlannedAction() {
       return new PlannedAction(
-          actionId, journey, journeyVersion, stage, trigger, action, channel, type, template, offer, params);
+          actionId,
+          journey,
+          journeyVersion,
+          stage,
+          trigger,
+          action,
+          channel,
+          type,
+          template,
+          offer,
+          params);
     }
   }
 
   private final String source;
 
-  /** @param source the {@code itinera.delivery.source} prefix */
+  /**
+   * @param source the {@code itinera.delivery.source} prefix
+   */
   public ActionEvents(String source) {
     this.source = source.endsWith("/") ? source.substring(0, source.length() - 1) : source;
   }
@@ -126,7 +138,8 @@ public final class ActionEvents {
       JsonNode event = MAPPER.readTree(json);
       return MAPPER.treeToValue(event.get("data"), ActionData.class);
     } catch (IOException e) {
-      throw new IllegalStateException("A stored action event is not readable: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "A stored action event is not readable: " + e.getMessage(), e);
     }
   }
 }

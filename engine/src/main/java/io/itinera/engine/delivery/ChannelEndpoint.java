@@ -59,9 +59,7 @@ public record ChannelEndpoint(
         && enabled == other.enabled;
   }
 
-  /**
-   * An endpoint as PUT or configured; a null secret means "keep the stored one, or make one".
-   */
+  /** An endpoint as PUT or configured; a null secret means "keep the stored one, or make one". */
   public record Settings(
       String channel, String url, String secret, Duration timeout, int maxInFlight, int rateLimit) {
 
@@ -89,7 +87,8 @@ public record ChannelEndpoint(
               || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             problems.add(
                 new Problem(
-                    "url", "\"url\" must be an absolute http or https URL; it was \"" + url + "\""));
+                    "url",
+                    "\"url\" must be an absolute http or https URL; it was \"" + url + "\""));
           }
         } catch (URISyntaxException e) {
           problems.add(new Problem("url", "\"url\" is not a URL: " + e.getMessage()));

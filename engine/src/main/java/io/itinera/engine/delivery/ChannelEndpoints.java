@@ -40,7 +40,8 @@ public final class ChannelEndpoints {
   public List<ChannelEndpoint> all() throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query =
-            connection.prepareStatement("SELECT " + COLUMNS + " FROM channel_endpoints ORDER BY channel");
+            connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM channel_endpoints ORDER BY channel");
         ResultSet rows = query.executeQuery()) {
       List<ChannelEndpoint> endpoints = new ArrayList<>();
       while (rows.next()) {
@@ -70,7 +71,8 @@ public final class ChannelEndpoints {
 
   /** The channels that have an endpoint, read in the caller's transaction. */
   static Set<String> channels(Connection connection) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT channel FROM channel_endpoints");
+    try (PreparedStatement query =
+            connection.prepareStatement("SELECT channel FROM channel_endpoints");
         ResultSet rows = query.executeQuery()) {
       Set<String> channels = new HashSet<>();
       while (rows.next()) {
@@ -84,7 +86,8 @@ public final class ChannelEndpoints {
    * Sets the channel's endpoint and enables it. A null secret keeps the stored one, or makes a new
    * one for a channel that had none.
    */
-  public Put put(ChannelEndpoint.Settings settings, String origin, Instant now) throws SQLException {
+  public Put put(ChannelEndpoint.Settings settings, String origin, Instant now)
+      throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -170,8 +173,12 @@ public final class ChannelEndpoints {
   private void write(Connection connection, ChannelEndpoint endpoint) throws SQLException {
     String upsert =
         dialect == Dialect.H2
-            ? "MERGE INTO channel_endpoints (" + COLUMNS + ") KEY (channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            : "INSERT INTO channel_endpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ? "MERGE INTO channel_endpoints ("
+                + COLUMNS
+                + ") KEY (channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            : "INSERT INTO channel_endpoints ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (channel) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret,"
                 + " timeout_ms = EXCLUDED.timeout_ms, max_in_flight = EXCLUDED.max_in_flight,"
                 + " rate_limit = EXCLUDED.rate_limit, enabled = EXCLUDED.enabled,"

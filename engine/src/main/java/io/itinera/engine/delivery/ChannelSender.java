@@ -1,9 +1,9 @@
 package io.itinera.engine.delivery;
 
 import io.itinera.engine.delivery.Deliveries.Outcome;
+import io.itinera.engine.delivery.Delivery.Status;
 import io.itinera.engine.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.itinera.engine.delivery.Delivery.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * failing receiver only ever holds up its own channel.
  *
  * <p>The rows it has read and not yet written back are in {@code inFlight} (shared with the next
- * sender of the channel, should this one be replaced by an endpoint change), so no delivery is
- * sent twice at once.
+ * sender of the channel, should this one be replaced by an endpoint change), so no delivery is sent
+ * twice at once.
  */
 final class ChannelSender {
 
@@ -77,10 +77,13 @@ final class ChannelSender {
 
   /** Until when the receiver asked us to hold off (429 or 503 with Retry-After). */
   private volatile Instant pausedUntil = Instant.MIN;
+
   /** Set when the receiver answered 410 Gone: nothing more is sent to it. */
   private final AtomicBoolean gone = new AtomicBoolean();
+
   /** Set when the channel's endpoint changed or went: rows read are put back, not sent. */
   private volatile boolean stopped;
+
   /** Set when a poll left due deliveries behind: poll again as soon as there is room. */
   private volatile boolean backlog;
 
@@ -140,7 +143,12 @@ final class ChannelSender {
             .mapAsync(1, wake -> poll())
             .mapConcat(batch -> batch);
     if (endpoint.rateLimit() > 0) {
-      due = due.throttle(endpoint.rateLimit(), Duration.ofSeconds(1), endpoint.rateLimit(), ThrottleMode.shaping());
+      due =
+          due.throttle(
+              endpoint.rateLimit(),
+              Duration.ofSeconds(1),
+              endpoint.rateLimit(),
+              ThrottleMode.shaping());
     }
     killSwitch =
         due.mapAsyncUnordered(endpoint.maxInFlight(), this::attempt)
@@ -182,7 +190,8 @@ final class ChannelSender {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            List<Delivery> due = deliveries.due(endpoint.channel(), clock.instant(), room, Set.copyOf(inFlight));
+            List<Delivery> due =
+                deliveries.due(endpoint.channel(), clock.instant(), room, Set.copyOf(inFlight));
             due.forEach(d -> inFlight.add(d.actionId()));
             backlog = due.size() == room;
             return due;
@@ -197,13 +206,16 @@ final class ChannelSender {
   private CompletionStage<Outcome> attempt(Delivery delivery) {
     Instant now = clock.instant();
     if (stopped) {
-      return CompletableFuture.completedFuture(held(delivery, now, "the channel's endpoint changed"));
+      return CompletableFuture.completedFuture(
+          held(delivery, now, "the channel's endpoint changed"));
     }
     if (gone.get()) {
-      return CompletableFuture.completedFuture(held(delivery, now, "the endpoint answered 410 Gone and was disabled"));
+      return CompletableFuture.completedFuture(
+          held(delivery, now, "the endpoint answered 410 Gone and was disabled"));
     }
     if (now.isBefore(pausedUntil)) {
-      return CompletableFuture.completedFuture(held(delivery, pausedUntil, "the receiver asked to wait (Retry-After)"));
+      return CompletableFuture.completedFuture(
+          held(delivery, pausedUntil, "the receiver asked to wait (Retry-After)"));
     }
     byte[] body = delivery.event().getBytes(StandardCharsets.UTF_8);
     long timestamp = System.currentTimeMillis() / 1000;
@@ -254,7 +266,12 @@ final class ChannelSender {
     if (status >= 200 && status < 300) {
       return new Outcome(delivery.actionId(), Status.DELIVERED, attempts, null, now, status, null);
     }
-    String error = "HTTP " + status + (answer.body() == null || answer.body().isBlank() ? "" : ": " + answer.body().strip());
+    String error =
+        "HTTP "
+            + status
+            + (answer.body() == null || answer.body().isBlank()
+                ? ""
+                : ": " + answer.body().strip());
     if (status == 410) {
       disable(now);
       return new Outcome(
@@ -279,7 +296,12 @@ final class ChannelSender {
   }
 
   private Outcome next(
-      Delivery delivery, int attempts, Instant now, Integer status, String error, Optional<Duration> retryAfter) {
+      Delivery delivery,
+      int attempts,
+      Instant now,
+      Integer status,
+      String error,
+      Optional<Duration> retryAfter) {
     Optional<Instant> next = retry.next(attempts, now, retryAfter);
     if (next.isEmpty()) {
       log.warn(
@@ -290,7 +312,8 @@ final class ChannelSender {
           error);
       return new Outcome(delivery.actionId(), Status.DEAD, attempts, null, now, status, error);
     }
-    return new Outcome(delivery.actionId(), Status.PENDING, attempts, next.get(), now, status, error);
+    return new Outcome(
+        delivery.actionId(), Status.PENDING, attempts, next.get(), now, status, error);
   }
 
   /** Not attempted: put back for {@code until}, its attempts and last result unchanged. */
@@ -308,20 +331,28 @@ final class ChannelSender {
   private void pause(Instant until) {
     if (until.isAfter(pausedUntil)) {
       pausedUntil = until;
-      log.info("Channel {} holds its deliveries until {}, as the receiver asked", endpoint.channel(), until);
+      log.info(
+          "Channel {} holds its deliveries until {}, as the receiver asked",
+          endpoint.channel(),
+          until);
     }
   }
 
   private void disable(Instant now) {
     if (gone.compareAndSet(false, true)) {
-      String reason = "the receiver answered 410 Gone at " + now + "; PUT the endpoint again to resume";
-      log.warn("Channel {} endpoint {} is disabled: {}", endpoint.channel(), endpoint.url(), reason);
+      String reason =
+          "the receiver answered 410 Gone at " + now + "; PUT the endpoint again to resume";
+      log.warn(
+          "Channel {} endpoint {} is disabled: {}", endpoint.channel(), endpoint.url(), reason);
       CompletableFuture.runAsync(
               () -> {
                 try {
                   endpoints.disable(endpoint.channel(), reason, now);
                 } catch (Exception e) {
-                  log.warn("Channel {} could not be marked disabled: {}", endpoint.channel(), e.getMessage());
+                  log.warn(
+                      "Channel {} could not be marked disabled: {}",
+                      endpoint.channel(),
+                      e.getMessage());
                 }
               },
               blocking)
@@ -334,14 +365,17 @@ final class ChannelSender {
         () -> {
           try {
             deliveries.record(outcomes);
-            // Counted once written: a delivery whose outcome is lost is sent again and counted then.
+            // Counted once written: a delivery whose outcome is lost is sent again and counted
+            // then.
             MeterRegistry meters = Metrics.get(system).registry();
             for (Outcome outcome : outcomes) {
               meters
                   .counter(
                       "itinera.deliveries",
-                      "channel", endpoint.channel(),
-                      "outcome", outcome.status().name().toLowerCase(java.util.Locale.ROOT))
+                      "channel",
+                      endpoint.channel(),
+                      "outcome",
+                      outcome.status().name().toLowerCase(java.util.Locale.ROOT))
                   .increment();
             }
           } catch (Exception e) {
@@ -372,7 +406,8 @@ final class ChannelSender {
     if (cause instanceof java.util.concurrent.TimeoutException) {
       return "no response within " + endpoint.timeout().toMillis() + " ms";
     }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String message =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     if (message.contains("idle-timeout") || message.contains("idle timeout")) {
       return "no response within " + endpoint.timeout().toMillis() + " ms";
     }

@@ -39,7 +39,8 @@ public final class Deliveries {
   public sealed interface Change {}
 
   /** An action emitted for {@code customerId} at {@code decidedAt}. */
-  public record Queue(PlannedAction action, String customerId, Instant decidedAt) implements Change {}
+  public record Queue(PlannedAction action, String customerId, Instant decidedAt)
+      implements Change {}
 
   /** The customer's journey converted or ended: its actions not shown yet are withdrawn. */
   public record Withdraw(String customerId, String journey, String reason) implements Change {}
@@ -81,8 +82,8 @@ public final class Deliveries {
   // The outbox's side, in the projection's transaction.
 
   /**
-   * Applies one group of the outbox, in order, on the projection's connection (its transaction
-   * also stores the offset). An action already queued is left as it is.
+   * Applies one group of the outbox, in order, on the projection's connection (its transaction also
+   * stores the offset). An action already queued is left as it is.
    *
    * @return the channels that got rows
    */
@@ -90,7 +91,9 @@ public final class Deliveries {
     return apply(connection, changes, now, false).channels();
   }
 
-  /** What {@link #apply(Connection, List, Instant, boolean)} did: rows inserted, and their channels. */
+  /**
+   * What {@link #apply(Connection, List, Instant, boolean)} did: rows inserted, and their channels.
+   */
   record Applied(Set<String> channels, int queued) {}
 
   /**
@@ -101,11 +104,12 @@ public final class Deliveries {
   Applied apply(Connection connection, List<Change> changes, Instant now, boolean webhooksOnly)
       throws SQLException {
     List<String> ids = new ArrayList<>();
-    changes.forEach(c -> {
-      if (c instanceof Queue queue) {
-        ids.add(queue.action().id());
-      }
-    });
+    changes.forEach(
+        c -> {
+          if (c instanceof Queue queue) {
+            ids.add(queue.action().id());
+          }
+        });
     Set<String> already = queued(connection, ids);
     Map<String, Queue> toQueue = new LinkedHashMap<>();
     for (Change change : changes) {
@@ -120,7 +124,12 @@ public final class Deliveries {
     // Everything but the cursors is prepared first: the cursors' row locks are held until commit
     // and serialize the slices' transactions for a channel, so they are taken last.
     Map<String, String> json = new HashMap<>();
-    toQueue.values().forEach(q -> json.put(q.action().id(), events.toJson(q.action(), q.customerId(), q.decidedAt())));
+    toQueue
+        .values()
+        .forEach(
+            q ->
+                json.put(
+                    q.action().id(), events.toJson(q.action(), q.customerId(), q.decidedAt())));
     Map<String, Integer> perChannel = new TreeMap<>();
     toQueue.values().forEach(q -> perChannel.merge(q.action().channel(), 1, Integer::sum));
     // Cursors are taken in channel order, so two slices' transactions never wait on each other in
@@ -190,7 +199,8 @@ public final class Deliveries {
     }
     String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
     try (PreparedStatement query =
-        connection.prepareStatement("SELECT action_id FROM deliveries WHERE action_id IN (" + marks + ")")) {
+        connection.prepareStatement(
+            "SELECT action_id FROM deliveries WHERE action_id IN (" + marks + ")")) {
       for (int i = 0; i < ids.size(); i++) {
         query.setString(i + 1, ids.get(i));
       }
@@ -226,7 +236,8 @@ public final class Deliveries {
       update.setString(2, channel);
       if (update.executeUpdate() == 0) {
         try (PreparedStatement insert =
-            connection.prepareStatement("INSERT INTO channel_sequences (channel, last_seq) VALUES (?, ?)")) {
+            connection.prepareStatement(
+                "INSERT INTO channel_sequences (channel, last_seq) VALUES (?, ?)")) {
           insert.setString(1, channel);
           insert.setLong(2, count);
           insert.executeUpdate();
@@ -270,7 +281,9 @@ public final class Deliveries {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query =
             connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM deliveries WHERE channel = ? AND status = ?"
+                "SELECT "
+                    + COLUMNS
+                    + " FROM deliveries WHERE channel = ? AND status = ?"
                     + " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")) {
       query.setString(1, channel);
       query.setString(2, Status.PENDING.wireName());
@@ -307,7 +320,8 @@ public final class Deliveries {
         for (Outcome outcome : outcomes) {
           update.setString(1, outcome.status().wireName());
           update.setInt(2, outcome.attempts());
-          setInstant(update, 3, outcome.status() == Status.PENDING ? outcome.nextAttemptAt() : null);
+          setInstant(
+              update, 3, outcome.status() == Status.PENDING ? outcome.nextAttemptAt() : null);
           setInstant(update, 4, outcome.attemptedAt());
           if (outcome.httpStatus() == null) {
             update.setNull(5, Types.INTEGER);
@@ -315,7 +329,8 @@ public final class Deliveries {
             update.setInt(5, outcome.httpStatus());
           }
           update.setString(6, truncate(outcome.error(), 1000));
-          setInstant(update, 7, outcome.status() == Status.DELIVERED ? outcome.attemptedAt() : null);
+          setInstant(
+              update, 7, outcome.status() == Status.DELIVERED ? outcome.attemptedAt() : null);
           update.setString(8, outcome.actionId());
           update.setString(9, Status.PENDING.wireName());
           update.addBatch();
@@ -334,7 +349,8 @@ public final class Deliveries {
   public Optional<Delivery> get(String actionId) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query =
-            connection.prepareStatement("SELECT " + COLUMNS + " FROM deliveries WHERE action_id = ?")) {
+            connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM deliveries WHERE action_id = ?")) {
       query.setString(1, actionId);
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? Optional.of(read(rows)) : Optional.empty();
@@ -369,9 +385,9 @@ public final class Deliveries {
   }
 
   /**
-   * Sends a delivery again from its first attempt, at once, whatever its status: dead, delivered
-   * (a resend, under the same id), pending (now rather than later), or available (the channel has
-   * an endpoint now). Its channel needs an endpoint.
+   * Sends a delivery again from its first attempt, at once, whatever its status: dead, delivered (a
+   * resend, under the same id), pending (now rather than later), or available (the channel has an
+   * endpoint now). Its channel needs an endpoint.
    */
   public RetryResult retry(String actionId, Instant now) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
@@ -439,7 +455,9 @@ public final class Deliveries {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query =
             connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM deliveries WHERE channel = ? AND channel_seq > ?"
+                "SELECT "
+                    + COLUMNS
+                    + " FROM deliveries WHERE channel = ? AND channel_seq > ?"
                     + " AND status <> ? ORDER BY channel_seq LIMIT ?")) {
       query.setString(1, channel);
       query.setLong(2, cursor);
@@ -453,7 +471,8 @@ public final class Deliveries {
   public long lastCursor(String channel) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query =
-            connection.prepareStatement("SELECT last_seq FROM channel_sequences WHERE channel = ?")) {
+            connection.prepareStatement(
+                "SELECT last_seq FROM channel_sequences WHERE channel = ?")) {
       query.setString(1, channel);
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? rows.getLong(1) : 0;
@@ -469,7 +488,9 @@ public final class Deliveries {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query =
             connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM deliveries WHERE customer_id = ? AND channel = ?"
+                "SELECT "
+                    + COLUMNS
+                    + " FROM deliveries WHERE customer_id = ? AND channel = ?"
                     + " AND status = ? AND emitted_at >= ? ORDER BY channel_seq LIMIT ?")) {
       query.setString(1, customerId);
       query.setString(2, channel);

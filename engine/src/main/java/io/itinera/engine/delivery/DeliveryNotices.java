@@ -11,9 +11,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * Word across the cluster that a channel has new rows to send or stream, or that endpoints
- * changed, so senders and streams look at once instead of at their next poll. Only a hint: a
- * lost notice costs one poll interval, never an action.
+ * Word across the cluster that a channel has new rows to send or stream, or that endpoints changed,
+ * so senders and streams look at once instead of at their next poll. Only a hint: a lost notice
+ * costs one poll interval, never an action.
  */
 public final class DeliveryNotices {
 
@@ -21,7 +21,8 @@ public final class DeliveryNotices {
    * @param channels channels with newly queued rows
    * @param endpointsChanged whether channel endpoints were set, removed or disabled
    */
-  public record Notice(List<String> channels, boolean endpointsChanged) implements CborSerializable {
+  public record Notice(List<String> channels, boolean endpointsChanged)
+      implements CborSerializable {
 
     public Notice {
       channels = channels == null ? List.of() : List.copyOf(channels);
@@ -39,7 +40,9 @@ public final class DeliveryNotices {
   public static DeliveryNotices start(ActorSystem<?> system) {
     ActorRef<Topic.Command<Notice>> topic =
         system.systemActorOf(
-            Topic.create(Notice.class, "itinera-delivery-notices"), "delivery-topic", Props.empty());
+            Topic.create(Notice.class, "itinera-delivery-notices"),
+            "delivery-topic",
+            Props.empty());
     DeliveryNotices notices = new DeliveryNotices(topic);
     ActorRef<Notice> subscriber =
         system.systemActorOf(

@@ -56,7 +56,12 @@ public final class DeliveryService {
    * somewhere in the cluster), and this node's eager outbox.
    */
   public static DeliveryService start(
-      ActorSystem<?> system, Storage storage, Config config, int slices, Duration askTimeout, Clock clock)
+      ActorSystem<?> system,
+      Storage storage,
+      Config config,
+      int slices,
+      Duration askTimeout,
+      Clock clock)
       throws Exception {
     DeliverySettings settings = DeliverySettings.from(config);
     ChannelEndpoints endpoints =
@@ -67,15 +72,19 @@ public final class DeliveryService {
     }
     Deliveries deliveries =
         new Deliveries(
-            storage.dataSource(), storage.settings().dialect(), new ActionEvents(settings.source()));
+            storage.dataSource(),
+            storage.settings().dialect(),
+            new ActionEvents(settings.source()));
     DeliveryNotices notices = DeliveryNotices.start(system);
-    OutboxProjection.init(system, storage.dataSource(), deliveries, notices, settings, slices, clock);
+    OutboxProjection.init(
+        system, storage.dataSource(), deliveries, notices, settings, slices, clock);
     WebhookSenders.init(system, endpoints, deliveries, notices, settings, clock);
     Executor blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
     DecisionsPersisted eager =
         settings.eager()
-            ? EagerOutbox.start(system, storage.dataSource(), deliveries, notices, settings, clock, blocking)
+            ? EagerOutbox.start(
+                system, storage.dataSource(), deliveries, notices, settings, clock, blocking)
             : DecisionsPersisted.NONE;
     NextAction nextAction =
         new NextAction(
@@ -85,10 +94,13 @@ public final class DeliveryService {
             settings.nextActionMaxAge(),
             clock,
             blocking);
-    return new DeliveryService(settings, endpoints, deliveries, notices, nextAction, eager, blocking, clock);
+    return new DeliveryService(
+        settings, endpoints, deliveries, notices, nextAction, eager, blocking, clock);
   }
 
-  /** What the customer entities on this node tell of their persisted decisions (the eager outbox). */
+  /**
+   * What the customer entities on this node tell of their persisted decisions (the eager outbox).
+   */
   public DecisionsPersisted decisionsPersisted() {
     return eager;
   }

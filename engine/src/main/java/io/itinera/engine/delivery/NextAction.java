@@ -96,7 +96,8 @@ public final class NextAction {
                         if (shown.withheld() != null) {
                           return blocking(
                                   () -> {
-                                    deliveries.withdrawTaken(candidate.actionId(), shown.withheld());
+                                    deliveries.withdrawTaken(
+                                        candidate.actionId(), shown.withheld());
                                     return null;
                                   })
                               .thenCompose(withdrawn -> first(customerId, candidates, index + 1));

@@ -34,10 +34,9 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 /**
  * The outbox: moves every action the journeys emit from the journal into {@code deliveries},
  * exactly once. One stream per tag slice ({@code actions-<slice>}), each on one node (a sharded
- * daemon process); each group of events is written with the projection's offset in one
- * transaction, so after a crash the queue and the offset agree: nothing queued twice, nothing
- * lost. Delayed and quiet-hours actions are emitted when their timer fires, so they arrive here
- * when due.
+ * daemon process); each group of events is written with the projection's offset in one transaction,
+ * so after a crash the queue and the offset agree: nothing queued twice, nothing lost. Delayed and
+ * quiet-hours actions are emitted when their timer fires, so they arrive here when due.
  *
  * <p>The same events withdraw actions waiting for a real-time channel (next-action) when their
  * journey converted or was left before they were shown.
@@ -111,7 +110,8 @@ public final class OutboxProjection {
         return;
       }
       Set<String> channels =
-          session.withConnection(connection -> deliveries.apply(connection, changes, clock.instant()));
+          session.withConnection(
+              connection -> deliveries.apply(connection, changes, clock.instant()));
       beforeCommit.accept(changes.size());
       if (!channels.isEmpty()) {
         List<String> queued = List.copyOf(channels);
@@ -141,8 +141,11 @@ public final class OutboxProjection {
       } else if (journeyEvent instanceof GoalReached goal) {
         changes.add(
             new Deliveries.Withdraw(
-                customerId, goal.journey(), "goal " + goal.goal() + " of " + goal.journey() + " reached"));
-      } else if (journeyEvent instanceof JourneyExited exited && !COMPLETED.equals(exited.reason())) {
+                customerId,
+                goal.journey(),
+                "goal " + goal.goal() + " of " + goal.journey() + " reached"));
+      } else if (journeyEvent instanceof JourneyExited exited
+          && !COMPLETED.equals(exited.reason())) {
         // A journey completed on its last stage keeps what it emitted on the way there.
         changes.add(
             new Deliveries.Withdraw(

@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * When to try a failed webhook again: the configured schedule of waits (exponential in effect:
- * 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h by default), each varied by a random jitter so the
- * retries of a burst that failed together do not arrive together; a receiver's {@code
- * Retry-After} instead, when it sends one with 429 or 503.
+ * When to try a failed webhook again: the configured schedule of waits (exponential in effect: 5 s,
+ * 5 min, 30 min, 2 h, 5 h, 10 h, 10 h by default), each varied by a random jitter so the retries of
+ * a burst that failed together do not arrive together; a receiver's {@code Retry-After} instead,
+ * when it sends one with 429 or 503.
  */
 public final class RetryPolicy {
 
@@ -22,7 +22,8 @@ public final class RetryPolicy {
   private final Duration maxRetryAfter;
   private final DoubleSupplier random;
 
-  public RetryPolicy(List<Duration> schedule, double jitter, Duration maxRetryAfter, DoubleSupplier random) {
+  public RetryPolicy(
+      List<Duration> schedule, double jitter, Duration maxRetryAfter, DoubleSupplier random) {
     this.schedule = List.copyOf(schedule);
     this.jitter = jitter;
     this.maxRetryAfter = maxRetryAfter;

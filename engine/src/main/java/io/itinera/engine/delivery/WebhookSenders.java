@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The webhook senders: {@code itinera.delivery.senders} of them spread over the cluster (a sharded
  * daemon process, moved when a node leaves), each owning the channels whose name hashes to it and
- * running one {@link ChannelSender} per enabled endpoint it owns. Each reloads the endpoints
- * every second and at once when told they changed, so an endpoint PUT on any node takes effect
+ * running one {@link ChannelSender} per enabled endpoint it owns. Each reloads the endpoints every
+ * second and at once when told they changed, so an endpoint PUT on any node takes effect
  * everywhere.
  */
 public final class WebhookSenders {
@@ -122,15 +122,17 @@ public final class WebhookSenders {
                                 owned.put(endpoint.channel(), endpoint);
                               }
                             }
-                            running.keySet().removeIf(
-                                channel -> {
-                                  ChannelSender sender = running.get(channel);
-                                  if (!sender.endpoint().sameDelivery(owned.get(channel))) {
-                                    sender.stop();
-                                    return true;
-                                  }
-                                  return false;
-                                });
+                            running
+                                .keySet()
+                                .removeIf(
+                                    channel -> {
+                                      ChannelSender sender = running.get(channel);
+                                      if (!sender.endpoint().sameDelivery(owned.get(channel))) {
+                                        sender.stop();
+                                        return true;
+                                      }
+                                      return false;
+                                    });
                             owned.forEach(
                                 (channel, endpoint) ->
                                     running.computeIfAbsent(

@@ -10,11 +10,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signatures as the Standard Webhooks specification has them (standardwebhooks.com, the scheme
- * Svix and others use): the secret is {@code whsec_} followed by base64 of 24 to 64 random bytes;
- * the signature is {@code v1,} followed by base64 of HMAC-SHA256 over {@code id.timestamp.body},
- * keyed with those bytes, and sent in {@code webhook-signature} beside {@code webhook-id} and
- * {@code webhook-timestamp} (Unix seconds).
+ * Signatures as the Standard Webhooks specification has them (standardwebhooks.com, the scheme Svix
+ * and others use): the secret is {@code whsec_} followed by base64 of 24 to 64 random bytes; the
+ * signature is {@code v1,} followed by base64 of HMAC-SHA256 over {@code id.timestamp.body}, keyed
+ * with those bytes, and sent in {@code webhook-signature} beside {@code webhook-id} and {@code
+ * webhook-timestamp} (Unix seconds).
  */
 public final class WebhookSignature {
 
@@ -64,7 +64,8 @@ public final class WebhookSignature {
    * entries, several while a secret is rotated) holds the signature of this message. Compared in
    * constant time.
    */
-  public static boolean verify(String secret, String id, long timestamp, byte[] body, String signatures) {
+  public static boolean verify(
+      String secret, String id, long timestamp, byte[] body, String signatures) {
     byte[] expected = sign(secret, id, timestamp, body).getBytes(StandardCharsets.UTF_8);
     for (String candidate : signatures.trim().split(" +")) {
       if (MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8))) {

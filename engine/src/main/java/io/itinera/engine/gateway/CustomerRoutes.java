@@ -2,23 +2,23 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
-import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.CustomerState;
+import io.itinera.engine.customer.Customers;
 import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyProgress;
 import io.itinera.journeys.decision.LedgerEntry;
 import io.itinera.journeys.decision.PendingTimer;
 import io.itinera.journeys.simulate.Trace;
-import io.itinera.engine.customer.Customers;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,7 +106,11 @@ final class CustomerRoutes {
    * id), a sentence per event, and the events themselves.
    */
   record DecisionView(
-      long sequenceNr, Instant recordedAt, String cause, List<String> explanation, List<JourneyEvent> events) {
+      long sequenceNr,
+      Instant recordedAt,
+      String cause,
+      List<String> explanation,
+      List<JourneyEvent> events) {
 
     static DecisionView of(CustomerHistory.Entry entry) {
       return new DecisionView(
@@ -202,8 +206,11 @@ final class CustomerRoutes {
       return complete(
           Problem.invalidParameter(
                   "limit",
-                  "\"limit\" must be a whole number from 1 to " + MAX_DECISIONS + "; it was \""
-                      + limitParameter.orElse("") + "\".")
+                  "\"limit\" must be a whole number from 1 to "
+                      + MAX_DECISIONS
+                      + "; it was \""
+                      + limitParameter.orElse("")
+                      + "\".")
               .at("/v1/customers/" + customerId + "/decisions")
               .toResponse());
     }

@@ -17,7 +17,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.delivery.ChannelEndpoint;
-import io.itinera.engine.delivery.ChannelEndpoints;
 import io.itinera.engine.delivery.Deliveries;
 import io.itinera.engine.delivery.Delivery;
 import io.itinera.engine.delivery.Delivery.Status;
@@ -52,8 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Action delivery over HTTP: channel endpoints ({@code /v1/channels}, admin key), the delivery
- * queue and its dead letters ({@code /v1/deliveries}, admin key), a channel's actions by cursor
- * and as a Server-Sent Events stream ({@code /v1/channels/{channel}/actions}, write key), and the
+ * queue and its dead letters ({@code /v1/deliveries}, admin key), a channel's actions by cursor and
+ * as a Server-Sent Events stream ({@code /v1/channels/{channel}/actions}, write key), and the
  * real-time decision ({@code /v1/customers/{id}/next-action}, write key). See docs/delivery.md.
  */
 final class DeliveryRoutes {
@@ -63,8 +62,10 @@ final class DeliveryRoutes {
   private static final long MAX_BODY = 32 * 1024;
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
+
   /** Rows a stream reads at a time while catching up. */
   private static final int STREAM_PAGE = 500;
+
   private static final Duration STREAM_HEARTBEAT = Duration.ofSeconds(15);
 
   /**
@@ -235,15 +236,15 @@ final class DeliveryRoutes {
                                                                         "limit",
                                                                         limit ->
                                                                             listDeliveries(
-                                                                                status,
-                                                                                channel,
+                                                                                status, channel,
                                                                                 after,
                                                                                 limit)))))))),
                     pathPrefix(
                         PathMatchers.segment(),
                         id ->
                             concat(
-                                pathEndOrSingleSlash(() -> get(() -> admin(() -> showDelivery(id)))),
+                                pathEndOrSingleSlash(
+                                    () -> get(() -> admin(() -> showDelivery(id)))),
                                 path("retry", () -> post(() -> admin(() -> retry(id)))))))),
         pathPrefix(
             "customers",
@@ -260,7 +261,8 @@ final class DeliveryRoutes {
                                             () ->
                                                 parameterOptional(
                                                     "channel",
-                                                    channel -> nextAction(customerId, channel))))))));
+                                                    channel ->
+                                                        nextAction(customerId, channel))))))));
   }
 
   // Keys.
@@ -344,7 +346,9 @@ final class DeliveryRoutes {
           }
           for (ChannelEndpoint.Problem problem : settings.problems()) {
             errors.add(
-                new FieldError(problem.field() == null ? "" : "/" + problem.field(), sentence(problem.detail())));
+                new FieldError(
+                    problem.field() == null ? "" : "/" + problem.field(),
+                    sentence(problem.detail())));
           }
           if (!errors.isEmpty()) {
             return invalid(channelPath(channel), errors);
@@ -368,8 +372,12 @@ final class DeliveryRoutes {
         });
   }
 
-  /** The PUT body as settings, the endpoint defaults where it is silent; type errors to {@code errors}. */
-  private ChannelEndpoint.Settings settings(String channel, JsonNode body, List<FieldError> errors) {
+  /**
+   * The PUT body as settings, the endpoint defaults where it is silent; type errors to {@code
+   * errors}.
+   */
+  private ChannelEndpoint.Settings settings(
+      String channel, JsonNode body, List<FieldError> errors) {
     if (!body.isObject()) {
       errors.add(new FieldError("", "The body must be a JSON object with at least \"url\"."));
       return null;
@@ -389,7 +397,8 @@ final class DeliveryRoutes {
         rateLimit == null ? defaults.defaultRateLimit() : rateLimit);
   }
 
-  private static String text(JsonNode body, String field, boolean required, List<FieldError> errors) {
+  private static String text(
+      JsonNode body, String field, boolean required, List<FieldError> errors) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       if (required) {
@@ -419,7 +428,9 @@ final class DeliveryRoutes {
   private static Route noEndpoint(String channel) {
     return complete(
         Problem.notFound(
-                "Channel \"" + channel + "\" has no endpoint; PUT one, or GET /v1/channels to list them.")
+                "Channel \""
+                    + channel
+                    + "\" has no endpoint; PUT one, or GET /v1/channels to list them.")
             .at(channelPath(channel))
             .toResponse());
   }
@@ -444,7 +455,8 @@ final class DeliveryRoutes {
           at,
           "status",
           "\"status\" must be pending, dead, delivered, available or withdrawn; it was \""
-              + statusParameter.get() + "\".");
+              + statusParameter.get()
+              + "\".");
     }
     Optional<Long> after = cursor(afterParameter);
     if (after.isEmpty()) {
@@ -455,16 +467,16 @@ final class DeliveryRoutes {
       return badLimit(at, limitParameter.get());
     }
     return answer(
-        service
-            .async(
-                () ->
-                    service
-                        .deliveries()
-                        .list(status, channelParameter.orElse(null), after.get(), limit.get())),
+        service.async(
+            () ->
+                service
+                    .deliveries()
+                    .list(status, channelParameter.orElse(null), after.get(), limit.get())),
         "The deliveries could not be read",
         rows -> {
           List<DeliveryView> views = rows.stream().map(d -> DeliveryView.of(d, false)).toList();
-          String next = rows.size() < limit.get() ? null : Long.toString(rows.get(rows.size() - 1).id());
+          String next =
+              rows.size() < limit.get() ? null : Long.toString(rows.get(rows.size() - 1).id());
           return complete(Json.response(StatusCodes.OK, new DeliveryListView(views, next)));
         });
   }
@@ -483,7 +495,8 @@ final class DeliveryRoutes {
     return answer(
         service.async(
             () -> {
-              Deliveries.RetryResult result = service.deliveries().retry(id, service.clock().instant());
+              Deliveries.RetryResult result =
+                  service.deliveries().retry(id, service.clock().instant());
               return Pair.create(result, service.deliveries().get(id));
             }),
         "The delivery could not be retried",
@@ -505,7 +518,8 @@ final class DeliveryRoutes {
                     .ifPresent(d -> service.notices().channelsQueued(List.of(d.channel())));
                 yield complete(
                     Json.response(
-                        StatusCodes.ACCEPTED, DeliveryView.of(result.second().orElseThrow(), false)));
+                        StatusCodes.ACCEPTED,
+                        DeliveryView.of(result.second().orElseThrow(), false)));
               }
             });
   }
@@ -519,7 +533,8 @@ final class DeliveryRoutes {
 
   // Pull and stream.
 
-  private Route page(String channel, Optional<String> afterParameter, Optional<String> limitParameter) {
+  private Route page(
+      String channel, Optional<String> afterParameter, Optional<String> limitParameter) {
     String at = channelPath(channel) + "/actions";
     Optional<Long> after = cursor(afterParameter);
     if (after.isEmpty()) {
@@ -535,18 +550,22 @@ final class DeliveryRoutes {
         rows -> {
           boolean more = rows.size() > limit.get();
           List<Delivery> shown = more ? rows.subList(0, limit.get()) : rows;
-          String next = shown.isEmpty() ? Long.toString(after.get()) : Long.toString(shown.get(shown.size() - 1).cursor());
+          String next =
+              shown.isEmpty()
+                  ? Long.toString(after.get())
+                  : Long.toString(shown.get(shown.size() - 1).cursor());
           return complete(
               Json.response(
                   StatusCodes.OK,
-                  new ActionPageView(channel, shown.stream().map(DeliveryRoutes::event).toList(), next, more)));
+                  new ActionPageView(
+                      channel, shown.stream().map(DeliveryRoutes::event).toList(), next, more)));
         });
   }
 
   /**
-   * The channel's new actions as Server-Sent Events ({@code id}: the cursor, {@code event:
-   * action}, {@code data}: the CloudEvent), from {@code Last-Event-ID} (a reconnecting client's
-   * last), else {@code ?after=}, else from now. Heartbeat comments keep idle connections open.
+   * The channel's new actions as Server-Sent Events ({@code id}: the cursor, {@code event: action},
+   * {@code data}: the CloudEvent), from {@code Last-Event-ID} (a reconnecting client's last), else
+   * {@code ?after=}, else from now. Heartbeat comments keep idle connections open.
    */
   private Route stream(String channel, Optional<String> afterParameter) {
     return optionalHeaderValueByName(
@@ -564,7 +583,8 @@ final class DeliveryRoutes {
           return answer(
               start,
               "The channel's actions could not be read",
-              cursor -> completeOK(events(channel, cursor), EventStreamMarshalling.toEventStream()));
+              cursor ->
+                  completeOK(events(channel, cursor), EventStreamMarshalling.toEventStream()));
         });
   }
 
@@ -606,12 +626,16 @@ final class DeliveryRoutes {
             Boolean.TRUE,
             more ->
                 !more
-                    ? CompletableFuture.completedFuture(Optional.<Pair<Boolean, List<Delivery>>>empty())
+                    ? CompletableFuture.completedFuture(
+                        Optional.<Pair<Boolean, List<Delivery>>>empty())
                     : service
                         .async(() -> service.deliveries().page(channel, cursor.get(), STREAM_PAGE))
                         .exceptionally(
                             failure -> {
-                              log.warn("Stream of channel {} not read: {}", channel, failure.getMessage());
+                              log.warn(
+                                  "Stream of channel {} not read: {}",
+                                  channel,
+                                  failure.getMessage());
                               return List.of();
                             })
                         .thenApply(
@@ -656,7 +680,8 @@ final class DeliveryRoutes {
           if (result.isFailure()) {
             log.warn("{}: {}", what, result.failed().get().toString());
             return complete(
-                Problem.unavailable(what + " (the database or the customer did not answer in time); retry.")
+                Problem.unavailable(
+                        what + " (the database or the customer did not answer in time); retry.")
                     .toResponse()
                     .addHeader(RetryAfter.create(1L)));
           }
@@ -700,12 +725,16 @@ final class DeliveryRoutes {
     return badParameter(
         at,
         "after",
-        "A cursor must be one a previous reply gave (\"next\", or an event's id); it was \"" + value + "\".");
+        "A cursor must be one a previous reply gave (\"next\", or an event's id); it was \""
+            + value
+            + "\".");
   }
 
   private static Route badLimit(String at, String value) {
     return badParameter(
-        at, "limit", "\"limit\" must be a whole number from 1 to " + MAX_LIMIT + "; it was \"" + value + "\".");
+        at,
+        "limit",
+        "\"limit\" must be a whole number from 1 to " + MAX_LIMIT + "; it was \"" + value + "\".");
   }
 
   private static Route badParameter(String at, String name, String detail) {
@@ -715,8 +744,11 @@ final class DeliveryRoutes {
   private static Route invalid(String at, List<FieldError> errors) {
     return complete(
         Problem.invalidBody(
-                "The channel's settings are not valid: " + errors.get(0).detail()
-                    + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more in \"errors\")" : ""),
+                "The channel's settings are not valid: "
+                    + errors.get(0).detail()
+                    + (errors.size() > 1
+                        ? " (and " + (errors.size() - 1) + " more in \"errors\")"
+                        : ""),
                 errors)
             .at(at)
             .toResponse());

@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole HTTP API under {@code /v1}, with the one place where everything that goes wrong
- * becomes an RFC 9457 problem: unknown routes, wrong methods, oversize bodies, unexpected errors.
+ * The whole HTTP API under {@code /v1}, with the one place where everything that goes wrong becomes
+ * an RFC 9457 problem: unknown routes, wrong methods, oversize bodies, unexpected errors.
  */
 public final class GatewayRoutes {
 

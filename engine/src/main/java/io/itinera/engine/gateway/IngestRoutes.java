@@ -10,9 +10,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
-import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.metrics.IngestMetrics;
+import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.touchpoint.FieldError;
 import io.itinera.protocol.touchpoint.IngestLimits;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -89,8 +89,7 @@ final class IngestRoutes {
         authorizedBody(
             IngestLimits.MAX_EVENT_BYTES,
             body -> {
-              TouchpointReader.Read read =
-                  reader.readSingle(body, type, Instant.now(clock));
+              TouchpointReader.Read read = reader.readSingle(body, type, Instant.now(clock));
               if (read instanceof Rejected rejected) {
                 return complete(
                     Problem.invalidBody(summary(rejected.errors()), rejected.errors())
@@ -116,20 +115,16 @@ final class IngestRoutes {
               BatchRead read = reader.readBatch(body, Instant.now(clock));
               if (!read.envelopeErrors().isEmpty()) {
                 return complete(
-                    Problem.invalidBody(
-                            summary(read.envelopeErrors()), read.envelopeErrors())
+                    Problem.invalidBody(summary(read.envelopeErrors()), read.envelopeErrors())
                         .at("/v1/" + name)
                         .toResponse());
               }
               if (read.accepted().isEmpty() && !read.rejected().isEmpty()) {
                 List<FieldError> all =
-                    read.rejected().stream()
-                        .flatMap(item -> item.errors().stream())
-                        .toList();
+                    read.rejected().stream().flatMap(item -> item.errors().stream()).toList();
                 return complete(
                     Problem.invalidBody(
-                            "Every message in the batch is invalid. " + summary(all),
-                            all)
+                            "Every message in the batch is invalid. " + summary(all), all)
                         .at("/v1/" + name)
                         .toResponse());
               }
@@ -251,7 +246,8 @@ final class IngestRoutes {
     }
     FieldError first = errors.get(0);
     String where = first.pointer().isEmpty() ? "" : " (at " + first.pointer() + ")";
-    String more = errors.size() > 1 ? " " + (errors.size() - 1) + " more problem(s) in errors." : "";
+    String more =
+        errors.size() > 1 ? " " + (errors.size() - 1) + " more problem(s) in errors." : "";
     return first.detail() + where + more;
   }
 }

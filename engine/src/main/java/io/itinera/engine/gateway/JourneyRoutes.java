@@ -84,7 +84,8 @@ final class JourneyRoutes {
           problem.message());
     }
 
-    static List<JourneyProblemItem> all(String file, List<io.itinera.journeys.problem.Problem> problems) {
+    static List<JourneyProblemItem> all(
+        String file, List<io.itinera.journeys.problem.Problem> problems) {
       return problems.stream().map(p -> of(file, p)).toList();
     }
   }
@@ -176,7 +177,9 @@ final class JourneyRoutes {
                                                                 parameterOptional(
                                                                     "migrate",
                                                                     migrate ->
-                                                                        deploy(name, dryRun, migrate))))),
+                                                                        deploy(
+                                                                            name, dryRun,
+                                                                            migrate))))),
                                         get(() -> authorized(() -> show(name))),
                                         delete(() -> authorized(() -> retire(name))))),
                             path("diagram", () -> get(() -> authorized(() -> diagram(name))))))));
@@ -250,7 +253,12 @@ final class JourneyRoutes {
           Json.response(
               StatusCodes.OK,
               new DeploymentView(
-                  u.name(), u.version(), "unchanged", dryRun, null, JourneyProblemItem.all(file, u.warnings()))));
+                  u.name(),
+                  u.version(),
+                  "unchanged",
+                  dryRun,
+                  null,
+                  JourneyProblemItem.all(file, u.warnings()))));
     }
     if (result instanceof Invalid invalid) {
       String first = invalid.errors().get(0).format(file);
@@ -380,15 +388,16 @@ final class JourneyRoutes {
                           return complete(tooLarge());
                         }
                         return complete(
-                            Problem.invalidBody("The body could not be read.", null)
-                                .toResponse());
+                            Problem.invalidBody("The body could not be read.", null).toResponse());
                       });
                 }));
   }
 
   private static HttpResponse tooLarge() {
     return Problem.payloadTooLarge(
-            "The journey file is larger than the " + MAX_BYTES + " bytes (1 MB) this route accepts.")
+            "The journey file is larger than the "
+                + MAX_BYTES
+                + " bytes (1 MB) this route accepts.")
         .toResponse();
   }
 
@@ -413,8 +422,7 @@ final class JourneyRoutes {
               .toString();
     } catch (CharacterCodingException e) {
       return complete(
-          Problem.invalidBody(
-                  "The body is not UTF-8 text; save the journey file as UTF-8.", null)
+          Problem.invalidBody("The body is not UTF-8 text; save the journey file as UTF-8.", null)
               .toResponse());
     }
     return inner.apply(text);

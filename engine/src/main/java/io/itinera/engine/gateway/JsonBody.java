@@ -46,18 +46,17 @@ final class JsonBody {
                     return parse(whole, inner);
                   }
                   return onComplete(
-                        entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, materializer),
-                        strict -> {
-                          if (strict.isSuccess()) {
-                            return parse(strict.get(), inner);
-                          }
-                          if (strict.failed().get() instanceof EntityStreamSizeException) {
-                            return complete(GatewayRoutes.tooLarge(maxBytes));
-                          }
-                          return complete(
-                              Problem.invalidBody("The body could not be read.", null)
-                                  .toResponse());
-                        });
+                      entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, materializer),
+                      strict -> {
+                        if (strict.isSuccess()) {
+                          return parse(strict.get(), inner);
+                        }
+                        if (strict.failed().get() instanceof EntityStreamSizeException) {
+                          return complete(GatewayRoutes.tooLarge(maxBytes));
+                        }
+                        return complete(
+                            Problem.invalidBody("The body could not be read.", null).toResponse());
+                      });
                 }));
   }
 
@@ -75,7 +74,8 @@ final class JsonBody {
     }
     byte[] bytes = entity.getData().toArray();
     if (bytes.length == 0) {
-      return complete(Problem.invalidBody("The body is empty; send a JSON object.", null).toResponse());
+      return complete(
+          Problem.invalidBody("The body is empty; send a JSON object.", null).toResponse());
     }
     JsonNode body;
     try {
@@ -93,7 +93,8 @@ final class JsonBody {
       return complete(Problem.invalidBody("The body could not be read.", null).toResponse());
     }
     if (body == null || body.isMissingNode()) {
-      return complete(Problem.invalidBody("The body is empty; send a JSON object.", null).toResponse());
+      return complete(
+          Problem.invalidBody("The body is empty; send a JSON object.", null).toResponse());
     }
     return inner.apply(body);
   }

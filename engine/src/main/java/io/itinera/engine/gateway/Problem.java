@@ -14,7 +14,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * request body. The {@code type} URIs are documented in docs/api.md.
  */
 public record Problem(
-    String type, String title, int status, String detail, String instance, List<FieldError> errors) {
+    String type,
+    String title,
+    int status,
+    String detail,
+    String instance,
+    List<FieldError> errors) {
 
   public static final ContentType CONTENT_TYPE =
       MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
@@ -28,7 +33,12 @@ public record Problem(
   /** A query parameter is wrong; {@code detail} names it and says what it must be. */
   static Problem invalidParameter(String parameter, String detail) {
     return new Problem(
-        TYPES + "invalid-parameter", "Invalid query parameter \"" + parameter + "\"", 400, detail, null, null);
+        TYPES + "invalid-parameter",
+        "Invalid query parameter \"" + parameter + "\"",
+        400,
+        detail,
+        null,
+        null);
   }
 
   static Problem conflict(String detail) {

@@ -13,7 +13,8 @@ public sealed interface DeployResult {
    *
    * @param deployedAt when it was deployed; null on a dry run
    */
-  record Deployed(String name, int version, Instant deployedAt, boolean dryRun, List<Problem> warnings)
+  record Deployed(
+      String name, int version, Instant deployedAt, boolean dryRun, List<Problem> warnings)
       implements DeployResult {}
 
   /**
@@ -26,7 +27,8 @@ public sealed interface DeployResult {
       implements DeployResult {}
 
   /** The file has errors (each with its line and column); nothing was deployed. */
-  record Invalid(String file, List<Problem> errors, List<Problem> warnings) implements DeployResult {
+  record Invalid(String file, List<Problem> errors, List<Problem> warnings)
+      implements DeployResult {
 
     /** The errors as compiler-style lines, {@code file:line:col: message}. */
     public List<String> formatted() {

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DeployedJourneys {
 
   // Indexed once per deployment: the decision runs on every touchpoint of every customer.
-  private final AtomicReference<JourneySet> current = new AtomicReference<>(JourneySet.of(List.of()));
+  private final AtomicReference<JourneySet> current =
+      new AtomicReference<>(JourneySet.of(List.of()));
 
   public List<LoadedJourney> current() {
     return current.get().all();

@@ -117,7 +117,13 @@ public final class JourneyRegistry {
   private record Fingerprint(long rows, long retired, Instant lastDeployed, Instant lastRetired) {}
 
   private record Row(
-      String name, int version, String source, String sha256, String fileName, Instant deployedAt, Instant retiredAt) {
+      String name,
+      int version,
+      String source,
+      String sha256,
+      String fileName,
+      Instant deployedAt,
+      Instant retiredAt) {
 
     String cacheKey() {
       return JourneyRegistry.cacheKey(name, version, sha256);
@@ -128,17 +134,21 @@ public final class JourneyRegistry {
   private final DeployedJourneys deployed;
   private final Clock clock;
   private final Executor blocking;
+
   /** Builds a CEL environment once; used under its own lock. */
   private final JourneyLoader loader = new JourneyLoader();
+
   /** Load results by name, version and source hash, for the versions loaded on this node. */
   private final Map<String, LoadResult> compiled = new ConcurrentHashMap<>();
+
   private final Object reloading = new Object();
   private Fingerprint loadedFingerprint;
   private Set<String> publishedKeys;
   private volatile boolean stopped;
   private volatile boolean pollFailing;
 
-  public JourneyRegistry(DataSource dataSource, DeployedJourneys deployed, Clock clock, Executor blocking) {
+  public JourneyRegistry(
+      DataSource dataSource, DeployedJourneys deployed, Clock clock, Executor blocking) {
     this.dataSource = dataSource;
     this.deployed = deployed;
     this.clock = clock;
@@ -154,7 +164,8 @@ public final class JourneyRegistry {
       ActorSystem<?> system, DataSource dataSource, DeployedJourneys deployed, Config config) {
     ExecutionContextExecutor blocking =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
-    JourneyRegistry registry = new JourneyRegistry(dataSource, deployed, Clock.systemUTC(), blocking);
+    JourneyRegistry registry =
+        new JourneyRegistry(dataSource, deployed, Clock.systemUTC(), blocking);
     String directory = config.getString("itinera.journeys.directory").trim();
     if (!directory.isEmpty()) {
       registry.deployDirectory(Path.of(directory));
@@ -162,7 +173,9 @@ public final class JourneyRegistry {
     registry.reload();
     Duration interval = config.getDuration("itinera.journeys.poll-interval");
     Cancellable polling =
-        system.scheduler().scheduleWithFixedDelay(interval, interval, registry::pollQuietly, blocking);
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(interval, interval, registry::pollQuietly, blocking);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseServiceStop(),
@@ -201,8 +214,8 @@ public final class JourneyRegistry {
   }
 
   /**
-   * Deploys as {@link #deploy(String, String, String, boolean)} and, with {@code migrate}, moves the
-   * customers in flight to this version at once by retiring the older ones: a customer's next
+   * Deploys as {@link #deploy(String, String, String, boolean)} and, with {@code migrate}, moves
+   * the customers in flight to this version at once by retiring the older ones: a customer's next
    * decision runs on this version, from the stage they are in, and a customer whose stage this
    * version no longer has leaves the journey (its reason says so). Without it they stay on the
    * version they entered until they leave it.
@@ -233,11 +246,16 @@ public final class JourneyRegistry {
       s.setInt(3, version);
       retired = s.executeUpdate();
     } catch (SQLException e) {
-      throw new IllegalStateException("The journey registry could not be written: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The journey registry could not be written: " + e.getMessage(), e);
     }
     if (retired > 0) {
       reload();
-      log.info("Journey {}: customers in flight migrated to version {} ({} older version(s) retired)", name, version, retired);
+      log.info(
+          "Journey {}: customers in flight migrated to version {} ({} older version(s) retired)",
+          name,
+          version,
+          retired);
     }
   }
 
@@ -273,7 +291,8 @@ public final class JourneyRegistry {
         }
       } catch (SQLException e) {
         if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          throw new IllegalStateException("The journey registry could not be written: " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "The journey registry could not be written: " + e.getMessage(), e);
         }
       }
       // Another node deployed this journey at the same moment: decide again on what it wrote.
@@ -382,7 +401,8 @@ public final class JourneyRegistry {
       s.setString(2, name);
       retired = s.executeUpdate();
     } catch (SQLException e) {
-      throw new IllegalStateException("The journey registry could not be written: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The journey registry could not be written: " + e.getMessage(), e);
     }
     if (retired == 0) {
       return false;
@@ -425,7 +445,8 @@ public final class JourneyRegistry {
     try {
       rows = versionsOf(name, true);
     } catch (SQLException e) {
-      throw new IllegalStateException("The journey registry could not be read: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The journey registry could not be read: " + e.getMessage(), e);
     }
     if (rows.isEmpty()) {
       return Optional.empty();
@@ -463,7 +484,8 @@ public final class JourneyRegistry {
         fingerprint = fingerprint(c);
         rows = activeRows(c, "ORDER BY name, version");
       } catch (SQLException e) {
-        throw new IllegalStateException("The journey registry could not be read: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "The journey registry could not be read: " + e.getMessage(), e);
       }
       List<LoadedJourney> journeys = new ArrayList<>(rows.size());
       Set<String> keys = new TreeSet<>();
@@ -479,7 +501,9 @@ public final class JourneyRegistry {
                   + " until it is retired or a new version is deployed:\n  {}",
               row.name(),
               row.version(),
-              result.errors().stream().map(p -> p.format(row.fileName())).collect(Collectors.joining("\n  ")));
+              result.errors().stream()
+                  .map(p -> p.format(row.fileName()))
+                  .collect(Collectors.joining("\n  ")));
         }
       }
       compiled.keySet().retainAll(keys);
@@ -504,7 +528,8 @@ public final class JourneyRegistry {
     try (Connection c = dataSource.getConnection()) {
       now = fingerprint(c);
     } catch (SQLException e) {
-      throw new IllegalStateException("The journey registry could not be read: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The journey registry could not be read: " + e.getMessage(), e);
     }
     synchronized (reloading) {
       if (now.equals(loadedFingerprint)) {
@@ -527,7 +552,9 @@ public final class JourneyRegistry {
     } catch (RuntimeException e) {
       if (!stopped && !pollFailing) {
         pollFailing = true;
-        log.warn("The journey registry could not be polled; retrying every interval: {}", e.getMessage());
+        log.warn(
+            "The journey registry could not be polled; retrying every interval: {}",
+            e.getMessage());
       }
     }
   }
@@ -540,14 +567,19 @@ public final class JourneyRegistry {
    */
   public List<FileResult> deployDirectory(Path directory) {
     if (!Files.isDirectory(directory)) {
-      log.warn("Journeys directory {} does not exist or is not a directory; no journeys loaded from it", directory);
+      log.warn(
+          "Journeys directory {} does not exist or is not a directory; no journeys loaded from it",
+          directory);
       return List.of();
     }
     List<Path> files;
     try (Stream<Path> listing = Files.list(directory)) {
       files =
           listing
-              .filter(p -> p.getFileName().toString().endsWith(".journey.yaml") && Files.isRegularFile(p))
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".journey.yaml")
+                          && Files.isRegularFile(p))
               .sorted()
               .toList();
     } catch (IOException e) {
@@ -587,7 +619,11 @@ public final class JourneyRegistry {
           unchanged.name(),
           unchanged.version());
     } else if (result instanceof Unchanged unchanged) {
-      log.debug("{}: journey {} version {} is already deployed", file, unchanged.name(), unchanged.version());
+      log.debug(
+          "{}: journey {} version {} is already deployed",
+          file,
+          unchanged.name(),
+          unchanged.version());
     } else if (result instanceof Invalid invalid) {
       log.warn(
           "{}: not deployed, {} error(s):\n  {}",
@@ -627,18 +663,27 @@ public final class JourneyRegistry {
     Position at = keyPosition(text, "journey");
     if (name.length() > MAX_NAME_LENGTH) {
       return Optional.of(
-          Problem.error(at, "the journey name is longer than " + MAX_NAME_LENGTH + " characters; shorten it"));
+          Problem.error(
+              at,
+              "the journey name is longer than " + MAX_NAME_LENGTH + " characters; shorten it"));
     }
     if (name.contains("/") || name.chars().anyMatch(Character::isISOControl)) {
       return Optional.of(
-          Problem.error(at, "the journey name may not contain '/' or control characters: it is part of the API's paths"));
+          Problem.error(
+              at,
+              "the journey name may not contain '/' or control characters: it is part of the API's paths"));
     }
     if (expectedName != null && !expectedName.equals(name)) {
       return Optional.of(
           Problem.error(
               at,
-              "the file is journey '" + name + "' but was sent to /v1/journeys/" + expectedName
-                  + "; send it to /v1/journeys/" + name + " or rename it"));
+              "the file is journey '"
+                  + name
+                  + "' but was sent to /v1/journeys/"
+                  + expectedName
+                  + "; send it to /v1/journeys/"
+                  + name
+                  + " or rename it"));
     }
     return Optional.empty();
   }
@@ -683,7 +728,8 @@ public final class JourneyRegistry {
   static String sha256(String text) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -699,9 +745,16 @@ public final class JourneyRegistry {
     }
     Map<String, List<Integer>> versions = new LinkedHashMap<>();
     journeys.forEach(
-        j -> versions.computeIfAbsent(j.journey().name(), n -> new ArrayList<>()).add(j.journey().version()));
+        j ->
+            versions
+                .computeIfAbsent(j.journey().name(), n -> new ArrayList<>())
+                .add(j.journey().version()));
     return versions.entrySet().stream()
-        .map(e -> e.getKey() + " v" + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(", v")))
+        .map(
+            e ->
+                e.getKey()
+                    + " v"
+                    + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(", v")))
         .collect(Collectors.joining("; "));
   }
 
@@ -727,7 +780,10 @@ public final class JourneyRegistry {
         ResultSet r = s.executeQuery()) {
       r.next();
       return new Fingerprint(
-          r.getLong("row_count"), r.getLong("retired_count"), instant(r, "last_deployed"), instant(r, "last_retired"));
+          r.getLong("row_count"),
+          r.getLong("retired_count"),
+          instant(r, "last_deployed"),
+          instant(r, "last_retired"));
     }
   }
 
@@ -749,13 +805,15 @@ public final class JourneyRegistry {
     try (Connection c = dataSource.getConnection()) {
       return activeRows(c, order);
     } catch (SQLException e) {
-      throw new IllegalStateException("The journey registry could not be read: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The journey registry could not be read: " + e.getMessage(), e);
     }
   }
 
   private static List<Row> activeRows(Connection c, String order) throws SQLException {
     try (PreparedStatement s =
-            c.prepareStatement("SELECT " + COLUMNS + " FROM journey_versions WHERE retired_at IS NULL " + order);
+            c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM journey_versions WHERE retired_at IS NULL " + order);
         ResultSet r = s.executeQuery()) {
       List<Row> rows = new ArrayList<>();
       while (r.next()) {
@@ -770,7 +828,9 @@ public final class JourneyRegistry {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM journey_versions WHERE name = ?"
+                "SELECT "
+                    + COLUMNS
+                    + " FROM journey_versions WHERE name = ?"
                     + (activeOnly ? " AND retired_at IS NULL" : "")
                     + " ORDER BY version DESC")) {
       s.setString(1, name);
@@ -788,7 +848,8 @@ public final class JourneyRegistry {
    * Inserts a version unless one as high or higher exists by now; a concurrent insert of the same
    * version fails on the primary key.
    */
-  private boolean insert(String name, int version, String text, String sha256, String fileName, Instant now)
+  private boolean insert(
+      String name, int version, String text, String sha256, String fileName, Instant now)
       throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =

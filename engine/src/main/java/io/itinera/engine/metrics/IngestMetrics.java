@@ -64,7 +64,8 @@ public final class IngestMetrics {
 
   public void ingested(String route, int recorded, int duplicates) {
     if (recorded > 0) {
-      ingested.computeIfAbsent(
+      ingested
+          .computeIfAbsent(
               route,
               r ->
                   Counter.builder("itinera.touchpoints.ingested")

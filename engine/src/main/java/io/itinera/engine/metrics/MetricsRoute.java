@@ -17,8 +17,8 @@ import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
- * {@code GET /metrics} on the management port, beside {@code /alive} and {@code /ready}: the
- * node's {@link Metrics} in the Prometheus text format. Pekko Management adds it because {@code
+ * {@code GET /metrics} on the management port, beside {@code /alive} and {@code /ready}: the node's
+ * {@link Metrics} in the Prometheus text format. Pekko Management adds it because {@code
  * management.conf} names this class under {@code pekko.management.http.routes}; it loads the class
  * by name (hence the public constructor) and asks it for its extension.
  */
@@ -59,7 +59,8 @@ public final class MetricsRoute extends AbstractExtensionId<MetricsRoute.Provide
                   () ->
                       complete(
                           HttpResponse.create()
-                              .withEntity(HttpEntities.create(
+                              .withEntity(
+                                  HttpEntities.create(
                                       PROMETHEUS_TEXT,
                                       metrics.scrape().getBytes(StandardCharsets.UTF_8))))));
     }

@@ -25,8 +25,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  * <ul>
  *   <li>{@code itinera_sharding_shards{entity_type}}, {@code
  *       itinera_sharding_entities{entity_type}}: shards hosted here and their live entities;
- *   <li>{@code itinera_cluster_members_up}, {@code itinera_cluster_members_unreachable}: members
- *       as this node sees them.
+ *   <li>{@code itinera_cluster_members_up}, {@code itinera_cluster_members_unreachable}: members as
+ *       this node sees them.
  * </ul>
  */
 public final class ShardingMetrics {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code itinera.cluster.discovery} set ({@code ITINERA_DISCOVERY}, e.g. {@code
  *       kubernetes-api}): Pekko Management Cluster Bootstrap finds the other nodes through that
  *       discovery method and joins their cluster, or forms one with them;
- *   <li>otherwise {@code pekko.cluster.seed-nodes} set ({@code ITINERA_SEED_NODES}): the node
- *       joins them, once everything on it has started;
+ *   <li>otherwise {@code pekko.cluster.seed-nodes} set ({@code ITINERA_SEED_NODES}): the node joins
+ *       them, once everything on it has started;
  *   <li>otherwise the node joins itself: a cluster of one, the default on one machine.
  * </ul>
  */
@@ -29,8 +29,10 @@ public final class ClusterFormation {
   private static final Logger log = LoggerFactory.getLogger(ClusterFormation.class);
 
   static final String DISCOVERY = "itinera.cluster.discovery";
+
   /** Where the node keeps its seed nodes until it joins them (see ItineraNode#joinWhenStarted). */
   public static final String SEED_NODES = "itinera.cluster.seed-nodes";
+
   static final String BOOTSTRAP_METHOD =
       "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method";
 
@@ -80,10 +82,10 @@ public final class ClusterFormation {
   }
 
   /**
-   * Starts this node's way into the cluster and returns at once; membership follows
-   * asynchronously (readiness on {@code /ready} waits for it). For bootstrap it also starts Pekko
-   * Management, which serves the contact point the other nodes probe; a later {@code
-   * PekkoManagement.start()} returns the same binding.
+   * Starts this node's way into the cluster and returns at once; membership follows asynchronously
+   * (readiness on {@code /ready} waits for it). For bootstrap it also starts Pekko Management,
+   * which serves the contact point the other nodes probe; a later {@code PekkoManagement.start()}
+   * returns the same binding.
    */
   public static Mode join(ActorSystem<?> system) {
     Config config = system.settings().config();

@@ -22,10 +22,10 @@ import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
+import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 import slick.jdbc.SimpleJdbcAction;
-import slick.dbio.DBIOAction;
 
 /**
  * pekko-persistence-jdbc's journal DAO with one change, for PostgreSQL: a write batch that holds a
@@ -33,12 +33,12 @@ import slick.dbio.DBIOAction;
  * instead of one round trip per event.
  *
  * <p>Why: the plugin (1.1.1) writes a batch with tags through Slick's {@code returning ++=}, which
- * inserts row by row to read back each generated {@code ordering}; and since the journal groups
- * the writes of many customers into one batch, a single tagged event in it (every decision that
- * emits an action or changes a timer) makes every event of the batch a round trip. Measured here:
- * most of the journal's time with journeys deployed. Untagged batches keep the plugin's own batched
- * insert. Both run in one transaction, as the plugin's do; the rows, columns and tags written are
- * the same, so the read side and the projections see no difference.
+ * inserts row by row to read back each generated {@code ordering}; and since the journal groups the
+ * writes of many customers into one batch, a single tagged event in it (every decision that emits
+ * an action or changes a timer) makes every event of the batch a round trip. Measured here: most of
+ * the journal's time with journeys deployed. Untagged batches keep the plugin's own batched insert.
+ * Both run in one transaction, as the plugin's do; the rows, columns and tags written are the same,
+ * so the read side and the projections see no difference.
  */
 public class BatchedTagsJournalDao extends DefaultJournalDao {
 
@@ -62,10 +62,14 @@ public class BatchedTagsJournalDao extends DefaultJournalDao {
       Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.database = db;
-    this.journalTable = qualified(journalConfig.eventJournalTableConfiguration().schemaName(),
-        journalConfig.eventJournalTableConfiguration().tableName());
-    this.tagTable = qualified(journalConfig.eventTagTableConfiguration().schemaName(),
-        journalConfig.eventTagTableConfiguration().tableName());
+    this.journalTable =
+        qualified(
+            journalConfig.eventJournalTableConfiguration().schemaName(),
+            journalConfig.eventJournalTableConfiguration().tableName());
+    this.tagTable =
+        qualified(
+            journalConfig.eventTagTableConfiguration().schemaName(),
+            journalConfig.eventTagTableConfiguration().tableName());
   }
 
   private static String qualified(scala.Option<String> schema, String table) {
@@ -104,7 +108,8 @@ public class BatchedTagsJournalDao extends DefaultJournalDao {
   }
 
   /** Both inserts in one transaction, as the plugin's {@code transactionally}. */
-  private void write(Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
+  private void write(
+      Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
       throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
@@ -124,8 +129,12 @@ public class BatchedTagsJournalDao extends DefaultJournalDao {
   private Map<String, Long> insertEvents(
       Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
       throws SQLException {
-    StringBuilder sql = new StringBuilder("INSERT INTO ").append(journalTable).append(' ').append(COLUMNS)
-        .append(" VALUES ");
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(journalTable)
+            .append(' ')
+            .append(COLUMNS)
+            .append(" VALUES ");
     for (int i = 0; i < rows.size(); i++) {
       sql.append(i == 0 ? ROW : "," + ROW);
     }
@@ -149,7 +158,8 @@ public class BatchedTagsJournalDao extends DefaultJournalDao {
         } else {
           insert.setNull(p++, Types.INTEGER);
         }
-        insert.setString(p++, row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null);
+        insert.setString(
+            p++, row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null);
         insert.setBytes(p++, row.metaPayload().isDefined() ? row.metaPayload().get() : null);
       }
       try (ResultSet generated = insert.executeQuery()) {

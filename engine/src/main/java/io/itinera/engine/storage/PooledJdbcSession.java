@@ -23,7 +23,8 @@ public final class PooledJdbcSession implements JdbcSession {
       this.connection = dataSource.getConnection();
       connection.setAutoCommit(false);
     } catch (SQLException e) {
-      throw new IllegalStateException("No database connection for a projection: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "No database connection for a projection: " + e.getMessage(), e);
     }
   }
 
@@ -33,8 +34,8 @@ public final class PooledJdbcSession implements JdbcSession {
   }
 
   /**
-   * Runs {@code action} once this session's transaction has committed (never if it rolls back):
-   * for telling others about rows they can now read.
+   * Runs {@code action} once this session's transaction has committed (never if it rolls back): for
+   * telling others about rows they can now read.
    */
   public void afterCommit(Runnable action) {
     afterCommit.add(action);

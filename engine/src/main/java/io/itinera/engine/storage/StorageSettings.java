@@ -10,7 +10,8 @@ import java.util.Map;
  * Where the journal lives: PostgreSQL when {@code itinera.db.url} is set, otherwise an embedded H2
  * file database under {@code itinera.db.data-dir} (zero set-up, survives restarts).
  */
-public record StorageSettings(Dialect dialect, String url, String user, String password, int poolSize) {
+public record StorageSettings(
+    Dialect dialect, String url, String user, String password, int poolSize) {
 
   /** The databases we support, each with its JDBC driver, Slick profile and migrations. */
   public enum Dialect {
@@ -60,14 +61,14 @@ public record StorageSettings(Dialect dialect, String url, String user, String p
   public Config persistenceConfig() {
     String prefix = "pekko-persistence-jdbc.shared-databases.slick.";
     return ConfigFactory.parseMap(
-        Map.of(
-            prefix + "profile", dialect.slickProfile,
-            prefix + "db.url", url,
-            prefix + "db.user", user,
-            prefix + "db.password", password,
-            prefix + "db.driver", dialect.driver,
-            prefix + "db.numThreads", poolSize,
-            prefix + "db.maxConnections", poolSize))
+            Map.of(
+                prefix + "profile", dialect.slickProfile,
+                prefix + "db.url", url,
+                prefix + "db.user", user,
+                prefix + "db.password", password,
+                prefix + "db.driver", dialect.driver,
+                prefix + "db.numThreads", poolSize,
+                prefix + "db.maxConnections", poolSize))
         .withFallback(
             ConfigFactory.empty()
                 .withValue(

@@ -45,7 +45,8 @@ public final class DueTimersProjection {
             ProjectionBehavior.Command.class,
             "due-timers-projection",
             slices,
-            slice -> ProjectionBehavior.create(projection(system, dataSource, table, slice, slices)),
+            slice ->
+                ProjectionBehavior.create(projection(system, dataSource, table, slice, slices)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -65,7 +66,8 @@ public final class DueTimersProjection {
   }
 
   /** Writes the last due time of each customer in a group: earlier ones are already stale. */
-  static final class Handler extends JdbcHandler<List<EventEnvelope<CustomerEvent>>, PooledJdbcSession> {
+  static final class Handler
+      extends JdbcHandler<List<EventEnvelope<CustomerEvent>>, PooledJdbcSession> {
 
     private final DueTimers table;
     private final int slices;
@@ -87,8 +89,7 @@ public final class DueTimersProjection {
       session.withConnection(
           connection -> {
             for (Map.Entry<String, Instant> due : latest.entrySet()) {
-              table.set(
-                  connection, due.getKey(), Tags.slice(due.getKey(), slices), due.getValue());
+              table.set(connection, due.getKey(), Tags.slice(due.getKey(), slices), due.getValue());
             }
             return null;
           });

@@ -46,7 +46,11 @@ public final class TimerWaker {
 
   /** How the wakers poll and how hard they push the entities. */
   public record Settings(
-      Duration pollInterval, int batchSize, int parallelism, Duration askTimeout, Duration rewakeAfter) {
+      Duration pollInterval,
+      int batchSize,
+      int parallelism,
+      Duration askTimeout,
+      Duration rewakeAfter) {
 
     public static Settings from(com.typesafe.config.Config config) {
       com.typesafe.config.Config c = config.getConfig("itinera.timers");
@@ -83,7 +87,9 @@ public final class TimerWaker {
         context -> {
           ActorSystem<?> system = context.getSystem();
           Executor blocking =
-              system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
+              system
+                  .dispatchers()
+                  .lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
           ClusterSharding sharding = ClusterSharding.get(system);
           Map<String, Instant> recentlyWoken = new HashMap<>();
           TimerMetrics metrics = Metrics.get(system).timers();
@@ -153,7 +159,10 @@ public final class TimerWaker {
             (woken, failure) -> {
               metrics.woken(failure == null);
               if (failure != null) {
-                log.warn("Customer {} not woken for its timer: {}", due.customerId(), failure.toString());
+                log.warn(
+                    "Customer {} not woken for its timer: {}",
+                    due.customerId(),
+                    failure.toString());
               }
               return Done.getInstance();
             });

@@ -98,18 +98,47 @@ class CustomerEntityTest {
 
   private static Touchpoint track(String messageId, String event, Instant at) {
     return new Touchpoint(
-        TouchpointType.TRACK, messageId, "c-1", "c-1", null, null, null, event, null, "web",
-        Map.of("sku", "shoe-" + messageId), null, null, at, null, at);
+        TouchpointType.TRACK,
+        messageId,
+        "c-1",
+        "c-1",
+        null,
+        null,
+        null,
+        event,
+        null,
+        "web",
+        Map.of("sku", "shoe-" + messageId),
+        null,
+        null,
+        at,
+        null,
+        at);
   }
 
   private static Touchpoint identify(String messageId, Map<String, Object> traits) {
     Instant at = Instant.parse("2026-11-23T10:00:00Z");
     return new Touchpoint(
-        TouchpointType.IDENTIFY, messageId, "c-1", "c-1", null, null, null, null, null, "server",
-        null, traits, null, at, null, at);
+        TouchpointType.IDENTIFY,
+        messageId,
+        "c-1",
+        "c-1",
+        null,
+        null,
+        null,
+        null,
+        null,
+        "server",
+        null,
+        traits,
+        null,
+        at,
+        null,
+        at);
   }
 
-  private CommandResultWithReply<CustomerCommand, CustomerEvent, CustomerState, StatusReply<Recorded>>
+  private CommandResultWithReply<
+          CustomerCommand, CustomerEvent, CustomerState, StatusReply<Recorded>>
       record(Touchpoint... touchpoints) {
     return customer.runCommand(replyTo -> new RecordTouchpoints(List.of(touchpoints), replyTo));
   }
@@ -137,13 +166,10 @@ class CustomerEntityTest {
   @Test
   void batchForOneCustomerIsPersistedInOrderWithRepeatsInsideItDropped() {
     Instant at = Instant.parse("2026-11-23T10:00:00Z");
-    var result =
-        record(track("a", "first", at), track("b", "second", at), track("a", "first", at));
+    var result = record(track("a", "first", at), track("b", "second", at), track("a", "first", at));
     assertEquals(
         List.of("first", "second"),
-        result.events().stream()
-            .map(e -> ((TouchpointRecorded) e).touchpoint().event())
-            .toList());
+        result.events().stream().map(e -> ((TouchpointRecorded) e).touchpoint().event()).toList());
     assertEquals(new Recorded(2, 1, List.of()), result.reply().getValue());
   }
 
@@ -168,7 +194,8 @@ class CustomerEntityTest {
     assertEquals(4, state.seenMessages().size());
     assertTrue(state.hasSeen("m2") && state.hasSeen("m5") && !state.hasSeen("m1"));
     // a message id that fell out of the window is no longer recognised as a repeat
-    assertEquals(new Recorded(1, 0, List.of()), record(track("m0", "again", at)).reply().getValue());
+    assertEquals(
+        new Recorded(1, 0, List.of()), record(track("m0", "again", at)).reply().getValue());
   }
 
   @Test
@@ -180,7 +207,9 @@ class CustomerEntityTest {
     customer.restart();
     assertEquals(before, customer.getState());
     // de-duplication survives the restart too
-    assertEquals(new Recorded(0, 1, List.of()), record(track("m1", "Product Viewed", at)).reply().getValue());
+    assertEquals(
+        new Recorded(0, 1, List.of()),
+        record(track("m1", "Product Viewed", at)).reply().getValue());
   }
 
   @Test
@@ -244,11 +273,15 @@ class CustomerEntityTest {
     assertEquals(new Woken(1, null), due.reply());
     List<JourneyEvent> events = decided(due.events());
     assertTrue(events.stream().anyMatch(TimerFired.class::isInstance));
-    ActionEmitted reminder = (ActionEmitted) events.stream().filter(ActionEmitted.class::isInstance).findFirst().orElseThrow();
+    ActionEmitted reminder =
+        (ActionEmitted)
+            events.stream().filter(ActionEmitted.class::isInstance).findFirst().orElseThrow();
     assertEquals("cart-reminder", reminder.action().template());
-    assertEquals(null, ((JourneysDecided) due.events().get(due.events().size() - 1)).nextTimerDue());
+    assertEquals(
+        null, ((JourneysDecided) due.events().get(due.events().size() - 1)).nextTimerDue());
 
-    assertTrue(customer.<Woken>runCommand(WakeUp::new).hasNoEvents(), "a fired timer never fires again");
+    assertTrue(
+        customer.<Woken>runCommand(WakeUp::new).hasNoEvents(), "a fired timer never fires again");
   }
 
   @Test
@@ -264,7 +297,8 @@ class CustomerEntityTest {
         order.reply().getValue().actions().stream().map(PlannedAction::template).toList());
 
     clock.advance(Duration.ofMinutes(20));
-    assertTrue(customer.<Woken>runCommand(WakeUp::new).hasNoEvents(), "a cancelled timer never fires");
+    assertTrue(
+        customer.<Woken>runCommand(WakeUp::new).hasNoEvents(), "a cancelled timer never fires");
   }
 
   @Test
@@ -279,7 +313,8 @@ class CustomerEntityTest {
     assertEquals(2, both.events().size());
     JourneysDecided order = ((TouchpointRecorded) both.events().get(1)).decided();
     assertTrue(
-        order.events().stream().anyMatch(TimerCancelled.class::isInstance), order.events().toString());
+        order.events().stream().anyMatch(TimerCancelled.class::isInstance),
+        order.events().toString());
     assertEquals(null, order.nextTimerDue());
     CustomerState decided = customer.getState();
     customer.restart();
@@ -301,14 +336,16 @@ class CustomerEntityTest {
   @Test
   void timerAndActionDecisionsAreTaggedForTheirProjections() {
     deployCart();
-    CustomerEntity entity = (CustomerEntity) CustomerEntity.create("c-1", SETTINGS, deployed, clock);
+    CustomerEntity entity =
+        (CustomerEntity) CustomerEntity.create("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
     assertEquals(
         Set.of(Tags.timers("c-1", 4)),
         entity.tagsFor(recorded.events().get(0)),
         "the touchpoint whose decision scheduled the reminder");
     var plain = record(track("m0", "Page Viewed", clock.instant()));
-    assertEquals(Set.of(), entity.tagsFor(plain.events().get(0)), "nothing decided, nothing tagged");
+    assertEquals(
+        Set.of(), entity.tagsFor(plain.events().get(0)), "nothing decided, nothing tagged");
     record(emailOptIn("i1"));
     clock.advance(Duration.ofMinutes(15));
     var fired = customer.<Woken>runCommand(WakeUp::new);

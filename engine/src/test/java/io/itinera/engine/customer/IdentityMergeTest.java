@@ -43,27 +43,35 @@ class IdentityMergeTest {
   @Test
   void anIdentifiedVisitorsProfileIsMergedAndLaterAnonymousTouchpointsFollow() {
     api.post("/v1/page", "{\"anonymousId\":\"anon-1\",\"name\":\"Running shoes\"}");
-    api.post("/v1/identify", "{\"anonymousId\":\"anon-1\",\"traits\":{\"size\":\"42\",\"consent\":{\"email\":true}}}");
+    api.post(
+        "/v1/identify",
+        "{\"anonymousId\":\"anon-1\",\"traits\":{\"size\":\"42\",\"consent\":{\"email\":true}}}");
     api.post("/v1/identify", "{\"userId\":\"ana\",\"traits\":{\"name\":\"Ana\",\"size\":\"41\"}}");
     api.post("/v1/identify", "{\"userId\":\"ana\",\"anonymousId\":\"anon-1\"}");
 
     JsonNode ana = customer("ana");
     assertEquals("Ana", ana.at("/traits/name").asText());
     assertEquals("41", ana.at("/traits/size").asText(), "the identified profile's own traits win");
-    assertEquals(true, ana.at("/journeys/consent/email").asBoolean(), "the visitor's consent came along");
+    assertEquals(
+        true, ana.at("/journeys/consent/email").asBoolean(), "the visitor's consent came along");
     assertEquals("anon-1", ana.at("/mergedProfiles/0").asText());
     assertEquals("ana", customer("anon-1").at("/mergedInto").asText());
 
     long before = ana.get("touchpointCount").asLong();
-    JsonNode reply = api.post("/v1/track", "{\"anonymousId\":\"anon-1\",\"event\":\"Product Viewed\"}").json();
+    JsonNode reply =
+        api.post("/v1/track", "{\"anonymousId\":\"anon-1\",\"event\":\"Product Viewed\"}").json();
     assertEquals(1, reply.get("recorded").asInt());
-    assertEquals(before + 1, customer("ana").get("touchpointCount").asLong(), "recorded on the merged profile");
+    assertEquals(
+        before + 1,
+        customer("ana").get("touchpointCount").asLong(),
+        "recorded on the merged profile");
   }
 
   @Test
   void anAliasMergesThePreviousIdAndARepeatedMergeChangesNothing() {
     api.post("/v1/identify", "{\"userId\":\"old-crm-7\",\"traits\":{\"plan\":\"pro\"}}");
-    String alias = "{\"type\":\"alias\",\"messageId\":\"alias-1\",\"userId\":\"ben\",\"previousId\":\"old-crm-7\"}";
+    String alias =
+        "{\"type\":\"alias\",\"messageId\":\"alias-1\",\"userId\":\"ben\",\"previousId\":\"old-crm-7\"}";
     api.post("/v1/alias", alias);
     assertEquals("pro", customer("ben").at("/traits/plan").asText());
     // The client retries the same call: acknowledged as a repeat, merged once.

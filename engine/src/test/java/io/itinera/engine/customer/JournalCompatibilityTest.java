@@ -72,7 +72,9 @@ class JournalCompatibilityTest {
     // The manifest the journal row holds: the class name, as the jackson-cbor binding writes it.
     return serialization
         .deserialize(
-            HexFormat.of().parseHex(hex), serialization.serializerFor(type).identifier(), type.getName())
+            HexFormat.of().parseHex(hex),
+            serialization.serializerFor(type).identifier(),
+            type.getName())
         .get();
   }
 }

@@ -36,7 +36,9 @@ class ResendTest {
         Customers.<String>withResend(
                 timeout -> {
                   sent.add(timeout);
-                  return sent.size() == 1 ? noAnswer(timeout) : CompletableFuture.completedFuture("recorded");
+                  return sent.size() == 1
+                      ? noAnswer(timeout)
+                      : CompletableFuture.completedFuture("recorded");
                 },
                 RESEND_AFTER,
                 System.nanoTime() + Duration.ofSeconds(5).toNanos())
@@ -56,7 +58,8 @@ class ResendTest {
                 Customers.<String>withResend(
                         timeout -> {
                           sent.add(timeout);
-                          return CompletableFuture.failedFuture(new IllegalStateException("journal down"));
+                          return CompletableFuture.failedFuture(
+                              new IllegalStateException("journal down"));
                         },
                         RESEND_AFTER,
                         System.nanoTime() + Duration.ofSeconds(5).toNanos())

@@ -18,14 +18,21 @@ class WriteAdmissionTest {
     CompletableFuture<String> first = new CompletableFuture<>();
     admission.admit(6, () -> first);
 
-    CompletableFuture<String> refused = admission.admit(5, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
-    CompletionException error = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, refused::join);
+    CompletableFuture<String> refused =
+        admission.admit(5, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
+    CompletionException error =
+        org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, refused::join);
     assertInstanceOf(WriteAdmission.Overloaded.class, error.getCause());
     assertEquals(6, admission.inFlight());
 
     first.complete("done");
     assertEquals(0, admission.inFlight());
-    assertEquals("yes", admission.admit(5, () -> CompletableFuture.completedFuture("yes")).toCompletableFuture().join());
+    assertEquals(
+        "yes",
+        admission
+            .admit(5, () -> CompletableFuture.completedFuture("yes"))
+            .toCompletableFuture()
+            .join());
   }
 
   @Test
@@ -41,7 +48,8 @@ class WriteAdmissionTest {
     CompletableFuture<String> big = new CompletableFuture<>();
     CompletableFuture<String> admitted = admission.admit(25, () -> big).toCompletableFuture();
     assertFalse(admitted.isCompletedExceptionally());
-    CompletableFuture<String> next = admission.admit(1, () -> CompletableFuture.completedFuture("x")).toCompletableFuture();
+    CompletableFuture<String> next =
+        admission.admit(1, () -> CompletableFuture.completedFuture("x")).toCompletableFuture();
     assertTrue(next.isCompletedExceptionally());
   }
 }

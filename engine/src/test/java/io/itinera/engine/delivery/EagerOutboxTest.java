@@ -43,16 +43,23 @@ class EagerOutboxTest {
       try {
         node.deployedJourneys().replace(List.of(WebhookDeliveryTest.pings().loaded()));
         ApiClient api = new ApiClient(node.httpPort());
-        assertEquals(200, api.post("/v1/identify",
-            "{\"userId\":\"eve\",\"traits\":{\"consent\":{\"email\":true}}}").status());
-        assertEquals(200, api.post("/v1/track", "{\"userId\":\"eve\",\"event\":\"Hello\"}").status());
+        assertEquals(
+            200,
+            api.post(
+                    "/v1/identify",
+                    "{\"userId\":\"eve\",\"traits\":{\"consent\":{\"email\":true}}}")
+                .status());
+        assertEquals(
+            200, api.post("/v1/track", "{\"userId\":\"eve\",\"event\":\"Hello\"}").status());
 
         List<String> emails = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
           String id = ping(api, "email");
           emails.add(id);
           WebhookDeliveryTest.await(
-              "email action " + (i + 1) + " delivered within 1.5 s, long before the projection polls",
+              "email action "
+                  + (i + 1)
+                  + " delivered within 1.5 s, long before the projection polls",
               Duration.ofMillis(1_500),
               () -> !receiver.receivedWithId(id).isEmpty());
           Thread.sleep(2_500);
@@ -63,26 +70,40 @@ class EagerOutboxTest {
         WebhookDeliveryTest.await(
             "the projection queues the feed action",
             Duration.ofSeconds(30),
-            () -> database.queryLong("SELECT count(*) FROM deliveries WHERE action_id = '" + feed + "'") == 1);
+            () ->
+                database.queryLong(
+                        "SELECT count(*) FROM deliveries WHERE action_id = '" + feed + "'")
+                    == 1);
         // By now the projection has read the e-mail actions' events too (they are older).
         Thread.sleep(1_000);
-        assertEquals(3, database.queryLong("SELECT count(*) FROM deliveries WHERE channel = 'email'"));
+        assertEquals(
+            3, database.queryLong("SELECT count(*) FROM deliveries WHERE channel = 'email'"));
         assertEquals(
             3,
-            database.queryLong("SELECT count(DISTINCT channel_seq) FROM deliveries WHERE channel = 'email'"));
+            database.queryLong(
+                "SELECT count(DISTINCT channel_seq) FROM deliveries WHERE channel = 'email'"));
         for (String id : emails) {
           assertEquals(1, receiver.receivedWithId(id).size(), "sent once: " + id);
           assertEquals(
               "delivered",
-              database.query("SELECT status FROM deliveries WHERE action_id = '" + id + "'", r -> r.getString(1)).get(0));
+              database
+                  .query(
+                      "SELECT status FROM deliveries WHERE action_id = '" + id + "'",
+                      r -> r.getString(1))
+                  .get(0));
         }
         assertEquals(
             3.0,
-            Scrape.of(node.managementPort()).value("itinera_outbox_eager_actions_total", "outcome", "queued"),
+            Scrape.of(node.managementPort())
+                .value("itinera_outbox_eager_actions_total", "outcome", "queued"),
             "the e-mail actions, counted as queued by the lane");
         assertEquals(
             "available",
-            database.query("SELECT status FROM deliveries WHERE action_id = '" + feed + "'", r -> r.getString(1)).get(0));
+            database
+                .query(
+                    "SELECT status FROM deliveries WHERE action_id = '" + feed + "'",
+                    r -> r.getString(1))
+                .get(0));
       } finally {
         TestNode.stop(node);
       }

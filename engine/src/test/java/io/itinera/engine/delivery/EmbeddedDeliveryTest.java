@@ -25,7 +25,8 @@ class EmbeddedDeliveryTest {
   @Test
   void webhooksPullAndNextActionWorkOnTheEmbeddedDatabase(@TempDir Path dataDir) throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver(WebhookDeliveryTest.SECRET)) {
-      receiver.script("/email", (attempt, request) -> attempt == 1 ? Answer.status(503) : Answer.ok());
+      receiver.script(
+          "/email", (attempt, request) -> attempt == 1 ? Answer.status(503) : Answer.ok());
       ItineraNode node =
           TestNode.start(
               Map.of(
@@ -42,21 +43,59 @@ class EmbeddedDeliveryTest {
         String email = ping(api, "email");
         String web = ping(api, "web");
         String web2 = ping(api, "web");
-        WebhookDeliveryTest.await("the e-mail is delivered on its second attempt", Duration.ofSeconds(15),
-            () -> "delivered".equals(api.get("/v1/deliveries/" + email, basic(ADMIN_KEY)).json().path("status").asText()));
-        assertTrue(receiver.receivedWithId(email).stream().allMatch(WebhookReceiver.Received::signatureValid));
+        WebhookDeliveryTest.await(
+            "the e-mail is delivered on its second attempt",
+            Duration.ofSeconds(15),
+            () ->
+                "delivered"
+                    .equals(
+                        api.get("/v1/deliveries/" + email, basic(ADMIN_KEY))
+                            .json()
+                            .path("status")
+                            .asText()));
+        assertTrue(
+            receiver.receivedWithId(email).stream()
+                .allMatch(WebhookReceiver.Received::signatureValid));
         assertEquals(2, receiver.receivedWithId(email).size());
-        WebhookDeliveryTest.await("the web actions are available", Duration.ofSeconds(10),
-            () -> api.get("/v1/channels/web/actions", basic(WRITE_KEY)).json().get("actions").size() == 2);
-        assertEquals(web, api.get("/v1/customers/hal/next-action?channel=web", basic(WRITE_KEY))
-            .json().get("action").get("id").asText());
+        WebhookDeliveryTest.await(
+            "the web actions are available",
+            Duration.ofSeconds(10),
+            () ->
+                api.get("/v1/channels/web/actions", basic(WRITE_KEY)).json().get("actions").size()
+                    == 2);
+        assertEquals(
+            web,
+            api.get("/v1/customers/hal/next-action?channel=web", basic(WRITE_KEY))
+                .json()
+                .get("action")
+                .get("id")
+                .asText());
         // A second endpoint through the API, and the listing with counts.
-        assertEquals(201, api.send("PUT", "/v1/channels/crm", "{\"url\":\"" + receiver.url("/crm") + "\"}",
-            "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE).status());
+        assertEquals(
+            201,
+            api.send(
+                    "PUT",
+                    "/v1/channels/crm",
+                    "{\"url\":\"" + receiver.url("/crm") + "\"}",
+                    "application/json",
+                    basic(ADMIN_KEY),
+                    Check.REQUEST_AND_RESPONSE)
+                .status());
         assertEquals(2, api.get("/v1/channels", basic(ADMIN_KEY)).json().get("channels").size());
-        assertEquals(1, api.get("/v1/deliveries?status=available", basic(ADMIN_KEY)).json().get("deliveries").size());
-        assertEquals(web2, api.get("/v1/deliveries?status=available", basic(ADMIN_KEY)).json()
-            .get("deliveries").get(0).get("id").asText());
+        assertEquals(
+            1,
+            api.get("/v1/deliveries?status=available", basic(ADMIN_KEY))
+                .json()
+                .get("deliveries")
+                .size());
+        assertEquals(
+            web2,
+            api.get("/v1/deliveries?status=available", basic(ADMIN_KEY))
+                .json()
+                .get("deliveries")
+                .get(0)
+                .get("id")
+                .asText());
       } finally {
         TestNode.stop(node);
       }
@@ -64,7 +103,13 @@ class EmbeddedDeliveryTest {
   }
 
   private static String ping(ApiClient api, String channel) {
-    return api.post("/v1/track", "{\"userId\":\"hal\",\"event\":\"Ping\",\"properties\":{\"to\":\"" + channel + "\"}}")
-        .json().get("actions").get(0).get("id").asText();
+    return api.post(
+            "/v1/track",
+            "{\"userId\":\"hal\",\"event\":\"Ping\",\"properties\":{\"to\":\"" + channel + "\"}}")
+        .json()
+        .get("actions")
+        .get(0)
+        .get("id")
+        .asText();
   }
 }

@@ -71,9 +71,13 @@ class OutboxRestartTest {
         for (int from = 0; from < CUSTOMERS; from += 40) {
           StringBuilder batch = new StringBuilder("{\"batch\":[");
           for (int i = from; i < from + 40; i++) {
-            batch.append(i == from ? "" : ",")
-                .append("{\"type\":\"track\",\"userId\":\"c-").append(i).append("\",\"event\":\"Hello\"},")
-                .append("{\"type\":\"track\",\"userId\":\"c-").append(i)
+            batch
+                .append(i == from ? "" : ",")
+                .append("{\"type\":\"track\",\"userId\":\"c-")
+                .append(i)
+                .append("\",\"event\":\"Hello\"},")
+                .append("{\"type\":\"track\",\"userId\":\"c-")
+                .append(i)
                 .append("\",\"event\":\"Ping\",\"properties\":{\"to\":\"feed\"}}");
           }
           JsonNode reply = api.post("/v1/batch", batch + "]}").json();
@@ -83,7 +87,8 @@ class OutboxRestartTest {
         assertEquals(CUSTOMERS, acknowledged.size());
         assertTrue(blocked.await(30, TimeUnit.SECONDS), "the third batch was reached");
         long committed = database.queryLong("SELECT count(*) FROM deliveries");
-        assertTrue(committed > 0 && committed < CUSTOMERS, "in the middle: " + committed + " queued");
+        assertTrue(
+            committed > 0 && committed < CUSTOMERS, "in the middle: " + committed + " queued");
 
         // The batch's connection goes, as when the process is killed: PostgreSQL rolls it back.
         assertEquals(1, terminateOpenTransactions(database), "one batch was open");
@@ -97,16 +102,25 @@ class OutboxRestartTest {
       ItineraNode second = TestNode.start(settings);
       try {
         second.deployedJourneys().replace(List.of(WebhookDeliveryTest.pings().loaded()));
-        WebhookDeliveryTest.await("every action is queued", Duration.ofSeconds(30),
+        WebhookDeliveryTest.await(
+            "every action is queued",
+            Duration.ofSeconds(30),
             () -> database.queryLong("SELECT count(*) FROM deliveries") >= CUSTOMERS);
         Thread.sleep(1_000);
-        assertEquals(CUSTOMERS, database.queryLong("SELECT count(*) FROM deliveries"), "none twice");
-        assertEquals(CUSTOMERS, database.queryLong("SELECT max(channel_seq) FROM deliveries"),
+        assertEquals(
+            CUSTOMERS, database.queryLong("SELECT count(*) FROM deliveries"), "none twice");
+        assertEquals(
+            CUSTOMERS,
+            database.queryLong("SELECT max(channel_seq) FROM deliveries"),
             "cursors 1..N: no row was attempted twice, none skipped");
-        assertEquals(CUSTOMERS, database.queryLong("SELECT last_seq FROM channel_sequences WHERE channel = 'feed'"));
+        assertEquals(
+            CUSTOMERS,
+            database.queryLong("SELECT last_seq FROM channel_sequences WHERE channel = 'feed'"));
         assertEquals(acknowledged, actionIds(database), "exactly the acknowledged actions");
-        JsonNode page = new ApiClient(second.httpPort())
-            .get("/v1/channels/feed/actions?limit=1000", basic(WRITE_KEY)).json();
+        JsonNode page =
+            new ApiClient(second.httpPort())
+                .get("/v1/channels/feed/actions?limit=1000", basic(WRITE_KEY))
+                .json();
         assertEquals(CUSTOMERS, page.get("actions").size());
       } finally {
         TestNode.stop(second);
@@ -116,13 +130,17 @@ class OutboxRestartTest {
 
   /** Ends the backends of the test database that sit in an open transaction; returns how many. */
   private static int terminateOpenTransactions(TestDatabase database) throws Exception {
-    String name = database.url().substring(database.url().lastIndexOf('/') + 1, database.url().indexOf('?'));
+    String name =
+        database.url().substring(database.url().lastIndexOf('/') + 1, database.url().indexOf('?'));
     int ended = 0;
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                    + name
                     + "' AND state = 'idle in transaction'")) {
       while (r.next()) {
         ended++;
@@ -134,7 +152,8 @@ class OutboxRestartTest {
   private static Set<String> actionIds(TestDatabase database) throws Exception {
     Set<String> ids = new HashSet<>();
     String url = database.url();
-    try (Connection c = DriverManager.getConnection(url.substring(0, url.indexOf('?')), "postgres", "");
+    try (Connection c =
+            DriverManager.getConnection(url.substring(0, url.indexOf('?')), "postgres", "");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT action_id FROM deliveries")) {
       while (r.next()) {

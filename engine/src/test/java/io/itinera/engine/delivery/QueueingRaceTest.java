@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The eager outbox and the outbox projection queue the same actions, each in its own transaction
- * on a real PostgreSQL: whichever comes second must leave the first's row, not fail on its key.
+ * The eager outbox and the outbox projection queue the same actions, each in its own transaction on
+ * a real PostgreSQL: whichever comes second must leave the first's row, not fail on its key.
  */
 class QueueingRaceTest {
 
@@ -31,16 +31,25 @@ class QueueingRaceTest {
   @Test
   void theSecondToQueueAnActionWaitsForTheFirstsCommitAndLeavesItsRow() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("queueing_race");
-        Storage storage = Storage.open(new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 4))) {
+        Storage storage =
+            Storage.open(
+                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 4))) {
       storage.migrate();
       new ChannelEndpoints(storage.dataSource(), Dialect.POSTGRES)
-          .put(new ChannelEndpoint.Settings("email", "http://127.0.0.1:9/hook", null, Duration.ofSeconds(1), 4, 0), "test", NOW);
-      Deliveries deliveries = new Deliveries(storage.dataSource(), Dialect.POSTGRES, new ActionEvents("/itinera"));
+          .put(
+              new ChannelEndpoint.Settings(
+                  "email", "http://127.0.0.1:9/hook", null, Duration.ofSeconds(1), 4, 0),
+              "test",
+              NOW);
+      Deliveries deliveries =
+          new Deliveries(storage.dataSource(), Dialect.POSTGRES, new ActionEvents("/itinera"));
       List<Deliveries.Change> changes = List.of(queue("a-1", "email"), queue("a-2", "email"));
 
       try (Connection eager = storage.dataSource().getConnection()) {
         eager.setAutoCommit(false);
-        assertEquals(new Deliveries.Applied(Set.of("email"), 2), deliveries.apply(eager, changes, NOW, true));
+        assertEquals(
+            new Deliveries.Applied(Set.of("email"), 2),
+            deliveries.apply(eager, changes, NOW, true));
         // The projection reads the same events while the eager transaction is still open: its
         // check before the lock cannot see the uncommitted rows.
         CompletableFuture<Void> projection =
@@ -61,7 +70,10 @@ class QueueingRaceTest {
       }
 
       assertEquals(2, database.queryLong("SELECT count(*) FROM deliveries"), "each action once");
-      assertEquals(2, database.queryLong("SELECT max(channel_seq) FROM deliveries"), "the eager lane's cursors");
+      assertEquals(
+          2,
+          database.queryLong("SELECT max(channel_seq) FROM deliveries"),
+          "the eager lane's cursors");
       assertEquals(
           4,
           database.queryLong("SELECT last_seq FROM channel_sequences WHERE channel = 'email'"),
@@ -72,13 +84,17 @@ class QueueingRaceTest {
   @Test
   void theEagerLaneLeavesChannelsWithoutAWebhookToTheProjection() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("queueing_pull");
-        Storage storage = Storage.open(new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
+        Storage storage =
+            Storage.open(
+                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
       storage.migrate();
-      Deliveries deliveries = new Deliveries(storage.dataSource(), Dialect.POSTGRES, new ActionEvents("/itinera"));
+      Deliveries deliveries =
+          new Deliveries(storage.dataSource(), Dialect.POSTGRES, new ActionEvents("/itinera"));
       List<Deliveries.Change> changes = List.of(queue("f-1", "feed"));
       try (Connection connection = storage.dataSource().getConnection()) {
         connection.setAutoCommit(false);
-        assertEquals(new Deliveries.Applied(Set.of(), 0), deliveries.apply(connection, changes, NOW, true));
+        assertEquals(
+            new Deliveries.Applied(Set.of(), 0), deliveries.apply(connection, changes, NOW, true));
         connection.commit();
       }
       assertEquals(0, database.queryLong("SELECT count(*) FROM deliveries"));
@@ -87,13 +103,15 @@ class QueueingRaceTest {
         assertEquals(Set.of("feed"), deliveries.apply(connection, changes, NOW));
         connection.commit();
       }
-      assertEquals(1, database.queryLong("SELECT count(*) FROM deliveries WHERE status = 'available'"));
+      assertEquals(
+          1, database.queryLong("SELECT count(*) FROM deliveries WHERE status = 'available'"));
     }
   }
 
   private static Deliveries.Queue queue(String id, String channel) {
     return new Deliveries.Queue(
-        new PlannedAction(id, "pings", 1, "open", "ping", "send", channel, "send", "ping", null, Map.of()),
+        new PlannedAction(
+            id, "pings", 1, "open", "ping", "send", channel, "send", "ping", null, Map.of()),
         "eve",
         NOW);
   }

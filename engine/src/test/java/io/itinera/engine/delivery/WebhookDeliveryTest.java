@@ -13,8 +13,8 @@ import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
-import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.Scrape;
+import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.WebhookReceiver;
 import io.itinera.engine.support.WebhookReceiver.Answer;
@@ -61,7 +61,8 @@ class WebhookDeliveryTest {
       %s
       """;
 
-  static final List<String> CHANNELS = List.of("email", "crm", "hang", "gone", "web", "feed", "paced");
+  static final List<String> CHANNELS =
+      List.of("email", "crm", "hang", "gone", "web", "feed", "paced");
 
   private TestDatabase database;
   private WebhookReceiver receiver;
@@ -121,21 +122,27 @@ class WebhookDeliveryTest {
 
   @Test
   void actionsArriveAsSignedCloudEventsAndFailuresAreRetriedUnderTheSameId() throws Exception {
-    receiver.script("/email", (attempt, request) -> attempt <= 2 ? Answer.status(500) : Answer.ok());
+    receiver.script(
+        "/email", (attempt, request) -> attempt <= 2 ? Answer.status(500) : Answer.ok());
     String customer = "ana-" + UUID.randomUUID();
     greet(customer, "{\"email\":true}");
     String actionId = ping(customer, "email");
 
-    await("three attempts, the third answered 200", Duration.ofSeconds(15),
+    await(
+        "three attempts, the third answered 200",
+        Duration.ofSeconds(15),
         () -> status(actionId).equals("delivered"));
     List<Received> attempts = receiver.receivedWithId(actionId);
     assertEquals(3, attempts.size(), "two 500s, then the 200: " + attempts);
     for (Received attempt : attempts) {
       assertTrue(attempt.signatureValid(), "signature verifies: " + attempt);
       assertEquals(actionId, attempt.webhookId());
-      assertTrue(attempt.contentType().startsWith("application/cloudevents+json"), attempt.contentType());
+      assertTrue(
+          attempt.contentType().startsWith("application/cloudevents+json"), attempt.contentType());
       long sent = Long.parseLong(attempt.webhookTimestamp());
-      assertTrue(Math.abs(sent - Instant.now().getEpochSecond()) < 60, "timestamp is now, in Unix seconds");
+      assertTrue(
+          Math.abs(sent - Instant.now().getEpochSecond()) < 60,
+          "timestamp is now, in Unix seconds");
       assertEquals(attempts.get(0).body(), attempt.body(), "every attempt sends the same body");
     }
     for (int i = 1; i < attempts.size(); i++) {
@@ -166,9 +173,11 @@ class WebhookDeliveryTest {
     assertEquals(401, api.get("/v1/deliveries/" + actionId, basic(WRITE_KEY)).status());
 
     Scrape metrics = Scrape.of(node.managementPort());
-    assertTrue(metrics.value("itinera_deliveries_total", "channel", "email", "outcome", "pending") >= 2,
+    assertTrue(
+        metrics.value("itinera_deliveries_total", "channel", "email", "outcome", "pending") >= 2,
         "the two failed attempts are counted as retries");
-    assertTrue(metrics.value("itinera_deliveries_total", "channel", "email", "outcome", "delivered") >= 1);
+    assertTrue(
+        metrics.value("itinera_deliveries_total", "channel", "email", "outcome", "delivered") >= 1);
   }
 
   @Test
@@ -178,21 +187,32 @@ class WebhookDeliveryTest {
         (attempt, request) ->
             attempt == 1 ? new Answer(429, Map.of("Retry-After", "2"), "slow down") : Answer.ok());
     Reply put =
-        api.send("PUT", "/v1/channels/crm",
-            "{\"url\":\"" + receiver.url("/crm") + "\",\"secret\":\"" + SECRET + "\",\"timeoutMs\":2000}",
-            "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+        api.send(
+            "PUT",
+            "/v1/channels/crm",
+            "{\"url\":\""
+                + receiver.url("/crm")
+                + "\",\"secret\":\""
+                + SECRET
+                + "\",\"timeoutMs\":2000}",
+            "application/json",
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
     assertEquals(201, put.status(), put.body());
     assertEquals("/v1/channels/crm", put.header("Location").orElseThrow());
     String customer = "ben-" + UUID.randomUUID();
     greet(customer, "{}");
     String actionId = ping(customer, "crm");
 
-    await("the retry after the 429 is delivered", Duration.ofSeconds(15),
+    await(
+        "the retry after the 429 is delivered",
+        Duration.ofSeconds(15),
         () -> status(actionId).equals("delivered"));
     List<Received> attempts = receiver.receivedWithId(actionId);
     assertEquals(2, attempts.size());
     Duration gap = Duration.between(attempts.get(0).at(), attempts.get(1).at());
-    assertTrue(gap.toMillis() >= 1900, "Retry-After: 2 was honoured, not the 300 ms schedule: " + gap);
+    assertTrue(
+        gap.toMillis() >= 1900, "Retry-After: 2 was honoured, not the 300 ms schedule: " + gap);
     assertTrue(attempts.get(1).signatureValid());
   }
 
@@ -200,27 +220,44 @@ class WebhookDeliveryTest {
   void aReceiverThatNeverAnswersIsDeadLetteredAndHoldsUpNoOtherChannel() throws Exception {
     receiver.script("/hang", (attempt, request) -> null);
     receiver.script("/email", (attempt, request) -> Answer.ok());
-    api.send("PUT", "/v1/channels/hang",
-        "{\"url\":\"" + receiver.url("/hang") + "\",\"secret\":\"" + SECRET + "\",\"timeoutMs\":300,\"maxInFlight\":1}",
-        "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    api.send(
+        "PUT",
+        "/v1/channels/hang",
+        "{\"url\":\""
+            + receiver.url("/hang")
+            + "\",\"secret\":\""
+            + SECRET
+            + "\",\"timeoutMs\":300,\"maxInFlight\":1}",
+        "application/json",
+        basic(ADMIN_KEY),
+        Check.REQUEST_AND_RESPONSE);
     String customer = "cat-" + UUID.randomUUID();
     greet(customer, "{\"email\":true}");
     String hanging = ping(customer, "hang");
     String hangingToo = ping(customer, "hang");
-    await("the first attempt hangs", Duration.ofSeconds(10), () -> !receiver.receivedWithId(hanging).isEmpty());
+    await(
+        "the first attempt hangs",
+        Duration.ofSeconds(10),
+        () -> !receiver.receivedWithId(hanging).isEmpty());
 
     // The e-mail channel goes on while the other channel's only connection hangs.
     String email = ping(customer, "email");
-    await("e-mail is delivered while the other channel hangs", Duration.ofSeconds(5),
+    await(
+        "e-mail is delivered while the other channel hangs",
+        Duration.ofSeconds(5),
         () -> status(email).equals("delivered"));
-    assertEquals("pending", status(hangingToo), "the hanging channel's second action waits its turn");
+    assertEquals(
+        "pending", status(hangingToo), "the hanging channel's second action waits its turn");
 
-    await("four unanswered attempts make a dead letter", Duration.ofSeconds(20),
+    await(
+        "four unanswered attempts make a dead letter",
+        Duration.ofSeconds(20),
         () -> status(hanging).equals("dead") && status(hangingToo).equals("dead"));
     JsonNode dead = api.get("/v1/deliveries?status=dead&channel=hang", basic(ADMIN_KEY)).json();
     JsonNode letter = find(dead.get("deliveries"), hanging);
     assertEquals(4, letter.get("attempts").asInt());
-    assertTrue(letter.get("lastError").asText().contains("no response within 300 ms"), letter.toString());
+    assertTrue(
+        letter.get("lastError").asText().contains("no response within 300 ms"), letter.toString());
     assertEquals(4, receiver.receivedWithId(hanging).size());
     JsonNode channels = api.get("/v1/channels", basic(ADMIN_KEY)).json();
     JsonNode hang = find(channels.get("channels"), "hang", "channel");
@@ -229,28 +266,52 @@ class WebhookDeliveryTest {
 
     // Fixed receiver, retried dead letter: delivered under the same id.
     receiver.script("/hang", (attempt, request) -> Answer.ok());
-    Reply retried = api.send("POST", "/v1/deliveries/" + hanging + "/retry", null, null, basic(ADMIN_KEY),
-        Check.REQUEST_AND_RESPONSE);
+    Reply retried =
+        api.send(
+            "POST",
+            "/v1/deliveries/" + hanging + "/retry",
+            null,
+            null,
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
     assertEquals(202, retried.status(), retried.body());
     assertEquals("pending", retried.json().get("status").asText());
-    await("the retried dead letter is delivered", Duration.ofSeconds(10),
+    await(
+        "the retried dead letter is delivered",
+        Duration.ofSeconds(10),
         () -> status(hanging).equals("delivered"));
-    Received last = receiver.receivedWithId(hanging).get(receiver.receivedWithId(hanging).size() - 1);
+    Received last =
+        receiver.receivedWithId(hanging).get(receiver.receivedWithId(hanging).size() - 1);
     assertTrue(last.signatureValid());
     assertEquals("dead", status(hangingToo), "only the retried one was sent again");
-    assertEquals(404, api.send("POST", "/v1/deliveries/nothing/retry", null, null, basic(ADMIN_KEY),
-        Check.REQUEST_AND_RESPONSE).status());
+    assertEquals(
+        404,
+        api.send(
+                "POST",
+                "/v1/deliveries/nothing/retry",
+                null,
+                null,
+                basic(ADMIN_KEY),
+                Check.REQUEST_AND_RESPONSE)
+            .status());
   }
 
   @Test
   void aGoneEndpointIsDisabledUntilItIsSetAgain() throws Exception {
     receiver.script("/gone", (attempt, request) -> Answer.status(410));
-    api.send("PUT", "/v1/channels/gone", "{\"url\":\"" + receiver.url("/gone") + "\",\"secret\":\"" + SECRET + "\"}",
-        "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    api.send(
+        "PUT",
+        "/v1/channels/gone",
+        "{\"url\":\"" + receiver.url("/gone") + "\",\"secret\":\"" + SECRET + "\"}",
+        "application/json",
+        basic(ADMIN_KEY),
+        Check.REQUEST_AND_RESPONSE);
     String customer = "dan-" + UUID.randomUUID();
     greet(customer, "{}");
     String actionId = ping(customer, "gone");
-    await("the 410 disables the endpoint", Duration.ofSeconds(10),
+    await(
+        "the 410 disables the endpoint",
+        Duration.ofSeconds(10),
         () -> !api.get("/v1/channels/gone", basic(ADMIN_KEY)).json().get("enabled").asBoolean());
     JsonNode channel = api.get("/v1/channels/gone", basic(ADMIN_KEY)).json();
     assertTrue(channel.get("disabledReason").asText().contains("410"), channel.toString());
@@ -263,25 +324,42 @@ class WebhookDeliveryTest {
     assertEquals(0, waiting.get("attempts").asInt(), "a 410 uses up no attempt");
 
     receiver.script("/gone", (attempt, request) -> Answer.ok());
-    Reply again = api.send("PUT", "/v1/channels/gone", "{\"url\":\"" + receiver.url("/gone") + "\"}",
-        "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    Reply again =
+        api.send(
+            "PUT",
+            "/v1/channels/gone",
+            "{\"url\":\"" + receiver.url("/gone") + "\"}",
+            "application/json",
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
     assertEquals(200, again.status());
     assertEquals(SECRET, again.json().get("secret").asText(), "a PUT without a secret keeps it");
     assertTrue(again.json().get("enabled").asBoolean());
-    await("both waiting deliveries go out once it is set again", Duration.ofSeconds(10),
+    await(
+        "both waiting deliveries go out once it is set again",
+        Duration.ofSeconds(10),
         () -> status(actionId).equals("delivered") && status(second).equals("delivered"));
   }
 
   @Test
   void aDelayedActionReachesItsWebhookWhenItsTimerFires() throws Exception {
-    api.send("PUT", "/v1/channels/later", "{\"url\":\"" + receiver.url("/later") + "\",\"secret\":\"" + SECRET + "\"}",
-        "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    api.send(
+        "PUT",
+        "/v1/channels/later",
+        "{\"url\":\"" + receiver.url("/later") + "\",\"secret\":\"" + SECRET + "\"}",
+        "application/json",
+        basic(ADMIN_KEY),
+        Check.REQUEST_AND_RESPONSE);
     String customer = "ivy-" + UUID.randomUUID();
     greet(customer, "{}");
     Instant pinged = Instant.now();
-    Reply reply = api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Ping Later\"}");
+    Reply reply =
+        api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Ping Later\"}");
     assertEquals(0, reply.json().path("actions").size(), "nothing goes out at once");
-    await("the delayed action is delivered", Duration.ofSeconds(15), () -> !receiver.received("/later").isEmpty());
+    await(
+        "the delayed action is delivered",
+        Duration.ofSeconds(15),
+        () -> !receiver.received("/later").isEmpty());
     Received delivered = receiver.received("/later").get(0);
     assertTrue(Duration.between(pinged, delivered.at()).toMillis() >= 2000, "not before its delay");
     assertTrue(delivered.signatureValid());
@@ -291,17 +369,30 @@ class WebhookDeliveryTest {
 
   @Test
   void aChannelsRateLimitPacesItsRequests() throws Exception {
-    api.send("PUT", "/v1/channels/paced", "{\"url\":\"" + receiver.url("/paced") + "\",\"secret\":\"" + SECRET
-        + "\",\"rateLimit\":5}", "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    api.send(
+        "PUT",
+        "/v1/channels/paced",
+        "{\"url\":\""
+            + receiver.url("/paced")
+            + "\",\"secret\":\""
+            + SECRET
+            + "\",\"rateLimit\":5}",
+        "application/json",
+        basic(ADMIN_KEY),
+        Check.REQUEST_AND_RESPONSE);
     String customer = "jon-" + UUID.randomUUID();
     greet(customer, "{}");
     StringBuilder batch = new StringBuilder("{\"batch\":[");
     for (int i = 0; i < 15; i++) {
-      batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"").append(customer)
+      batch
+          .append(i == 0 ? "" : ",")
+          .append("{\"type\":\"track\",\"userId\":\"")
+          .append(customer)
           .append("\",\"event\":\"Ping\",\"properties\":{\"to\":\"paced\"}}");
     }
     assertEquals(15, api.post("/v1/batch", batch + "]}").json().get("actions").size());
-    await("all 15 delivered", Duration.ofSeconds(15), () -> receiver.received("/paced").size() == 15);
+    await(
+        "all 15 delivered", Duration.ofSeconds(15), () -> receiver.received("/paced").size() == 15);
     List<Received> paced = receiver.received("/paced");
     Duration span = Duration.between(paced.get(0).at(), paced.get(14).at());
     // A burst of 5, then 5 per second: the last 10 take about 2 s.
@@ -310,34 +401,76 @@ class WebhookDeliveryTest {
 
   @Test
   void channelEndpointsAreCheckedAndNeedTheAdminKey() {
-    Reply bad = api.send("PUT", "/v1/channels/lab", "{\"url\":\"ftp://x\",\"secret\":\"hunter2\",\"maxInFlight\":0}",
-        "application/json", basic(ADMIN_KEY), Check.RESPONSE);
+    Reply bad =
+        api.send(
+            "PUT",
+            "/v1/channels/lab",
+            "{\"url\":\"ftp://x\",\"secret\":\"hunter2\",\"maxInFlight\":0}",
+            "application/json",
+            basic(ADMIN_KEY),
+            Check.RESPONSE);
     assertEquals(400, bad.status());
     List<String> pointers = bad.json().get("errors").findValuesAsText("pointer");
     assertEquals(List.of("/url", "/secret", "/maxInFlight"), pointers, bad.body());
-    assertEquals(400, api.send("PUT", "/v1/channels/lab", "{\"secret\":1}", "application/json",
-        basic(ADMIN_KEY), Check.RESPONSE).status());
-    assertEquals(401, api.send("PUT", "/v1/channels/lab", "{\"url\":\"http://127.0.0.1:9/\"}", "application/json",
-        basic(WRITE_KEY), Check.RESPONSE).status());
+    assertEquals(
+        400,
+        api.send(
+                "PUT",
+                "/v1/channels/lab",
+                "{\"secret\":1}",
+                "application/json",
+                basic(ADMIN_KEY),
+                Check.RESPONSE)
+            .status());
+    assertEquals(
+        401,
+        api.send(
+                "PUT",
+                "/v1/channels/lab",
+                "{\"url\":\"http://127.0.0.1:9/\"}",
+                "application/json",
+                basic(WRITE_KEY),
+                Check.RESPONSE)
+            .status());
 
-    Reply made = api.send("PUT", "/v1/channels/lab", "{\"url\":\"http://127.0.0.1:9/\",\"rateLimit\":50}",
-        "application/json", basic(ADMIN_KEY), Check.REQUEST_AND_RESPONSE);
+    Reply made =
+        api.send(
+            "PUT",
+            "/v1/channels/lab",
+            "{\"url\":\"http://127.0.0.1:9/\",\"rateLimit\":50}",
+            "application/json",
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
     assertEquals(201, made.status());
     String secret = made.json().get("secret").asText();
-    assertTrue(WebhookSignature.problem(secret).isEmpty(), "a secret is made when none is given: " + secret);
+    assertTrue(
+        WebhookSignature.problem(secret).isEmpty(),
+        "a secret is made when none is given: " + secret);
     assertEquals(16, made.json().get("maxInFlight").asInt(), "the default");
     assertEquals(50, made.json().get("rateLimit").asInt());
     assertEquals("api", made.json().get("origin").asText());
-    assertEquals(secret, api.get("/v1/channels/lab", basic(ADMIN_KEY)).json().get("secret").asText());
-    JsonNode email = find(api.get("/v1/channels", basic(ADMIN_KEY)).json().get("channels"), "email", "channel");
+    assertEquals(
+        secret, api.get("/v1/channels/lab", basic(ADMIN_KEY)).json().get("secret").asText());
+    JsonNode email =
+        find(api.get("/v1/channels", basic(ADMIN_KEY)).json().get("channels"), "email", "channel");
     assertEquals("configuration", email.get("origin").asText());
     assertEquals(2000, email.get("timeoutMs").asInt());
 
-    assertEquals(204, api.send("DELETE", "/v1/channels/lab", null, null, basic(ADMIN_KEY),
-        Check.REQUEST_AND_RESPONSE).status());
+    assertEquals(
+        204,
+        api.send(
+                "DELETE",
+                "/v1/channels/lab",
+                null,
+                null,
+                basic(ADMIN_KEY),
+                Check.REQUEST_AND_RESPONSE)
+            .status());
     assertEquals(404, api.get("/v1/channels/lab", basic(ADMIN_KEY)).status());
-    assertEquals(400, api.send("GET", "/v1/deliveries?status=lost", null, null, basic(ADMIN_KEY),
-        Check.RESPONSE).status());
+    assertEquals(
+        400,
+        api.send("GET", "/v1/deliveries?status=lost", null, null, basic(ADMIN_KEY), Check.RESPONSE)
+            .status());
   }
 
   @Test
@@ -348,26 +481,46 @@ class WebhookDeliveryTest {
     for (int i = 0; i < 3; i++) {
       ids.add(ping(customer, "feed"));
     }
-    await("the three are queued", Duration.ofSeconds(10), () -> ids.stream().allMatch(id -> status(id).equals("available")));
+    await(
+        "the three are queued",
+        Duration.ofSeconds(10),
+        () -> ids.stream().allMatch(id -> status(id).equals("available")));
 
     JsonNode first = api.get("/v1/channels/feed/actions?limit=2", basic(WRITE_KEY)).json();
     assertEquals(List.of(ids.get(0), ids.get(1)), first.get("actions").findValuesAsText("id"));
     assertTrue(first.get("hasMore").asBoolean());
     assertEquals("io.itinera.action.feed.send", first.get("actions").get(0).get("type").asText());
-    JsonNode second = api.get("/v1/channels/feed/actions?after=" + first.get("next").asText(), basic(WRITE_KEY)).json();
+    JsonNode second =
+        api.get("/v1/channels/feed/actions?after=" + first.get("next").asText(), basic(WRITE_KEY))
+            .json();
     assertEquals(List.of(ids.get(2)), second.get("actions").findValuesAsText("id"));
     assertFalse(second.get("hasMore").asBoolean());
-    JsonNode none = api.get("/v1/channels/feed/actions?after=" + second.get("next").asText(), basic(WRITE_KEY)).json();
+    JsonNode none =
+        api.get("/v1/channels/feed/actions?after=" + second.get("next").asText(), basic(WRITE_KEY))
+            .json();
     assertEquals(0, none.get("actions").size());
     assertEquals(second.get("next"), none.get("next"), "nothing new: the same cursor");
     assertEquals(401, api.get("/v1/channels/feed/actions", null).status());
-    assertEquals(400, api.send("GET", "/v1/channels/feed/actions?after=x", null, null, basic(WRITE_KEY),
-        Check.RESPONSE).status());
+    assertEquals(
+        400,
+        api.send(
+                "GET",
+                "/v1/channels/feed/actions?after=x",
+                null,
+                null,
+                basic(WRITE_KEY),
+                Check.RESPONSE)
+            .status());
 
     // A client that saw the first action reconnects: it gets the two after it, then new ones live.
-    String firstCursor = find(api.get("/v1/deliveries?channel=feed", basic(ADMIN_KEY)).json().get("deliveries"),
-        ids.get(0)).get("cursor").asText();
-    try (EventStream stream = new EventStream(node.httpPort(), "/v1/channels/feed/actions/stream", firstCursor)) {
+    String firstCursor =
+        find(
+                api.get("/v1/deliveries?channel=feed", basic(ADMIN_KEY)).json().get("deliveries"),
+                ids.get(0))
+            .get("cursor")
+            .asText();
+    try (EventStream stream =
+        new EventStream(node.httpPort(), "/v1/channels/feed/actions/stream", firstCursor)) {
       assertEquals("text/event-stream", stream.contentType());
       EventStream.Event a = stream.next(Duration.ofSeconds(10));
       EventStream.Event b = stream.next(Duration.ofSeconds(10));
@@ -377,50 +530,84 @@ class WebhookDeliveryTest {
       String live = ping(customer, "feed");
       EventStream.Event c = stream.next(Duration.ofSeconds(10));
       assertEquals(live, idOf(c));
-      assertTrue(Long.parseLong(c.id()) > Long.parseLong(b.id()), "ids are the channel's cursors, in order");
+      assertTrue(
+          Long.parseLong(c.id()) > Long.parseLong(b.id()),
+          "ids are the channel's cursors, in order");
     }
   }
 
   @Test
-  void nextActionShowsEachWaitingActionOnceAfterCheckingConsentNowAndNeverAfterTheGoal() throws Exception {
+  void nextActionShowsEachWaitingActionOnceAfterCheckingConsentNowAndNeverAfterTheGoal()
+      throws Exception {
     String customer = "fay-" + UUID.randomUUID();
     greet(customer, "{}");
     String popup = ping(customer, "web");
     String later = ping(customer, "web");
     await("queued", Duration.ofSeconds(10), () -> status(later).equals("available"));
 
-    Reply shown = api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY));
+    Reply shown =
+        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY));
     assertEquals(200, shown.status(), shown.body());
     assertEquals(popup, shown.json().get("action").get("id").asText(), "the oldest first");
     assertEquals("delivered", status(popup), "recorded as delivered when shown");
-    assertEquals(later, api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
-        .json().get("action").get("id").asText());
-    assertEquals(204, api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY)).status(),
+    assertEquals(
+        later,
+        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
+            .json()
+            .get("action")
+            .get("id")
+            .asText());
+    assertEquals(
+        204,
+        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
+            .status(),
         "each is shown once");
-    assertEquals(400, api.send("GET", "/v1/customers/" + customer + "/next-action", null, null, basic(WRITE_KEY),
-        Check.RESPONSE).status());
+    assertEquals(
+        400,
+        api.send(
+                "GET",
+                "/v1/customers/" + customer + "/next-action",
+                null,
+                null,
+                basic(WRITE_KEY),
+                Check.RESPONSE)
+            .status());
 
     // The customer opts out of the web channel after the action was decided: it is not shown.
     String unwanted = ping(customer, "web");
     await("queued", Duration.ofSeconds(10), () -> status(unwanted).equals("available"));
-    api.post("/v1/identify", "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":{\"web\":false}}}");
-    assertEquals(204, api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY)).status());
+    api.post(
+        "/v1/identify",
+        "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":{\"web\":false}}}");
+    assertEquals(
+        204,
+        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
+            .status());
     JsonNode withheld = api.get("/v1/deliveries/" + unwanted, basic(ADMIN_KEY)).json();
     assertEquals("withdrawn", withheld.get("status").asText());
-    assertTrue(withheld.get("lastError").asText().contains("opted out of web"), withheld.toString());
+    assertTrue(
+        withheld.get("lastError").asText().contains("opted out of web"), withheld.toString());
 
     // Another customer converts before the page asks: the popup is withdrawn by the outbox.
     String buyer = "gus-" + UUID.randomUUID();
     greet(buyer, "{}");
     String offer = ping(buyer, "web");
     api.post("/v1/track", "{\"userId\":\"" + buyer + "\",\"event\":\"Done\"}");
-    await("withdrawn once the goal is reached", Duration.ofSeconds(10), () -> status(offer).equals("withdrawn"));
-    assertEquals(204, api.get("/v1/customers/" + buyer + "/next-action?channel=web", basic(WRITE_KEY)).status());
+    await(
+        "withdrawn once the goal is reached",
+        Duration.ofSeconds(10),
+        () -> status(offer).equals("withdrawn"));
+    assertEquals(
+        204,
+        api.get("/v1/customers/" + buyer + "/next-action?channel=web", basic(WRITE_KEY)).status());
   }
 
   private static String idOf(EventStream.Event event) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(event.data()).get("id").asText();
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(event.data())
+          .get("id")
+          .asText();
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
@@ -429,15 +616,27 @@ class WebhookDeliveryTest {
   // Helpers shared with the pull and stream test.
 
   void greet(String customer, String consent) {
-    assertEquals(200, api.post("/v1/identify",
-        "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":" + consent + "}}").status());
-    assertEquals(200, api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Hello\"}").status());
+    assertEquals(
+        200,
+        api.post(
+                "/v1/identify",
+                "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":" + consent + "}}")
+            .status());
+    assertEquals(
+        200,
+        api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Hello\"}").status());
   }
 
   /** Sends a Ping for {@code channel}; returns the id of the action it emitted. */
   String ping(String customer, String channel) {
-    Reply reply = api.post("/v1/track",
-        "{\"userId\":\"" + customer + "\",\"event\":\"Ping\",\"properties\":{\"to\":\"" + channel + "\"}}");
+    Reply reply =
+        api.post(
+            "/v1/track",
+            "{\"userId\":\""
+                + customer
+                + "\",\"event\":\"Ping\",\"properties\":{\"to\":\""
+                + channel
+                + "\"}}");
     JsonNode actions = reply.json().get("actions");
     assertEquals(1, actions.size(), reply.body());
     return actions.get(0).get("id").asText();
@@ -461,7 +660,8 @@ class WebhookDeliveryTest {
     throw new AssertionError(value + " not in " + array);
   }
 
-  static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, Duration within, BooleanSupplier condition)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(within);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {

@@ -23,10 +23,19 @@ class WebhookFormatTest {
     // The example of the Standard Webhooks specification (and Svix's documentation).
     String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     byte[] body = "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8);
-    String signature = WebhookSignature.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body);
+    String signature =
+        WebhookSignature.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body);
     assertEquals("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", signature);
-    assertTrue(WebhookSignature.verify(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, "v1,bm90LXRoaXM= " + signature));
-    assertFalse(WebhookSignature.verify(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265331, body, signature));
+    assertTrue(
+        WebhookSignature.verify(
+            secret,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            body,
+            "v1,bm90LXRoaXM= " + signature));
+    assertFalse(
+        WebhookSignature.verify(
+            secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265331, body, signature));
   }
 
   @Test
@@ -41,8 +50,17 @@ class WebhookFormatTest {
   void anActionIsAStructuredCloudEvent() throws Exception {
     PlannedAction action =
         new PlannedAction(
-            "5f0c3a53-7d8b-3f3e-9f0a-1d2b3c4d5e6f", "running-shoes", 1, "decision", "absence-order-completed",
-            "cart-reminder", "email", "send", "cart-reminder", "free-shipping", Map.of("percent", "10"));
+            "5f0c3a53-7d8b-3f3e-9f0a-1d2b3c4d5e6f",
+            "running-shoes",
+            1,
+            "decision",
+            "absence-order-completed",
+            "cart-reminder",
+            "email",
+            "send",
+            "cart-reminder",
+            "free-shipping",
+            Map.of("percent", "10"));
     Instant decided = Instant.parse("2026-11-23T10:15:30Z");
     String json = new ActionEvents("/itinera").toJson(action, "ana", decided);
     JsonNode event = new ObjectMapper().readTree(json);
@@ -65,19 +83,28 @@ class WebhookFormatTest {
 
   @Test
   void retriesFollowTheScheduleWithJitterAndRetryAfter() {
-    List<Duration> schedule = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30));
+    List<Duration> schedule =
+        List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30));
     Instant now = Instant.parse("2026-11-23T10:00:00Z");
     RetryPolicy highest = new RetryPolicy(schedule, 0.1, Duration.ofHours(24), () -> 1.0);
     RetryPolicy lowest = new RetryPolicy(schedule, 0.1, Duration.ofHours(24), () -> 0.0);
     assertEquals(4, highest.maxAttempts());
     assertEquals(now.plusMillis(5500), highest.next(1, now, Optional.empty()).orElseThrow());
     assertEquals(now.plusMillis(4500), lowest.next(1, now, Optional.empty()).orElseThrow());
-    assertEquals(now.plus(Duration.ofMinutes(33)), highest.next(3, now, Optional.empty()).orElseThrow());
-    assertEquals(Optional.empty(), highest.next(4, now, Optional.empty()), "the fourth failure is the last");
-    assertEquals(now.plusSeconds(120), lowest.next(1, now, Optional.of(Duration.ofSeconds(120))).orElseThrow());
-    assertEquals(now.plus(Duration.ofHours(24)), lowest.next(1, now, Optional.of(Duration.ofDays(3))).orElseThrow());
+    assertEquals(
+        now.plus(Duration.ofMinutes(33)), highest.next(3, now, Optional.empty()).orElseThrow());
+    assertEquals(
+        Optional.empty(), highest.next(4, now, Optional.empty()), "the fourth failure is the last");
+    assertEquals(
+        now.plusSeconds(120),
+        lowest.next(1, now, Optional.of(Duration.ofSeconds(120))).orElseThrow());
+    assertEquals(
+        now.plus(Duration.ofHours(24)),
+        lowest.next(1, now, Optional.of(Duration.ofDays(3))).orElseThrow());
     assertEquals(Optional.of(Duration.ofSeconds(7)), RetryPolicy.parseRetryAfter(" 7 ", now));
-    assertEquals(Optional.of(Duration.ofSeconds(90)), RetryPolicy.parseRetryAfter("Mon, 23 Nov 2026 10:01:30 GMT", now));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(90)),
+        RetryPolicy.parseRetryAfter("Mon, 23 Nov 2026 10:01:30 GMT", now));
     assertEquals(Optional.empty(), RetryPolicy.parseRetryAfter("soon", now));
   }
 }

@@ -12,10 +12,10 @@ import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.JournalCheck;
 import io.itinera.engine.support.NodeProcess;
 import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.TestJourneys;
 import io.itinera.engine.support.TouchpointStream;
 import io.itinera.engine.support.TouchpointStream.Attempt;
 import io.itinera.engine.support.TouchpointStream.Outcome;
-import io.itinera.engine.support.TestJourneys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterFaultTest {
 
-  private static final String JOURNEY = TestJourneys.cartReminder("fault-reminder", 1, "8s", "reminder");
+  private static final String JOURNEY =
+      TestJourneys.cartReminder("fault-reminder", 1, "8s", "reminder");
 
   private static final String PREFIX = "fk";
   private static final int CUSTOMERS = 30;
@@ -58,7 +59,9 @@ class ClusterFaultTest {
       List<Integer> seeds = List.of(ports.get(0).remote(), ports.get(1).remote());
       List<NodeProcess> nodes = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        nodes.add(NodeProcess.start("fault-node" + (i + 1), ports.get(i), database.url(), seeds, options));
+        nodes.add(
+            NodeProcess.start(
+                "fault-node" + (i + 1), ports.get(i), database.url(), seeds, options));
       }
       NodeProcess first = nodes.get(0);
       NodeProcess second = nodes.get(1);
@@ -77,18 +80,25 @@ class ClusterFaultTest {
         ApiClient viaThird = new ApiClient(third.httpPort());
         ApiClient.Reply deployed =
             viaThird.send(
-                "PUT", "/v1/journeys/fault-reminder", JOURNEY, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE);
+                "PUT",
+                "/v1/journeys/fault-reminder",
+                JOURNEY,
+                "application/yaml",
+                basic(ADMIN_KEY),
+                Check.RESPONSE);
         assertEquals(201, deployed.status(), deployed.body());
         Thread.sleep(2_500); // every node polls the registry each second
 
         stream.start();
         Thread.sleep(6_000);
 
-        // SIGKILL the first node: the oldest, so the shard coordinator and some timer daemons go too.
+        // SIGKILL the first node: the oldest, so the shard coordinator and some timer daemons go
+        // too.
         live.remove((Integer) first.httpPort());
         long killedAt = System.nanoTime();
         first.kill();
-        awaitEveryCustomerAcknowledgedAfter(stream, killedAt + Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(90));
+        awaitEveryCustomerAcknowledgedAfter(
+            stream, killedAt + Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(90));
         Recovery afterKill = recovery(stream, killedAt);
         report(
             "SIGKILL: %d of %d customers unavailable; answered again %.1f s (max) / %.1f s (median) after"
@@ -99,7 +109,8 @@ class ClusterFaultTest {
         first.restart();
         first.awaitReady(Duration.ofSeconds(120));
         live.add(first.httpPort());
-        report("killed node restarted and ready in %.1f s", seconds(System.nanoTime() - restartedAt));
+        report(
+            "killed node restarted and ready in %.1f s", seconds(System.nanoTime() - restartedAt));
         Thread.sleep(3_000);
 
         // SIGTERM the second node, out of the load balancer first (the pre-stop pause's job).
@@ -107,7 +118,9 @@ class ClusterFaultTest {
         long leftAt = System.nanoTime();
         second.terminate();
         int exit = second.waitForExit(Duration.ofSeconds(60));
-        report("SIGTERM: node left and exited (code %d) in %.1f s", exit, seconds(System.nanoTime() - leftAt));
+        report(
+            "SIGTERM: node left and exited (code %d) in %.1f s",
+            exit, seconds(System.nanoTime() - leftAt));
         // Wait for answers rather than a fixed time: a shard coordinator write still addressed to
         // the node that left waits out updating-state-timeout before it is retried.
         awaitEveryCustomerAcknowledgedAfter(stream, System.nanoTime(), Duration.ofSeconds(60));
@@ -133,8 +146,7 @@ class ClusterFaultTest {
         JournalCheck.assertExactlyOnce(stream, database, PREFIX);
         // Read through a node that runs (on a loaded machine the resolver may have downed one).
         ApiClient api =
-            new ApiClient(
-                (third.isAlive() ? third : first.isAlive() ? first : second).httpPort());
+            new ApiClient((third.isAlive() ? third : first.isAlive() ? first : second).httpPort());
 
         // Every customer's absence timer fired exactly once, the lost node's ones late.
         long timersDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -216,7 +228,8 @@ class ClusterFaultTest {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(waiting.size() + " customers not answered within " + timeout + ": " + waiting);
+        throw new AssertionError(
+            waiting.size() + " customers not answered within " + timeout + ": " + waiting);
       }
       Thread.sleep(100);
     }
@@ -226,7 +239,8 @@ class ClusterFaultTest {
   private static List<Double> timerLateness(ApiClient api, List<String> customers) {
     List<Double> lateness = new ArrayList<>();
     for (String customer : customers) {
-      JsonNode decisions = api.get("/v1/customers/" + customer + "/decisions", basic(WRITE_KEY)).json();
+      JsonNode decisions =
+          api.get("/v1/customers/" + customer + "/decisions", basic(WRITE_KEY)).json();
       for (JsonNode decision : decisions.get("decisions")) {
         for (JsonNode event : decision.get("events")) {
           if ("TimerFired".equals(event.path("kind").asText())) {
@@ -242,7 +256,8 @@ class ClusterFaultTest {
 
   private static void reportOutcomes(List<Attempt> attempts) {
     Map<Outcome, Long> byOutcome =
-        attempts.stream().collect(Collectors.groupingBy(Attempt::outcome, TreeMap::new, Collectors.counting()));
+        attempts.stream()
+            .collect(Collectors.groupingBy(Attempt::outcome, TreeMap::new, Collectors.counting()));
     report("attempts by outcome: %s", byOutcome);
     attempts.stream()
         .filter(a -> a.outcome() == Outcome.UNAVAILABLE)

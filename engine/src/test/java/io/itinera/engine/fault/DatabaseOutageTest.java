@@ -11,11 +11,11 @@ import io.itinera.engine.support.JournalCheck;
 import io.itinera.engine.support.Scrape;
 import io.itinera.engine.support.TcpProxy;
 import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.TestJourneys;
 import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.TouchpointStream;
 import io.itinera.engine.support.TouchpointStream.Attempt;
 import io.itinera.engine.support.TouchpointStream.Outcome;
-import io.itinera.engine.support.TestJourneys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,17 +32,19 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL goes away under load and comes back, as a database restart looks to the engine: a TCP
  * proxy between the node and the database drops every connection and refuses new ones for 10 s.
  * Meanwhile every ingest request is answered 503 with Retry-After within the ask timeout (no hang,
- * no 500) and {@code /ready} says not ready; afterwards the node recovers by itself: ingest succeeds
- * again, {@code /ready} is 200, timers that came due during the outage fire, and every
+ * no 500) and {@code /ready} says not ready; afterwards the node recovers by itself: ingest
+ * succeeds again, {@code /ready} is 200, timers that came due during the outage fire, and every
  * acknowledged touchpoint is in the journal exactly once. Prints the figures ("OUTAGE" lines).
  */
 class DatabaseOutageTest {
 
-  private static final String JOURNEY = TestJourneys.cartReminder("outage-reminder", 1, "5s", "reminder");
+  private static final String JOURNEY =
+      TestJourneys.cartReminder("outage-reminder", 1, "5s", "reminder");
 
   private static final String PREFIX = "fo";
   private static final int CUSTOMERS = 10;
   private static final Duration OUTAGE = Duration.ofSeconds(10);
+
   /** The ask timeout (5 s) and some room for a loaded machine. */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(8);
 
@@ -56,12 +58,19 @@ class DatabaseOutageTest {
       ItineraNode node =
           TestNode.start(Map.of("itinera.db.url", database.urlThrough(proxy.port())));
       TouchpointStream stream =
-          new TouchpointStream(PREFIX, CUSTOMERS, Duration.ofMillis(100), () -> List.of(node.httpPort()));
+          new TouchpointStream(
+              PREFIX, CUSTOMERS, Duration.ofMillis(100), () -> List.of(node.httpPort()));
       try {
         ApiClient api = new ApiClient(node.httpPort());
         assertEquals(
             201,
-            api.send("PUT", "/v1/journeys/outage-reminder", JOURNEY, "application/yaml", ApiClient.basic(ADMIN_KEY), Check.RESPONSE)
+            api.send(
+                    "PUT",
+                    "/v1/journeys/outage-reminder",
+                    JOURNEY,
+                    "application/yaml",
+                    ApiClient.basic(ADMIN_KEY),
+                    Check.RESPONSE)
                 .status());
         stream.start();
         Thread.sleep(3_000);
@@ -78,7 +87,8 @@ class DatabaseOutageTest {
         }
         long restoredAt = System.nanoTime();
         proxy.restore();
-        report("database cut for %.1f s under load (%d touchpoints acknowledged before)",
+        report(
+            "database cut for %.1f s under load (%d touchpoints acknowledged before)",
             seconds(restoredAt - cutAt), acknowledgedBefore);
 
         // Recovery: /ready and every customer's ingest, by themselves.
@@ -109,7 +119,8 @@ class DatabaseOutageTest {
             stream.customers().stream()
                 .mapToDouble(
                     c ->
-                        stream.firstAcknowledgedAfter(c, restoredAt)
+                        stream
+                            .firstAcknowledgedAfter(c, restoredAt)
                             .map(at -> seconds(at - restoredAt))
                             .orElseThrow(() -> new AssertionError(c + " never answered again")))
                 .max()
@@ -122,8 +133,11 @@ class DatabaseOutageTest {
         stream.stop();
 
         List<Attempt> attempts = stream.attempts();
-        report("attempts by outcome: %s", attempts.stream()
-            .collect(Collectors.groupingBy(Attempt::outcome, TreeMap::new, Collectors.counting())));
+        report(
+            "attempts by outcome: %s",
+            attempts.stream()
+                .collect(
+                    Collectors.groupingBy(Attempt::outcome, TreeMap::new, Collectors.counting())));
 
         // During the outage: 503 with Retry-After, in bounded time, for every request. Every
         // request started in the outage was answered within the ask timeout: 503 if before the
@@ -132,7 +146,8 @@ class DatabaseOutageTest {
             attempts.stream()
                 .filter(a -> a.startNanos() > cutAt + 100_000_000L && a.startNanos() < restoredAt)
                 .toList();
-        assertTrue(started.size() >= CUSTOMERS, "requests made during the outage: " + started.size());
+        assertTrue(
+            started.size() >= CUSTOMERS, "requests made during the outage: " + started.size());
         List<Attempt> notUnavailable =
             started.stream()
                 .filter(a -> a.endNanos() < restoredAt && a.outcome() != Outcome.UNAVAILABLE)
@@ -149,9 +164,13 @@ class DatabaseOutageTest {
                 && answered.stream().allMatch(a -> a.outcome() == Outcome.UNAVAILABLE),
             "every customer's request was answered 503 during the outage: " + answered);
         assertTrue(
-            answered.stream().allMatch(a -> "1".equals(a.retryAfter())), "Retry-After on every 503");
+            answered.stream().allMatch(a -> "1".equals(a.retryAfter())),
+            "Retry-After on every 503");
         double slowest =
-            started.stream().mapToDouble(a -> seconds(a.endNanos() - a.startNanos())).max().orElseThrow();
+            started.stream()
+                .mapToDouble(a -> seconds(a.endNanos() - a.startNanos()))
+                .max()
+                .orElseThrow();
         report(
             "during the outage: %d requests answered, all 503 with Retry-After; of those started in"
                 + " it, the slowest answered in %.1f s",
@@ -160,30 +179,44 @@ class DatabaseOutageTest {
         // Before, after and across the outage: nothing but 200 and 503.
         assertEquals(
             List.of(),
-            attempts.stream().filter(a -> a.outcome() != Outcome.OK && a.outcome() != Outcome.UNAVAILABLE).toList());
+            attempts.stream()
+                .filter(a -> a.outcome() != Outcome.OK && a.outcome() != Outcome.UNAVAILABLE)
+                .toList());
 
         // Readiness said so, quickly (Pekko Management answers "not ready" with 500).
         List<Probe> late =
             probes.stream().filter(p -> p.startNanos() > cutAt + 4_000_000_000L).toList();
-        assertTrue(late.stream().allMatch(p -> p.status() == 500), "/ready during the outage: " + late);
-        double slowestProbe = probes.stream().mapToDouble(p -> seconds(p.tookNanos())).max().orElseThrow();
-        report("/ready during the outage: %s, the slowest in %.1f s",
+        assertTrue(
+            late.stream().allMatch(p -> p.status() == 500), "/ready during the outage: " + late);
+        double slowestProbe =
+            probes.stream().mapToDouble(p -> seconds(p.tookNanos())).max().orElseThrow();
+        report(
+            "/ready during the outage: %s, the slowest in %.1f s",
             probes.stream().map(p -> Integer.toString(p.status())).collect(Collectors.joining(",")),
             slowestProbe);
         assertTrue(slowestProbe <= 5, "/ready took " + slowestProbe + " s");
         // Alive all along: restarting the node would not bring the database back.
-        assertTrue(alive.stream().allMatch(status -> status == 200), "/alive during the outage: " + alive);
+        assertTrue(
+            alive.stream().allMatch(status -> status == 200), "/alive during the outage: " + alive);
 
         // The meters counted what the client saw.
-        long unavailable = attempts.stream().filter(a -> a.outcome() == Outcome.UNAVAILABLE).count();
+        long unavailable =
+            attempts.stream().filter(a -> a.outcome() == Outcome.UNAVAILABLE).count();
         Scrape scrape = Scrape.of(node.managementPort());
         assertEquals(
             unavailable,
-            (long) scrape.value("itinera_touchpoints_rejected_total", "route", "track", "reason", "unavailable"));
+            (long)
+                scrape.value(
+                    "itinera_touchpoints_rejected_total",
+                    "route",
+                    "track",
+                    "reason",
+                    "unavailable"));
         assertEquals(
             stream.acknowledgedCount(),
-            (long) (scrape.value("itinera_touchpoints_ingested_total", "route", "track")
-                + scrape.value("itinera_touchpoints_duplicates_total", "route", "track")));
+            (long)
+                (scrape.value("itinera_touchpoints_ingested_total", "route", "track")
+                    + scrape.value("itinera_touchpoints_duplicates_total", "route", "track")));
 
         JournalCheck.assertExactlyOnce(stream, database, PREFIX);
 

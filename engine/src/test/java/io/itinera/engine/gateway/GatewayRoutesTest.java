@@ -63,7 +63,8 @@ class GatewayRoutesTest {
     if (pointer != null) {
       List<String> pointers = new ArrayList<>();
       problem.get("errors").forEach(e -> pointers.add(e.get("pointer").asText()));
-      assertTrue(pointers.contains(pointer), () -> "errors should point at " + pointer + ": " + problem);
+      assertTrue(
+          pointers.contains(pointer), () -> "errors should point at " + pointer + ": " + problem);
     }
   }
 
@@ -73,7 +74,10 @@ class GatewayRoutesTest {
     Reply reply =
         api.post(
             "/v1/track",
-            json("{'userId':'" + id + "','event':'Product Viewed','messageId':'m1','properties':{'sku':'trail-9'},'context':{'channel':'web'}}"));
+            json(
+                "{'userId':'"
+                    + id
+                    + "','event':'Product Viewed','messageId':'m1','properties':{'sku':'trail-9'},'context':{'channel':'web'}}"));
     assertEquals(200, reply.status(), reply.body());
     assertTrue(reply.json().get("success").asBoolean());
     assertEquals(1, reply.json().get("recorded").asInt());
@@ -90,19 +94,38 @@ class GatewayRoutesTest {
   @Test
   void everySegmentCallTypeIsAccepted() {
     String id = customer();
-    assertEquals(200, api.post("/v1/identify", json("{'userId':'" + id + "','traits':{'plan':'pro','timezone':'Europe/Berlin'}}")).status());
-    assertEquals(200, api.post("/v1/page", json("{'userId':'" + id + "','name':'Running shoes'}")).status());
-    assertEquals(200, api.post("/v1/screen", json("{'userId':'" + id + "','name':'Cart'}")).status());
-    assertEquals(200, api.post("/v1/alias", json("{'userId':'" + id + "','previousId':'anon-" + id + "'}")).status());
-    assertEquals(200, api.post("/v1/group", json("{'userId':'" + id + "','groupId':'acme','traits':{'seats':5}}")).status());
+    assertEquals(
+        200,
+        api.post(
+                "/v1/identify",
+                json("{'userId':'" + id + "','traits':{'plan':'pro','timezone':'Europe/Berlin'}}"))
+            .status());
+    assertEquals(
+        200, api.post("/v1/page", json("{'userId':'" + id + "','name':'Running shoes'}")).status());
+    assertEquals(
+        200, api.post("/v1/screen", json("{'userId':'" + id + "','name':'Cart'}")).status());
+    assertEquals(
+        200,
+        api.post("/v1/alias", json("{'userId':'" + id + "','previousId':'anon-" + id + "'}"))
+            .status());
+    assertEquals(
+        200,
+        api.post("/v1/group", json("{'userId':'" + id + "','groupId':'acme','traits':{'seats':5}}"))
+            .status());
 
     JsonNode customer = api.get("/v1/customers/" + id, "Bearer " + ADMIN_KEY).json();
     assertEquals(5, customer.get("touchpointCount").asInt());
     assertEquals("pro", customer.get("traits").get("plan").asText());
-    assertTrue(customer.get("traits").get("seats") == null, "group traits are the group's, not the customer's");
+    assertTrue(
+        customer.get("traits").get("seats") == null,
+        "group traits are the group's, not the customer's");
     List<String> channels = new ArrayList<>();
-    customer.get("recentTouchpoints").forEach(t -> channels.add(t.get("type").asText() + ":" + t.get("channel").asText()));
-    assertEquals(List.of("group:server", "alias:server", "screen:app", "page:web", "identify:server"), channels);
+    customer
+        .get("recentTouchpoints")
+        .forEach(t -> channels.add(t.get("type").asText() + ":" + t.get("channel").asText()));
+    assertEquals(
+        List.of("group:server", "alias:server", "screen:app", "page:web", "identify:server"),
+        channels);
   }
 
   @Test
@@ -110,11 +133,15 @@ class GatewayRoutesTest {
     String id = customer();
     Reply reply =
         api.send(
-            "POST", "/v1/track",
+            "POST",
+            "/v1/track",
             json("{'writeKey':'" + WRITE_KEY + "','anonymousId':'" + id + "','event':'Signed Up'}"),
-            "text/plain;charset=UTF-8", null, Check.RESPONSE);
+            "text/plain;charset=UTF-8",
+            null,
+            Check.RESPONSE);
     assertEquals(200, reply.status(), reply.body());
-    assertEquals(1, api.get("/v1/customers/" + id, basic(WRITE_KEY)).json().get("touchpointCount").asInt());
+    assertEquals(
+        1, api.get("/v1/customers/" + id, basic(WRITE_KEY)).json().get("touchpointCount").asInt());
   }
 
   @Test
@@ -126,7 +153,8 @@ class GatewayRoutesTest {
     assertEquals(200, again.status());
     assertEquals(0, again.json().get("recorded").asInt());
     assertEquals(1, again.json().get("duplicates").asInt());
-    assertEquals(1, api.get("/v1/customers/" + id, basic(WRITE_KEY)).json().get("touchpointCount").asInt());
+    assertEquals(
+        1, api.get("/v1/customers/" + id, basic(WRITE_KEY)).json().get("touchpointCount").asInt());
   }
 
   @Test
@@ -135,12 +163,25 @@ class GatewayRoutesTest {
     String b = customer();
     StringBuilder batch = new StringBuilder("{'batch':[");
     for (int i = 0; i < 10; i++) {
-      batch.append("{'type':'track','userId':'").append(i % 2 == 0 ? a : b)
-          .append("','event':'step-").append(i).append("','messageId':'b-").append(i).append("'},");
+      batch
+          .append("{'type':'track','userId':'")
+          .append(i % 2 == 0 ? a : b)
+          .append("','event':'step-")
+          .append(i)
+          .append("','messageId':'b-")
+          .append(i)
+          .append("'},");
     }
     batch.append("{'type':'track','userId':'").append(a).append("'},");
     batch.append("{'type':'nonsense','userId':'").append(a).append("'}]}");
-    Reply reply = api.send("POST", "/v1/batch", json(batch.toString()), "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply reply =
+        api.send(
+            "POST",
+            "/v1/batch",
+            json(batch.toString()),
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertEquals(200, reply.status(), reply.body());
     assertEquals(10, reply.json().get("recorded").asInt());
     JsonNode rejected = reply.json().get("rejected");
@@ -150,14 +191,23 @@ class GatewayRoutesTest {
     assertEquals("/batch/11/type", rejected.get(1).get("errors").get(0).get("pointer").asText());
 
     List<String> events = new ArrayList<>();
-    api.get("/v1/customers/" + a, basic(WRITE_KEY)).json().get("recentTouchpoints").forEach(t -> events.add(t.get("event").asText()));
+    api.get("/v1/customers/" + a, basic(WRITE_KEY))
+        .json()
+        .get("recentTouchpoints")
+        .forEach(t -> events.add(t.get("event").asText()));
     assertEquals(List.of("step-8", "step-6", "step-4", "step-2", "step-0"), events);
   }
 
   @Test
   void importIsTheSameAsBatch() {
     String id = customer();
-    Reply reply = api.post("/v1/import", json("{'batch':[{'type':'identify','userId':'" + id + "','traits':{'tier':'gold'},'timestamp':'2024-05-01T12:00:00Z'}]}"));
+    Reply reply =
+        api.post(
+            "/v1/import",
+            json(
+                "{'batch':[{'type':'identify','userId':'"
+                    + id
+                    + "','traits':{'tier':'gold'},'timestamp':'2024-05-01T12:00:00Z'}]}"));
     assertEquals(200, reply.status(), reply.body());
     JsonNode customer = api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
     assertEquals("2024-05-01T12:00:00Z", customer.get("firstSeen").asText());
@@ -165,7 +215,14 @@ class GatewayRoutesTest {
 
   @Test
   void batchWithOnlyInvalidItemsIsA400AndRecordsNothing() {
-    Reply reply = api.send("POST", "/v1/batch", json("{'batch':[{'type':'track','event':'x'},{'type':'page'}]}"), "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply reply =
+        api.send(
+            "POST",
+            "/v1/batch",
+            json("{'batch':[{'type':'track','event':'x'},{'type':'page'}]}"),
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(reply, 400, "/batch/1/userId", "Every message in the batch is invalid");
   }
 
@@ -175,27 +232,56 @@ class GatewayRoutesTest {
     for (int i = 0; i < 2501; i++) {
       batch.append(i == 0 ? "" : ",").append("{}");
     }
-    Reply reply = api.send("POST", "/v1/batch", batch + "]}", "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply reply =
+        api.send(
+            "POST",
+            "/v1/batch",
+            batch + "]}",
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(reply, 400, "/batch", "the limit is 2500");
   }
 
   @Test
   void malformedJsonSaysWhere() {
-    Reply reply = api.send("POST", "/v1/track", "{\"userId\": \"u\", \"event\": }", "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply reply =
+        api.send(
+            "POST",
+            "/v1/track",
+            "{\"userId\": \"u\", \"event\": }",
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(reply, 400, null, "line 1, column 26");
   }
 
   @Test
   void emptyBodyIsA400() {
-    Reply reply = api.send("POST", "/v1/track", "", "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply reply =
+        api.send("POST", "/v1/track", "", "application/json", basic(WRITE_KEY), Check.RESPONSE);
     assertProblem(reply, 400, null, "The body is empty");
   }
 
   @Test
   void missingIdsAndWrongTypesNameTheFieldPath() {
-    Reply missing = api.send("POST", "/v1/track", json("{'event':'x'}"), "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply missing =
+        api.send(
+            "POST",
+            "/v1/track",
+            json("{'event':'x'}"),
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(missing, 400, "/userId", "\"userId\" or \"anonymousId\" is required");
-    Reply wrongType = api.send("POST", "/v1/identify", json("{'userId':'u','traits':'gold','timestamp':12}"), "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply wrongType =
+        api.send(
+            "POST",
+            "/v1/identify",
+            json("{'userId':'u','traits':'gold','timestamp':12}"),
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(wrongType, 400, "/traits", "\"traits\" must be a JSON object");
     assertEquals(2, wrongType.json().get("errors").size(), wrongType.body());
     assertEquals("/timestamp", wrongType.json().get("errors").get(1).get("pointer").asText());
@@ -207,31 +293,78 @@ class GatewayRoutesTest {
     Reply none = api.send("POST", "/v1/track", body, "application/json", null, Check.RESPONSE);
     assertProblem(none, 401, null, "No write key");
     assertTrue(none.header("WWW-Authenticate").orElse("").startsWith("Basic realm=\"itinera\""));
-    assertProblem(api.send("POST", "/v1/track", body, "application/json", basic("stolen"), Check.RESPONSE), 401, null, "Authorization header is not valid");
-    assertProblem(api.send("POST", "/v1/track", json("{'writeKey':'nope','userId':'u','event':'x'}"), "application/json", null, Check.RESPONSE), 401, null, "\"writeKey\" in the body is not valid");
-    assertProblem(api.send("GET", "/v1/customers/u", null, null, null, Check.RESPONSE), 401, null, "needs a write key or the admin key");
+    assertProblem(
+        api.send("POST", "/v1/track", body, "application/json", basic("stolen"), Check.RESPONSE),
+        401,
+        null,
+        "Authorization header is not valid");
+    assertProblem(
+        api.send(
+            "POST",
+            "/v1/track",
+            json("{'writeKey':'nope','userId':'u','event':'x'}"),
+            "application/json",
+            null,
+            Check.RESPONSE),
+        401,
+        null,
+        "\"writeKey\" in the body is not valid");
+    assertProblem(
+        api.send("GET", "/v1/customers/u", null, null, null, Check.RESPONSE),
+        401,
+        null,
+        "needs a write key or the admin key");
   }
 
   @Test
   void oversizeBodiesAre413() {
     String big = "x".repeat(33 * 1024);
-    Reply single = api.send("POST", "/v1/track", json("{'userId':'u','event':'x','properties':{'blob':'" + big + "'}}"), "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply single =
+        api.send(
+            "POST",
+            "/v1/track",
+            json("{'userId':'u','event':'x','properties':{'blob':'" + big + "'}}"),
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(single, 413, null, "32 KB for one message");
     String huge = "y".repeat(501 * 1024);
-    Reply batch = api.send("POST", "/v1/batch", json("{'batch':[{'type':'track','userId':'u','event':'x','properties':{'blob':'" + huge + "'}}]}"), "application/json", basic(WRITE_KEY), Check.RESPONSE);
+    Reply batch =
+        api.send(
+            "POST",
+            "/v1/batch",
+            json(
+                "{'batch':[{'type':'track','userId':'u','event':'x','properties':{'blob':'"
+                    + huge
+                    + "'}}]}"),
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(batch, 413, null, "500 KB for a batch");
   }
 
   @Test
   void formEncodedBodyIs415() {
-    Reply reply = api.send("POST", "/v1/track", "userId=u&event=x", "application/x-www-form-urlencoded", basic(WRITE_KEY), Check.RESPONSE);
+    Reply reply =
+        api.send(
+            "POST",
+            "/v1/track",
+            "userId=u&event=x",
+            "application/x-www-form-urlencoded",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
     assertProblem(reply, 415, null, "application/json");
   }
 
   @Test
   void unknownRouteIs404AndWrongMethodIs405() {
-    assertProblem(api.send("POST", "/v1/trak", "{}", "application/json", basic(WRITE_KEY), Check.NOTHING), 404, null, "There is no route POST /v1/trak");
-    assertProblem(api.send("GET", "/nowhere", null, null, null, Check.NOTHING), 404, null, "/nowhere");
+    assertProblem(
+        api.send("POST", "/v1/trak", "{}", "application/json", basic(WRITE_KEY), Check.NOTHING),
+        404,
+        null,
+        "There is no route POST /v1/trak");
+    assertProblem(
+        api.send("GET", "/nowhere", null, null, null, Check.NOTHING), 404, null, "/nowhere");
     Reply wrongMethod = api.send("GET", "/v1/track", null, null, basic(WRITE_KEY), Check.NOTHING);
     assertProblem(wrongMethod, 405, null, "use POST");
     assertEquals("POST", wrongMethod.header("Allow").orElse(""));
@@ -242,20 +375,30 @@ class GatewayRoutesTest {
     Reply preflight = api.send("OPTIONS", "/v1/track", null, null, null, Check.NOTHING);
     assertEquals(204, preflight.status());
     assertEquals("*", preflight.header("Access-Control-Allow-Origin").orElse(""));
-    assertTrue(preflight.header("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+    assertTrue(
+        preflight.header("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
   }
 
   @Test
   void unknownCustomerIs404() {
-    assertProblem(api.get("/v1/customers/" + customer(), basic(WRITE_KEY)), 404, null, "has been seen");
+    assertProblem(
+        api.get("/v1/customers/" + customer(), basic(WRITE_KEY)), 404, null, "has been seen");
   }
 
   @Test
   void everyAcknowledgedTouchpointIsInTheJournal() {
     String id = customer();
     for (int i = 0; i < 5; i++) {
-      assertEquals(200, api.post("/v1/track", json("{'userId':'" + id + "','event':'e','messageId':'j-" + i + "'}")).status());
+      assertEquals(
+          200,
+          api.post(
+                  "/v1/track",
+                  json("{'userId':'" + id + "','event':'e','messageId':'j-" + i + "'}"))
+              .status());
     }
-    assertEquals(5, database.queryLong("SELECT count(*) FROM event_journal WHERE persistence_id = 'Customer|" + id + "'"));
+    assertEquals(
+        5,
+        database.queryLong(
+            "SELECT count(*) FROM event_journal WHERE persistence_id = 'Customer|" + id + "'"));
   }
 }

@@ -91,7 +91,9 @@ class JourneyRoutesTest {
 
   private static List<String> loadedOnTheNode() {
     List<String> loaded = new ArrayList<>();
-    node.deployedJourneys().current().forEach(j -> loaded.add(j.journey().name() + " v" + j.journey().version()));
+    node.deployedJourneys()
+        .current()
+        .forEach(j -> loaded.add(j.journey().name() + " v" + j.journey().version()));
     return loaded;
   }
 
@@ -104,7 +106,8 @@ class JourneyRoutesTest {
     assertEquals("/v1/journeys/" + name, created.header("Location").orElse(""));
     assertEquals("deployed", created.json().get("outcome").asText());
     assertEquals(1, created.json().get("version").asInt());
-    assertTrue(loadedOnTheNode().contains(name + " v1"), "runs on the node at once: " + loadedOnTheNode());
+    assertTrue(
+        loadedOnTheNode().contains(name + " v1"), "runs on the node at once: " + loadedOnTheNode());
 
     Reply again = put(name, journey(name, 1, "cart-reminder"));
     assertEquals(200, again.status(), again.body());
@@ -133,15 +136,33 @@ class JourneyRoutesTest {
     Reply diagram = api.get("/v1/journeys/" + name + "/diagram", "Bearer " + ADMIN_KEY);
     assertEquals(200, diagram.status(), diagram.body());
     assertEquals("text/plain; charset=UTF-8", diagram.contentType());
-    assertTrue(diagram.body().startsWith("---\ntitle: " + name + " v2\n---\nstateDiagram-v2\n"), diagram.body());
-    assertTrue(diagram.body().contains("s_decision --> s_bought : Order Completed"), diagram.body());
+    assertTrue(
+        diagram.body().startsWith("---\ntitle: " + name + " v2\n---\nstateDiagram-v2\n"),
+        diagram.body());
+    assertTrue(
+        diagram.body().contains("s_decision --> s_bought : Order Completed"), diagram.body());
 
-    Reply retired = api.send("DELETE", "/v1/journeys/" + name, null, null, ADMIN, Check.REQUEST_AND_RESPONSE);
+    Reply retired =
+        api.send("DELETE", "/v1/journeys/" + name, null, null, ADMIN, Check.REQUEST_AND_RESPONSE);
     assertEquals(204, retired.status(), retired.body());
-    assertFalse(loadedOnTheNode().stream().anyMatch(j -> j.startsWith(name + " ")), loadedOnTheNode().toString());
-    assertProblem(api.send("GET", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE), 404, "not-found", "No journey");
-    assertProblem(api.send("GET", "/v1/journeys/" + name + "/diagram", null, null, ADMIN, Check.RESPONSE), 404, "not-found", "No journey");
-    assertProblem(api.send("DELETE", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE), 404, "not-found", "No journey");
+    assertFalse(
+        loadedOnTheNode().stream().anyMatch(j -> j.startsWith(name + " ")),
+        loadedOnTheNode().toString());
+    assertProblem(
+        api.send("GET", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE),
+        404,
+        "not-found",
+        "No journey");
+    assertProblem(
+        api.send("GET", "/v1/journeys/" + name + "/diagram", null, null, ADMIN, Check.RESPONSE),
+        404,
+        "not-found",
+        "No journey");
+    assertProblem(
+        api.send("DELETE", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE),
+        404,
+        "not-found",
+        "No journey");
   }
 
   @Test
@@ -149,12 +170,15 @@ class JourneyRoutesTest {
     String name = uniqueName();
     assertEquals(201, put(name, journey(name, 1, "cart-reminder")).status());
 
-    Reply conflict = api.send("PUT", "/v1/journeys/" + name, journey(name, 1, "other"), YAML, ADMIN, Check.RESPONSE);
+    Reply conflict =
+        api.send(
+            "PUT", "/v1/journeys/" + name, journey(name, 1, "other"), YAML, ADMIN, Check.RESPONSE);
     assertProblem(conflict, 409, "conflict", "set \"version: 2\"");
     assertEquals("/v1/journeys/" + name, conflict.json().get("instance").asText());
 
     assertEquals(201, put(name, journey(name, 3, "other")).status());
-    Reply lower = api.send("PUT", "/v1/journeys/" + name, journey(name, 2, "x"), YAML, ADMIN, Check.RESPONSE);
+    Reply lower =
+        api.send("PUT", "/v1/journeys/" + name, journey(name, 2, "x"), YAML, ADMIN, Check.RESPONSE);
     assertProblem(lower, 409, "conflict", "is at version 3");
   }
 
@@ -165,24 +189,39 @@ class JourneyRoutesTest {
 
     Reply reply = api.send("PUT", "/v1/journeys/" + name, broken, YAML, ADMIN, Check.RESPONSE);
 
-    assertProblem(reply, 422, "invalid-journey", name + ".journey.yaml:11:15: goto names stage 'bougth'");
+    assertProblem(
+        reply, 422, "invalid-journey", name + ".journey.yaml:11:15: goto names stage 'bougth'");
     JsonNode errors = reply.json().get("errors");
     assertEquals(2, errors.size(), reply.body());
     assertEquals(name + ".journey.yaml", errors.get(0).get("file").asText());
     assertEquals(11, errors.get(0).get("line").asInt());
     assertEquals(15, errors.get(0).get("column").asInt());
-    assertTrue(errors.get(0).get("detail").asText().contains("did you mean 'bought'"), reply.body());
-    assertEquals(15, errors.get(1).get("line").asInt(), "the stage left unreachable: " + reply.body());
-    assertProblem(api.send("GET", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE), 404, "not-found", "No journey");
+    assertTrue(
+        errors.get(0).get("detail").asText().contains("did you mean 'bought'"), reply.body());
+    assertEquals(
+        15, errors.get(1).get("line").asInt(), "the stage left unreachable: " + reply.body());
+    assertProblem(
+        api.send("GET", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE),
+        404,
+        "not-found",
+        "No journey");
 
-    Reply notYaml = api.send("PUT", "/v1/journeys/" + name, "journey: [\n", YAML, ADMIN, Check.RESPONSE);
+    Reply notYaml =
+        api.send("PUT", "/v1/journeys/" + name, "journey: [\n", YAML, ADMIN, Check.RESPONSE);
     assertProblem(notYaml, 422, "invalid-journey", name + ".journey.yaml:");
   }
 
   @Test
   void theFileMustBeTheJourneyNamedInThePath() {
     String name = uniqueName();
-    Reply reply = api.send("PUT", "/v1/journeys/" + name, journey("someone-else", 1, "x"), YAML, ADMIN, Check.RESPONSE);
+    Reply reply =
+        api.send(
+            "PUT",
+            "/v1/journeys/" + name,
+            journey("someone-else", 1, "x"),
+            YAML,
+            ADMIN,
+            Check.RESPONSE);
     assertProblem(reply, 422, "invalid-journey", "is journey 'someone-else'");
     assertEquals(1, reply.json().get("errors").get(0).get("line").asInt());
     assertEquals(10, reply.json().get("errors").get(0).get("column").asInt());
@@ -192,59 +231,144 @@ class JourneyRoutesTest {
   void aDryRunValidatesWithoutDeploying() {
     String name = uniqueName();
     Reply dry =
-        api.send("PUT", "/v1/journeys/" + name + "?dryRun=true", journey(name, 1, "x"), "text/yaml", ADMIN, Check.REQUEST_AND_RESPONSE);
+        api.send(
+            "PUT",
+            "/v1/journeys/" + name + "?dryRun=true",
+            journey(name, 1, "x"),
+            "text/yaml",
+            ADMIN,
+            Check.REQUEST_AND_RESPONSE);
     assertEquals(200, dry.status(), dry.body());
     assertEquals("valid", dry.json().get("outcome").asText());
     assertTrue(dry.json().get("dryRun").asBoolean());
-    assertProblem(api.send("GET", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE), 404, "not-found", "No journey");
+    assertProblem(
+        api.send("GET", "/v1/journeys/" + name, null, null, ADMIN, Check.RESPONSE),
+        404,
+        "not-found",
+        "No journey");
 
-    Reply wrong = api.send("PUT", "/v1/journeys/" + name + "?dryRun=maybe", journey(name, 1, "x"), YAML, ADMIN, Check.RESPONSE);
+    Reply wrong =
+        api.send(
+            "PUT",
+            "/v1/journeys/" + name + "?dryRun=maybe",
+            journey(name, 1, "x"),
+            YAML,
+            ADMIN,
+            Check.RESPONSE);
     assertProblem(wrong, 400, "invalid-parameter", "\"dryRun\" must be true or false");
 
     assertEquals(201, put(name, journey(name, 1, "x")).status());
     Reply unchanged =
-        api.send("PUT", "/v1/journeys/" + name + "?dryRun=true", journey(name, 1, "x"), YAML, ADMIN, Check.REQUEST_AND_RESPONSE);
+        api.send(
+            "PUT",
+            "/v1/journeys/" + name + "?dryRun=true",
+            journey(name, 1, "x"),
+            YAML,
+            ADMIN,
+            Check.REQUEST_AND_RESPONSE);
     assertEquals("unchanged", unchanged.json().get("outcome").asText(), unchanged.body());
     assertTrue(unchanged.json().get("dryRun").asBoolean());
     Reply conflict =
-        api.send("PUT", "/v1/journeys/" + name + "?dryRun=true", journey(name, 1, "y"), YAML, ADMIN, Check.RESPONSE);
+        api.send(
+            "PUT",
+            "/v1/journeys/" + name + "?dryRun=true",
+            journey(name, 1, "y"),
+            YAML,
+            ADMIN,
+            Check.RESPONSE);
     assertProblem(conflict, 409, "conflict", "set \"version: 2\"");
   }
 
   @Test
   void everyYamlMediaTypeIsAcceptedAndOthersAre415() {
     String name = uniqueName();
-    assertEquals(201, api.send("PUT", "/v1/journeys/" + name, journey(name, 1, "x"), "application/x-yaml", ADMIN, Check.REQUEST_AND_RESPONSE).status());
-    assertEquals(201, api.send("PUT", "/v1/journeys/" + name, journey(name, 2, "x"), "text/plain; charset=UTF-8", ADMIN, Check.REQUEST_AND_RESPONSE).status());
-    Reply json = api.send("PUT", "/v1/journeys/" + name, "{\"journey\": \"" + name + "\"}", "application/json", ADMIN, Check.RESPONSE);
+    assertEquals(
+        201,
+        api.send(
+                "PUT",
+                "/v1/journeys/" + name,
+                journey(name, 1, "x"),
+                "application/x-yaml",
+                ADMIN,
+                Check.REQUEST_AND_RESPONSE)
+            .status());
+    assertEquals(
+        201,
+        api.send(
+                "PUT",
+                "/v1/journeys/" + name,
+                journey(name, 2, "x"),
+                "text/plain; charset=UTF-8",
+                ADMIN,
+                Check.REQUEST_AND_RESPONSE)
+            .status());
+    Reply json =
+        api.send(
+            "PUT",
+            "/v1/journeys/" + name,
+            "{\"journey\": \"" + name + "\"}",
+            "application/json",
+            ADMIN,
+            Check.RESPONSE);
     assertProblem(json, 415, "unsupported-media-type", "application/yaml");
-    assertProblem(api.send("PUT", "/v1/journeys/" + name, "", YAML, ADMIN, Check.RESPONSE), 400, "invalid-body", "empty");
+    assertProblem(
+        api.send("PUT", "/v1/journeys/" + name, "", YAML, ADMIN, Check.RESPONSE),
+        400,
+        "invalid-body",
+        "empty");
   }
 
   @Test
   void aFileOver1MbIs413() {
     String name = uniqueName();
     String huge = journey(name, 1, "x") + "# " + "x".repeat(1024 * 1024) + "\n";
-    assertProblem(api.send("PUT", "/v1/journeys/" + name, huge, YAML, ADMIN, Check.RESPONSE), 413, "payload-too-large", "1 MB");
+    assertProblem(
+        api.send("PUT", "/v1/journeys/" + name, huge, YAML, ADMIN, Check.RESPONSE),
+        413,
+        "payload-too-large",
+        "1 MB");
   }
 
   @Test
   void journeysNeedTheAdminKey() {
     String name = uniqueName();
     String yaml = journey(name, 1, "x");
-    assertProblem(api.send("GET", "/v1/journeys", null, null, null, Check.RESPONSE), 401, "unauthorized", "admin key");
-    assertProblem(api.send("GET", "/v1/journeys", null, null, basic(WRITE_KEY), Check.RESPONSE), 401, "unauthorized", "a write key is not enough");
-    Reply put = api.send("PUT", "/v1/journeys/" + name, yaml, YAML, "Bearer " + WRITE_KEY, Check.RESPONSE);
+    assertProblem(
+        api.send("GET", "/v1/journeys", null, null, null, Check.RESPONSE),
+        401,
+        "unauthorized",
+        "admin key");
+    assertProblem(
+        api.send("GET", "/v1/journeys", null, null, basic(WRITE_KEY), Check.RESPONSE),
+        401,
+        "unauthorized",
+        "a write key is not enough");
+    Reply put =
+        api.send("PUT", "/v1/journeys/" + name, yaml, YAML, "Bearer " + WRITE_KEY, Check.RESPONSE);
     assertProblem(put, 401, "unauthorized", "admin key");
     assertTrue(put.header("WWW-Authenticate").orElse("").startsWith("Basic"));
-    assertProblem(api.send("GET", "/v1/journeys/" + name, null, null, null, Check.RESPONSE), 401, "unauthorized", "admin key");
-    assertProblem(api.send("GET", "/v1/journeys/" + name + "/diagram", null, null, basic("nope"), Check.RESPONSE), 401, "unauthorized", "admin key");
-    assertProblem(api.send("DELETE", "/v1/journeys/" + name, null, null, basic(WRITE_KEY), Check.RESPONSE), 401, "unauthorized", "admin key");
+    assertProblem(
+        api.send("GET", "/v1/journeys/" + name, null, null, null, Check.RESPONSE),
+        401,
+        "unauthorized",
+        "admin key");
+    assertProblem(
+        api.send(
+            "GET", "/v1/journeys/" + name + "/diagram", null, null, basic("nope"), Check.RESPONSE),
+        401,
+        "unauthorized",
+        "admin key");
+    assertProblem(
+        api.send("DELETE", "/v1/journeys/" + name, null, null, basic(WRITE_KEY), Check.RESPONSE),
+        401,
+        "unauthorized",
+        "admin key");
   }
 
   @Test
   void aWrongMethodIs405() {
-    Reply reply = api.send("POST", "/v1/journeys/anything", "journey: x", YAML, ADMIN, Check.NOTHING);
+    Reply reply =
+        api.send("POST", "/v1/journeys/anything", "journey: x", YAML, ADMIN, Check.NOTHING);
     assertEquals(405, reply.status(), reply.body());
     assertEquals("PUT, GET, DELETE", reply.header("Allow").orElse(""));
   }
@@ -261,9 +385,17 @@ class JourneyRoutesTest {
             "{\"userId\":\"" + customer + "\",\"event\":\"Product Added\",\"messageId\":\"m1\"}");
     assertEquals(200, tracked.status(), tracked.body());
 
-    JsonNode active = api.get("/v1/customers/" + customer, ADMIN).json().get("journeys").get("active");
+    JsonNode active =
+        api.get("/v1/customers/" + customer, ADMIN).json().get("journeys").get("active");
     List<String> entered = new ArrayList<>();
-    active.forEach(a -> entered.add(a.get("journey").asText() + " v" + a.get("version").asInt() + " " + a.get("stage").asText()));
+    active.forEach(
+        a ->
+            entered.add(
+                a.get("journey").asText()
+                    + " v"
+                    + a.get("version").asInt()
+                    + " "
+                    + a.get("stage").asText()));
     assertTrue(entered.contains(name + " v1 decision"), entered.toString());
   }
 

@@ -51,7 +51,8 @@ class JourneyRegistryTest {
   @BeforeEach
   void freshDatabase() {
     database = TestDatabase.createFresh("registry");
-    storage = Storage.open(new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2));
+    storage =
+        Storage.open(new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2));
     storage.migrate();
     deployed = new DeployedJourneys();
     registry = newRegistry(deployed);
@@ -103,7 +104,9 @@ class JourneyRegistryTest {
   void theSameVersionWithTheSameSourceIsUnchanged() {
     registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
 
-    Unchanged again = assertInstanceOf(Unchanged.class, registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false));
+    Unchanged again =
+        assertInstanceOf(
+            Unchanged.class, registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false));
     assertEquals(1, again.version());
     assertFalse(again.retired());
     // Line ends and a byte-order mark are not a different source.
@@ -117,18 +120,23 @@ class JourneyRegistryTest {
     registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
 
     Conflict sameVersion =
-        assertInstanceOf(Conflict.class, registry.deploy("cart.journey.yaml", cart(1, "another-reminder"), false));
+        assertInstanceOf(
+            Conflict.class,
+            registry.deploy("cart.journey.yaml", cart(1, "another-reminder"), false));
     assertEquals(1, sameVersion.latestVersion());
     assertTrue(sameVersion.detail().contains("set \"version: 2\""), sameVersion.detail());
 
-    assertInstanceOf(Deployed.class, registry.deploy("cart.journey.yaml", cart(3, "another-reminder"), false));
+    assertInstanceOf(
+        Deployed.class, registry.deploy("cart.journey.yaml", cart(3, "another-reminder"), false));
     Conflict lower =
-        assertInstanceOf(Conflict.class, registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), false));
+        assertInstanceOf(
+            Conflict.class, registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), false));
     assertEquals(3, lower.latestVersion());
     assertTrue(lower.detail().contains("is at version 3"), lower.detail());
     assertTrue(lower.detail().contains("set \"version: 4\""), lower.detail());
     // An older version identical to what was deployed is no way back either: a new version is.
-    assertInstanceOf(Conflict.class, registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false));
+    assertInstanceOf(
+        Conflict.class, registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false));
     assertEquals(2, database.queryLong("SELECT count(*) FROM journey_versions"));
   }
 
@@ -141,7 +149,9 @@ class JourneyRegistryTest {
     JourneyDetails details = registry.get("cart").orElseThrow();
     assertEquals(2, details.version());
     assertTrue(details.source().contains("cart-reminder-v2"));
-    assertEquals(List.of(2, 1), details.versions().stream().map(JourneyRegistry.VersionInfo::version).toList());
+    assertEquals(
+        List.of(2, 1),
+        details.versions().stream().map(JourneyRegistry.VersionInfo::version).toList());
     assertEquals(List.of(2, 1), registry.list().get(0).versions());
   }
 
@@ -149,15 +159,20 @@ class JourneyRegistryTest {
   void errorsComeWithTheirLineAndColumnAndNothingIsDeployed() {
     String broken = cart(1, "cart-reminder").replace("goto: bought", "goto: bougth");
 
-    Invalid invalid = assertInstanceOf(Invalid.class, registry.deploy("cart.journey.yaml", broken, false));
+    Invalid invalid =
+        assertInstanceOf(Invalid.class, registry.deploy("cart.journey.yaml", broken, false));
     // Every error at once, in file order: the misspelt goto, and the stage it left unreachable.
     assertEquals(2, invalid.errors().size(), invalid.formatted().toString());
     Problem error = invalid.errors().get(0);
     assertEquals(9, error.position().line(), invalid.formatted().toString());
     assertEquals(15, error.position().column(), invalid.formatted().toString());
-    assertTrue(invalid.formatted().get(0).startsWith("cart.journey.yaml:9:15: "), invalid.formatted().toString());
+    assertTrue(
+        invalid.formatted().get(0).startsWith("cart.journey.yaml:9:15: "),
+        invalid.formatted().toString());
     assertTrue(error.message().contains("did you mean 'bought'"), error.message());
-    assertTrue(invalid.formatted().get(1).startsWith("cart.journey.yaml:13:3: "), invalid.formatted().toString());
+    assertTrue(
+        invalid.formatted().get(1).startsWith("cart.journey.yaml:13:3: "),
+        invalid.formatted().toString());
     assertEquals(0, database.queryLong("SELECT count(*) FROM journey_versions"));
     assertEquals(List.of(), deployed.current());
   }
@@ -165,15 +180,19 @@ class JourneyRegistryTest {
   @Test
   void theNameMustBeTheOneAsked() {
     Invalid invalid =
-        assertInstanceOf(Invalid.class, registry.deploy("basket", "basket.journey.yaml", cart(1, "x"), false));
+        assertInstanceOf(
+            Invalid.class, registry.deploy("basket", "basket.journey.yaml", cart(1, "x"), false));
     assertEquals(1, invalid.errors().get(0).position().line());
     assertEquals(10, invalid.errors().get(0).position().column());
-    assertTrue(invalid.errors().get(0).message().contains("/v1/journeys/cart"), invalid.formatted().toString());
+    assertTrue(
+        invalid.errors().get(0).message().contains("/v1/journeys/cart"),
+        invalid.formatted().toString());
   }
 
   @Test
   void aDryRunChecksWithoutDeploying() {
-    Deployed dry = assertInstanceOf(Deployed.class, registry.deploy("cart.journey.yaml", cart(1, "x"), true));
+    Deployed dry =
+        assertInstanceOf(Deployed.class, registry.deploy("cart.journey.yaml", cart(1, "x"), true));
     assertTrue(dry.dryRun());
     assertNull(dry.deployedAt());
     assertEquals(0, database.queryLong("SELECT count(*) FROM journey_versions"));
@@ -196,10 +215,15 @@ class JourneyRegistryTest {
     assertFalse(registry.retire("cart"), "nothing left to retire");
     assertFalse(registry.retire("never-deployed"));
 
-    assertInstanceOf(Conflict.class, registry.deploy("cart.journey.yaml", cart(2, "changed"), false));
-    Deployed back = assertInstanceOf(Deployed.class, registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false));
+    assertInstanceOf(
+        Conflict.class, registry.deploy("cart.journey.yaml", cart(2, "changed"), false));
+    Deployed back =
+        assertInstanceOf(
+            Deployed.class,
+            registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false));
     assertEquals(2, back.version());
-    assertEquals(List.of("cart v2"), loaded(deployed), "only the version deployed again comes back");
+    assertEquals(
+        List.of("cart v2"), loaded(deployed), "only the version deployed again comes back");
   }
 
   @Test
@@ -209,13 +233,20 @@ class JourneyRegistryTest {
     List<FileResult> first = registry.deployDirectory(samples);
     assertEquals(3, first.size());
     first.forEach(r -> assertInstanceOf(Deployed.class, r.result(), r.file() + ": " + r.result()));
-    assertEquals(List.of("b2b-trial-onboarding v1", "running-shoes v1", "win-back v1"), loaded(deployed));
+    assertEquals(
+        List.of("b2b-trial-onboarding v1", "running-shoes v1", "win-back v1"), loaded(deployed));
 
     registry.retire("win-back");
     List<FileResult> second = registry.deployDirectory(samples);
-    second.forEach(r -> assertInstanceOf(Unchanged.class, r.result(), r.file() + ": " + r.result()));
+    second.forEach(
+        r -> assertInstanceOf(Unchanged.class, r.result(), r.file() + ": " + r.result()));
     assertTrue(
-        second.stream().anyMatch(r -> r.result() instanceof Unchanged u && u.name().equals("win-back") && u.retired()));
+        second.stream()
+            .anyMatch(
+                r ->
+                    r.result() instanceof Unchanged u
+                        && u.name().equals("win-back")
+                        && u.retired()));
     assertEquals(List.of("b2b-trial-onboarding v1", "running-shoes v1"), loaded(deployed));
   }
 
@@ -224,7 +255,9 @@ class JourneyRegistryTest {
     registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), false);
     Files.writeString(directory.resolve("a-broken.journey.yaml"), "journey: broken\nstages: [\n");
     Files.writeString(directory.resolve("b-cart.journey.yaml"), cart(1, "older"));
-    Files.writeString(directory.resolve("c-good.journey.yaml"), cart(1, "x").replace("journey: cart", "journey: good"));
+    Files.writeString(
+        directory.resolve("c-good.journey.yaml"),
+        cart(1, "x").replace("journey: cart", "journey: good"));
     Files.writeString(directory.resolve("notes.yaml"), "not a journey");
 
     List<FileResult> results = registry.deployDirectory(directory);
@@ -264,7 +297,8 @@ class JourneyRegistryTest {
   }
 
   @Test
-  void aStartedRegistryPicksUpAnotherNodesDeploymentWithinAboutASecond() throws InterruptedException {
+  void aStartedRegistryPicksUpAnotherNodesDeploymentWithinAboutASecond()
+      throws InterruptedException {
     Config config =
         ConfigFactory.parseMap(
                 Map.of(

@@ -60,13 +60,21 @@ class RunningShoesStoryTest {
 
   private static void deploy(String yaml, String query) {
     ApiClient.Reply reply =
-        api.send("PUT", "/v1/journeys/running-shoes" + query, yaml, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE);
+        api.send(
+            "PUT",
+            "/v1/journeys/running-shoes" + query,
+            yaml,
+            "application/yaml",
+            basic(ADMIN_KEY),
+            Check.RESPONSE);
     assertTrue(reply.status() == 201 || reply.status() == 200, reply.body());
   }
 
   /** The sample as the next version, changed by {@code edit}; the tests share one registry. */
-  private static String nextVersion(java.util.function.UnaryOperator<String> edit) throws Exception {
-    int latest = api.get("/v1/journeys/running-shoes", basic(ADMIN_KEY)).json().get("version").asInt();
+  private static String nextVersion(java.util.function.UnaryOperator<String> edit)
+      throws Exception {
+    int latest =
+        api.get("/v1/journeys/running-shoes", basic(ADMIN_KEY)).json().get("version").asInt();
     return edit.apply(
         Files.readString(Path.of("../journeys/running-shoes.journey.yaml"))
             .replace("version: 1", "version: " + (latest + 1)));
@@ -75,8 +83,17 @@ class RunningShoesStoryTest {
   private static JsonNode track(String customer, String event, String channel, String properties) {
     return api.post(
             "/v1/track",
-            "{\"userId\":\"" + customer + "\",\"event\":\"" + event + "\",\"properties\":" + properties
-                + ",\"context\":{\"channel\":\"" + channel + "\"},\"timestamp\":\"" + clock.instant() + "\"}")
+            "{\"userId\":\""
+                + customer
+                + "\",\"event\":\""
+                + event
+                + "\",\"properties\":"
+                + properties
+                + ",\"context\":{\"channel\":\""
+                + channel
+                + "\"},\"timestamp\":\""
+                + clock.instant()
+                + "\"}")
         .json();
   }
 
@@ -90,7 +107,10 @@ class RunningShoesStoryTest {
 
   private static List<String> sent(String id) {
     List<String> templates = new ArrayList<>();
-    for (JsonNode decision : api.get("/v1/customers/" + id + "/decisions?limit=1000", basic(WRITE_KEY)).json().get("decisions")) {
+    for (JsonNode decision :
+        api.get("/v1/customers/" + id + "/decisions?limit=1000", basic(WRITE_KEY))
+            .json()
+            .get("decisions")) {
       for (JsonNode event : decision.get("events")) {
         if ("ActionEmitted".equals(event.get("kind").asText())) {
           templates.add(event.at("/action/template").asText());
@@ -104,7 +124,11 @@ class RunningShoesStoryTest {
   private static String runnerOutsideTheHoldout(String prefix) {
     for (int i = 0; i < 50; i++) {
       String id = prefix + "-" + i;
-      api.post("/v1/identify", "{\"userId\":\"" + id + "\",\"traits\":{\"timezone\":\"Europe/Berlin\",\"consent\":{\"email\":true,\"sms\":true}}}");
+      api.post(
+          "/v1/identify",
+          "{\"userId\":\""
+              + id
+              + "\",\"traits\":{\"timezone\":\"Europe/Berlin\",\"consent\":{\"email\":true,\"sms\":true}}}");
       viewShoes(id);
       JsonNode progress = customer(id).at("/journeys/active/0");
       assertEquals("running-shoes", progress.get("journey").asText());
@@ -115,7 +139,8 @@ class RunningShoesStoryTest {
     throw new AssertionError("50 runners in a row in a 10% holdout");
   }
 
-  private static void awaitSent(String id, Predicate<List<String>> condition) throws InterruptedException {
+  private static void awaitSent(String id, Predicate<List<String>> condition)
+      throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(15);
     while (!condition.test(sent(id))) {
       if (Instant.now().isAfter(deadline)) {
@@ -136,7 +161,10 @@ class RunningShoesStoryTest {
     viewShoes(runner);
     assertEquals("consideration", stage(runner));
     JsonNode third = viewShoes(runner); // three views in 10 minutes, the first one included
-    assertEquals("discount-popup", third.at("/actions/0/template").asText(), "the popup is in the ingest reply");
+    assertEquals(
+        "discount-popup",
+        third.at("/actions/0/template").asText(),
+        "the popup is in the ingest reply");
     assertEquals("web", third.at("/actions/0/channel").asText());
 
     track(runner, "Product Added", "web", "{\"sku\":\"pegasus-41\"}");
@@ -159,7 +187,8 @@ class RunningShoesStoryTest {
     track(second, "Order Completed", "app", "{\"total\":120}");
     clock.advance(Duration.ofMinutes(20));
     Thread.sleep(1_500); // several waker polls
-    assertTrue(!sent(second).contains("cart-reminder"), "cancelled by the purchase: " + sent(second));
+    assertTrue(
+        !sent(second).contains("cart-reminder"), "cancelled by the purchase: " + sent(second));
   }
 
   @Test
@@ -189,11 +218,15 @@ class RunningShoesStoryTest {
     String runner = runnerOutsideTheHoldout("migrated");
     viewShoes(runner);
     track(runner, "Product Added", "web", "{}");
-    deploy(nextVersion(v -> v.replace("template: cart-reminder", "template: cart-reminder-migrated")), "?migrate=true");
+    deploy(
+        nextVersion(v -> v.replace("template: cart-reminder", "template: cart-reminder-migrated")),
+        "?migrate=true");
     try {
       clock.advance(Duration.ofMinutes(16));
       awaitSent(runner, s -> s.contains("cart-reminder-migrated"));
-      assertTrue(!sent(runner).contains("cart-reminder"), "the old version's reminder is gone: " + sent(runner));
+      assertTrue(
+          !sent(runner).contains("cart-reminder"),
+          "the old version's reminder is gone: " + sent(runner));
     } finally {
       deploy(nextVersion(v -> v));
     }

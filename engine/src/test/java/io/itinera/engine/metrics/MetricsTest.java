@@ -12,8 +12,8 @@ import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.Scrape;
 import io.itinera.engine.support.TestClock;
 import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.TestJourneys;
+import io.itinera.engine.support.TestNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Prometheus endpoint on the management port after real traffic: every ingest outcome, the
- * journeys' decisions, actions and timers, entity recoveries and the sharding gauges move by exactly
- * what was done, and the JVM's own meters are there.
+ * journeys' decisions, actions and timers, entity recoveries and the sharding gauges move by
+ * exactly what was done, and the JVM's own meters are there.
  */
 class MetricsTest {
 
@@ -38,22 +38,34 @@ class MetricsTest {
       ItineraNode node =
           TestNode.start(
               Map.of(
-                  "itinera.db.url", database.url(),
-                  "itinera.metrics.sharding-poll-interval", "100ms"),
+                  "itinera.db.url",
+                  database.url(),
+                  "itinera.metrics.sharding-poll-interval",
+                  "100ms"),
               clock);
       try {
         ApiClient api = new ApiClient(node.httpPort());
         Scrape before = Scrape.of(node.managementPort());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8", before.contentType().toLowerCase());
+        assertEquals(
+            "text/plain; version=0.0.4; charset=utf-8", before.contentType().toLowerCase());
         assertEquals(0, before.value("itinera_touchpoints_ingested_total"));
 
         assertEquals(
             201,
-            api.send("PUT", "/v1/journeys/metered", JOURNEY, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE)
+            api.send(
+                    "PUT",
+                    "/v1/journeys/metered",
+                    JOURNEY,
+                    "application/yaml",
+                    basic(ADMIN_KEY),
+                    Check.RESPONSE)
                 .status());
 
         // ana consents to e-mail and leaves a cart; bo leaves one without consent; cy buys.
-        ok(api.post("/v1/identify", "{\"userId\":\"ana\",\"messageId\":\"ana-1\",\"traits\":{\"consent\":{\"email\":true}}}"));
+        ok(
+            api.post(
+                "/v1/identify",
+                "{\"userId\":\"ana\",\"messageId\":\"ana-1\",\"traits\":{\"consent\":{\"email\":true}}}"));
         ok(api.post("/v1/track", track("ana", "ana-2", "Product Added")));
         ok(api.post("/v1/track", track("bo", "bo-1", "Product Added")));
         ok(api.post("/v1/track", track("cy", "cy-1", "Product Added")));
@@ -71,11 +83,23 @@ class MetricsTest {
         // Refused as a whole: a wrong key, and a message without any customer id.
         assertEquals(
             401,
-            api.send("POST", "/v1/track", track("ana", "x", "Product Added"), "application/json", basic("wrong"), Check.RESPONSE)
+            api.send(
+                    "POST",
+                    "/v1/track",
+                    track("ana", "x", "Product Added"),
+                    "application/json",
+                    basic("wrong"),
+                    Check.RESPONSE)
                 .status());
         assertEquals(
             400,
-            api.send("POST", "/v1/track", "{\"event\":\"Product Added\"}", "application/json", basic(WRITE_KEY), Check.RESPONSE)
+            api.send(
+                    "POST",
+                    "/v1/track",
+                    "{\"event\":\"Product Added\"}",
+                    "application/json",
+                    basic(WRITE_KEY),
+                    Check.RESPONSE)
                 .status());
 
         // The two reminders come due a minute late by the node's clock: ana's goes out, bo's is
@@ -91,10 +115,18 @@ class MetricsTest {
         assertEquals(4, after.value("itinera_touchpoints_ingested_total", "route", "track"));
         assertEquals(2, after.value("itinera_touchpoints_ingested_total", "route", "batch"));
         assertEquals(1, after.value("itinera_touchpoints_duplicates_total", "route", "track"));
-        assertEquals(1, after.value("itinera_touchpoints_rejected_total", "route", "batch", "reason", "invalid"));
-        assertEquals(1, after.value("itinera_touchpoints_rejected_total", "route", "track", "reason", "invalid"));
         assertEquals(
-            1, after.value("itinera_touchpoints_rejected_total", "route", "track", "reason", "unauthorized"));
+            1,
+            after.value(
+                "itinera_touchpoints_rejected_total", "route", "batch", "reason", "invalid"));
+        assertEquals(
+            1,
+            after.value(
+                "itinera_touchpoints_rejected_total", "route", "track", "reason", "invalid"));
+        assertEquals(
+            1,
+            after.value(
+                "itinera_touchpoints_rejected_total", "route", "track", "reason", "unauthorized"));
         assertEquals(3, after.value("itinera_touchpoints_rejected_total"));
 
         // One ask per customer and request: ana 3 (one a repeat), bo 1, cy 2, dee 1 (the batch).
@@ -119,7 +151,9 @@ class MetricsTest {
         assertEquals(2, after.value("itinera_timers_fired_total"));
         assertEquals(1, after.value("itinera_actions_emitted_total", "channel", "email"));
         assertEquals(
-            1, after.value("itinera_actions_suppressed_total", "channel", "email", "reason", "no_consent"));
+            1,
+            after.value(
+                "itinera_actions_suppressed_total", "channel", "email", "reason", "no_consent"));
         // Both fired 60 s after their due time, by the node's clock.
         assertEquals(2, after.value("itinera_timer_lateness_seconds_count"));
         assertEquals(120.0, after.value("itinera_timer_lateness_seconds_sum"), 0.001);
@@ -149,7 +183,13 @@ class MetricsTest {
   }
 
   private static String track(String userId, String messageId, String event) {
-    return "{\"userId\":\"" + userId + "\",\"messageId\":\"" + messageId + "\",\"event\":\"" + event + "\"}";
+    return "{\"userId\":\""
+        + userId
+        + "\",\"messageId\":\""
+        + messageId
+        + "\",\"event\":\""
+        + event
+        + "\"}";
   }
 
   private static void ok(ApiClient.Reply reply) {

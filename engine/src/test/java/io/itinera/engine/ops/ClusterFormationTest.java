@@ -39,7 +39,8 @@ class ClusterFormationTest {
     assertEquals(
         Mode.SEED_NODES,
         ClusterFormation.mode(
-            withDefaults(Map.of("pekko.cluster.seed-nodes", List.of("pekko://itinera@10.0.0.1:25520")))));
+            withDefaults(
+                Map.of("pekko.cluster.seed-nodes", List.of("pekko://itinera@10.0.0.1:25520")))));
   }
 
   @Test
@@ -65,9 +66,12 @@ class ClusterFormationTest {
                 ClusterFormation.mode(
                     withDefaults(
                         Map.of(
-                            ClusterFormation.DISCOVERY, "kubernetes-api",
-                            ClusterFormation.BOOTSTRAP_METHOD, "kubernetes-api",
-                            "pekko.cluster.seed-nodes", List.of("pekko://itinera@10.0.0.1:25520")))));
+                            ClusterFormation.DISCOVERY,
+                            "kubernetes-api",
+                            ClusterFormation.BOOTSTRAP_METHOD,
+                            "kubernetes-api",
+                            "pekko.cluster.seed-nodes",
+                            List.of("pekko://itinera@10.0.0.1:25520")))));
     assertTrue(both.getMessage().contains("not both"), both.getMessage());
   }
 
@@ -134,9 +138,12 @@ class ClusterFormationTest {
             "itinera",
             withDefaults(
                 Map.of(
-                    "pekko.discovery.kubernetes-api.api-ca-path", ca,
-                    "pekko.discovery.kubernetes-api.api-service-host-env-name", "ITINERA_TEST_NO_SUCH_VARIABLE",
-                    "pekko.remote.artery.canonical.port", 0)));
+                    "pekko.discovery.kubernetes-api.api-ca-path",
+                    ca,
+                    "pekko.discovery.kubernetes-api.api-service-host-env-name",
+                    "ITINERA_TEST_NO_SUCH_VARIABLE",
+                    "pekko.remote.artery.canonical.port",
+                    0)));
     try {
       ServiceDiscovery discovery = Discovery.get(system).loadServiceDiscovery("kubernetes-api");
       CompletionException outsideKubernetes =
@@ -144,7 +151,9 @@ class ClusterFormationTest {
               CompletionException.class,
               () ->
                   discovery
-                      .lookup(Lookup.create("itinera").withPortName("management"), Duration.ofSeconds(3))
+                      .lookup(
+                          Lookup.create("itinera").withPortName("management"),
+                          Duration.ofSeconds(3))
                       .toCompletableFuture()
                       .join());
       assertTrue(

@@ -28,8 +28,8 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * No container engine runs here, so the Kubernetes manifests and the container file are held to
- * the engine's configuration instead: the configuration a pod gets (application.conf with the
+ * No container engine runs here, so the Kubernetes manifests and the container file are held to the
+ * engine's configuration instead: the configuration a pod gets (application.conf with the
  * Deployment's environment, loaded as the engine loads it) must agree with the ports, probes,
  * labels, RBAC and shutdown budget the manifests declare.
  */
@@ -113,7 +113,8 @@ class KubernetesManifestsTest {
         podConfig.getInt("pekko.management.http.port"),
         Integer.parseInt(annotations.get("prometheus.io/port")));
     String base = podConfig.getString("pekko.management.http.base-path");
-    assertEquals((base.isEmpty() ? "" : "/" + base) + "/metrics", annotations.get("prometheus.io/path"));
+    assertEquals(
+        (base.isEmpty() ? "" : "/" + base) + "/metrics", annotations.get("prometheus.io/path"));
     assertEquals(
         io.itinera.engine.metrics.MetricsRoute.class.getName(),
         podConfig.getString("pekko.management.http.routes.metrics"),
@@ -127,7 +128,8 @@ class KubernetesManifestsTest {
         podLabels.entrySet().containsAll(discovered.entrySet()),
         "pod labels " + podLabels + " lack the discovery selector " + discovered);
     assertEquals(discovered, strings(at(deployment, "spec", "selector", "matchLabels")));
-    assertEquals(discovered, strings(at(only("PodDisruptionBudget"), "spec", "selector", "matchLabels")));
+    assertEquals(
+        discovered, strings(at(only("PodDisruptionBudget"), "spec", "selector", "matchLabels")));
     List<Map<String, Object>> services = all("Service");
     assertFalse(services.isEmpty());
     for (Map<String, Object> service : services) {
@@ -160,7 +162,8 @@ class KubernetesManifestsTest {
             "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr");
     assertTrue(required <= replicas, required + " contact points required of " + replicas);
     assertTrue(replicas % 2 == 1, "keep-majority wants an odd number of nodes: " + replicas);
-    assertEquals("keep-majority", podConfig.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(
+        "keep-majority", podConfig.getString("pekko.cluster.split-brain-resolver.active-strategy"));
     assertTrue(podConfig.getBoolean("pekko.coordinated-shutdown.exit-jvm"));
     assertTrue(
         podConfig.getString("itinera.db.url").startsWith("jdbc:postgresql:"),
@@ -195,7 +198,9 @@ class KubernetesManifestsTest {
                           && account.equals(s.get("name"))
                           && namespace.equals(s.get("namespace")));
       Map<String, Object> roleRef = map(binding.get("roleRef"));
-      if (bindsAccount && "Role".equals(roleRef.get("kind")) && namespace.equals(namespace(binding))) {
+      if (bindsAccount
+          && "Role".equals(roleRef.get("kind"))
+          && namespace.equals(namespace(binding))) {
         roles.add((String) roleRef.get("name"));
       }
     }
@@ -217,7 +222,8 @@ class KubernetesManifestsTest {
     for (Object entry : list(container.get("env"))) {
       env.put((String) map(entry).get("name"), map(entry));
     }
-    for (String secret : List.of("ITINERA_DB_PASSWORD", "ITINERA_WRITE_KEYS", "ITINERA_ADMIN_KEY")) {
+    for (String secret :
+        List.of("ITINERA_DB_PASSWORD", "ITINERA_WRITE_KEYS", "ITINERA_ADMIN_KEY")) {
       assertNotNull(env.get(secret), secret + " must be set, or the development defaults apply");
       assertNotNull(at(env.get(secret), "valueFrom", "secretKeyRef"), secret + " from a Secret");
     }
@@ -350,7 +356,8 @@ class KubernetesManifestsTest {
     }
     String selector =
         String.format(
-            podConfig.getString("pekko.discovery.kubernetes-api.pod-label-selector"), effectiveName);
+            podConfig.getString("pekko.discovery.kubernetes-api.pod-label-selector"),
+            effectiveName);
     Map<String, String> labels = new HashMap<>();
     for (String term : selector.split(",")) {
       String[] keyValue = term.split("=", -1);

@@ -9,8 +9,8 @@ import io.itinera.engine.customer.Tags;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.TestJourneys;
+import io.itinera.engine.support.TestNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The journal DAO that writes tagged batches in one statement: many customers' writes, tagged
- * (a cart starts a journey and its timer) and untagged (page views) at once, so the journal groups
+ * The journal DAO that writes tagged batches in one statement: many customers' writes, tagged (a
+ * cart starts a journey and its timer) and untagged (page views) at once, so the journal groups
  * both kinds into its batches. Every tag row must point at the event it tags: the customer's own
  * decision, in the customer's slice, once.
  */
@@ -37,7 +37,13 @@ class BatchedTagsJournalDaoTest {
         ApiClient api = new ApiClient(node.httpPort());
         assertEquals(
             201,
-            api.send("PUT", "/v1/journeys/dao-cart", JOURNEY, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE)
+            api.send(
+                    "PUT",
+                    "/v1/journeys/dao-cart",
+                    JOURNEY,
+                    "application/yaml",
+                    basic(ADMIN_KEY),
+                    Check.RESPONSE)
                 .status());
         awaitDeployed(node);
 
@@ -48,7 +54,15 @@ class BatchedTagsJournalDaoTest {
           for (int c = 0; c < customers; c++) {
             String event = round == 1 ? "Product Added" : "Page Viewed";
             String body =
-                "{\"userId\":\"dao-" + c + "\",\"event\":\"" + event + "\",\"messageId\":\"r" + round + "-" + c + "\"}";
+                "{\"userId\":\"dao-"
+                    + c
+                    + "\",\"event\":\""
+                    + event
+                    + "\",\"messageId\":\"r"
+                    + round
+                    + "-"
+                    + c
+                    + "\"}";
             replies.add(CompletableFuture.supplyAsync(() -> api.post("/v1/track", body), clients));
           }
         }
@@ -60,7 +74,10 @@ class BatchedTagsJournalDaoTest {
         TestNode.stop(node);
       }
 
-      assertEquals(3L * customers, database.queryLong("SELECT count(*) FROM event_journal WHERE persistence_id LIKE '%dao-%' AND event_ser_manifest LIKE '%TouchpointRecorded%'"));
+      assertEquals(
+          3L * customers,
+          database.queryLong(
+              "SELECT count(*) FROM event_journal WHERE persistence_id LIKE '%dao-%' AND event_ser_manifest LIKE '%TouchpointRecorded%'"));
       // The cart's decision (journey entered, timer set) is each customer's only tagged event: no
       // action goes out before the timer fires, so one timers-<slice> row per customer.
       List<String> tagged =
@@ -82,8 +99,12 @@ class BatchedTagsJournalDaoTest {
       List<String> taggedMessages =
           database.query(
               "SELECT j.persistence_id FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id"
-                  + " WHERE position(set_byte('\\x00'::bytea, 0, 96 + length(" + messageId + "))"
-                  + " || convert_to(" + messageId + ", 'UTF8') in j.event_payload) > 0",
+                  + " WHERE position(set_byte('\\x00'::bytea, 0, 96 + length("
+                  + messageId
+                  + "))"
+                  + " || convert_to("
+                  + messageId
+                  + ", 'UTF8') in j.event_payload) > 0",
               rows -> rows.getString(1));
       assertEquals(customers, taggedMessages.size(), String.join("\n", taggedMessages));
     }

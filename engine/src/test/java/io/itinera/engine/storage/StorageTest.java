@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.storage.StorageSettings.Dialect;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
-import io.itinera.engine.storage.StorageSettings.Dialect;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,8 @@ class StorageTest {
   void schemaIsCreatedOnceAndLaterStartsApplyNothing() {
     try (TestDatabase database = TestDatabase.createFresh("schema");
         Storage storage =
-            Storage.open(new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
+            Storage.open(
+                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
       assertEquals(migrations("db/postgres").size(), storage.migrate());
       assertEquals(0, storage.migrate());
       assertEquals(0, database.queryLong("SELECT count(*) FROM event_journal"));
@@ -51,7 +52,8 @@ class StorageTest {
       assertFalse(storage.answers(1));
     }
     IllegalStateException failure =
-        assertThrows(IllegalStateException.class, () -> TestNode.start(Map.of("itinera.db.url", nowhere)));
+        assertThrows(
+            IllegalStateException.class, () -> TestNode.start(Map.of("itinera.db.url", nowhere)));
     assertTrue(failure.getMessage().startsWith("Itinera could not start: "), failure.getMessage());
     assertTrue(failure.getMessage().contains("refused"), failure.getMessage());
   }
@@ -63,8 +65,12 @@ class StorageTest {
 
   /** The migration files of one dialect, by name. */
   private static java.util.SortedSet<String> migrations(String location) {
-    try (var files = java.nio.file.Files.list(Path.of(StorageTest.class.getClassLoader().getResource(location).toURI()))) {
-      return files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    try (var files =
+        java.nio.file.Files.list(
+            Path.of(StorageTest.class.getClassLoader().getResource(location).toURI()))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     } catch (java.io.IOException | java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -58,7 +58,8 @@ public final class ApiClient {
   }
 
   public static String basic(String key) {
-    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
   }
 
   /** How much of an exchange is held to the OpenAPI document. */
@@ -73,11 +74,17 @@ public final class ApiClient {
 
   /** A valid request: both it and its response are checked against the OpenAPI document. */
   public Reply post(String path, String json) {
-    return send("POST", path, json, "application/json", basic(WRITE_KEY), Check.REQUEST_AND_RESPONSE);
+    return send(
+        "POST", path, json, "application/json", basic(WRITE_KEY), Check.REQUEST_AND_RESPONSE);
   }
 
   public Reply send(
-      String method, String path, String body, String contentType, String authorization, Check check) {
+      String method,
+      String path,
+      String body,
+      String contentType,
+      String authorization,
+      Check check) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(30))
@@ -113,7 +120,13 @@ public final class ApiClient {
   }
 
   private static void checkAgainstOpenApi(
-      String method, String path, String body, String contentType, String authorization, Reply reply, Check check) {
+      String method,
+      String path,
+      String body,
+      String contentType,
+      String authorization,
+      Reply reply,
+      Check check) {
     if (check == Check.NOTHING) {
       return;
     }
@@ -149,6 +162,13 @@ public final class ApiClient {
     }
     assertFalse(
         report.hasErrors(),
-        () -> method + " " + path + " disagrees with docs/openapi.yaml:\n" + report + "\nbody: " + reply.body());
+        () ->
+            method
+                + " "
+                + path
+                + " disagrees with docs/openapi.yaml:\n"
+                + report
+                + "\nbody: "
+                + reply.body());
   }
 }

@@ -19,8 +19,8 @@ public final class JournalCheck {
   private JournalCheck() {}
 
   /**
-   * How many times each message id of the stream is in a {@code TouchpointRecorded} event: the
-   * CBOR payload holds the id as plain UTF-8.
+   * How many times each message id of the stream is in a {@code TouchpointRecorded} event: the CBOR
+   * payload holds the id as plain UTF-8.
    */
   public static Map<String, Integer> recordedMessageIds(TestDatabase database, String prefix) {
     Pattern id = Pattern.compile(Pattern.quote(prefix) + "-c\\d{3}-\\d{5}");
@@ -59,10 +59,11 @@ public final class JournalCheck {
   }
 
   /**
-   * Every acknowledged touchpoint is in the journal exactly once, and nothing else of the stream
-   * is (the client retried every touchpoint until it was acknowledged).
+   * Every acknowledged touchpoint is in the journal exactly once, and nothing else of the stream is
+   * (the client retried every touchpoint until it was acknowledged).
    */
-  public static void assertExactlyOnce(TouchpointStream stream, TestDatabase database, String prefix) {
+  public static void assertExactlyOnce(
+      TouchpointStream stream, TestDatabase database, String prefix) {
     assertEquals(List.of(), stream.givenUp(), "touchpoints never acknowledged");
     Map<String, Integer> recorded = recordedMessageIds(database, prefix);
     List<String> missing = new ArrayList<>();

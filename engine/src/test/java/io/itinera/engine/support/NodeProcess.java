@@ -38,7 +38,11 @@ public final class NodeProcess {
   private Process process;
 
   private NodeProcess(
-      String name, Ports ports, Map<String, String> environment, List<String> jvmOptions, Path log) {
+      String name,
+      Ports ports,
+      Map<String, String> environment,
+      List<String> jvmOptions,
+      Path log) {
     this.name = name;
     this.ports = ports;
     this.environment = environment;
@@ -56,16 +60,23 @@ public final class NodeProcess {
       String name, Ports ports, String databaseUrl, List<Integer> seeds, List<String> jvmOptions) {
     Map<String, String> environment =
         Map.of(
-            "ITINERA_DB_URL", databaseUrl,
-            "ITINERA_HTTP_INTERFACE", "127.0.0.1",
-            "ITINERA_HTTP_PORT", Integer.toString(ports.http()),
-            "ITINERA_MANAGEMENT_PORT", Integer.toString(ports.management()),
-            "ITINERA_MANAGEMENT_BIND_HOST", "127.0.0.1",
-            "ITINERA_REMOTE_PORT", Integer.toString(ports.remote()),
+            "ITINERA_DB_URL",
+            databaseUrl,
+            "ITINERA_HTTP_INTERFACE",
+            "127.0.0.1",
+            "ITINERA_HTTP_PORT",
+            Integer.toString(ports.http()),
+            "ITINERA_MANAGEMENT_PORT",
+            Integer.toString(ports.management()),
+            "ITINERA_MANAGEMENT_BIND_HOST",
+            "127.0.0.1",
+            "ITINERA_REMOTE_PORT",
+            Integer.toString(ports.remote()),
             "ITINERA_SEED_NODES",
-                String.join(",", seeds.stream().map(port -> "127.0.0.1:" + port).toList()),
+            String.join(",", seeds.stream().map(port -> "127.0.0.1:" + port).toList()),
             // As in the Deployment: a node downed by the split-brain resolver, or stopped, exits.
-            "ITINERA_EXIT_JVM", "on");
+            "ITINERA_EXIT_JVM",
+            "on");
     Path log = Path.of("target", "node-logs", name + ".log");
     try {
       // A fresh log per test run; a restart of this node appends to it (see launch).
@@ -182,8 +193,7 @@ public final class NodeProcess {
     try {
       HttpResponse<Void> response =
           HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + ports.management() + path))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.management() + path))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.discarding());

@@ -18,7 +18,8 @@ public final class Scrape {
 
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\d+)?$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** One sample: a series' name, its labels and its value. */
   public record Sample(String name, Map<String, String> labels, double value) {}
@@ -82,8 +83,8 @@ public final class Scrape {
   }
 
   /**
-   * The sum of the samples named {@code name} whose labels include {@code labels} (given as
-   * name, value pairs); 0 when there is none, as for a counter never incremented.
+   * The sum of the samples named {@code name} whose labels include {@code labels} (given as name,
+   * value pairs); 0 when there is none, as for a counter never incremented.
    */
   public double value(String name, String... labels) {
     return matching(name, labels).stream().mapToDouble(Sample::value).sum();

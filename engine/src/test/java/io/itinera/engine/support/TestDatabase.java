@@ -75,7 +75,8 @@ public final class TestDatabase implements AutoCloseable {
         Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL on 127.0.0.1:5432 is needed for this test: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL on 127.0.0.1:5432 is needed for this test: " + e.getMessage(), e);
     }
   }
 

@@ -6,9 +6,9 @@ public final class TestJourneys {
   private TestJourneys() {}
 
   /**
-   * A cart reminder: a customer who adds a product enters, and gets an e-mail with {@code
-   * template} when no order follows within {@code within} (a DSL duration such as {@code 15m});
-   * an order moves them to {@code bought}, which cancels the reminder.
+   * A cart reminder: a customer who adds a product enters, and gets an e-mail with {@code template}
+   * when no order follows within {@code within} (a DSL duration such as {@code 15m}); an order
+   * moves them to {@code bought}, which cancels the reminder.
    */
   public static String cartReminder(String name, int version, String within, String template) {
     return """

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * A channel integration as a well-behaved client: one thread per customer sends that customer's
- * touchpoints one after another, each with its own messageId, and retries a touchpoint that was
- * not acknowledged (503, connection refused or reset, no answer in time) with the same messageId
+ * touchpoints one after another, each with its own messageId, and retries a touchpoint that was not
+ * acknowledged (503, connection refused or reset, no answer in time) with the same messageId
  * through the next live node until it is. Every attempt is kept, for the test to read what the
  * engine answered and when.
  *
@@ -115,7 +115,9 @@ public final class TouchpointStream {
     }
   }
 
-  /** Stops sending new touchpoints; each customer's last one is still retried until acknowledged. */
+  /**
+   * Stops sending new touchpoints; each customer's last one is still retried until acknowledged.
+   */
   public void stop() {
     sending = false;
     for (Thread thread : threads) {
@@ -136,8 +138,15 @@ public final class TouchpointStream {
       String messageId = String.format("%s-%05d", customer, seq);
       String event = seq == 1 ? "Product Added" : "Page Viewed";
       String body =
-          "{\"userId\":\"" + customer + "\",\"messageId\":\"" + messageId + "\",\"event\":\""
-              + event + "\",\"properties\":{\"seq\":" + seq + "}}";
+          "{\"userId\":\""
+              + customer
+              + "\",\"messageId\":\""
+              + messageId
+              + "\",\"event\":\""
+              + event
+              + "\",\"properties\":{\"seq\":"
+              + seq
+              + "}}";
       if (sendUntilAcknowledged(index, customer, messageId, body)) {
         acknowledged.get(customer).add(messageId);
         acknowledgedAt.get(customer).add(System.nanoTime());

@@ -116,7 +116,8 @@ public final class WebhookReceiver implements AutoCloseable {
             verifies(id, timestamp, body, signature));
     received.add(request);
     int attempt = attempts.merge(request.path() + "|" + id, 1, Integer::sum);
-    Answer answer = scripts.getOrDefault(request.path(), (n, r) -> Answer.ok()).answer(attempt, request);
+    Answer answer =
+        scripts.getOrDefault(request.path(), (n, r) -> Answer.ok()).answer(attempt, request);
     if (answer == null) {
       // Never answer: hold the connection until the receiver is closed.
       try {
@@ -146,13 +147,18 @@ public final class WebhookReceiver implements AutoCloseable {
     }
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+      mac.init(
+          new SecretKeySpec(
+              Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
       byte[] expected =
           Base64.getEncoder()
-              .encode(mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+              .encode(
+                  mac.doFinal(
+                      (id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
       for (String entry : header.split(" ")) {
         if (entry.startsWith("v1,")
-            && MessageDigest.isEqual(expected, entry.substring(3).getBytes(StandardCharsets.UTF_8))) {
+            && MessageDigest.isEqual(
+                expected, entry.substring(3).getBytes(StandardCharsets.UTF_8))) {
           return true;
         }
       }

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.TestJourneys;
+import io.itinera.engine.support.TestNode;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import java.time.Duration;
@@ -40,13 +40,21 @@ class DurableTimersTest {
         ApiClient api = new ApiClient(first.httpPort());
         for (int i = 0; i < CUSTOMERS.size(); i++) {
           String customer = CUSTOMERS.get(i);
-          api.post("/v1/identify", "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":{\"email\":true}}}");
+          api.post(
+              "/v1/identify",
+              "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":{\"email\":true}}}");
           api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Product Added\"}");
           if (i % 2 == 0) {
-            api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Order Completed\",\"context\":{\"channel\":\"app\"}}");
+            api.post(
+                "/v1/track",
+                "{\"userId\":\""
+                    + customer
+                    + "\",\"event\":\"Order Completed\",\"context\":{\"channel\":\"app\"}}");
           }
         }
-        await("the projection has the 5 pending timers", Duration.ofSeconds(15),
+        await(
+            "the projection has the 5 pending timers",
+            Duration.ofSeconds(15),
             () -> database.queryLong("SELECT count(*) FROM due_timers") == 5);
       } finally {
         TestNode.stop(first);
@@ -55,17 +63,21 @@ class DurableTimersTest {
       ItineraNode second = started(database);
       try {
         ApiClient api = new ApiClient(second.httpPort());
-        await("every pending timer fired and left the table", Duration.ofSeconds(30),
+        await(
+            "every pending timer fired and left the table",
+            Duration.ofSeconds(30),
             () -> database.queryLong("SELECT count(*) FROM due_timers") == 0);
         // Past the wakers' re-wake window, so a second firing would have happened by now.
         Thread.sleep(4_000);
         for (int i = 0; i < CUSTOMERS.size(); i++) {
-          JsonNode decisions = api.get("/v1/customers/" + CUSTOMERS.get(i) + "/decisions", basic(WRITE_KEY)).json();
+          JsonNode decisions =
+              api.get("/v1/customers/" + CUSTOMERS.get(i) + "/decisions", basic(WRITE_KEY)).json();
           long reminders = count(decisions, "ActionEmitted");
           long fired = count(decisions, "TimerFired");
           if (i % 2 == 0) {
             assertEquals(0, reminders, CUSTOMERS.get(i) + " ordered: no reminder");
-            assertEquals(1, count(decisions, "TimerCancelled"), CUSTOMERS.get(i) + "'s timer was cancelled");
+            assertEquals(
+                1, count(decisions, "TimerCancelled"), CUSTOMERS.get(i) + "'s timer was cancelled");
           } else {
             assertEquals(1, reminders, CUSTOMERS.get(i) + " gets exactly one reminder");
             assertEquals(1, fired, CUSTOMERS.get(i) + "'s timer fired once");
@@ -104,14 +116,16 @@ class DurableTimersTest {
       for (JsonNode event : decision.get("events")) {
         if ("TimerFired".equals(event.get("kind").asText())) {
           return Duration.between(
-              Instant.parse(event.get("timer").get("due").asText()), Instant.parse(event.get("at").asText()));
+              Instant.parse(event.get("timer").get("due").asText()),
+              Instant.parse(event.get("at").asText()));
         }
       }
     }
     throw new AssertionError("no timer fired");
   }
 
-  private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+  private static void await(String what, Duration within, BooleanSupplier condition)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(within);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {

@@ -1,11 +1,10 @@
 package io.itinera.journeys.cli;
 
-import io.itinera.journeys.simulate.Simulate;
-
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.journeys.problem.Problem;
 import io.itinera.journeys.render.MermaidRenderer;
+import io.itinera.journeys.simulate.Simulate;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -84,9 +83,15 @@ public final class JourneysCli {
       errors += result.errors().size();
       warnings += result.warnings().size();
     }
-    out.println(files.size() + (files.size() == 1 ? " file" : " files") + " checked: "
-        + errors + (errors == 1 ? " error" : " errors") + ", "
-        + warnings + (warnings == 1 ? " warning" : " warnings"));
+    out.println(
+        files.size()
+            + (files.size() == 1 ? " file" : " files")
+            + " checked: "
+            + errors
+            + (errors == 1 ? " error" : " errors")
+            + ", "
+            + warnings
+            + (warnings == 1 ? " warning" : " warnings"));
     return errors == 0 ? OK : INVALID;
   }
 

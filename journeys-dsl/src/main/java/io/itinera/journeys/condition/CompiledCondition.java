@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * A type-checked CEL program ready to evaluate; compiling and planning happen once, at load.
  * Evaluation copies nothing: variables are resolved on demand from the facts records, and their
- * maps are handed to CEL as {@link CelMapView}s, which the planner runtime reads without converting.
+ * maps are handed to CEL as {@link CelMapView}s, which the planner runtime reads without
+ * converting.
  */
 public final class CompiledCondition {
 

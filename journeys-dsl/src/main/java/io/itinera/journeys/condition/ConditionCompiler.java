@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * The CEL environment of journey conditions. Variables are declared with dotted names ({@code
- * event.name}, {@code customer.traits}...) rather than as two maps so the checker rejects a misspelt
- * field at load time instead of the condition silently failing at run time.
+ * event.name}, {@code customer.traits}...) rather than as two maps so the checker rejects a
+ * misspelt field at load time instead of the condition silently failing at run time.
  */
 public final class ConditionCompiler {
 
@@ -59,7 +59,8 @@ public final class ConditionCompiler {
           + " customer.counters";
   private static final Pattern ANTLR_EXPECTING = Pattern.compile(" expecting .*$");
   private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*$");
-  private static final Pattern DOTTED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)?");
+  private static final Pattern DOTTED_NAME =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
   private static final String TRAITS = "customer.traits";
 
@@ -72,8 +73,8 @@ public final class ConditionCompiler {
    * (docs/benchmarks.md, "Journey DSL"). The compilers keep their options, so which conditions
    * type-check does not change. One difference in results, a fix: the planner converts a value read
    * from a map to its CEL type, so a JSON integer (a Java {@code Integer}) compares with an int
-   * literal, where the standard runtime found no overload and the condition was false. Maps reach it
-   * as {@link CelMapView}s (see there why).
+   * literal, where the standard runtime found no overload and the condition was false. Maps reach
+   * it as {@link CelMapView}s (see there why).
    */
   private final CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder().build();
 
@@ -117,10 +118,10 @@ public final class ConditionCompiler {
   /**
    * One warning per trait read ({@code customer.traits.tier}, {@code customer.traits['tier']}) that
    * no earlier {@code has(customer.traits.tier)} or {@code 'tier' in customer.traits} guards. For a
-   * customer without the trait such a read fails the evaluation: the condition is then false, as the
-   * designer probably meant, but through a CEL error, which costs tens of times a whole evaluation.
-   * A guard counts when CEL evaluates it first and the read only runs when it held: the left side of
-   * {@code &&}, the negated left side of {@code ||}, the condition of {@code ?:}.
+   * customer without the trait such a read fails the evaluation: the condition is then false, as
+   * the designer probably meant, but through a CEL error, which costs tens of times a whole
+   * evaluation. A guard counts when CEL evaluates it first and the read only runs when it held: the
+   * left side of {@code &&}, the negated left side of {@code ||}, the condition of {@code ?:}.
    */
   private static List<CelWarning> traitsReadWithoutHas(CelAbstractSyntaxTree ast) {
     Map<String, CelExpr> unguarded = new LinkedHashMap<>();
@@ -166,14 +167,18 @@ public final class ConditionCompiler {
         String function = call.function();
         if (function.equals(Operator.LOGICAL_AND.getFunction()) && args.size() == 2) {
           collectUnguardedTraitReads(args.get(0), present, unguarded);
-          collectUnguardedTraitReads(args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
+          collectUnguardedTraitReads(
+              args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
         } else if (function.equals(Operator.LOGICAL_OR.getFunction()) && args.size() == 2) {
           collectUnguardedTraitReads(args.get(0), present, unguarded);
-          collectUnguardedTraitReads(args.get(1), union(present, presentWhen(args.get(0), false)), unguarded);
+          collectUnguardedTraitReads(
+              args.get(1), union(present, presentWhen(args.get(0), false)), unguarded);
         } else if (function.equals(Operator.CONDITIONAL.getFunction()) && args.size() == 3) {
           collectUnguardedTraitReads(args.get(0), present, unguarded);
-          collectUnguardedTraitReads(args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
-          collectUnguardedTraitReads(args.get(2), union(present, presentWhen(args.get(0), false)), unguarded);
+          collectUnguardedTraitReads(
+              args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
+          collectUnguardedTraitReads(
+              args.get(2), union(present, presentWhen(args.get(0), false)), unguarded);
         } else {
           if (function.equals(Operator.INDEX.getFunction())
               && args.size() == 2
@@ -185,19 +190,29 @@ public final class ConditionCompiler {
           args.forEach(arg -> collectUnguardedTraitReads(arg, present, unguarded));
         }
       }
-      case LIST -> expr.list().elements().forEach(e -> collectUnguardedTraitReads(e, present, unguarded));
+      case LIST ->
+          expr.list().elements().forEach(e -> collectUnguardedTraitReads(e, present, unguarded));
       case MAP ->
-          expr.map().entries().forEach(
-              entry -> {
-                collectUnguardedTraitReads(entry.key(), present, unguarded);
-                collectUnguardedTraitReads(entry.value(), present, unguarded);
-              });
+          expr.map()
+              .entries()
+              .forEach(
+                  entry -> {
+                    collectUnguardedTraitReads(entry.key(), present, unguarded);
+                    collectUnguardedTraitReads(entry.value(), present, unguarded);
+                  });
       case STRUCT ->
-          expr.struct().entries().forEach(entry -> collectUnguardedTraitReads(entry.value(), present, unguarded));
+          expr.struct()
+              .entries()
+              .forEach(entry -> collectUnguardedTraitReads(entry.value(), present, unguarded));
       case COMPREHENSION -> {
         CelComprehension loop = expr.comprehension();
         for (CelExpr part :
-            List.of(loop.iterRange(), loop.accuInit(), loop.loopCondition(), loop.loopStep(), loop.result())) {
+            List.of(
+                loop.iterRange(),
+                loop.accuInit(),
+                loop.loopCondition(),
+                loop.loopStep(),
+                loop.result())) {
           collectUnguardedTraitReads(part, present, unguarded);
         }
       }
@@ -209,7 +224,9 @@ public final class ConditionCompiler {
   private static Set<String> presentWhen(CelExpr expr, boolean outcome) {
     if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT) {
       CelExpr.CelSelect select = expr.select();
-      return outcome && select.testOnly() && isTraits(select.operand()) ? Set.of(select.field()) : Set.of();
+      return outcome && select.testOnly() && isTraits(select.operand())
+          ? Set.of(select.field())
+          : Set.of();
     }
     if (expr.getKind() != CelExpr.ExprKind.Kind.CALL) {
       return Set.of();
@@ -226,7 +243,10 @@ public final class ConditionCompiler {
     if (function.equals(Operator.LOGICAL_OR.getFunction()) && args.size() == 2 && !outcome) {
       return union(presentWhen(args.get(0), false), presentWhen(args.get(1), false));
     }
-    if (function.equals(Operator.IN.getFunction()) && args.size() == 2 && outcome && isTraits(args.get(1))) {
+    if (function.equals(Operator.IN.getFunction())
+        && args.size() == 2
+        && outcome
+        && isTraits(args.get(1))) {
       return stringConstant(args.get(0)).map(Set::of).orElse(Set.of());
     }
     return Set.of();
@@ -268,7 +288,10 @@ public final class ConditionCompiler {
       return "the condition ends too early; complete the expression";
     }
     if (message.startsWith("mismatched input") || message.startsWith("extraneous input")) {
-      return ANTLR_EXPECTING.matcher(message).replaceAll("").replaceFirst("^\\w+ input", "unexpected")
+      return ANTLR_EXPECTING
+              .matcher(message)
+              .replaceAll("")
+              .replaceFirst("^\\w+ input", "unexpected")
           + "; check the operators and quotes around it";
     }
     if (message.startsWith("expected type 'bool'")) {

@@ -29,17 +29,29 @@ final class Caps {
         return Optional.of(
             new Refusal(
                 SuppressionReason.OFFER_COOLDOWN,
-                "offer " + action.offer() + " went out on " + last.get().channel() + " at "
-                    + last.get().at() + "; the cooldown is " + DurationText.format(caps.offerCooldown())));
+                "offer "
+                    + action.offer()
+                    + " went out on "
+                    + last.get().channel()
+                    + " at "
+                    + last.get().at()
+                    + "; the cooldown is "
+                    + DurationText.format(caps.offerCooldown())));
       }
     }
     for (FrequencyCaps.ChannelCap cap : caps.perChannel()) {
       if (cap.channel().equals(action.channel())
-          && sent(ledger, e -> e.channel().equals(cap.channel()), now.minus(cap.per())) >= cap.max()) {
+          && sent(ledger, e -> e.channel().equals(cap.channel()), now.minus(cap.per()))
+              >= cap.max()) {
         return Optional.of(
             new Refusal(
                 SuppressionReason.CHANNEL_CAP,
-                "the cap of " + cap.max() + " " + cap.channel() + " per " + DurationText.format(cap.per())
+                "the cap of "
+                    + cap.max()
+                    + " "
+                    + cap.channel()
+                    + " per "
+                    + DurationText.format(cap.per())
                     + " is reached"));
       }
     }
@@ -48,17 +60,26 @@ final class Caps {
         return Optional.of(
             new Refusal(
                 SuppressionReason.GLOBAL_CAP,
-                "the cap of " + cap.max() + " actions on all channels per " + DurationText.format(cap.per())
+                "the cap of "
+                    + cap.max()
+                    + " actions on all channels per "
+                    + DurationText.format(cap.per())
                     + " is reached"));
       }
     }
     for (FrequencyCaps.Cap cap : caps.perJourney()) {
-      if (sent(ledger, e -> e.journey().equals(action.journey()), now.minus(cap.per())) >= cap.max()) {
+      if (sent(ledger, e -> e.journey().equals(action.journey()), now.minus(cap.per()))
+          >= cap.max()) {
         return Optional.of(
             new Refusal(
                 SuppressionReason.JOURNEY_CAP,
-                "the cap of " + cap.max() + " actions of journey " + action.journey() + " per "
-                    + DurationText.format(cap.per()) + " is reached"));
+                "the cap of "
+                    + cap.max()
+                    + " actions of journey "
+                    + action.journey()
+                    + " per "
+                    + DurationText.format(cap.per())
+                    + " is reached"));
       }
     }
     return Optional.empty();

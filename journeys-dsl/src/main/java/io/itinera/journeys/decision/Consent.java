@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Consent per channel. Outbound messaging channels need an explicit opt-in; channels the customer is
- * using at the time (web, app, a support desk, a till) are allowed unless they opted out. A customer
- * states consent as a {@code consent} object of channel to boolean, in the traits of an identify or
- * in the properties of a {@value #CONSENT_EVENT} track.
+ * Consent per channel. Outbound messaging channels need an explicit opt-in; channels the customer
+ * is using at the time (web, app, a support desk, a till) are allowed unless they opted out. A
+ * customer states consent as a {@code consent} object of channel to boolean, in the traits of an
+ * identify or in the properties of a {@value #CONSENT_EVENT} track.
  */
 final class Consent {
 
@@ -25,16 +25,18 @@ final class Consent {
     Object consent = null;
     if (touchpoint.type() == TouchpointType.IDENTIFY) {
       consent = touchpoint.traits().get("consent");
-    } else if (touchpoint.type() == TouchpointType.TRACK && CONSENT_EVENT.equals(touchpoint.event())) {
+    } else if (touchpoint.type() == TouchpointType.TRACK
+        && CONSENT_EVENT.equals(touchpoint.event())) {
       consent = touchpoint.properties().get("consent");
     }
     Map<String, Boolean> stated = new TreeMap<>();
     if (consent instanceof Map<?, ?> byChannel) {
-      byChannel.forEach((channel, granted) -> {
-        if (channel instanceof String name && granted instanceof Boolean value) {
-          stated.put(name, value);
-        }
-      });
+      byChannel.forEach(
+          (channel, granted) -> {
+            if (channel instanceof String name && granted instanceof Boolean value) {
+              stated.put(name, value);
+            }
+          });
     }
     return stated;
   }

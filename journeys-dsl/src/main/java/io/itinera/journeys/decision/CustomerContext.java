@@ -9,7 +9,6 @@ import io.itinera.protocol.touchpoint.TouchpointType;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +21,8 @@ import java.util.TreeMap;
  *
  * @param counters touchpoints by name ({@link Touchpoint#label()}), over the customer's whole life
  */
-public record CustomerContext(String customerId, Map<String, Object> traits, Map<String, Long> counters) {
+public record CustomerContext(
+    String customerId, Map<String, Object> traits, Map<String, Long> counters) {
 
   private static final Interner<String> NAMES = Interners.newWeakInterner();
 
@@ -32,7 +32,8 @@ public record CustomerContext(String customerId, Map<String, Object> traits, Map
     // Maps already in that form were built here and are kept as they are: the engine makes a
     // context from its state twice per touchpoint, and copying them each time was pure waste.
     if (!(traits instanceof ImmutableMap)) {
-      ImmutableMap.Builder<String, Object> compactTraits = ImmutableMap.builderWithExpectedSize(traits.size());
+      ImmutableMap.Builder<String, Object> compactTraits =
+          ImmutableMap.builderWithExpectedSize(traits.size());
       traits.forEach((name, value) -> compactTraits.put(NAMES.intern(name), value));
       traits = compactTraits.buildOrThrow();
     }
@@ -54,13 +55,16 @@ public record CustomerContext(String customerId, Map<String, Object> traits, Map
   public CustomerContext recording(Touchpoint touchpoint) {
     if (touchpoint.type() == TouchpointType.IDENTIFY) {
       Map<String, Object> merged = new LinkedHashMap<>(traits);
-      touchpoint.traits().forEach((name, value) -> {
-        if (value == null) {
-          merged.remove(name);
-        } else {
-          merged.put(name, value);
-        }
-      });
+      touchpoint
+          .traits()
+          .forEach(
+              (name, value) -> {
+                if (value == null) {
+                  merged.remove(name);
+                } else {
+                  merged.put(name, value);
+                }
+              });
       return new CustomerContext(customerId, merged, counters);
     }
     if (touchpoint.type() == TouchpointType.TRACK

@@ -1,5 +1,6 @@
 package io.itinera.journeys.decision;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
 import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
@@ -14,11 +15,9 @@ import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
 import io.itinera.journeys.decision.JourneyEvent.TouchpointCounted;
 import io.itinera.journeys.decision.JourneyEvent.TriggerFired;
-import com.google.common.collect.ImmutableSortedMap;
 import io.itinera.protocol.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,10 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * What the journeys remember about one customer. Immutable: {@link #apply} gives the next state from
- * one event without looking at anything else, so the engine's event handler, a replay of the journal
- * and the simulator all arrive at the same state. Maps are sorted so that iterating them is the same
- * on every node.
+ * What the journeys remember about one customer. Immutable: {@link #apply} gives the next state
+ * from one event without looking at anything else, so the engine's event handler, a replay of the
+ * journal and the simulator all arrive at the same state. Maps are sorted so that iterating them is
+ * the same on every node.
  *
  * @param journeys the journeys the customer is in, by name
  * @param leftAt when the customer last left each journey they are not in, for the re-entry policy
@@ -92,11 +91,13 @@ public record CustomerJourneys(
   public CustomerJourneys apply(JourneyEvent event) {
     if (event instanceof JourneyEntered e) {
       JourneyProgress progress =
-          new JourneyProgress(e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false);
+          new JourneyProgress(
+              e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false);
       return withJourneys(put(journeys, e.journey(), progress));
     }
     if (event instanceof StageEntered e) {
-      return withJourneys(put(journeys, e.journey(), journeys.get(e.journey()).inStage(e.to(), e.at())));
+      return withJourneys(
+          put(journeys, e.journey(), journeys.get(e.journey()).inStage(e.to(), e.at())));
     }
     if (event instanceof TriggerFired e) {
       // A count starts again once it has fired, so the same touchpoints do not fire it twice.
@@ -110,7 +111,8 @@ public record CustomerJourneys(
     if (event instanceof ActionEmitted e) {
       PlannedAction action = e.action();
       List<LedgerEntry> next = new ArrayList<>(ledger);
-      next.add(new LedgerEntry(action.id(), action.journey(), action.channel(), action.offer(), e.at()));
+      next.add(
+          new LedgerEntry(action.id(), action.journey(), action.channel(), action.offer(), e.at()));
       return new CustomerJourneys(journeys, leftAt, counts, timers, next, consent);
     }
     if (event instanceof ActionSuppressed || event instanceof ActionDeferred) {
@@ -133,30 +135,38 @@ public record CustomerJourneys(
     if (event instanceof JourneyExited e) {
       Map<String, JourneyProgress> remaining = new TreeMap<>(journeys);
       remaining.remove(e.journey());
-      return new CustomerJourneys(remaining, put(leftAt, e.journey(), e.at()), counts, timers, ledger, consent);
+      return new CustomerJourneys(
+          remaining, put(leftAt, e.journey(), e.at()), counts, timers, ledger, consent);
     }
     if (event instanceof ConsentChanged e) {
-      return new CustomerJourneys(journeys, leftAt, counts, timers, ledger, put(consent, e.channel(), e.granted()));
+      return new CustomerJourneys(
+          journeys, leftAt, counts, timers, ledger, put(consent, e.channel(), e.granted()));
     }
     if (event instanceof LedgerTrimmed e) {
       return new CustomerJourneys(
-          journeys, leftAt, counts, timers, remove(ledger, entry -> !entry.at().isAfter(e.before())), consent);
+          journeys,
+          leftAt,
+          counts,
+          timers,
+          remove(ledger, entry -> !entry.at().isAfter(e.before())),
+          consent);
     }
     throw new IllegalArgumentException("not a journey event: " + event);
   }
 
   /**
-   * The state once another profile of the same person is merged into this one (an anonymous
-   * visitor who identified). This profile wins wherever both say something: its journeys, consent
-   * and departures. From the other come the journeys this one is not in (with their counts and
-   * pending timers, so a cart reminder set before the visitor logged in still goes out, once),
-   * consent this one does not state, and what was sent to it, so caps and cooldowns count it.
+   * The state once another profile of the same person is merged into this one (an anonymous visitor
+   * who identified). This profile wins wherever both say something: its journeys, consent and
+   * departures. From the other come the journeys this one is not in (with their counts and pending
+   * timers, so a cart reminder set before the visitor logged in still goes out, once), consent this
+   * one does not state, and what was sent to it, so caps and cooldowns count it.
    */
   public CustomerJourneys absorb(CustomerJourneys other) {
     Map<String, JourneyProgress> mergedJourneys = new TreeMap<>(other.journeys);
     mergedJourneys.keySet().removeAll(leftAt.keySet());
     mergedJourneys.putAll(journeys);
-    Predicate<String> takenOver = name -> !journeys.containsKey(name) && mergedJourneys.containsKey(name);
+    Predicate<String> takenOver =
+        name -> !journeys.containsKey(name) && mergedJourneys.containsKey(name);
     List<CountWindow> mergedCounts = new ArrayList<>(counts);
     other.counts.stream().filter(w -> takenOver.test(w.journey())).forEach(mergedCounts::add);
     List<PendingTimer> mergedTimers = new ArrayList<>(timers);

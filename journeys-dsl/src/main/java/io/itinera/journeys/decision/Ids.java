@@ -28,8 +28,7 @@ final class Ids {
   private Ids() {}
 
   static String of(String... parts) {
-    byte[] hash =
-        MD5.get().digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8));
+    byte[] hash = MD5.get().digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8));
     hash[6] &= 0x0f; // version 3
     hash[6] |= 0x30;
     hash[8] &= 0x3f; // IETF variant

@@ -41,10 +41,10 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The journey logic as a pure function: a customer's journey state, what they are like, a touchpoint
- * or a due timer, the deployed journeys and the time give the events to persist. No clock, no I/O:
- * the engine's customer entity and the DSL's simulator call the same {@link #decide}, and a test can
- * call it with any state and any time.
+ * The journey logic as a pure function: a customer's journey state, what they are like, a
+ * touchpoint or a due timer, the deployed journeys and the time give the events to persist. No
+ * clock, no I/O: the engine's customer entity and the DSL's simulator call the same {@link
+ * #decide}, and a test can call it with any state and any time.
  *
  * <p>Each event is applied to the working state as soon as it is decided, so a later check in the
  * same decision sees it: an e-mail decided by one journey counts towards the cap of the next, and
@@ -56,11 +56,16 @@ public final class JourneyDecider {
   private final JourneySet deployed;
   private final Instant now;
   private final List<JourneyEvent> events = new ArrayList<>();
-  /** Actions emitted in this decision, with their journey's priority, to tell who took a cap first. */
+
+  /**
+   * Actions emitted in this decision, with their journey's priority, to tell who took a cap first.
+   */
   private final Map<String, Integer> emittedNow = new HashMap<>();
+
   private CustomerJourneys state;
 
-  private JourneyDecider(CustomerJourneys state, CustomerContext customer, JourneySet deployed, Instant now) {
+  private JourneyDecider(
+      CustomerJourneys state, CustomerContext customer, JourneySet deployed, Instant now) {
     this.state = state;
     this.customer = customer;
     this.deployed = deployed;
@@ -70,7 +75,8 @@ public final class JourneyDecider {
   /**
    * The events {@code input} gives, in the order they must be applied.
    *
-   * @param customer the customer's traits and touchpoint counters, including the touchpoint decided on
+   * @param customer the customer's traits and touchpoint counters, including the touchpoint decided
+   *     on
    * @param journeys the deployed journeys; may hold several versions of one, for customers still on
    *     an older one
    */
@@ -155,16 +161,18 @@ public final class JourneyDecider {
   }
 
   private void recordConsent(Touchpoint touchpoint, String cause) {
-    Consent.stated(touchpoint).forEach((channel, granted) -> {
-      if (!Objects.equals(state.consent().get(channel), granted)) {
-        emit(new ConsentChanged(channel, granted, cause, now));
-      }
-    });
+    Consent.stated(touchpoint)
+        .forEach(
+            (channel, granted) -> {
+              if (!Objects.equals(state.consent().get(channel), granted)) {
+                emit(new ConsentChanged(channel, granted, cause, now));
+              }
+            });
   }
 
   /**
-   * Count triggers count every matching touchpoint, whatever stage the customer is in, so that
-   * "3 views in 10 minutes" includes the views that brought them to the stage.
+   * Count triggers count every matching touchpoint, whatever stage the customer is in, so that "3
+   * views in 10 minutes" includes the views that brought them to the stage.
    */
   private void count(LoadedJourney loaded, EventFacts event) {
     Journey journey = loaded.journey();
@@ -181,7 +189,8 @@ public final class JourneyDecider {
           }
           recent.add(event.timestamp());
           recent.sort(Comparator.naturalOrder());
-          List<Instant> kept = recent.subList(Math.max(0, recent.size() - count.atLeast()), recent.size());
+          List<Instant> kept =
+              recent.subList(Math.max(0, recent.size() - count.atLeast()), recent.size());
           emit(new TouchpointCounted(journey.name(), stage.name(), count.name(), kept));
         }
       }
@@ -202,8 +211,11 @@ public final class JourneyDecider {
     if (!entering) {
       return;
     }
-    boolean holdout = Holdout.isHeldOut(customer.customerId(), journey.name(), journey.holdoutPercent());
-    emit(new JourneyEntered(journey.name(), journey.version(), journey.startStage(), holdout, cause, now));
+    boolean holdout =
+        Holdout.isHeldOut(customer.customerId(), journey.name(), journey.holdoutPercent());
+    emit(
+        new JourneyEntered(
+            journey.name(), journey.version(), journey.startStage(), holdout, cause, now));
     enterStage(loaded, journey.startStage(), cause);
   }
 
@@ -218,8 +230,12 @@ public final class JourneyDecider {
     return false;
   }
 
-  /** Goal, then exits, then the stage: a purchase that is both is counted before the customer leaves. */
-  private void advance(LoadedJourney loaded, JourneyProgress progress, EventFacts event, String cause) {
+  /**
+   * Goal, then exits, then the stage: a purchase that is both is counted before the customer
+   * leaves.
+   */
+  private void advance(
+      LoadedJourney loaded, JourneyProgress progress, EventFacts event, String cause) {
     Journey journey = loaded.journey();
     String name = journey.name();
     CustomerFacts facts = facts(name);
@@ -229,7 +245,8 @@ public final class JourneyDecider {
         && matches(loaded, goal.event(), goal.when(), event, facts)
         && (goal.within() == null || !now.isAfter(progress.enteredAt().plus(goal.within())))) {
       emit(new GoalReached(name, goal.name(), cause, now));
-      // After the conversion nothing pending makes sense any more: not the cart reminder, not a nudge.
+      // After the conversion nothing pending makes sense any more: not the cart reminder, not a
+      // nudge.
       cancelTimers(name, timer -> true, "goal " + goal.name() + " reached");
     }
     for (Exit exit : journey.exits()) {
@@ -266,11 +283,15 @@ public final class JourneyDecider {
     }
   }
 
-  /** The customer's stage in the journey; a customer whose stage a new version removed leaves it. */
+  /**
+   * The customer's stage in the journey; a customer whose stage a new version removed leaves it.
+   */
   private Optional<Stage> currentStage(Journey journey, JourneyProgress progress) {
     Optional<Stage> stage = journey.stage(progress.stage());
     if (stage.isEmpty()) {
-      leave(journey.name(), progress.version(),
+      leave(
+          journey.name(),
+          progress.version(),
           "stage " + progress.stage() + " is not in version " + journey.version());
     }
     return stage;
@@ -302,27 +323,53 @@ public final class JourneyDecider {
     for (Trigger trigger : stage.on()) {
       if (trigger instanceof AbsenceTrigger absence) {
         String id = Ids.of(customer.customerId(), journey.name(), stageName, absence.name(), cause);
-        emit(new TimerScheduled(new PendingTimer(
-            id, now.plus(absence.within()), PendingTimer.Kind.ABSENCE, journey.name(), journey.version(),
-            stageName, absence.name(), null)));
+        emit(
+            new TimerScheduled(
+                new PendingTimer(
+                    id,
+                    now.plus(absence.within()),
+                    PendingTimer.Kind.ABSENCE,
+                    journey.name(),
+                    journey.version(),
+                    stageName,
+                    absence.name(),
+                    null)));
       }
     }
   }
 
   /** Holdout is decided here, once; consent, caps and quiet hours when the action would go out. */
-  private void perform(LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
+  private void perform(
+      LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
     Journey journey = loaded.journey();
-    String id = Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
-    PlannedAction planned = PlannedAction.of(id, journey.name(), journey.version(), stageName, triggerName, action);
+    String id =
+        Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
+    PlannedAction planned =
+        PlannedAction.of(id, journey.name(), journey.version(), stageName, triggerName, action);
     if (state.journeys().get(journey.name()).holdout()) {
-      emit(new ActionSuppressed(planned, SuppressionReason.HOLDOUT,
-          "the customer is in the " + percent(journey.holdoutPercent()) + " holdout of " + journey.name(), now));
+      emit(
+          new ActionSuppressed(
+              planned,
+              SuppressionReason.HOLDOUT,
+              "the customer is in the "
+                  + percent(journey.holdoutPercent())
+                  + " holdout of "
+                  + journey.name(),
+              now));
       return;
     }
     if (!action.delay().isZero()) {
-      emit(new TimerScheduled(new PendingTimer(
-          Ids.of("delay", id), now.plus(action.delay()), PendingTimer.Kind.DELAYED_ACTION, journey.name(),
-          journey.version(), stageName, triggerName, planned)));
+      emit(
+          new TimerScheduled(
+              new PendingTimer(
+                  Ids.of("delay", id),
+                  now.plus(action.delay()),
+                  PendingTimer.Kind.DELAYED_ACTION,
+                  journey.name(),
+                  journey.version(),
+                  stageName,
+                  triggerName,
+                  planned)));
       return;
     }
     deliver(loaded, planned);
@@ -345,9 +392,17 @@ public final class JourneyDecider {
     if (held.isPresent()) {
       Instant until = held.get().until();
       emit(new ActionDeferred(action, until, held.get().explanation(), now));
-      emit(new TimerScheduled(new PendingTimer(
-          Ids.of("quiet hours", action.id(), until.toString()), until, PendingTimer.Kind.QUIET_HOURS,
-          journey.name(), journey.version(), action.stage(), action.trigger(), action)));
+      emit(
+          new TimerScheduled(
+              new PendingTimer(
+                  Ids.of("quiet hours", action.id(), until.toString()),
+                  until,
+                  PendingTimer.Kind.QUIET_HOURS,
+                  journey.name(),
+                  journey.version(),
+                  action.stage(),
+                  action.trigger(),
+                  action)));
       return;
     }
     emit(new ActionEmitted(action, now));
@@ -372,13 +427,21 @@ public final class JourneyDecider {
       return refusal;
     }
     String contenders =
-        String.join(", ", ledger.stream().filter(higherNow).map(LedgerEntry::journey).distinct().toList());
-    return Optional.of(new Caps.Refusal(
-        SuppressionReason.LOWER_PRIORITY,
-        refusal.get().explanation() + " by " + contenders + ", which has priority over " + journey.name()));
+        String.join(
+            ", ", ledger.stream().filter(higherNow).map(LedgerEntry::journey).distinct().toList());
+    return Optional.of(
+        new Caps.Refusal(
+            SuppressionReason.LOWER_PRIORITY,
+            refusal.get().explanation()
+                + " by "
+                + contenders
+                + ", which has priority over "
+                + journey.name()));
   }
 
-  /** A final stage with nothing pending completes the journey; the re-entry policy counts from then. */
+  /**
+   * A final stage with nothing pending completes the journey; the re-entry policy counts from then.
+   */
   private void completeIfDone(String name) {
     JourneyProgress progress = state.journeys().get(name);
     LoadedJourney loaded = progress == null ? null : deployed.forProgress(progress);
@@ -426,10 +489,12 @@ public final class JourneyDecider {
 
   private CustomerFacts facts(String journey) {
     JourneyProgress progress = state.journeys().get(journey);
-    return new CustomerFacts(customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
+    return new CustomerFacts(
+        customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
   }
 
-  private static boolean matches(LoadedJourney loaded, Trigger trigger, EventFacts event, CustomerFacts facts) {
+  private static boolean matches(
+      LoadedJourney loaded, Trigger trigger, EventFacts event, CustomerFacts facts) {
     return matches(loaded, trigger.event(), trigger.when(), event, facts);
   }
 

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * What the decider decided about a customer: the entries of the customer's journal that concern
- * journeys. Each says enough on its own to explain a decision later; {@link
- * CustomerJourneys#apply} turns them into state.
+ * journeys. Each says enough on its own to explain a decision later; {@link CustomerJourneys#apply}
+ * turns them into state.
  *
  * <p>The engine persists one decision's events together, as a list; each names its kind so it reads
  * back as itself. The names are stored: renaming a record needs its old name kept here.
@@ -85,7 +85,8 @@ public sealed interface JourneyEvent extends CborSerializable {
   record TimerFired(PendingTimer timer, Instant at) implements JourneyEvent {}
 
   /** The journey's conversion goal was reached, within its window after entry. */
-  record GoalReached(String journey, String goal, String cause, Instant at) implements JourneyEvent {}
+  record GoalReached(String journey, String goal, String cause, Instant at)
+      implements JourneyEvent {}
 
   /**
    * The customer left a journey: through an exit touchpoint, or completed (a final stage with

@@ -19,8 +19,10 @@ public final class JourneySet {
 
   private final List<LoadedJourney> all;
   final List<LoadedJourney> byPriority;
+
   /** The longest cap window of any journey: how far back the cap ledger must reach. */
   final Duration longestWindow;
+
   private final Map<String, List<LoadedJourney>> versions = new TreeMap<>();
 
   private JourneySet(List<LoadedJourney> journeys) {
@@ -30,9 +32,14 @@ public final class JourneySet {
     }
     byPriority =
         versions.values().stream()
-            .map(each -> each.stream().max(Comparator.comparingInt(l -> l.journey().version())).orElseThrow())
-            .sorted(Comparator.comparingInt((LoadedJourney l) -> -l.journey().priority())
-                .thenComparing(l -> l.journey().name()))
+            .map(
+                each ->
+                    each.stream()
+                        .max(Comparator.comparingInt(l -> l.journey().version()))
+                        .orElseThrow())
+            .sorted(
+                Comparator.comparingInt((LoadedJourney l) -> -l.journey().priority())
+                    .thenComparing(l -> l.journey().name()))
             .toList();
     longestWindow =
         all.stream()

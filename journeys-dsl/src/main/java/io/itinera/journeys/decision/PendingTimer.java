@@ -5,8 +5,8 @@ import java.time.Instant;
 
 /**
  * Something due later for this customer. The engine keeps it durable and hands it back as {@link
- * Input.TimerDue} with its id; the decider acts only if it is still pending, so a timer fires at most
- * once and never after it was cancelled.
+ * Input.TimerDue} with its id; the decider acts only if it is still pending, so a timer fires at
+ * most once and never after it was cancelled.
  *
  * @param stage the stage it was armed in
  * @param trigger the absence trigger it waits for, or the trigger whose action it holds

@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether quiet hours hold an action now, and until when. Times of day are read in the window's zone
- * (the customer's for {@code zone: customer}), so "no SMS after 21:00" means their evening, and
- * daylight-saving changes move the instant, not the local time.
+ * Whether quiet hours hold an action now, and until when. Times of day are read in the window's
+ * zone (the customer's for {@code zone: customer}), so "no SMS after 21:00" means their evening,
+ * and daylight-saving changes move the instant, not the local time.
  */
 final class QuietWindow {
 
   private QuietWindow() {}
 
-  /** @param until the end of the window: when the action may go */
+  /**
+   * @param until the end of the window: when the action may go
+   */
   record Held(Instant until, String explanation) {}
 
   static Optional<Held> holding(
@@ -28,7 +30,8 @@ final class QuietWindow {
       if (!quiet.channels().isEmpty() && !quiet.channels().contains(channel)) {
         continue;
       }
-      ZoneId zone = QuietHours.CUSTOMER_ZONE.equals(quiet.zone()) ? customerZone : ZoneId.of(quiet.zone());
+      ZoneId zone =
+          QuietHours.CUSTOMER_ZONE.equals(quiet.zone()) ? customerZone : ZoneId.of(quiet.zone());
       Optional<LocalDate> endsOn = endDate(quiet, now.atZone(zone));
       if (endsOn.isEmpty()) {
         continue;
@@ -38,8 +41,17 @@ final class QuietWindow {
         latest =
             new Held(
                 until,
-                "quiet hours " + quiet.from() + "-" + quiet.to() + " for " + channel + " in " + zone
-                    + "; it goes at " + quiet.to() + " there");
+                "quiet hours "
+                    + quiet.from()
+                    + "-"
+                    + quiet.to()
+                    + " for "
+                    + channel
+                    + " in "
+                    + zone
+                    + "; it goes at "
+                    + quiet.to()
+                    + " there");
       }
     }
     return Optional.ofNullable(latest);

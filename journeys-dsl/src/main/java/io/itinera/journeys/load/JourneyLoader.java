@@ -56,10 +56,12 @@ public final class JourneyLoader {
     return result(journey.name(), journey, validation, validation.problems());
   }
 
-  private static LoadResult result(String file, Journey journey, Validation validation, List<Problem> problems) {
+  private static LoadResult result(
+      String file, Journey journey, Validation validation, List<Problem> problems) {
     List<Problem> ordered = sorted(problems);
     boolean ok = ordered.stream().noneMatch(Problem::isError);
-    return new LoadResult(file, ok ? new LoadedJourney(journey, validation.conditions()) : null, ordered);
+    return new LoadResult(
+        file, ok ? new LoadedJourney(journey, validation.conditions()) : null, ordered);
   }
 
   private static List<Problem> sorted(List<Problem> problems) {

@@ -34,7 +34,8 @@ public final class LoadedJourney {
   public CompiledCondition compiled(Condition condition) {
     CompiledCondition compiled = conditions.get(condition.source());
     if (compiled == null) {
-      throw new IllegalArgumentException("not a condition of journey " + journey.name() + ": " + condition.source());
+      throw new IllegalArgumentException(
+          "not a condition of journey " + journey.name() + ": " + condition.source());
     }
     return compiled;
   }

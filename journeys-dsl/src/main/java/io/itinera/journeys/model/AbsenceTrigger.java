@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Fires when {@code within} has passed since the customer entered the stage without a matching
- * touchpoint: the engine arms a durable timer on stage entry and cancels it when the touchpoint comes.
+ * touchpoint: the engine arms a durable timer on stage entry and cancels it when the touchpoint
+ * comes.
  */
 public record AbsenceTrigger(
     String name,

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param name unique within its list; defaults to the template
  * @param type what the channel does with it (send, show, push...)
- * @param offer the offer it carries, or null; the same offer is never sent twice within the cooldown
+ * @param offer the offer it carries, or null; the same offer is never sent twice within the
+ *     cooldown
  * @param params template parameters, as text
  * @param delay how long after the trigger to perform it, {@link Duration#ZERO} for at once
  */

@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The DSL's duration notation: whole numbers with a unit, e.g. {@code 15m}, {@code 24h}, {@code 1h30m}. */
+/**
+ * The DSL's duration notation: whole numbers with a unit, e.g. {@code 15m}, {@code 24h}, {@code
+ * 1h30m}.
+ */
 public final class DurationText {
 
   private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}[wdhms])+");

@@ -11,7 +11,10 @@ import java.util.List;
  * @param offerCooldown the same offer is never sent twice within it, or null for no cooldown
  */
 public record FrequencyCaps(
-    List<ChannelCap> perChannel, List<Cap> acrossChannels, List<Cap> perJourney, Duration offerCooldown) {
+    List<ChannelCap> perChannel,
+    List<Cap> acrossChannels,
+    List<Cap> perJourney,
+    Duration offerCooldown) {
 
   public static final FrequencyCaps NONE = new FrequencyCaps(List.of(), List.of(), List.of(), null);
 

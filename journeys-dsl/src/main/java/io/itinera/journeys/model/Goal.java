@@ -3,8 +3,8 @@ package io.itinera.journeys.model;
 import java.time.Duration;
 
 /**
- * The conversion this journey is for. Reaching it is recorded for the holdout comparison; it does not
- * end the journey (list the touchpoint under exits for that).
+ * The conversion this journey is for. Reaching it is recorded for the holdout comparison; it does
+ * not end the journey (list the touchpoint under exits for that).
  *
  * @param within how long after entry a conversion still counts, or null for no limit
  */

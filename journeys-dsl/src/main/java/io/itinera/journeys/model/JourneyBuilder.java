@@ -128,7 +128,8 @@ public final class JourneyBuilder {
     return this;
   }
 
-  public JourneyBuilder quietHours(List<String> channels, LocalTime from, LocalTime to, String zone) {
+  public JourneyBuilder quietHours(
+      List<String> channels, LocalTime from, LocalTime to, String zone) {
     quietHours.add(new QuietHours(channels, from, to, zone));
     return this;
   }

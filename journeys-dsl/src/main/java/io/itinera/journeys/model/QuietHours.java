@@ -8,8 +8,8 @@ import java.util.List;
  * ends. The window may cross midnight ({@code from} after {@code to}).
  *
  * @param channels the channels it silences; empty for all
- * @param zone {@link #CUSTOMER_ZONE} for the customer's own time zone (their {@code timezone} trait,
- *     UTC when unknown), or a zone id such as {@code Europe/Paris}
+ * @param zone {@link #CUSTOMER_ZONE} for the customer's own time zone (their {@code timezone}
+ *     trait, UTC when unknown), or a zone id such as {@code Europe/Paris}
  */
 public record QuietHours(List<String> channels, LocalTime from, LocalTime to, String zone) {
 

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What makes something happen in a stage: a touchpoint, a count of touchpoints in a window, or the
- * absence of a touchpoint for a while. When it fires it emits its actions and, if it names one, moves
- * the customer to another stage.
+ * absence of a touchpoint for a while. When it fires it emits its actions and, if it names one,
+ * moves the customer to another stage.
  */
 public sealed interface Trigger permits TouchpointTrigger, CountTrigger, AbsenceTrigger {
 

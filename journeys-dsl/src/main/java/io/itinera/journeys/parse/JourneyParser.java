@@ -47,8 +47,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * located {@link Problem} instead of stopping at the first.
  *
  * <p>It walks snakeyaml-engine's node tree rather than binding with Jackson: every node keeps its
- * start mark (so a value, a key or a CEL column can be pointed at), duplicate keys stay visible to be
- * reported rather than silently overwritten, and YAML 1.2 reads {@code on:} as text, not as the
+ * start mark (so a value, a key or a CEL column can be pointed at), duplicate keys stay visible to
+ * be reported rather than silently overwritten, and YAML 1.2 reads {@code on:} as text, not as the
  * boolean YAML 1.1 makes of it.
  */
 public final class JourneyParser {
@@ -88,7 +88,11 @@ public final class JourneyParser {
       root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException broken) {
       Position at = broken.getProblemMark().map(JourneyParser::position).orElse(new Position(1, 1));
-      error(at, "this is not valid YAML: " + broken.getProblem() + "; check the indentation and quotes here");
+      error(
+          at,
+          "this is not valid YAML: "
+              + broken.getProblem()
+              + "; check the indentation and quotes here");
       return null;
     } catch (YamlEngineException broken) {
       error(new Position(1, 1), "this is not valid YAML: " + broken.getMessage());
@@ -98,34 +102,54 @@ public final class JourneyParser {
       return null;
     }
     if (root.isEmpty() || isNull(root.get())) {
-      error(new Position(1, 1), "the file is empty; a journey needs at least 'journey', 'entry' and 'stages'");
+      error(
+          new Position(1, 1),
+          "the file is empty; a journey needs at least 'journey', 'entry' and 'stages'");
       return null;
     }
     Fields top = fields(root.get(), "", Section.JOURNEY);
     if (top == null) {
       return null;
     }
-    String name = top.required("journey", "name the journey, e.g. journey: running-shoes").map(this::text).orElse(null);
+    String name =
+        top.required("journey", "name the journey, e.g. journey: running-shoes")
+            .map(this::text)
+            .orElse(null);
     int version = top.optional("version").map(n -> integer(n, "version", 1)).orElse(1);
     String description = top.optional("description").map(this::text).orElse("");
-    int priority = top.optional("priority").map(n -> integer(n, "priority", Integer.MIN_VALUE)).orElse(0);
+    int priority =
+        top.optional("priority").map(n -> integer(n, "priority", Integer.MIN_VALUE)).orElse(0);
     double holdout = top.optional("holdout").map(this::holdout).orElse(0.0);
     Entry entry =
         top.required("entry", "say how customers enter, e.g. entry: {event: Product Viewed}")
             .map(this::entry)
             .orElse(null);
-    ReEntryPolicy reEntry = top.optional("reEntry").map(this::reEntry).orElse(new ReEntryPolicy.Never());
+    ReEntryPolicy reEntry =
+        top.optional("reEntry").map(this::reEntry).orElse(new ReEntryPolicy.Never());
     Goal goal = top.optional("goal").map(this::goal).orElse(null);
     List<Exit> exits = top.optional("exit").map(n -> list(n, "exit", this::exit)).orElse(List.of());
     FrequencyCaps caps = top.optional("caps").map(this::caps).orElse(FrequencyCaps.NONE);
     List<QuietHours> quietHours =
-        top.optional("quietHours").map(n -> list(n, "quietHours", this::quietHours)).orElse(List.of());
+        top.optional("quietHours")
+            .map(n -> list(n, "quietHours", this::quietHours))
+            .orElse(List.of());
     List<Stage> stages =
         top.required("stages", "list the stages, e.g. stages: {awareness: {on: [...]}}")
             .map(this::stages)
             .orElse(List.of());
     return new Journey(
-        name, version, description, entry, stages, exits, goal, reEntry, holdout, priority, caps, quietHours);
+        name,
+        version,
+        description,
+        entry,
+        stages,
+        exits,
+        goal,
+        reEntry,
+        holdout,
+        priority,
+        caps,
+        quietHours);
   }
 
   private Entry entry(Node node) {
@@ -137,7 +161,9 @@ public final class JourneyParser {
     Condition when = fields.optional("when").map(n -> condition(n, "entry/when")).orElse(null);
     String stage = fields.optional("stage").map(this::text).orElse(null);
     if (event == null && when == null && !fields.has("event") && !fields.has("when")) {
-      error(position(node), "the entry needs an 'event', a 'when' condition, or both; say which touchpoint or which customers enter");
+      error(
+          position(node),
+          "the entry needs an 'event', a 'when' condition, or both; say which touchpoint or which customers enter");
     }
     return new Entry(event, when, stage);
   }
@@ -150,7 +176,11 @@ public final class JourneyParser {
         case "always":
           return new ReEntryPolicy.Always();
         default:
-          error(position(node), "reEntry '" + scalar.getValue() + "' is not a policy; write never, always or {after: 30d}");
+          error(
+              position(node),
+              "reEntry '"
+                  + scalar.getValue()
+                  + "' is not a policy; write never, always or {after: 30d}");
           return new ReEntryPolicy.Never();
       }
     }
@@ -158,7 +188,8 @@ public final class JourneyParser {
     if (fields == null) {
       return new ReEntryPolicy.Never();
     }
-    return fields.required("after", "say how long after leaving, e.g. after: 30d")
+    return fields
+        .required("after", "say how long after leaving, e.g. after: 30d")
         .map(n -> duration(n, false))
         .<ReEntryPolicy>map(ReEntryPolicy.AfterCooldown::new)
         .orElse(new ReEntryPolicy.Never());
@@ -170,7 +201,13 @@ public final class JourneyParser {
       return null;
     }
     String name = fields.optional("name").map(this::text).orElse(null);
-    String event = fields.required("event", "name the touchpoint that counts as converting, e.g. event: Order Completed").map(this::text).orElse(null);
+    String event =
+        fields
+            .required(
+                "event",
+                "name the touchpoint that counts as converting, e.g. event: Order Completed")
+            .map(this::text)
+            .orElse(null);
     Condition when = fields.optional("when").map(n -> condition(n, "goal/when")).orElse(null);
     Duration within = fields.optional("within").map(n -> duration(n, false)).orElse(null);
     return event == null ? null : new Goal(name, event, when, within);
@@ -181,7 +218,12 @@ public final class JourneyParser {
     if (fields == null) {
       return null;
     }
-    String event = fields.required("event", "name the touchpoint that ends the journey, e.g. event: Unsubscribed").map(this::text).orElse(null);
+    String event =
+        fields
+            .required(
+                "event", "name the touchpoint that ends the journey, e.g. event: Unsubscribed")
+            .map(this::text)
+            .orElse(null);
     Condition when = fields.optional("when").map(n -> condition(n, path + "/when")).orElse(null);
     return event == null ? null : new Exit(event, when);
   }
@@ -192,11 +234,20 @@ public final class JourneyParser {
       return FrequencyCaps.NONE;
     }
     List<FrequencyCaps.ChannelCap> perChannel =
-        fields.optional("perChannel").map(n -> list(n, "caps/perChannel", this::channelCap)).orElse(List.of());
+        fields
+            .optional("perChannel")
+            .map(n -> list(n, "caps/perChannel", this::channelCap))
+            .orElse(List.of());
     List<FrequencyCaps.Cap> across =
-        fields.optional("acrossChannels").map(n -> list(n, "caps/acrossChannels", this::cap)).orElse(List.of());
+        fields
+            .optional("acrossChannels")
+            .map(n -> list(n, "caps/acrossChannels", this::cap))
+            .orElse(List.of());
     List<FrequencyCaps.Cap> perJourney =
-        fields.optional("perJourney").map(n -> list(n, "caps/perJourney", this::cap)).orElse(List.of());
+        fields
+            .optional("perJourney")
+            .map(n -> list(n, "caps/perJourney", this::cap))
+            .orElse(List.of());
     Duration cooldown = fields.optional("offerCooldown").map(n -> duration(n, false)).orElse(null);
     return new FrequencyCaps(perChannel, across, perJourney, cooldown);
   }
@@ -206,10 +257,24 @@ public final class JourneyParser {
     if (fields == null) {
       return null;
     }
-    String channel = fields.required("channel", "name the channel it limits, e.g. channel: email").map(this::text).orElse(null);
-    Integer max = fields.required("max", "say how many at most, e.g. max: 3").map(n -> integer(n, "max", 0)).orElse(null);
-    Duration per = fields.required("per", "say over which window, e.g. per: 7d").map(n -> duration(n, false)).orElse(null);
-    return channel == null || max == null || per == null ? null : new FrequencyCaps.ChannelCap(channel, max, per);
+    String channel =
+        fields
+            .required("channel", "name the channel it limits, e.g. channel: email")
+            .map(this::text)
+            .orElse(null);
+    Integer max =
+        fields
+            .required("max", "say how many at most, e.g. max: 3")
+            .map(n -> integer(n, "max", 0))
+            .orElse(null);
+    Duration per =
+        fields
+            .required("per", "say over which window, e.g. per: 7d")
+            .map(n -> duration(n, false))
+            .orElse(null);
+    return channel == null || max == null || per == null
+        ? null
+        : new FrequencyCaps.ChannelCap(channel, max, per);
   }
 
   private FrequencyCaps.Cap cap(Node node, String path) {
@@ -217,8 +282,16 @@ public final class JourneyParser {
     if (fields == null) {
       return null;
     }
-    Integer max = fields.required("max", "say how many at most, e.g. max: 5").map(n -> integer(n, "max", 0)).orElse(null);
-    Duration per = fields.required("per", "say over which window, e.g. per: 1d").map(n -> duration(n, false)).orElse(null);
+    Integer max =
+        fields
+            .required("max", "say how many at most, e.g. max: 5")
+            .map(n -> integer(n, "max", 0))
+            .orElse(null);
+    Duration per =
+        fields
+            .required("per", "say over which window, e.g. per: 1d")
+            .map(n -> duration(n, false))
+            .orElse(null);
     return max == null || per == null ? null : new FrequencyCaps.Cap(max, per);
   }
 
@@ -228,9 +301,20 @@ public final class JourneyParser {
       return null;
     }
     List<String> channels =
-        fields.optional("channels").map(n -> list(n, path + "/channels", (item, p) -> text(item))).orElse(List.of());
-    LocalTime from = fields.required("from", "say when they start, e.g. from: \"21:00\"").map(this::timeOfDay).orElse(null);
-    LocalTime to = fields.required("to", "say when they end, e.g. to: \"08:00\"").map(this::timeOfDay).orElse(null);
+        fields
+            .optional("channels")
+            .map(n -> list(n, path + "/channels", (item, p) -> text(item)))
+            .orElse(List.of());
+    LocalTime from =
+        fields
+            .required("from", "say when they start, e.g. from: \"21:00\"")
+            .map(this::timeOfDay)
+            .orElse(null);
+    LocalTime to =
+        fields
+            .required("to", "say when they end, e.g. to: \"08:00\"")
+            .map(this::timeOfDay)
+            .orElse(null);
     String zone = fields.optional("zone").map(this::zone).orElse(QuietHours.CUSTOMER_ZONE);
     return from == null || to == null ? null : new QuietHours(channels, from, to, zone);
   }
@@ -248,7 +332,13 @@ public final class JourneyParser {
         continue;
       }
       if (seen.containsKey(name)) {
-        error(position(tuple.getKeyNode()), "duplicate stage '" + name + "' (first at line " + position(seen.get(name)).line() + "); give each stage its own name");
+        error(
+            position(tuple.getKeyNode()),
+            "duplicate stage '"
+                + name
+                + "' (first at line "
+                + position(seen.get(name)).line()
+                + "); give each stage its own name");
         continue;
       }
       seen.put(name, tuple.getKeyNode());
@@ -275,8 +365,10 @@ public final class JourneyParser {
       return null;
     }
     String description = fields.optional("description").map(this::text).orElse("");
-    List<Action> enter = fields.optional("enter").map(n -> list(n, path + "/enter", this::action)).orElse(List.of());
-    List<Trigger> on = fields.optional("on").map(n -> list(n, path + "/on", this::trigger)).orElse(List.of());
+    List<Action> enter =
+        fields.optional("enter").map(n -> list(n, path + "/enter", this::action)).orElse(List.of());
+    List<Trigger> on =
+        fields.optional("on").map(n -> list(n, path + "/on", this::trigger)).orElse(List.of());
     return new Stage(name, description, enter, on);
   }
 
@@ -292,48 +384,85 @@ public final class JourneyParser {
       }
     }
     if (kinds.isEmpty()) {
-      error(position(node), "a trigger needs one of 'event', 'count' or 'absence'; say what makes it fire");
+      error(
+          position(node),
+          "a trigger needs one of 'event', 'count' or 'absence'; say what makes it fire");
       return null;
     }
     if (kinds.size() > 1) {
-      error(fields.keyPosition(kinds.get(1)), "a trigger can have only one of 'event', 'count' or 'absence', but this one has '" + kinds.get(0) + "' and '" + kinds.get(1) + "'; split it into two triggers");
+      error(
+          fields.keyPosition(kinds.get(1)),
+          "a trigger can have only one of 'event', 'count' or 'absence', but this one has '"
+              + kinds.get(0)
+              + "' and '"
+              + kinds.get(1)
+              + "'; split it into two triggers");
       return null;
     }
     String name = fields.optional("name").map(this::text).orElse(null);
     Condition when = fields.optional("when").map(n -> condition(n, path + "/when")).orElse(null);
-    List<Action> actions = fields.optional("do").map(n -> list(n, path + "/do", this::action)).orElse(List.of());
+    List<Action> actions =
+        fields.optional("do").map(n -> list(n, path + "/do", this::action)).orElse(List.of());
     String gotoStage = fields.optional("goto").map(this::text).orElse(null);
     int errorsBefore = problems.size();
     Trigger trigger =
         switch (kinds.get(0)) {
-          case "event" -> new TouchpointTrigger(name, text(fields.get("event")), when, actions, gotoStage);
-          case "count" -> count(fields.get("count"), path + "/count", name, when, actions, gotoStage);
-          default -> absence(fields.get("absence"), path + "/absence", name, when, actions, gotoStage);
+          case "event" ->
+              new TouchpointTrigger(name, text(fields.get("event")), when, actions, gotoStage);
+          case "count" ->
+              count(fields.get("count"), path + "/count", name, when, actions, gotoStage);
+          default ->
+              absence(fields.get("absence"), path + "/absence", name, when, actions, gotoStage);
         };
     return errorsBefore == problems.size() ? trigger : null;
   }
 
-  private Trigger count(Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
+  private Trigger count(
+      Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
     Fields fields = fields(node, path, Section.COUNT);
     if (fields == null) {
       return null;
     }
-    String event = fields.required("event", "name the touchpoint to count, e.g. event: Product Viewed").map(this::text).orElse(null);
-    Integer atLeast = fields.required("atLeast", "say how many, e.g. atLeast: 3").map(n -> integer(n, "atLeast", 1)).orElse(null);
-    Duration within = fields.required("within", "say in which window, e.g. within: 10m").map(n -> duration(n, false)).orElse(null);
+    String event =
+        fields
+            .required("event", "name the touchpoint to count, e.g. event: Product Viewed")
+            .map(this::text)
+            .orElse(null);
+    Integer atLeast =
+        fields
+            .required("atLeast", "say how many, e.g. atLeast: 3")
+            .map(n -> integer(n, "atLeast", 1))
+            .orElse(null);
+    Duration within =
+        fields
+            .required("within", "say in which window, e.g. within: 10m")
+            .map(n -> duration(n, false))
+            .orElse(null);
     return event == null || atLeast == null || within == null
         ? null
         : new CountTrigger(name, event, when, atLeast, within, actions, gotoStage);
   }
 
-  private Trigger absence(Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
+  private Trigger absence(
+      Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
     Fields fields = fields(node, path, Section.ABSENCE);
     if (fields == null) {
       return null;
     }
-    String event = fields.required("event", "name the touchpoint that should not happen, e.g. event: Order Completed").map(this::text).orElse(null);
-    Duration within = fields.required("within", "say how long to wait, e.g. within: 15m").map(n -> duration(n, false)).orElse(null);
-    return event == null || within == null ? null : new AbsenceTrigger(name, event, when, within, actions, gotoStage);
+    String event =
+        fields
+            .required(
+                "event", "name the touchpoint that should not happen, e.g. event: Order Completed")
+            .map(this::text)
+            .orElse(null);
+    Duration within =
+        fields
+            .required("within", "say how long to wait, e.g. within: 15m")
+            .map(n -> duration(n, false))
+            .orElse(null);
+    return event == null || within == null
+        ? null
+        : new AbsenceTrigger(name, event, when, within, actions, gotoStage);
   }
 
   private Action action(Node node, String path) {
@@ -342,11 +471,25 @@ public final class JourneyParser {
       return null;
     }
     String name = fields.optional("name").map(this::text).orElse(null);
-    String channel = fields.required("channel", "say where it goes, e.g. channel: email").map(this::text).orElse(null);
-    String type = fields.required("type", "say what the channel does, e.g. type: send").map(this::text).orElse(null);
-    String template = fields.required("template", "name the template the channel renders, e.g. template: cart-reminder").map(this::text).orElse(null);
+    String channel =
+        fields
+            .required("channel", "say where it goes, e.g. channel: email")
+            .map(this::text)
+            .orElse(null);
+    String type =
+        fields
+            .required("type", "say what the channel does, e.g. type: send")
+            .map(this::text)
+            .orElse(null);
+    String template =
+        fields
+            .required(
+                "template", "name the template the channel renders, e.g. template: cart-reminder")
+            .map(this::text)
+            .orElse(null);
     String offer = fields.optional("offer").map(this::text).orElse(null);
-    Map<String, String> params = fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
+    Map<String, String> params =
+        fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
     Duration delay = fields.optional("delay").map(n -> duration(n, true)).orElse(Duration.ZERO);
     return channel == null || type == null || template == null || delay == null
         ? null
@@ -359,12 +502,15 @@ public final class JourneyParser {
       return Map.of();
     }
     Map<String, String> params = new LinkedHashMap<>();
-    fields.all().forEach((key, value) -> {
-      String text = text(value);
-      if (text != null) {
-        params.put(key, text);
-      }
-    });
+    fields
+        .all()
+        .forEach(
+            (key, value) -> {
+              String text = text(value);
+              if (text != null) {
+                params.put(key, text);
+              }
+            });
     return params;
   }
 
@@ -378,7 +524,10 @@ public final class JourneyParser {
       }
       return scalar.getValue();
     }
-    error(position(node), "this must be a single value, not a " + (node instanceof SequenceNode ? "list" : "mapping"));
+    error(
+        position(node),
+        "this must be a single value, not a "
+            + (node instanceof SequenceNode ? "list" : "mapping"));
     return null;
   }
 
@@ -388,7 +537,9 @@ public final class JourneyParser {
       return null;
     }
     if (!WHOLE_NUMBER.matcher(text).matches()) {
-      error(position(node), "'" + text + "' is not a whole number; write " + what + " as digits, e.g. 3");
+      error(
+          position(node),
+          "'" + text + "' is not a whole number; write " + what + " as digits, e.g. 3");
       return null;
     }
     int value = Integer.parseInt(text);
@@ -406,11 +557,16 @@ public final class JourneyParser {
     }
     Optional<Duration> duration = DurationText.parse(text);
     if (duration.isEmpty()) {
-      error(position(node), "bad duration '" + text + "'; write a whole number and a unit (s, m, h, d or w), e.g. 15m, 24h or 7d");
+      error(
+          position(node),
+          "bad duration '"
+              + text
+              + "'; write a whole number and a unit (s, m, h, d or w), e.g. 15m, 24h or 7d");
       return null;
     }
     if (!zeroAllowed && duration.get().isZero()) {
-      error(position(node), "a window of '" + text + "' is no time at all; make it longer than zero");
+      error(
+          position(node), "a window of '" + text + "' is no time at all; make it longer than zero");
       return null;
     }
     return duration.get();
@@ -423,7 +579,9 @@ public final class JourneyParser {
     }
     var matcher = PERCENT.matcher(text.trim());
     if (!matcher.matches() || Double.parseDouble(matcher.group(1)) > 100) {
-      error(position(node), "holdout '" + text + "' is not a percentage from 0 to 100; write e.g. 10%");
+      error(
+          position(node),
+          "holdout '" + text + "' is not a percentage from 0 to 100; write e.g. 10%");
       return 0.0;
     }
     double percent = Double.parseDouble(matcher.group(1));
@@ -445,17 +603,30 @@ public final class JourneyParser {
     } catch (DateTimeParseException notATime) {
       // reported below, with the same advice as a malformed time
     }
-    error(position(node), "'" + text + "' is not a time of day; write HH:MM in quotes, e.g. \"21:00\"");
+    error(
+        position(node),
+        "'" + text + "' is not a time of day; write HH:MM in quotes, e.g. \"21:00\"");
     return null;
   }
 
   private String zone(Node node) {
     String text = text(node);
-    if (text == null || text.equals(QuietHours.CUSTOMER_ZONE) || ZoneId.getAvailableZoneIds().contains(text)) {
+    if (text == null
+        || text.equals(QuietHours.CUSTOMER_ZONE)
+        || ZoneId.getAvailableZoneIds().contains(text)) {
       return text;
     }
-    String hint = Suggestions.closest(text, ZoneId.getAvailableZoneIds()).map(z -> "did you mean '" + z + "'? ").orElse("");
-    error(position(node), "unknown time zone '" + text + "'; " + hint + "use 'customer' for the customer's own zone or an id such as Europe/Paris");
+    String hint =
+        Suggestions.closest(text, ZoneId.getAvailableZoneIds())
+            .map(z -> "did you mean '" + z + "'? ")
+            .orElse("");
+    error(
+        position(node),
+        "unknown time zone '"
+            + text
+            + "'; "
+            + hint
+            + "use 'customer' for the customer's own zone or an id such as Europe/Paris");
     return null;
   }
 
@@ -497,7 +668,8 @@ public final class JourneyParser {
         }
         lengths.add(Math.max(0, line.strip().length()));
       }
-      ConditionSite.Kind kind = style == ScalarStyle.LITERAL ? ConditionSite.Kind.LITERAL : ConditionSite.Kind.FOLDED;
+      ConditionSite.Kind kind =
+          style == ScalarStyle.LITERAL ? ConditionSite.Kind.LITERAL : ConditionSite.Kind.FOLDED;
       return new ConditionSite(start, kind, first, Math.max(indent, 0), lengths);
     }
     return new ConditionSite(start, ConditionSite.Kind.OTHER, start.line(), 0, List.of());
@@ -511,7 +683,11 @@ public final class JourneyParser {
 
   private <T> List<T> list(Node node, String path, ItemReader<T> reader) {
     if (!(node instanceof SequenceNode sequence)) {
-      error(position(node), "'" + path.substring(path.lastIndexOf('/') + 1) + "' must be a list; start each item with '- '");
+      error(
+          position(node),
+          "'"
+              + path.substring(path.lastIndexOf('/') + 1)
+              + "' must be a list; start each item with '- '");
       return List.of();
     }
     List<T> items = new ArrayList<>();
@@ -532,7 +708,12 @@ public final class JourneyParser {
   private Fields fields(Node node, String path, Section section) {
     if (!(node instanceof MappingNode mapping)) {
       String what = section == null ? "this" : section.description();
-      error(position(node), what.substring(0, 1).toUpperCase() + what.substring(1) + " must be a mapping of keys to values" + (section == null ? "" : ", e.g. " + section.keys().get(0) + ": ..."));
+      error(
+          position(node),
+          what.substring(0, 1).toUpperCase()
+              + what.substring(1)
+              + " must be a mapping of keys to values"
+              + (section == null ? "" : ", e.g. " + section.keys().get(0) + ": ..."));
       return null;
     }
     Map<String, NodeTuple> tuples = new LinkedHashMap<>();
@@ -542,14 +723,23 @@ public final class JourneyParser {
         continue;
       }
       if (tuples.containsKey(key)) {
-        error(position(tuple.getKeyNode()), "duplicate key '" + key + "' (first at line " + position(tuples.get(key).getKeyNode()).line() + "); keep one of them");
+        error(
+            position(tuple.getKeyNode()),
+            "duplicate key '"
+                + key
+                + "' (first at line "
+                + position(tuples.get(key).getKeyNode()).line()
+                + "); keep one of them");
         continue;
       }
       if (section != null && !section.keys().contains(key)) {
-        String hint = Suggestions.closest(key, section.keys())
-            .map(known -> "did you mean '" + known + "'?")
-            .orElse("expected one of: " + String.join(", ", section.keys()));
-        error(position(tuple.getKeyNode()), "unknown key '" + key + "' in " + section.description() + "; " + hint);
+        String hint =
+            Suggestions.closest(key, section.keys())
+                .map(known -> "did you mean '" + known + "'?")
+                .orElse("expected one of: " + String.join(", ", section.keys()));
+        error(
+            position(tuple.getKeyNode()),
+            "unknown key '" + key + "' in " + section.description() + "; " + hint);
         continue;
       }
       tuples.put(key, tuple);

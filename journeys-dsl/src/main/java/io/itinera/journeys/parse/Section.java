@@ -7,8 +7,21 @@ import java.util.List;
  * the JSON Schema must match (a test holds them together).
  */
 public enum Section {
-  JOURNEY("the journey", List.of("journey", "version", "description", "priority", "holdout",
-      "entry", "reEntry", "goal", "exit", "caps", "quietHours", "stages")),
+  JOURNEY(
+      "the journey",
+      List.of(
+          "journey",
+          "version",
+          "description",
+          "priority",
+          "holdout",
+          "entry",
+          "reEntry",
+          "goal",
+          "exit",
+          "caps",
+          "quietHours",
+          "stages")),
   ENTRY("the entry", List.of("event", "when", "stage")),
   RE_ENTRY("reEntry", List.of("after")),
   GOAL("the goal", List.of("name", "event", "when", "within")),

@@ -25,16 +25,18 @@ public final class SourceMap {
     return positions.getOrDefault(path, Position.UNKNOWN);
   }
 
-  /** The file position of a CEL error at {@code celLine} (1-based) and {@code celColumn} (0-based). */
+  /**
+   * The file position of a CEL error at {@code celLine} (1-based) and {@code celColumn} (0-based).
+   */
   public Position condition(String path, int celLine, int celColumn) {
     ConditionSite site = conditions.get(path);
     return site == null ? at(path) : site.map(celLine, celColumn);
   }
 
   /**
-   * The path a stage, trigger, action... of the model was read from. The parser drops items it cannot
-   * read, so an item's index in the model may differ from its index in the file; this keeps them
-   * apart. Elements not from a file get {@code fallback}.
+   * The path a stage, trigger, action... of the model was read from. The parser drops items it
+   * cannot read, so an item's index in the model may differ from its index in the file; this keeps
+   * them apart. Elements not from a file get {@code fallback}.
    */
   public String pathOf(Object element, String fallback) {
     return elementPaths.getOrDefault(element, fallback);
@@ -78,7 +80,8 @@ public final class SourceMap {
    * and quoted one-line scalars map column for column; literal blocks line for line; folded blocks
    * by walking the folded lines; anything else points at the condition's start.
    */
-  record ConditionSite(Position start, Kind kind, int firstLine, int indent, List<Integer> lineLengths) {
+  record ConditionSite(
+      Position start, Kind kind, int firstLine, int indent, List<Integer> lineLengths) {
 
     enum Kind {
       INLINE,
@@ -90,8 +93,10 @@ public final class SourceMap {
 
     Position map(int celLine, int celColumn) {
       return switch (kind) {
-        case INLINE -> celLine == 1 ? new Position(start.line(), start.column() + celColumn) : start;
-        case QUOTED -> celLine == 1 ? new Position(start.line(), start.column() + 1 + celColumn) : start;
+        case INLINE ->
+            celLine == 1 ? new Position(start.line(), start.column() + celColumn) : start;
+        case QUOTED ->
+            celLine == 1 ? new Position(start.line(), start.column() + 1 + celColumn) : start;
         case LITERAL -> new Position(firstLine + celLine - 1, indent + 1 + celColumn);
         case FOLDED -> folded(celColumn);
         case OTHER -> start;

@@ -18,9 +18,13 @@ public record Problem(Severity severity, Position position, String message) {
     return severity == Severity.ERROR;
   }
 
-  /** The compiler-style line editors and CI annotate from: {@code file:line:col: [warning: ]message}. */
+  /**
+   * The compiler-style line editors and CI annotate from: {@code file:line:col: [warning:
+   * ]message}.
+   */
   public String format(String file) {
-    String where = position.isKnown() ? file + ":" + position.line() + ":" + position.column() : file;
+    String where =
+        position.isKnown() ? file + ":" + position.line() + ":" + position.column() : file;
     return where + ": " + (isError() ? "" : "warning: ") + message;
   }
 

@@ -10,8 +10,8 @@ public final class Suggestions {
   private Suggestions() {}
 
   /**
-   * The candidate closest to {@code word} by edit distance (ignoring case), if it is close enough to
-   * be a plausible typo: at most a third of the word's length, and at least one edit.
+   * The candidate closest to {@code word} by edit distance (ignoring case), if it is close enough
+   * to be a plausible typo: at most a third of the word's length, and at least one edit.
    */
   public static Optional<String> closest(String word, Collection<String> candidates) {
     String lower = word.toLowerCase(Locale.ROOT);
@@ -44,7 +44,10 @@ public final class Suggestions {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

@@ -23,19 +23,34 @@ public final class MermaidRenderer {
 
   public static String render(Journey journey) {
     StringBuilder out = new StringBuilder();
-    out.append("---\ntitle: ").append(label(journey.name() + " v" + journey.version())).append("\n---\n");
+    out.append("---\ntitle: ")
+        .append(label(journey.name() + " v" + journey.version()))
+        .append("\n---\n");
     out.append("stateDiagram-v2\n");
     for (Stage stage : journey.stages()) {
-      out.append("    state \"").append(label(stage.name())).append("\" as ").append(id(stage.name())).append('\n');
+      out.append("    state \"")
+          .append(label(stage.name()))
+          .append("\" as ")
+          .append(id(stage.name()))
+          .append('\n');
     }
     if (journey.startStage() != null) {
-      out.append("    [*] --> ").append(id(journey.startStage())).append(" : ").append(entryLabel(journey)).append('\n');
+      out.append("    [*] --> ")
+          .append(id(journey.startStage()))
+          .append(" : ")
+          .append(entryLabel(journey))
+          .append('\n');
     }
     for (Stage stage : journey.stages()) {
       for (Trigger trigger : stage.on()) {
         String target = trigger.gotoStage() == null ? stage.name() : trigger.gotoStage();
-        out.append("    ").append(id(stage.name())).append(" --> ").append(id(target))
-            .append(" : ").append(triggerLabel(trigger)).append('\n');
+        out.append("    ")
+            .append(id(stage.name()))
+            .append(" --> ")
+            .append(id(target))
+            .append(" : ")
+            .append(triggerLabel(trigger))
+            .append('\n');
       }
       if (stage.on().stream().allMatch(t -> t.gotoStage() == null)) {
         out.append("    ").append(id(stage.name())).append(" --> [*]\n");
@@ -50,9 +65,15 @@ public final class MermaidRenderer {
       }
     }
     if (!journey.exits().isEmpty() && journey.startStage() != null) {
-      String exits = journey.exits().stream().map(MermaidRenderer::exitLabel).collect(Collectors.joining(", "));
-      out.append("    note left of ").append(id(journey.startStage())).append("\n        exits from any stage on: ")
-          .append(exits).append("\n    end note\n");
+      String exits =
+          journey.exits().stream()
+              .map(MermaidRenderer::exitLabel)
+              .collect(Collectors.joining(", "));
+      out.append("    note left of ")
+          .append(id(journey.startStage()))
+          .append("\n        exits from any stage on: ")
+          .append(exits)
+          .append("\n    end note\n");
     }
     return out.toString();
   }
@@ -62,11 +83,13 @@ public final class MermaidRenderer {
       return "entry";
     }
     String event = journey.entry().event() == null ? "customer matches" : journey.entry().event();
-    return label(event) + condition(journey.entry().when() == null ? null : journey.entry().when().source());
+    return label(event)
+        + condition(journey.entry().when() == null ? null : journey.entry().when().source());
   }
 
   private static String triggerLabel(Trigger trigger) {
-    return label(trigger.name()) + condition(trigger.when() == null ? null : trigger.when().source());
+    return label(trigger.name())
+        + condition(trigger.when() == null ? null : trigger.when().source());
   }
 
   private static String exitLabel(Exit exit) {
@@ -77,13 +100,16 @@ public final class MermaidRenderer {
     List<String> lines = new ArrayList<>();
     stage.enter().forEach(action -> lines.add("on enter: " + action(action)));
     for (Trigger trigger : stage.on()) {
-      trigger.actions().forEach(action -> lines.add("on " + label(trigger.name()) + ": " + action(action)));
+      trigger
+          .actions()
+          .forEach(action -> lines.add("on " + label(trigger.name()) + ": " + action(action)));
     }
     return lines;
   }
 
   private static String action(Action action) {
-    StringBuilder text = new StringBuilder(label(action.channel() + " " + action.type() + " " + action.template()));
+    StringBuilder text =
+        new StringBuilder(label(action.channel() + " " + action.type() + " " + action.template()));
     if (action.offer() != null) {
       text.append(" (offer ").append(label(action.offer())).append(')');
     }
@@ -114,7 +140,10 @@ public final class MermaidRenderer {
    * them (and quotes) by lookalikes so any name or condition renders.
    */
   private static String label(String text) {
-    return text.replace(":", "\u02d0").replace(";", ",").replace("#", "\u266f").replace("\"", "'")
+    return text.replace(":", "\u02d0")
+        .replace(";", ",")
+        .replace("#", "\u266f")
+        .replace("\"", "'")
         .replace("\n", " ");
   }
 }

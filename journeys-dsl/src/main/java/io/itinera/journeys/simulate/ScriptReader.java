@@ -35,7 +35,8 @@ final class ScriptReader {
 
   static final String DEFAULT_CUSTOMER = "customer";
   private static final List<String> KINDS = List.of("track", "identify", "page", "screen", "end");
-  private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
+  private static final Pattern KEY =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
   private static final Pattern DECIMAL = Pattern.compile("-?\\d+\\.\\d+");
 
@@ -66,7 +67,8 @@ final class ScriptReader {
     if (reader.end != null) {
       steps.add(reader.end);
     }
-    List<Problem> problems = reader.problems.stream().sorted(Comparator.comparing(Problem::position)).toList();
+    List<Problem> problems =
+        reader.problems.stream().sorted(Comparator.comparing(Problem::position)).toList();
     return new Read(List.copyOf(steps), problems);
   }
 
@@ -82,7 +84,10 @@ final class ScriptReader {
       return;
     }
     if (end != null) {
-      error(number, tokens.get(0).column(), "nothing may follow the end line; remove this line or move the end");
+      error(
+          number,
+          tokens.get(0).column(),
+          "nothing may follow the end line; remove this line or move the end");
       return;
     }
     Token first = tokens.get(0);
@@ -99,7 +104,10 @@ final class ScriptReader {
       return;
     }
     if (tokens.size() < 2) {
-      error(number, first.column() + first.length(), "a time needs a touchpoint after it: " + String.join(", ", KINDS));
+      error(
+          number,
+          first.column() + first.length(),
+          "a time needs a touchpoint after it: " + String.join(", ", KINDS));
       return;
     }
     Token kind = tokens.get(1);
@@ -108,36 +116,61 @@ final class ScriptReader {
         error(number, tokens.get(2).column(), "end takes nothing after it");
       }
       if (at.isBefore(latest)) {
-        error(number, first.column(), "the end is at " + at + ", before a line at " + latest + "; end later");
+        error(
+            number,
+            first.column(),
+            "the end is at " + at + ", before a line at " + latest + "; end later");
       }
       end = new Step.End(at);
       return;
     }
     Instant last = lastByCustomer.put(customer, at);
     if (last != null && at.isBefore(last)) {
-      error(number, first.column(), "this line is at " + at + ", before the line above for " + customer + " ("
-          + last + "); put each customer's lines in time order");
+      error(
+          number,
+          first.column(),
+          "this line is at "
+              + at
+              + ", before the line above for "
+              + customer
+              + " ("
+              + last
+              + "); put each customer's lines in time order");
     }
     latest = at.isAfter(latest) ? at : latest;
     switch (kind.text()) {
       case "identify":
-        touchpoint(number, echo(line, kind), at, TouchpointType.IDENTIFY, null, tokens.subList(2, tokens.size()));
+        touchpoint(
+            number,
+            echo(line, kind),
+            at,
+            TouchpointType.IDENTIFY,
+            null,
+            tokens.subList(2, tokens.size()));
         return;
       case "track":
       case "page":
       case "screen":
         if (tokens.size() < 3 || isPair(tokens.get(2))) {
-          error(number, kind.column() + kind.length(),
+          error(
+              number,
+              kind.column() + kind.length(),
               kind.text() + " needs a name, e.g. " + kind.text() + " \"Product Viewed\"");
           return;
         }
-        touchpoint(number, echo(line, kind), at, TouchpointType.fromWireName(kind.text()).orElseThrow(),
+        touchpoint(
+            number,
+            echo(line, kind),
+            at,
+            TouchpointType.fromWireName(kind.text()).orElseThrow(),
             tokens.get(2).text(),
             tokens.subList(3, tokens.size()));
         return;
       default:
-        String hint = Suggestions.closest(kind.text(), KINDS).map(k -> "did you mean '" + k + "'?")
-            .orElse("a line is a time then one of " + String.join(", ", KINDS));
+        String hint =
+            Suggestions.closest(kind.text(), KINDS)
+                .map(k -> "did you mean '" + k + "'?")
+                .orElse("a line is a time then one of " + String.join(", ", KINDS));
         error(number, kind.column(), "unknown touchpoint '" + kind.text() + "'; " + hint);
     }
   }
@@ -146,22 +179,34 @@ final class ScriptReader {
     try {
       return OffsetDateTime.parse(token.text()).toInstant();
     } catch (DateTimeParseException notATime) {
-      error(number, token.column(), "'" + token.text() + "' is not a time; start the line with one such as"
-          + " 2026-11-23T10:00:00Z (UTC) or 2026-11-23T11:00:00+01:00, or with 'customer ID'");
+      error(
+          number,
+          token.column(),
+          "'"
+              + token.text()
+              + "' is not a time; start the line with one such as"
+              + " 2026-11-23T10:00:00Z (UTC) or 2026-11-23T11:00:00+01:00, or with 'customer ID'");
       return null;
     }
   }
 
-  private void touchpoint(int number, String echo, Instant at, TouchpointType type, String name, List<Token> pairs) {
+  private void touchpoint(
+      int number, String echo, Instant at, TouchpointType type, String name, List<Token> pairs) {
     Map<String, Object> values = new LinkedHashMap<>();
     String channel = null;
     int problemsBefore = problems.size();
     for (Token pair : pairs) {
       int equals = pair.text().indexOf('=');
-      String key = equals < 0 || pair.quotedFrom() <= equals ? null : pair.text().substring(0, equals);
+      String key =
+          equals < 0 || pair.quotedFrom() <= equals ? null : pair.text().substring(0, equals);
       if (key == null || !KEY.matcher(key).matches()) {
-        error(number, pair.column(), "expected key=value, found '" + pair.text() + "'; quote values with spaces:"
-            + " key=\"two words\"");
+        error(
+            number,
+            pair.column(),
+            "expected key=value, found '"
+                + pair.text()
+                + "'; quote values with spaces:"
+                + " key=\"two words\"");
         continue;
       }
       Object value = value(pair.text().substring(equals + 1), pair.quotedFrom() <= equals + 1);
@@ -175,13 +220,28 @@ final class ScriptReader {
       return;
     }
     if (channel == null) {
-      channel = type == TouchpointType.PAGE ? "web" : type == TouchpointType.SCREEN ? "app" : "server";
+      channel =
+          type == TouchpointType.PAGE ? "web" : type == TouchpointType.SCREEN ? "app" : "server";
     }
     boolean identify = type == TouchpointType.IDENTIFY;
     Touchpoint touchpoint =
-        new Touchpoint(type, file + ":" + number, customer, customer, null, null, null,
-            type == TouchpointType.TRACK ? name : null, type == TouchpointType.TRACK ? null : name, channel,
-            identify ? Map.of() : values, identify ? values : Map.of(), Map.of(), at, null, at);
+        new Touchpoint(
+            type,
+            file + ":" + number,
+            customer,
+            customer,
+            null,
+            null,
+            null,
+            type == TouchpointType.TRACK ? name : null,
+            type == TouchpointType.TRACK ? null : name,
+            channel,
+            identify ? Map.of() : values,
+            identify ? values : Map.of(),
+            Map.of(),
+            at,
+            null,
+            at);
     steps.add(new Step.Send(at, customer, touchpoint, echo));
   }
 
@@ -193,8 +253,14 @@ final class ScriptReader {
     for (int i = 0; i < path.length - 1; i++) {
       Object inner = map.computeIfAbsent(path[i], k -> new LinkedHashMap<String, Object>());
       if (!(inner instanceof Map)) {
-        error(number, column, "'" + String.join(".", List.of(path).subList(0, i + 1))
-            + "' is already a value; it cannot also hold '" + key + "'");
+        error(
+            number,
+            column,
+            "'"
+                + String.join(".", List.of(path).subList(0, i + 1))
+                + "' is already a value; it cannot also hold '"
+                + key
+                + "'");
         return;
       }
       map = (Map<String, Object>) inner;

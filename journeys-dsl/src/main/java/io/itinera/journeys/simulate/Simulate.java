@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code itinera journeys simulate FILE... SCRIPT}: a dry run of journeys on a script of timestamped
- * touchpoints, without a cluster. It prints one line per touchpoint, stage change, action,
- * suppression (with its reason), deferral and timer, each at its virtual time; the engine decides
- * with the same {@link io.itinera.journeys.decision.JourneyDecider}, so what the trace shows is what
- * the engine would do.
+ * {@code itinera journeys simulate FILE... SCRIPT}: a dry run of journeys on a script of
+ * timestamped touchpoints, without a cluster. It prints one line per touchpoint, stage change,
+ * action, suppression (with its reason), deferral and timer, each at its virtual time; the engine
+ * decides with the same {@link io.itinera.journeys.decision.JourneyDecider}, so what the trace
+ * shows is what the engine would do.
  */
 public final class Simulate {
 
@@ -60,8 +60,11 @@ public final class Simulate {
       return INVALID;
     }
     if (!new Simulation(journeys, out).run(read.steps())) {
-      err.println(script + ": timers were still firing after " + Simulation.TIMERS_WITHOUT_END
-          + " of them; end the script with a line such as '2026-12-31T00:00:00Z end'");
+      err.println(
+          script
+              + ": timers were still firing after "
+              + Simulation.TIMERS_WITHOUT_END
+              + " of them; end the script with a line such as '2026-12-31T00:00:00Z end'");
       return INVALID;
     }
     return OK;

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replays script steps through {@link JourneyDecider} on a virtual clock. Between two steps it fires
- * the timers that fall due, soonest first across all customers, as the engine's timer service would;
- * a timer due at the very time of a touchpoint fires before it.
+ * Replays script steps through {@link JourneyDecider} on a virtual clock. Between two steps it
+ * fires the timers that fall due, soonest first across all customers, as the engine's timer service
+ * would; a timer due at the very time of a touchpoint fires before it.
  */
 final class Simulation {
 
@@ -64,7 +64,9 @@ final class Simulation {
       PendingTimer next = null;
       for (Customer customer : customers.values()) {
         PendingTimer timer = customer.state.nextTimer().orElse(null);
-        if (timer != null && !timer.due().isAfter(end) && (next == null || timer.due().isBefore(next.due()))) {
+        if (timer != null
+            && !timer.due().isAfter(end)
+            && (next == null || timer.due().isBefore(next.due()))) {
           soonest = customer;
           next = timer;
         }
@@ -80,7 +82,8 @@ final class Simulation {
   }
 
   private void decide(Customer customer, Input input, Instant now) {
-    Decision decision = JourneyDecider.decide(customer.state, customer.context, input, journeys, now);
+    Decision decision =
+        JourneyDecider.decide(customer.state, customer.context, input, journeys, now);
     for (JourneyEvent event : decision.events()) {
       Trace.line(event).ifPresent(line -> print(now, customer.context.customerId(), line));
     }

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param column 1-based, of its first character
  * @param length how many characters of the line it spans
- * @param quotedFrom index in {@code text} where quoted text starts; {@code Integer.MAX_VALUE} if none
+ * @param quotedFrom index in {@code text} where quoted text starts; {@code Integer.MAX_VALUE} if
+ *     none
  */
 record Token(String text, int column, int length, int quotedFrom) {
 

@@ -25,30 +25,46 @@ public final class Trace {
 
   public static Optional<String> line(JourneyEvent event) {
     if (event instanceof JourneyEntered e) {
-      return Optional.of(e.journey() + " entered at " + e.stage() + (e.holdout() ? ", in the holdout" : ""));
+      return Optional.of(
+          e.journey() + " entered at " + e.stage() + (e.holdout() ? ", in the holdout" : ""));
     }
     if (event instanceof StageEntered e) {
-      return Optional.of(e.journey() + " stage " + e.from() + " -> " + e.to() + " on \"" + e.trigger() + "\"");
+      return Optional.of(
+          e.journey() + " stage " + e.from() + " -> " + e.to() + " on \"" + e.trigger() + "\"");
     }
     if (event instanceof ActionEmitted e) {
-      return Optional.of(e.action().journey() + " action " + action(e.action()) + cause(e.action()));
+      return Optional.of(
+          e.action().journey() + " action " + action(e.action()) + cause(e.action()));
     }
     if (event instanceof ActionSuppressed e) {
-      return Optional.of(e.action().journey() + " suppressed " + action(e.action()) + ": " + e.reason() + ", "
-          + e.explanation());
+      return Optional.of(
+          e.action().journey()
+              + " suppressed "
+              + action(e.action())
+              + ": "
+              + e.reason()
+              + ", "
+              + e.explanation());
     }
     if (event instanceof ActionDeferred e) {
-      return Optional.of(e.action().journey() + " deferred " + action(e.action()) + " until " + e.until() + ": "
-          + e.explanation());
+      return Optional.of(
+          e.action().journey()
+              + " deferred "
+              + action(e.action())
+              + " until "
+              + e.until()
+              + ": "
+              + e.explanation());
     }
     if (event instanceof TimerScheduled e) {
       return scheduled(e.timer());
     }
     if (event instanceof TimerCancelled e) {
       PendingTimer timer = e.timer();
-      String what = timer.kind() == PendingTimer.Kind.ABSENCE
-          ? "timer \"" + timer.trigger() + "\""
-          : action(timer.action());
+      String what =
+          timer.kind() == PendingTimer.Kind.ABSENCE
+              ? "timer \"" + timer.trigger() + "\""
+              : action(timer.action());
       return Optional.of(timer.journey() + " cancelled " + what + ": " + e.reason());
     }
     if (event instanceof GoalReached e) {
@@ -66,17 +82,24 @@ public final class Trace {
   /** A quiet-hours timer needs no line: the deferral before it says when the action will go. */
   private static Optional<String> scheduled(PendingTimer timer) {
     return switch (timer.kind()) {
-      case ABSENCE -> Optional.of(timer.journey() + " timer \"" + timer.trigger() + "\" due " + timer.due());
+      case ABSENCE ->
+          Optional.of(timer.journey() + " timer \"" + timer.trigger() + "\" due " + timer.due());
       case DELAYED_ACTION ->
-          Optional.of(timer.journey() + " delayed " + action(timer.action()) + " until " + timer.due());
+          Optional.of(
+              timer.journey() + " delayed " + action(timer.action()) + " until " + timer.due());
       case QUIET_HOURS -> Optional.empty();
     };
   }
 
   /** Reads as what the channel does: "send email cart-reminder offer=free-shipping". */
   private static String action(PlannedAction action) {
-    StringBuilder text = new StringBuilder()
-        .append(action.type()).append(' ').append(action.channel()).append(' ').append(action.template());
+    StringBuilder text =
+        new StringBuilder()
+            .append(action.type())
+            .append(' ')
+            .append(action.channel())
+            .append(' ')
+            .append(action.template());
     if (action.offer() != null) {
       text.append(" offer=").append(action.offer());
     }

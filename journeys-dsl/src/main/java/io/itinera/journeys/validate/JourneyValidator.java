@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  */
 public final class JourneyValidator {
 
-  /** The channels the gateway integrates; others are legal (custom integrations) but likely typos. */
+  /**
+   * The channels the gateway integrates; others are legal (custom integrations) but likely typos.
+   */
   public static final List<String> KNOWN_CHANNELS =
       List.of("web", "app", "email", "sms", "push", "support", "pos");
 
@@ -88,7 +90,9 @@ public final class JourneyValidator {
       this.journey = journey;
       this.sourceMap = sourceMap;
       journey.stages().forEach(stage -> stageNames.add(stage.name()));
-      journey.exits().stream().filter(exit -> exit.when() == null).forEach(exit -> exitEvents.add(exit.event()));
+      journey.exits().stream()
+          .filter(exit -> exit.when() == null)
+          .forEach(exit -> exitEvents.add(exit.event()));
     }
 
     void names() {
@@ -102,7 +106,11 @@ public final class JourneyValidator {
           error(where, "duplicate stage '" + stage.name() + "'; give each stage its own name");
         }
         if (!STAGE_NAME.matcher(stage.name()).matches()) {
-          error(where, "stage name '" + stage.name() + "' may only contain letters, digits, '-' and '_', starting with a letter; diagrams and journal events use it");
+          error(
+              where,
+              "stage name '"
+                  + stage.name()
+                  + "' may only contain letters, digits, '-' and '_', starting with a letter; diagrams and journal events use it");
         }
       }
     }
@@ -115,13 +123,22 @@ public final class JourneyValidator {
       if (stage != null && !stageNames.contains(stage)) {
         error(at("entry/stage"), unknownStage("the entry", stage));
       }
-      ConditionScope scope = journey.entry().event() == null ? ConditionScope.CUSTOMER_ONLY : ConditionScope.EVENT_AND_CUSTOMER;
+      ConditionScope scope =
+          journey.entry().event() == null
+              ? ConditionScope.CUSTOMER_ONLY
+              : ConditionScope.EVENT_AND_CUSTOMER;
       Boolean constant = condition(journey.entry().when(), "entry/when", scope);
       if (Boolean.FALSE.equals(constant)) {
-        error(at("entry/when"), "no customer can ever enter: the entry condition is always false; fix or remove it");
+        error(
+            at("entry/when"),
+            "no customer can ever enter: the entry condition is always false; fix or remove it");
       }
       if (journey.entry().event() != null && exitEvents.contains(journey.entry().event())) {
-        error(at("entry/event"), "no customer can ever stay: '" + journey.entry().event() + "' is also an exit, so entering on it exits at once; pick another entry touchpoint");
+        error(
+            at("entry/event"),
+            "no customer can ever stay: '"
+                + journey.entry().event()
+                + "' is also an exit, so entering on it exits at once; pick another entry touchpoint");
       }
     }
 
@@ -136,10 +153,20 @@ public final class JourneyValidator {
           String triggerPath = sourceMap.pathOf(trigger, SourceMap.trigger(stage.name(), i));
           Position where = at(triggerPath);
           if (!triggerNames.add(trigger.name())) {
-            error(where, "two triggers in stage '" + stage.name() + "' are named '" + trigger.name() + "'; add a distinct 'name' to one of them");
+            error(
+                where,
+                "two triggers in stage '"
+                    + stage.name()
+                    + "' are named '"
+                    + trigger.name()
+                    + "'; add a distinct 'name' to one of them");
           }
           trigger(stage, trigger, triggerPath, before);
-          actions(trigger.actions(), stage.name(), "trigger '" + trigger.name() + "'", triggerPath + "/do");
+          actions(
+              trigger.actions(),
+              stage.name(),
+              "trigger '" + trigger.name() + "'",
+              triggerPath + "/do");
           before.add(trigger);
         }
       }
@@ -152,25 +179,58 @@ public final class JourneyValidator {
         error(at(path + "/goto"), unknownStage("goto", gotoStage));
       }
       if (stage.name().equals(gotoStage)) {
-        warning(at(path + "/goto"), "this trigger goes to its own stage '" + gotoStage + "', which runs its enter actions again; drop the goto to stay without re-entering");
+        warning(
+            at(path + "/goto"),
+            "this trigger goes to its own stage '"
+                + gotoStage
+                + "', which runs its enter actions again; drop the goto to stay without re-entering");
       }
       if (trigger.actions().isEmpty() && gotoStage == null) {
-        warning(where, "trigger '" + trigger.name() + "' does nothing; give it actions under 'do' or a 'goto'");
+        warning(
+            where,
+            "trigger '"
+                + trigger.name()
+                + "' does nothing; give it actions under 'do' or a 'goto'");
       }
-      Boolean constant = condition(trigger.when(), path + "/when", ConditionScope.EVENT_AND_CUSTOMER);
+      Boolean constant =
+          condition(trigger.when(), path + "/when", ConditionScope.EVENT_AND_CUSTOMER);
       if (Boolean.FALSE.equals(constant)) {
-        error(at(path + "/when"), "trigger '" + trigger.name() + "' can never fire: its condition is always false; fix or remove the condition");
+        error(
+            at(path + "/when"),
+            "trigger '"
+                + trigger.name()
+                + "' can never fire: its condition is always false; fix or remove the condition");
       }
       if (exitEvents.contains(trigger.event())) {
-        error(where, "trigger '" + trigger.name() + "' can never fire: '" + trigger.event() + "' is an exit, which takes the customer out of the journey first; remove the trigger or the exit");
+        error(
+            where,
+            "trigger '"
+                + trigger.name()
+                + "' can never fire: '"
+                + trigger.event()
+                + "' is an exit, which takes the customer out of the journey first; remove the trigger or the exit");
       }
       if (trigger instanceof CountTrigger count && count.atLeast() == 1) {
-        warning(at(path + "/count/atLeast"), "counting to 1 is the same as a touchpoint trigger; write 'event: " + count.event() + "' instead");
+        warning(
+            at(path + "/count/atLeast"),
+            "counting to 1 is the same as a touchpoint trigger; write 'event: "
+                + count.event()
+                + "' instead");
       }
       if (!(trigger instanceof AbsenceTrigger)) {
         for (Trigger earlier : before) {
-          if (earlier instanceof TouchpointTrigger && earlier.when() == null && earlier.event().equals(trigger.event())) {
-            error(where, "trigger '" + trigger.name() + "' can never fire: trigger '" + earlier.name() + "' above it fires on every '" + trigger.event() + "' first; move this one above it or give that one a condition");
+          if (earlier instanceof TouchpointTrigger
+              && earlier.when() == null
+              && earlier.event().equals(trigger.event())) {
+            error(
+                where,
+                "trigger '"
+                    + trigger.name()
+                    + "' can never fire: trigger '"
+                    + earlier.name()
+                    + "' above it fires on every '"
+                    + trigger.event()
+                    + "' first; move this one above it or give that one a condition");
             break;
           }
         }
@@ -183,11 +243,22 @@ public final class JourneyValidator {
         Action action = actions.get(i);
         String path = sourceMap.pathOf(action, listPath + "/" + i);
         if (!names.add(action.name())) {
-          error(at(path), "two actions of " + owner + " in stage '" + stage + "' are named '" + action.name() + "'; add a distinct 'name' to one of them");
+          error(
+              at(path),
+              "two actions of "
+                  + owner
+                  + " in stage '"
+                  + stage
+                  + "' are named '"
+                  + action.name()
+                  + "'; add a distinct 'name' to one of them");
         }
         channel(action.channel(), at(path + "/channel"));
-        if (action.channel().equals(SMS) && quietChannels().stream().noneMatch(c -> c.isEmpty() || c.equals(SMS))) {
-          warning(at(path + "/channel"), "this sends an SMS but no quiet hours cover 'sms'; customers may get texts at night, so add quietHours for sms");
+        if (action.channel().equals(SMS)
+            && quietChannels().stream().noneMatch(c -> c.isEmpty() || c.equals(SMS))) {
+          warning(
+              at(path + "/channel"),
+              "this sends an SMS but no quiet hours cover 'sms'; customers may get texts at night, so add quietHours for sms");
         }
       }
     }
@@ -202,8 +273,18 @@ public final class JourneyValidator {
 
     private void channel(String channel, Position where) {
       if (!KNOWN_CHANNELS.contains(channel)) {
-        String hint = Suggestions.closest(channel, KNOWN_CHANNELS).map(c -> "did you mean '" + c + "'? ").orElse("");
-        warning(where, "unknown channel '" + channel + "'; " + hint + "the gateway knows " + String.join(", ", KNOWN_CHANNELS));
+        String hint =
+            Suggestions.closest(channel, KNOWN_CHANNELS)
+                .map(c -> "did you mean '" + c + "'? ")
+                .orElse("");
+        warning(
+            where,
+            "unknown channel '"
+                + channel
+                + "'; "
+                + hint
+                + "the gateway knows "
+                + String.join(", ", KNOWN_CHANNELS));
       }
     }
 
@@ -217,15 +298,25 @@ public final class JourneyValidator {
       while (!next.isEmpty()) {
         String name = next.pop();
         if (reached.add(name)) {
-          journey.stage(name).ifPresent(stage -> stage.on().stream()
-              .map(Trigger::gotoStage)
-              .filter(stageNames::contains)
-              .forEach(next::push));
+          journey
+              .stage(name)
+              .ifPresent(
+                  stage ->
+                      stage.on().stream()
+                          .map(Trigger::gotoStage)
+                          .filter(stageNames::contains)
+                          .forEach(next::push));
         }
       }
       for (Stage stage : journey.stages()) {
         if (!reached.contains(stage.name())) {
-          error(at(stagePath(stage)), "stage '" + stage.name() + "' is unreachable: customers start in '" + start + "' and no goto leads here from there; add a goto to it or remove it");
+          error(
+              at(stagePath(stage)),
+              "stage '"
+                  + stage.name()
+                  + "' is unreachable: customers start in '"
+                  + start
+                  + "' and no goto leads here from there; add a goto to it or remove it");
         }
       }
     }
@@ -235,7 +326,8 @@ public final class JourneyValidator {
       for (int i = 0; i < journey.exits().size(); i++) {
         Exit exit = journey.exits().get(i);
         String path = sourceMap.pathOf(exit, "exit/" + i);
-        if (!seen.add(exit.event() + "\u0000" + (exit.when() == null ? "" : exit.when().source()))) {
+        if (!seen.add(
+            exit.event() + "\u0000" + (exit.when() == null ? "" : exit.when().source()))) {
           error(at(path), "exit '" + exit.event() + "' is listed twice; keep one");
         }
         condition(exit.when(), path + "/when", ConditionScope.EVENT_AND_CUSTOMER);
@@ -262,25 +354,66 @@ public final class JourneyValidator {
         Position where = at(sourceMap.pathOf(cap, "caps/perChannel/" + i));
         channel(cap.channel(), at(sourceMap.pathOf(cap, "caps/perChannel/" + i) + "/channel"));
         if (cap.max() == 0 && usedChannels.contains(cap.channel())) {
-          error(where, "this cap allows no '" + cap.channel() + "' messages at all, yet the journey sends on '" + cap.channel() + "'; raise max or remove those actions");
+          error(
+              where,
+              "this cap allows no '"
+                  + cap.channel()
+                  + "' messages at all, yet the journey sends on '"
+                  + cap.channel()
+                  + "'; raise max or remove those actions");
         }
         for (int j = 0; j < i; j++) {
           ChannelCap other = perChannel.get(j);
           if (other.channel().equals(cap.channel()) && other.per().equals(cap.per())) {
-            error(where, other.max() == cap.max()
-                ? "the cap on '" + cap.channel() + "' per " + DurationText.format(cap.per()) + " is given twice; keep one"
-                : "two caps on '" + cap.channel() + "' per " + DurationText.format(cap.per()) + " contradict each other (" + other.max() + " and " + cap.max() + "); keep one");
+            error(
+                where,
+                other.max() == cap.max()
+                    ? "the cap on '"
+                        + cap.channel()
+                        + "' per "
+                        + DurationText.format(cap.per())
+                        + " is given twice; keep one"
+                    : "two caps on '"
+                        + cap.channel()
+                        + "' per "
+                        + DurationText.format(cap.per())
+                        + " contradict each other ("
+                        + other.max()
+                        + " and "
+                        + cap.max()
+                        + "); keep one");
           }
         }
         for (ChannelCap other : perChannel) {
-          if (other != cap && other.channel().equals(cap.channel()) && !other.per().equals(cap.per()) && stricter(other.max(), other.per(), cap.max(), cap.per())) {
-            warning(where, "this cap on '" + cap.channel() + "' (" + describe(cap.max(), cap) + ") never binds: " + describe(other.max(), other) + " is stricter; remove it or lower max");
+          if (other != cap
+              && other.channel().equals(cap.channel())
+              && !other.per().equals(cap.per())
+              && stricter(other.max(), other.per(), cap.max(), cap.per())) {
+            warning(
+                where,
+                "this cap on '"
+                    + cap.channel()
+                    + "' ("
+                    + describe(cap.max(), cap)
+                    + ") never binds: "
+                    + describe(other.max(), other)
+                    + " is stricter; remove it or lower max");
             break;
           }
         }
         for (Cap overall : journey.caps().acrossChannels()) {
           if (stricter(overall.max(), overall.per(), cap.max(), cap.per())) {
-            warning(where, "this cap on '" + cap.channel() + "' (" + describe(cap.max(), cap) + ") never binds: the cap across channels (" + overall.max() + " per " + DurationText.format(overall.per()) + ") is stricter; remove it or lower max");
+            warning(
+                where,
+                "this cap on '"
+                    + cap.channel()
+                    + "' ("
+                    + describe(cap.max(), cap)
+                    + ") never binds: the cap across channels ("
+                    + overall.max()
+                    + " per "
+                    + DurationText.format(overall.per())
+                    + ") is stricter; remove it or lower max");
             break;
           }
         }
@@ -290,11 +423,23 @@ public final class JourneyValidator {
         Cap cap = across.get(i);
         Position where = at(sourceMap.pathOf(cap, "caps/acrossChannels/" + i));
         if (cap.max() == 0 && !usedChannels.isEmpty()) {
-          error(where, "this cap allows no messages at all, yet the journey has actions; raise max or remove the cap");
+          error(
+              where,
+              "this cap allows no messages at all, yet the journey has actions; raise max or remove the cap");
         }
         for (int j = 0; j < i; j++) {
           if (across.get(j).per().equals(cap.per())) {
-            error(where, "two caps across channels per " + DurationText.format(cap.per()) + (across.get(j).max() == cap.max() ? " are the same; keep one" : " contradict each other (" + across.get(j).max() + " and " + cap.max() + "); keep one"));
+            error(
+                where,
+                "two caps across channels per "
+                    + DurationText.format(cap.per())
+                    + (across.get(j).max() == cap.max()
+                        ? " are the same; keep one"
+                        : " contradict each other ("
+                            + across.get(j).max()
+                            + " and "
+                            + cap.max()
+                            + "); keep one"));
           }
         }
       }
@@ -303,20 +448,36 @@ public final class JourneyValidator {
         Cap cap = perJourney.get(i);
         Position where = at(sourceMap.pathOf(cap, "caps/perJourney/" + i));
         if (cap.max() == 0 && !usedChannels.isEmpty()) {
-          error(where, "this cap allows the journey no messages at all, yet it has actions; raise max or remove the cap");
+          error(
+              where,
+              "this cap allows the journey no messages at all, yet it has actions; raise max or remove the cap");
         }
         for (int j = 0; j < i; j++) {
           if (perJourney.get(j).per().equals(cap.per())) {
-            error(where, "two caps on the journey per " + DurationText.format(cap.per()) + (perJourney.get(j).max() == cap.max() ? " are the same; keep one" : " contradict each other (" + perJourney.get(j).max() + " and " + cap.max() + "); keep one"));
+            error(
+                where,
+                "two caps on the journey per "
+                    + DurationText.format(cap.per())
+                    + (perJourney.get(j).max() == cap.max()
+                        ? " are the same; keep one"
+                        : " contradict each other ("
+                            + perJourney.get(j).max()
+                            + " and "
+                            + cap.max()
+                            + "); keep one"));
           }
         }
       }
       if (journey.caps().offerCooldown() != null && !offers) {
-        warning(at("caps/offerCooldown"), "offerCooldown has no effect: no action carries an 'offer'; add offers or remove it");
+        warning(
+            at("caps/offerCooldown"),
+            "offerCooldown has no effect: no action carries an 'offer'; add offers or remove it");
       }
     }
 
-    /** Whether cap A (maxA per perA) makes cap B redundant: it allows no more, over no less time. */
+    /**
+     * Whether cap A (maxA per perA) makes cap B redundant: it allows no more, over no less time.
+     */
     private boolean stricter(int maxA, Duration perA, int maxB, Duration perB) {
       return maxA <= maxB && perA.compareTo(perB) >= 0;
     }
@@ -330,7 +491,13 @@ public final class JourneyValidator {
         QuietHours quiet = journey.quietHours().get(i);
         String path = sourceMap.pathOf(quiet, "quietHours/" + i);
         if (quiet.from().equals(quiet.to())) {
-          error(at(path), "quiet hours from " + quiet.from() + " to " + quiet.to() + " cover no time; set 'to' to when sending may resume");
+          error(
+              at(path),
+              "quiet hours from "
+                  + quiet.from()
+                  + " to "
+                  + quiet.to()
+                  + " cover no time; set 'to' to when sending may resume");
         }
         for (int c = 0; c < quiet.channels().size(); c++) {
           channel(quiet.channels().get(c), at(path + "/channels/" + c));
@@ -340,7 +507,11 @@ public final class JourneyValidator {
 
     void holdout() {
       if (journey.holdoutPercent() > 50 && journey.holdoutPercent() < 100) {
-        warning(at("holdout"), "a holdout of " + journey.holdoutPercent() + "% keeps most customers out of the journey; holdouts are usually 5% to 20%");
+        warning(
+            at("holdout"),
+            "a holdout of "
+                + journey.holdoutPercent()
+                + "% keeps most customers out of the journey; holdouts are usually 5% to 20%");
       }
     }
 
@@ -352,7 +523,9 @@ public final class JourneyValidator {
       Compilation compilation = compiler.compile(condition.source(), scope);
       if (compilation instanceof Compilation.Failed failed) {
         for (CelError cel : failed.errors()) {
-          error(sourceMap.condition(path, cel.line(), cel.column()), "condition error: " + cel.message());
+          error(
+              sourceMap.condition(path, cel.line(), cel.column()),
+              "condition error: " + cel.message());
         }
         return null;
       }
@@ -368,9 +541,10 @@ public final class JourneyValidator {
     }
 
     private String unknownStage(String what, String stage) {
-      String hint = Suggestions.closest(stage, stageNames)
-          .map(s -> "did you mean '" + s + "'?")
-          .orElse("the stages are " + String.join(", ", stageNames));
+      String hint =
+          Suggestions.closest(stage, stageNames)
+              .map(s -> "did you mean '" + s + "'?")
+              .orElse("the stages are " + String.join(", ", stageNames));
       return what + " names stage '" + stage + "', which does not exist; " + hint;
     }
 

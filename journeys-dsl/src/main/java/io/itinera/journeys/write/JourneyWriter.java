@@ -26,9 +26,9 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
- * Writes a journey back as a journey file that parses to an equal model. Defaults (a derived trigger
- * name, priority 0, no holdout...) are left out so a written file reads like a hand-written one;
- * quoting is left to the YAML emitter so no condition text can break the file.
+ * Writes a journey back as a journey file that parses to an equal model. Defaults (a derived
+ * trigger name, priority 0, no holdout...) are left out so a written file reads like a hand-written
+ * one; quoting is left to the YAML emitter so no condition text can break the file.
  */
 public final class JourneyWriter {
 
@@ -48,12 +48,15 @@ public final class JourneyWriter {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("journey", journey.name());
     root.put("version", journey.version());
-    putIfPresent(root, "description", journey.description().isEmpty() ? null : journey.description());
+    putIfPresent(
+        root, "description", journey.description().isEmpty() ? null : journey.description());
     if (journey.priority() != 0) {
       root.put("priority", journey.priority());
     }
     if (journey.holdoutPercent() != 0) {
-      root.put("holdout", BigDecimal.valueOf(journey.holdoutPercent()).stripTrailingZeros().toPlainString() + "%");
+      root.put(
+          "holdout",
+          BigDecimal.valueOf(journey.holdoutPercent()).stripTrailingZeros().toPlainString() + "%");
     }
     if (journey.entry() != null) {
       Map<String, Object> entry = new LinkedHashMap<>();

@@ -17,11 +17,17 @@ class JourneysCliTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final JourneysCli cli =
-      new JourneysCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+      new JourneysCli(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8));
 
   @Test
   void validateExitsZeroForCleanSamples() {
-    int code = cli.run("validate", "../journeys/running-shoes.journey.yaml", "../journeys/win-back.journey.yaml");
+    int code =
+        cli.run(
+            "validate",
+            "../journeys/running-shoes.journey.yaml",
+            "../journeys/win-back.journey.yaml");
     assertEquals(0, code, err::toString);
     assertEquals("2 files checked: 0 errors, 0 warnings\n", out.toString(StandardCharsets.UTF_8));
   }
@@ -29,7 +35,9 @@ class JourneysCliTest {
   @Test
   void validatePrintsLocatedProblemsAndExitsOne(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.journey.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         journey: bad
         entry: {event: A}
         stages:
@@ -41,8 +49,10 @@ class JourneysCliTest {
     int code = cli.run("validate", file.toString());
     assertEquals(1, code);
     assertEquals(
-        file + ":6:26: goto names stage 'nowhere', which does not exist; the stages are start\n"
-            + file + ":7:9: warning: trigger 'C' does nothing; give it actions under 'do' or a 'goto'\n"
+        file
+            + ":6:26: goto names stage 'nowhere', which does not exist; the stages are start\n"
+            + file
+            + ":7:9: warning: trigger 'C' does nothing; give it actions under 'do' or a 'goto'\n"
             + "1 file checked: 1 error, 1 warning\n",
         out.toString(StandardCharsets.UTF_8));
   }
@@ -50,7 +60,10 @@ class JourneysCliTest {
   @Test
   void validateReportsAMissingFileWithoutAStackTrace() {
     assertEquals(1, cli.run("validate", "no-such.journey.yaml"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("no-such.journey.yaml: cannot read the file"), out::toString);
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .startsWith("no-such.journey.yaml: cannot read the file"),
+        out::toString);
   }
 
   @Test

@@ -29,9 +29,14 @@ class AbsorbTest {
     assertEquals(Boolean.TRUE, merged.consent().get("email"));
 
     Decision fired =
-        JourneyDecider.decide(merged, known.customer(), new Input.TimerDue(merged.timers().get(0).id()),
-            List.of(RunningShoesTest.SHOES), visitor.now().plus(Duration.ofMinutes(15)));
-    assertEquals(List.of("cart-reminder"), fired.actions().stream().map(PlannedAction::template).toList());
+        JourneyDecider.decide(
+            merged,
+            known.customer(),
+            new Input.TimerDue(merged.timers().get(0).id()),
+            List.of(RunningShoesTest.SHOES),
+            visitor.now().plus(Duration.ofMinutes(15)));
+    assertEquals(
+        List.of("cart-reminder"), fired.actions().stream().map(PlannedAction::template).toList());
     assertTrue(fired.applyTo(merged).timers().isEmpty(), "the timer fired once and is gone");
   }
 
@@ -50,6 +55,7 @@ class AbsorbTest {
     assertEquals(known.state().journeys(), merged.journeys());
     assertEquals(Boolean.TRUE, merged.consent().get("email"));
     assertEquals(known.state().ledger(), merged.ledger());
-    assertEquals(merged, merged.absorb(visitor.state()), "absorbing the same profile twice changes nothing");
+    assertEquals(
+        merged, merged.absorb(visitor.state()), "absorbing the same profile twice changes nothing");
   }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /** Caps and offer cooldowns count the customer's whole ledger: every channel, every journey. */
 class CapsTest {
 
-  static final LoadedJourney NEWS = Timeline.load("""
+  static final LoadedJourney NEWS =
+      Timeline.load(
+          """
       journey: news
       priority: 5
       entry: {event: Signed Up}
@@ -38,7 +40,9 @@ class CapsTest {
       """);
 
   /** Sends e-mails of its own, with no cap of its own, from the same touchpoints. */
-  static final LoadedJourney PROMO = Timeline.load("""
+  static final LoadedJourney PROMO =
+      Timeline.load(
+          """
       journey: promo
       priority: 9
       entry: {event: Signed Up}
@@ -73,7 +77,9 @@ class CapsTest {
   }
 
   /** Caps only its own actions: two a day, whichever channel. */
-  static final LoadedJourney TIPS = Timeline.load("""
+  static final LoadedJourney TIPS =
+      Timeline.load(
+          """
       journey: tips
       entry: {event: Signed Up}
       caps:
@@ -103,7 +109,9 @@ class CapsTest {
         "the cap of 2 actions of journey tips per 1d is reached",
         customer.events(ActionSuppressed.class).get(0).explanation());
     customer.after(Duration.ofDays(1)).track("Article Read", "web");
-    assertTrue(customer.sent().contains("email tip-mail") && customer.sent().stream().filter("email tip-mail"::equals).count() == 2);
+    assertTrue(
+        customer.sent().contains("email tip-mail")
+            && customer.sent().stream().filter("email tip-mail"::equals).count() == 2);
   }
 
   @Test
@@ -123,7 +131,9 @@ class CapsTest {
       customer.after(Duration.ofDays(1)).track("Promo Opened", "email");
     }
     customer.after(Duration.ofDays(1)).track("Article Read", "web");
-    assertEquals(List.of("email promo-mail", "email promo-mail", "email promo-mail", "email promo-mail"), customer.sent());
+    assertEquals(
+        List.of("email promo-mail", "email promo-mail", "email promo-mail", "email promo-mail"),
+        customer.sent());
     // Full before this decision: the promo e-mail decided alongside is not what stopped the digest.
     assertEquals(List.of("digest CHANNEL_CAP"), customer.suppressed());
   }
@@ -136,7 +146,9 @@ class CapsTest {
     assertEquals(List.of("email deal-mail"), customer.sent());
     ActionSuppressed banner = customer.events(ActionSuppressed.class).get(0);
     assertEquals(SuppressionReason.OFFER_COOLDOWN, banner.reason());
-    assertEquals("offer deal went out on email at 2026-11-23T15:00:00Z; the cooldown is 1d", banner.explanation());
+    assertEquals(
+        "offer deal went out on email at 2026-11-23T15:00:00Z; the cooldown is 1d",
+        banner.explanation());
     customer.after(Duration.ofHours(2)).track("Deal Shared", "app");
     assertEquals(List.of("email deal-mail", "web deal-banner"), customer.sent());
   }
@@ -145,10 +157,12 @@ class CapsTest {
   void theCooldownCountsOffersSentByOtherJourneys() {
     Timeline customer = subscriber(NEWS, PROMO);
     customer.after(Duration.ofHours(1)).track("Deal Viewed", "web");
-    assertEquals(List.of("app deal-push"), customer.sent(), "promo has the higher priority and goes first");
+    assertEquals(
+        List.of("app deal-push"), customer.sent(), "promo has the higher priority and goes first");
     assertEquals(List.of("deal-mail LOWER_PRIORITY"), customer.suppressed());
     customer.after(Duration.ofHours(1)).track("Deal Shared", "web");
-    assertEquals(List.of("deal-mail LOWER_PRIORITY", "deal-banner OFFER_COOLDOWN"), customer.suppressed());
+    assertEquals(
+        List.of("deal-mail LOWER_PRIORITY", "deal-banner OFFER_COOLDOWN"), customer.suppressed());
   }
 
   @Test
@@ -172,7 +186,8 @@ class CapsTest {
     List<ActionSuppressed> suppressed = customer.events(ActionSuppressed.class);
     assertEquals(1, suppressed.size());
     assertEquals(SuppressionReason.LOWER_PRIORITY, suppressed.get(0).reason());
-    assertEquals("the cap of 3 email per 7d is reached by promo, which has priority over news",
+    assertEquals(
+        "the cap of 3 email per 7d is reached by promo, which has priority over news",
         suppressed.get(0).explanation());
   }
 
@@ -184,7 +199,10 @@ class CapsTest {
     assertEquals(2, customer.state().ledger().size());
     customer.after(Duration.ofDays(6)).track("Page Liked", "web");
     assertEquals(1, customer.events(LedgerTrimmed.class).size());
-    assertEquals(2, customer.state().ledger().size(), "the first e-mail left, the like-thanks came");
-    assertTrue(customer.state().ledger().stream().allMatch(e -> e.at().isAfter(customer.now().minus(Duration.ofDays(7)))));
+    assertEquals(
+        2, customer.state().ledger().size(), "the first e-mail left, the like-thanks came");
+    assertTrue(
+        customer.state().ledger().stream()
+            .allMatch(e -> e.at().isAfter(customer.now().minus(Duration.ofDays(7)))));
   }
 }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /** Nothing goes to a channel without consent; a change applies at once, to pending actions too. */
 class ConsentTest {
 
-  static final LoadedJourney WELCOME = Timeline.load("""
+  static final LoadedJourney WELCOME =
+      Timeline.load(
+          """
       journey: welcome
       entry: {event: Signed Up}
       stages:
@@ -37,7 +39,8 @@ class ConsentTest {
     assertEquals(List.of("web tour"), customer.sent());
     ActionSuppressed hello = customer.events(ActionSuppressed.class).get(0);
     assertEquals(SuppressionReason.NO_CONSENT, hello.reason());
-    assertEquals("email needs the customer's opt-in, which they have not given", hello.explanation());
+    assertEquals(
+        "email needs the customer's opt-in, which they have not given", hello.explanation());
   }
 
   @Test
@@ -45,7 +48,9 @@ class ConsentTest {
     Timeline customer = signedUp(Map.of("email", true, "web", false));
     assertEquals(List.of("email hello"), customer.sent());
     assertEquals(List.of("tour NO_CONSENT"), customer.suppressed());
-    assertEquals("the customer opted out of web", customer.events(ActionSuppressed.class).get(0).explanation());
+    assertEquals(
+        "the customer opted out of web",
+        customer.events(ActionSuppressed.class).get(0).explanation());
   }
 
   @Test
@@ -60,8 +65,12 @@ class ConsentTest {
   @Test
   void optingInAgainBeforeADelayedActionIsDueLetsItGo() {
     Timeline customer = signedUp(Map.of("email", true));
-    customer.after(Duration.ofHours(1)).track("Consent Updated", "web", Map.of("consent", Map.of("email", false)));
-    customer.after(Duration.ofHours(1)).track("Consent Updated", "web", Map.of("consent", Map.of("email", true)));
+    customer
+        .after(Duration.ofHours(1))
+        .track("Consent Updated", "web", Map.of("consent", Map.of("email", false)));
+    customer
+        .after(Duration.ofHours(1))
+        .track("Consent Updated", "web", Map.of("consent", Map.of("email", true)));
     customer.after(Duration.ofDays(2));
     assertEquals(List.of("email hello", "web tour", "email tips"), customer.sent());
   }
@@ -73,7 +82,9 @@ class ConsentTest {
     customer.identify(Map.of("plan", "pro"));
     assertEquals(
         List.of("email true", "sms false", "sms true"),
-        customer.events(ConsentChanged.class).stream().map(e -> e.channel() + " " + e.granted()).toList());
+        customer.events(ConsentChanged.class).stream()
+            .map(e -> e.channel() + " " + e.granted())
+            .toList());
     assertEquals(Map.of("email", true, "sms", true), customer.state().consent());
   }
 

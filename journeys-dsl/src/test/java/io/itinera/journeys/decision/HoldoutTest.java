@@ -37,13 +37,20 @@ class HoldoutTest {
     assertEquals(List.of("consideration", "decision", "onboarding"), held.stages("running-shoes"));
     assertEquals(List.of(), held.sent());
     assertEquals(
-        List.of("discount-popup HOLDOUT", "cart-reminder HOLDOUT", "shoe-care-tips HOLDOUT"), held.suppressed());
-    assertEquals(List.of(), held.state().timers(), "a held-out delayed action is suppressed at once, not scheduled");
+        List.of("discount-popup HOLDOUT", "cart-reminder HOLDOUT", "shoe-care-tips HOLDOUT"),
+        held.suppressed());
+    assertEquals(
+        List.of(),
+        held.state().timers(),
+        "a held-out delayed action is suppressed at once, not scheduled");
   }
 
   @Test
   void holdoutIsStableAndCloseToItsShare() {
-    long held = IntStream.range(0, 20_000).filter(i -> Holdout.isHeldOut("c" + i, "running-shoes", 10)).count();
+    long held =
+        IntStream.range(0, 20_000)
+            .filter(i -> Holdout.isHeldOut("c" + i, "running-shoes", 10))
+            .count();
     assertTrue(held > 1_800 && held < 2_200, held + " of 20000 held out at 10%");
     assertEquals(Holdout.bucket("c7", "running-shoes"), Holdout.bucket("c7", "running-shoes"));
     assertTrue(Holdout.isHeldOut("anyone", "j", 100));
@@ -52,8 +59,10 @@ class HoldoutTest {
 
   @Test
   void eachJourneyHoldsOutItsOwnGroup() {
-    List<Integer> shoes = IntStream.range(0, 50).map(i -> Holdout.bucket("c" + i, "running-shoes")).boxed().toList();
-    List<Integer> winBack = IntStream.range(0, 50).map(i -> Holdout.bucket("c" + i, "win-back")).boxed().toList();
+    List<Integer> shoes =
+        IntStream.range(0, 50).map(i -> Holdout.bucket("c" + i, "running-shoes")).boxed().toList();
+    List<Integer> winBack =
+        IntStream.range(0, 50).map(i -> Holdout.bucket("c" + i, "win-back")).boxed().toList();
     assertNotEquals(shoes, winBack);
   }
 }

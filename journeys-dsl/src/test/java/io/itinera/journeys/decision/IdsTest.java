@@ -10,9 +10,11 @@ class IdsTest {
 
   @Test
   void idsAreTheJdksNameBasedUuidsSoStoredIdsStayValid() {
-    for (String[] parts : new String[][] {{"a"}, {"runner-42", "running-shoes", "decision"}, {"", "é", "x\u0000y"}}) {
+    for (String[] parts :
+        new String[][] {{"a"}, {"runner-42", "running-shoes", "decision"}, {"", "é", "x\u0000y"}}) {
       String expected =
-          UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)).toString();
+          UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8))
+              .toString();
       assertEquals(expected, Ids.of(parts));
     }
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Quiet hours hold actions until the window ends, in the zone the window is written for. */
 class QuietHoursTest {
 
-  static final String YAML = """
+  static final String YAML =
+      """
       journey: shipping
       entry: {event: Order Placed}
       quietHours:
@@ -48,9 +49,11 @@ class QuietHoursTest {
     assertEquals(List.of("push shipped-push", "web shipped-banner"), tokyo.sent());
     ActionDeferred sms = tokyo.deferred().get(0);
     assertEquals(Instant.parse("2026-11-23T23:00:00Z"), sms.until(), "08:00 in Tokyo");
-    assertEquals("quiet hours 21:00-08:00 for sms in Asia/Tokyo; it goes at 08:00 there", sms.explanation());
+    assertEquals(
+        "quiet hours 21:00-08:00 for sms in Asia/Tokyo; it goes at 08:00 there", sms.explanation());
     tokyo.at(Instant.parse("2026-11-23T23:00:00Z"));
-    assertEquals(List.of("push shipped-push", "web shipped-banner", "sms shipped-sms"), tokyo.sent());
+    assertEquals(
+        List.of("push shipped-push", "web shipped-banner", "sms shipped-sms"), tokyo.sent());
   }
 
   @Test
@@ -72,8 +75,11 @@ class QuietHoursTest {
     Timeline tokyo = customer(consentingIn("Asia/Tokyo"));
     // 11:30 UTC is 12:30 in Paris: inside the push window there, whatever the customer's zone.
     tokyo.at(Instant.parse("2026-11-23T11:30:00Z")).track("Order Shipped", "server");
-    assertEquals(List.of("shipped-push"), tokyo.deferred().stream().map(d -> d.action().template()).toList());
-    assertEquals(Instant.parse("2026-11-23T13:00:00Z"), tokyo.deferred().get(0).until(), "14:00 in Paris");
+    assertEquals(
+        List.of("shipped-push"),
+        tokyo.deferred().stream().map(d -> d.action().template()).toList());
+    assertEquals(
+        Instant.parse("2026-11-23T13:00:00Z"), tokyo.deferred().get(0).until(), "14:00 in Paris");
   }
 
   @Test
@@ -88,7 +94,9 @@ class QuietHoursTest {
   void aDeferredActionIsCheckedAgainWhenItGoesOut() {
     Timeline tokyo = customer(consentingIn("Asia/Tokyo"));
     tokyo.at(Instant.parse("2026-11-23T13:30:00Z")).track("Order Shipped", "server");
-    tokyo.at(Instant.parse("2026-11-23T20:00:00Z")).track("Consent Updated", "web", Map.of("consent", Map.of("sms", false)));
+    tokyo
+        .at(Instant.parse("2026-11-23T20:00:00Z"))
+        .track("Consent Updated", "web", Map.of("consent", Map.of("sms", false)));
     tokyo.at(Instant.parse("2026-11-24T00:00:00Z"));
     assertEquals(List.of("shipped-sms NO_CONSENT"), tokyo.suppressed());
   }

@@ -46,7 +46,10 @@ class ReplayTest {
   @Test
   void theLivesCoverEveryKindOfEvent() {
     Set<Class<?>> seen =
-        lives().stream().flatMap(l -> l.journal().stream()).map(Object::getClass).collect(Collectors.toSet());
+        lives().stream()
+            .flatMap(l -> l.journal().stream())
+            .map(Object::getClass)
+            .collect(Collectors.toSet());
     assertEquals(Set.of(JourneyEvent.class.getPermittedSubclasses()), seen);
   }
 
@@ -66,7 +69,8 @@ class ReplayTest {
         read.add(CBOR.readValue(CBOR.writeValueAsBytes(event), event.getClass()));
       }
       assertEquals(life.journal(), read);
-      CustomerJourneys snapshot = CBOR.readValue(CBOR.writeValueAsBytes(life.state()), CustomerJourneys.class);
+      CustomerJourneys snapshot =
+          CBOR.readValue(CBOR.writeValueAsBytes(life.state()), CustomerJourneys.class);
       assertEquals(life.state(), snapshot);
       assertEquals(life.state(), CustomerJourneys.EMPTY.applyAll(read));
     }
@@ -99,20 +103,32 @@ class ReplayTest {
     CustomerJourneys replayed = CustomerJourneys.EMPTY.applyAll(runner.journal());
     String reminder = runner.state().timers().get(0).id();
     Instant due = runner.state().timers().get(0).due();
-    Decision original = JourneyDecider.decide(runner.state(), runner.customer(), new Input.TimerDue(reminder),
-        List.of(RunningShoesTest.SHOES), due);
-    Decision again = JourneyDecider.decide(replayed, runner.customer(), new Input.TimerDue(reminder),
-        List.of(RunningShoesTest.SHOES), due);
+    Decision original =
+        JourneyDecider.decide(
+            runner.state(),
+            runner.customer(),
+            new Input.TimerDue(reminder),
+            List.of(RunningShoesTest.SHOES),
+            due);
+    Decision again =
+        JourneyDecider.decide(
+            replayed,
+            runner.customer(),
+            new Input.TimerDue(reminder),
+            List.of(RunningShoesTest.SHOES),
+            due);
     assertEquals(original, again);
-    assertEquals(List.of("cart-reminder"), again.actions().stream().map(PlannedAction::template).toList());
+    assertEquals(
+        List.of("cart-reminder"), again.actions().stream().map(PlannedAction::template).toList());
   }
 
   @Test
   void stateMapsIterateInTheSameOrderWhateverOrderTheyWereBuiltIn() {
-    CustomerJourneys state = CustomerJourneys.EMPTY
-        .apply(new JourneyEvent.ConsentChanged("sms", true, "m1", Instant.EPOCH))
-        .apply(new JourneyEvent.ConsentChanged("email", true, "m2", Instant.EPOCH))
-        .apply(new JourneyEvent.ConsentChanged("app", false, "m3", Instant.EPOCH));
+    CustomerJourneys state =
+        CustomerJourneys.EMPTY
+            .apply(new JourneyEvent.ConsentChanged("sms", true, "m1", Instant.EPOCH))
+            .apply(new JourneyEvent.ConsentChanged("email", true, "m2", Instant.EPOCH))
+            .apply(new JourneyEvent.ConsentChanged("app", false, "m3", Instant.EPOCH));
     assertEquals(List.of("app", "email", "sms"), new ArrayList<>(state.consent().keySet()));
     assertEquals(Map.of("app", false, "email", true, "sms", true), state.consent());
   }

@@ -18,12 +18,14 @@ class RunningShoesTest {
 
   static final LoadedJourney SHOES = Timeline.sample("running-shoes");
   static final Map<String, Object> RUNNING = Map.of("category", "running-shoes");
+
   /** Not in the sample's 10% holdout (see HoldoutTest for one who is). */
   static final String RUNNER = "runner-42";
 
   static Timeline runner() {
     Timeline runner = new Timeline(RUNNER, SHOES);
-    runner.identify(Map.of("timezone", "America/New_York", "consent", Map.of("email", true, "sms", true)));
+    runner.identify(
+        Map.of("timezone", "America/New_York", "consent", Map.of("email", true, "sms", true)));
     return runner;
   }
 
@@ -50,7 +52,8 @@ class RunningShoesTest {
     runner.after(Duration.ofMinutes(4)).track("Product Viewed", "web", RUNNING);
     assertEquals(List.of(), runner.sent());
     Decision third = runner.after(Duration.ofMinutes(5)).track("Product Viewed", "web", RUNNING);
-    assertEquals(List.of("discount-popup"), third.actions().stream().map(PlannedAction::template).toList());
+    assertEquals(
+        List.of("discount-popup"), third.actions().stream().map(PlannedAction::template).toList());
     PlannedAction popup = third.actions().get(0);
     assertEquals("web", popup.channel());
     assertEquals("running-10-off", popup.offer());
@@ -73,9 +76,16 @@ class RunningShoesTest {
   void theCountWindowKeepsNoMoreTouchpointsThanTheTriggerNeeds() {
     Timeline runner = runner();
     for (int view = 0; view < 8; view++) {
-      runner.after(Duration.ofSeconds(10)).track("Product Viewed", "web", Map.of("category", "sandals"));
+      runner
+          .after(Duration.ofSeconds(10))
+          .track("Product Viewed", "web", Map.of("category", "sandals"));
     }
-    assertEquals(3, runner.state().counted("running-shoes", "consideration", "3x Product Viewed in 10m").size());
+    assertEquals(
+        3,
+        runner
+            .state()
+            .counted("running-shoes", "consideration", "3x Product Viewed in 10m")
+            .size());
   }
 
   @Test
@@ -94,9 +104,15 @@ class RunningShoesTest {
     Timeline runner = inDecision();
     PendingTimer reminder = runner.state().timers().get(0);
     runner.after(Duration.ofMinutes(6)).track("Order Completed", "app");
-    assertEquals(List.of(), runner.state().timers().stream().filter(t -> t.id().equals(reminder.id())).toList());
-    assertEquals(List.of(reminder.id()), runner.events(TimerCancelled.class).stream().map(e -> e.timer().id()).toList());
-    assertEquals(List.of("purchase"), runner.events(GoalReached.class).stream().map(GoalReached::goal).toList());
+    assertEquals(
+        List.of(),
+        runner.state().timers().stream().filter(t -> t.id().equals(reminder.id())).toList());
+    assertEquals(
+        List.of(reminder.id()),
+        runner.events(TimerCancelled.class).stream().map(e -> e.timer().id()).toList());
+    assertEquals(
+        List.of("purchase"),
+        runner.events(GoalReached.class).stream().map(GoalReached::goal).toList());
     runner.after(Duration.ofHours(1));
     assertEquals(List.of(), runner.sent());
     assertTrue(runner.timerDue(reminder.id()).events().isEmpty(), "a cancelled timer never fires");
@@ -171,9 +187,16 @@ class RunningShoesTest {
     runner.after(Duration.ofMinutes(5)).track("Order Completed", "web");
     runner.after(Duration.ofDays(3)).track("Order Completed", "app");
     runner.after(Duration.ofDays(15));
-    assertEquals(List.of("consideration", "decision", "onboarding", "retention", "advocacy"), runner.stages("running-shoes"));
-    assertEquals(List.of("email shoe-care-tips", "app loyalty-welcome", "email review-invitation"), runner.sent());
-    assertEquals(null, runner.stage("running-shoes"), "a final stage with nothing pending completes the journey");
+    assertEquals(
+        List.of("consideration", "decision", "onboarding", "retention", "advocacy"),
+        runner.stages("running-shoes"));
+    assertEquals(
+        List.of("email shoe-care-tips", "app loyalty-welcome", "email review-invitation"),
+        runner.sent());
+    assertEquals(
+        null,
+        runner.stage("running-shoes"),
+        "a final stage with nothing pending completes the journey");
   }
 
   @Test

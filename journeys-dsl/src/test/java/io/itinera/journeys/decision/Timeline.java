@@ -86,11 +86,30 @@ final class Timeline {
   }
 
   Decision touchpoint(
-      TouchpointType type, String event, String channel, Map<String, Object> properties, Map<String, Object> traits) {
+      TouchpointType type,
+      String event,
+      String channel,
+      Map<String, Object> properties,
+      Map<String, Object> traits) {
     String id = customer.customerId() + "-m" + ++messages;
     Touchpoint touchpoint =
-        new Touchpoint(type, id, customer.customerId(), customer.customerId(), null, null, null, event, null,
-            channel, properties, traits, Map.of(), now, null, now);
+        new Touchpoint(
+            type,
+            id,
+            customer.customerId(),
+            customer.customerId(),
+            null,
+            null,
+            null,
+            event,
+            null,
+            channel,
+            properties,
+            traits,
+            Map.of(),
+            now,
+            null,
+            now);
     customer = customer.recording(touchpoint);
     return decide(new Input.TouchpointArrived(touchpoint));
   }
@@ -142,11 +161,17 @@ final class Timeline {
   }
 
   List<ActionEmitted> emitted() {
-    return journal.stream().filter(ActionEmitted.class::isInstance).map(ActionEmitted.class::cast).toList();
+    return journal.stream()
+        .filter(ActionEmitted.class::isInstance)
+        .map(ActionEmitted.class::cast)
+        .toList();
   }
 
   List<ActionDeferred> deferred() {
-    return journal.stream().filter(ActionDeferred.class::isInstance).map(ActionDeferred.class::cast).toList();
+    return journal.stream()
+        .filter(ActionDeferred.class::isInstance)
+        .map(ActionDeferred.class::cast)
+        .toList();
   }
 
   List<String> stages(String journey) {

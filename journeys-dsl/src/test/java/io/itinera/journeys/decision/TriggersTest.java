@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** Entry, stages, the three kinds of trigger, delays, goal, exits, completion and re-entry. */
 class TriggersTest {
 
-  static final String TRIAL_YAML = """
+  static final String TRIAL_YAML =
+      """
       journey: trial
       version: 1
       entry: {event: Trial Started, when: "event.properties.plan == 'business'"}
@@ -85,7 +86,8 @@ class TriggersTest {
     customer.track("Report Created", "app", Map.of("pages", 20L));
     customer.track("Report Created", "app", Map.of("pages", 3L));
     customer.track("Report Created", "app", Map.of());
-    assertEquals(List.of("web welcome", "web big-report", "web report", "web report"), customer.sent());
+    assertEquals(
+        List.of("web welcome", "web big-report", "web report", "web report"), customer.sent());
   }
 
   @Test
@@ -96,11 +98,14 @@ class TriggersTest {
     assertEquals(quiet.now().plus(Duration.ofDays(2)), nudge.due());
     quiet.after(Duration.ofDays(2));
     assertEquals(List.of("web welcome", "web nudge"), quiet.sent());
-    assertTrue(quiet.timerDue(nudge.id()).events().isEmpty(), "a timer that fired never fires again");
+    assertTrue(
+        quiet.timerDue(nudge.id()).events().isEmpty(), "a timer that fired never fires again");
 
     Timeline signedIn = started();
     signedIn.after(Duration.ofDays(1)).track("Signed In", "web");
-    assertEquals(List.of("Signed In arrived"), signedIn.events(TimerCancelled.class).stream().map(TimerCancelled::reason).toList());
+    assertEquals(
+        List.of("Signed In arrived"),
+        signedIn.events(TimerCancelled.class).stream().map(TimerCancelled::reason).toList());
     signedIn.after(Duration.ofDays(2));
     assertTrue(signedIn.timerDue(nudge.id()).events().isEmpty(), "a cancelled timer never fires");
     assertEquals(List.of("web welcome"), signedIn.sent());
@@ -134,7 +139,9 @@ class TriggersTest {
     customer.after(Duration.ofMinutes(1));
     assertEquals(List.of("web welcome", "web thanks"), customer.sent());
     assertEquals(null, customer.stage("trial"));
-    assertEquals(List.of("completed"), customer.events(JourneyExited.class).stream().map(JourneyExited::reason).toList());
+    assertEquals(
+        List.of("completed"),
+        customer.events(JourneyExited.class).stream().map(JourneyExited::reason).toList());
   }
 
   @Test
@@ -143,7 +150,8 @@ class TriggersTest {
     customer.after(Duration.ofDays(1)).track("Subscription Started", "web");
     customer.after(Duration.ofMinutes(10)).track("Account Deleted", "support");
     assertEquals(List.of(), customer.state().timers());
-    assertEquals(List.of("exit on Account Deleted"),
+    assertEquals(
+        List.of("exit on Account Deleted"),
         customer.events(JourneyExited.class).stream().map(JourneyExited::reason).toList());
     customer.after(Duration.ofDays(1));
     assertEquals(List.of("web welcome"), customer.sent());
@@ -166,7 +174,8 @@ class TriggersTest {
   void reachingTheGoalCancelsWhatWasPending() {
     Timeline customer = started();
     customer.after(Duration.ofHours(2)).track("Subscription Started", "web");
-    assertEquals(List.of("goal subscribed reached"),
+    assertEquals(
+        List.of("goal subscribed reached"),
         customer.events(TimerCancelled.class).stream().map(TimerCancelled::reason).toList());
     customer.after(Duration.ofDays(3));
     assertEquals(List.of("web welcome"), customer.sent());
@@ -182,7 +191,8 @@ class TriggersTest {
 
   @Test
   void reEntryAlwaysLetsTheCustomerStraightBackIn() {
-    LoadedJourney again = Timeline.load(TRIAL_YAML.replace("version: 1", "version: 1\nreEntry: always"));
+    LoadedJourney again =
+        Timeline.load(TRIAL_YAML.replace("version: 1", "version: 1\nreEntry: always"));
     Timeline customer = new Timeline("acme-1", again);
     customer.track("Trial Started", "web", BUSINESS);
     customer.track("Account Deleted", "support");
@@ -193,11 +203,19 @@ class TriggersTest {
 
   @Test
   void customersStayOnTheVersionTheyEnteredUntilTheyLeave() {
-    LoadedJourney v2 = Timeline.load(
-        TRIAL_YAML.replace("version: 1", "version: 2").replace("template: report", "template: report-v2"));
+    LoadedJourney v2 =
+        Timeline.load(
+            TRIAL_YAML
+                .replace("version: 1", "version: 2")
+                .replace("template: report", "template: report-v2"));
     Timeline inFlight = active();
-    Decision onV1 = JourneyDecider.decide(inFlight.state(), inFlight.customer(),
-        new Input.TouchpointArrived(touchpoint("Report Created")), List.of(TRIAL, v2), inFlight.now());
+    Decision onV1 =
+        JourneyDecider.decide(
+            inFlight.state(),
+            inFlight.customer(),
+            new Input.TouchpointArrived(touchpoint("Report Created")),
+            List.of(TRIAL, v2),
+            inFlight.now());
     assertEquals(List.of("report"), onV1.actions().stream().map(PlannedAction::template).toList());
     assertEquals(1, onV1.actions().get(0).version());
 
@@ -212,17 +230,29 @@ class TriggersTest {
   @Test
   void aVersionNoLongerDeployedHandsItsCustomersToTheLatestOrLetsThemLeave() {
     Timeline customer = active();
-    LoadedJourney renamed = Timeline.load(TRIAL_YAML.replace("version: 1", "version: 2").replace("active", "using"));
+    LoadedJourney renamed =
+        Timeline.load(TRIAL_YAML.replace("version: 1", "version: 2").replace("active", "using"));
     CustomerJourneys onV1 = customer.state();
-    Decision decision = JourneyDecider.decide(onV1, customer.customer(),
-        new Input.TouchpointArrived(touchpoint("Report Created")), List.of(renamed), customer.now());
-    assertEquals(List.of("stage active is not in version 2"),
-        decision.events().stream().filter(JourneyExited.class::isInstance).map(e -> ((JourneyExited) e).reason()).toList());
+    Decision decision =
+        JourneyDecider.decide(
+            onV1,
+            customer.customer(),
+            new Input.TouchpointArrived(touchpoint("Report Created")),
+            List.of(renamed),
+            customer.now());
+    assertEquals(
+        List.of("stage active is not in version 2"),
+        decision.events().stream()
+            .filter(JourneyExited.class::isInstance)
+            .map(e -> ((JourneyExited) e).reason())
+            .toList());
   }
 
   @Test
   void severalJourneysRunSideBySide() {
-    LoadedJourney survey = Timeline.load("""
+    LoadedJourney survey =
+        Timeline.load(
+            """
         journey: survey
         entry: {event: Trial Started}
         stages:
@@ -232,17 +262,27 @@ class TriggersTest {
     Timeline customer = new Timeline("acme-1", TRIAL, survey);
     customer.track("Trial Started", "web", BUSINESS);
     assertEquals("signup", customer.stage("trial"));
-    assertEquals(List.of("app survey", "web welcome"), customer.sent(), "equal priorities are served by name");
-    assertEquals(null, customer.stage("survey"), "survey completed at once: a final stage with nothing pending");
+    assertEquals(
+        List.of("app survey", "web welcome"),
+        customer.sent(),
+        "equal priorities are served by name");
+    assertEquals(
+        null,
+        customer.stage("survey"),
+        "survey completed at once: a final stage with nothing pending");
   }
 
   @Test
   void anEntryOnTraitsAloneEntersOnTheFirstTouchpointAfterWhichItHolds() {
     Timeline lapsed = new Timeline("lee", Timeline.sample("win-back"));
     lapsed.identify(Map.of("segment", "lapsed", "consent", Map.of("email", true)));
-    assertEquals(null, lapsed.stage("win-back"), "no order yet: customer.counters['Order Completed'] is missing");
+    assertEquals(
+        null,
+        lapsed.stage("win-back"),
+        "no order yet: customer.counters['Order Completed'] is missing");
     lapsed.after(Duration.ofDays(1)).track("Order Completed", "web");
-    assertEquals("miss-you", lapsed.stage("win-back"), "the order is counted before the entry is checked");
+    assertEquals(
+        "miss-you", lapsed.stage("win-back"), "the order is counted before the entry is checked");
     assertEquals(List.of("email we-miss-you"), lapsed.sent());
   }
 
@@ -250,16 +290,36 @@ class TriggersTest {
   void decidingTheSameTouchpointAgainGivesTheSameIds() {
     Timeline customer = active();
     Input report = new Input.TouchpointArrived(touchpoint("Report Created"));
-    Decision first = JourneyDecider.decide(customer.state(), customer.customer(), report, List.of(TRIAL), customer.now());
-    Decision again = JourneyDecider.decide(customer.state(), customer.customer(), report, List.of(TRIAL), customer.now());
+    Decision first =
+        JourneyDecider.decide(
+            customer.state(), customer.customer(), report, List.of(TRIAL), customer.now());
+    Decision again =
+        JourneyDecider.decide(
+            customer.state(), customer.customer(), report, List.of(TRIAL), customer.now());
     assertEquals(first, again);
-    Decision otherCustomer = JourneyDecider.decide(customer.state(), CustomerContext.of("acme-2"), report, List.of(TRIAL), customer.now());
+    Decision otherCustomer =
+        JourneyDecider.decide(
+            customer.state(), CustomerContext.of("acme-2"), report, List.of(TRIAL), customer.now());
     assertNotEquals(first.actions().get(0).id(), otherCustomer.actions().get(0).id());
   }
 
   static Touchpoint touchpoint(String event) {
-    return new Touchpoint(TouchpointType.TRACK,
-        "redelivered-1", "acme-1", "acme-1", null, null, null, event, null, "app", Map.of(), Map.of(), Map.of(),
-        Timeline.MONDAY, null, Timeline.MONDAY);
+    return new Touchpoint(
+        TouchpointType.TRACK,
+        "redelivered-1",
+        "acme-1",
+        "acme-1",
+        null,
+        null,
+        null,
+        event,
+        null,
+        "app",
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Timeline.MONDAY,
+        null,
+        Timeline.MONDAY);
   }
 }

@@ -28,7 +28,8 @@ class JourneyParserFuzzTest {
     }
     assertFalse(result.errors().isEmpty(), "a failed load must say why");
     for (Problem problem : result.errors()) {
-      assertTrue(problem.position().line() >= 1 && problem.position().column() >= 1, problem::toString);
+      assertTrue(
+          problem.position().line() >= 1 && problem.position().column() >= 1, problem::toString);
       assertFalse(problem.message().isBlank());
     }
   }

@@ -14,8 +14,10 @@ class ErrorGoldenTest {
   @Test
   void gotoToAnUnknownStageSuggestsTheClosestName() {
     assertEquals(
-        List.of("j.yaml:7:15: goto names stage 'decison', which does not exist; did you mean 'decision'?"),
-        errors("""
+        List.of(
+            "j.yaml:7:15: goto names stage 'decison', which does not exist; did you mean 'decision'?"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -32,8 +34,10 @@ class ErrorGoldenTest {
   @Test
   void gotoWithNothingCloseListsTheStages() {
     assertEquals(
-        List.of("j.yaml:5:27: goto names stage 'checkout', which does not exist; the stages are start, done"),
-        errors("""
+        List.of(
+            "j.yaml:5:27: goto names stage 'checkout', which does not exist; the stages are start, done"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -46,8 +50,10 @@ class ErrorGoldenTest {
   @Test
   void unreachableStage() {
     assertEquals(
-        List.of("j.yaml:7:3: stage 'advocacy' is unreachable: customers start in 'awareness' and no goto leads here from there; add a goto to it or remove it"),
-        errors("""
+        List.of(
+            "j.yaml:7:3: stage 'advocacy' is unreachable: customers start in 'awareness' and no goto leads here from there; add a goto to it or remove it"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -61,8 +67,10 @@ class ErrorGoldenTest {
   @Test
   void triggerWithAnAlwaysFalseConditionCanNeverFire() {
     assertEquals(
-        List.of("j.yaml:7:15: trigger 'B' can never fire: its condition is always false; fix or remove the condition"),
-        errors("""
+        List.of(
+            "j.yaml:7:15: trigger 'B' can never fire: its condition is always false; fix or remove the condition"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -77,8 +85,10 @@ class ErrorGoldenTest {
   @Test
   void triggerOnAnExitTouchpointCanNeverFire() {
     assertEquals(
-        List.of("j.yaml:7:9: trigger 'Unsubscribed' can never fire: 'Unsubscribed' is an exit, which takes the customer out of the journey first; remove the trigger or the exit"),
-        errors("""
+        List.of(
+            "j.yaml:7:9: trigger 'Unsubscribed' can never fire: 'Unsubscribed' is an exit, which takes the customer out of the journey first; remove the trigger or the exit"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             exit: [{event: Unsubscribed}]
@@ -93,8 +103,10 @@ class ErrorGoldenTest {
   @Test
   void triggerShadowedByAnEarlierUnconditionalOneCanNeverFire() {
     assertEquals(
-        List.of("j.yaml:8:9: trigger '3x B in 10m' can never fire: trigger 'B' above it fires on every 'B' first; move this one above it or give that one a condition"),
-        errors("""
+        List.of(
+            "j.yaml:8:9: trigger '3x B in 10m' can never fire: trigger 'B' above it fires on every 'B' first; move this one above it or give that one a condition"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -110,8 +122,10 @@ class ErrorGoldenTest {
   @Test
   void badDuration() {
     assertEquals(
-        List.of("j.yaml:6:51: bad duration '15 minutes'; write a whole number and a unit (s, m, h, d or w), e.g. 15m, 24h or 7d"),
-        errors("""
+        List.of(
+            "j.yaml:6:51: bad duration '15 minutes'; write a whole number and a unit (s, m, h, d or w), e.g. 15m, 24h or 7d"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -126,7 +140,8 @@ class ErrorGoldenTest {
   void zeroLengthWindow() {
     assertEquals(
         List.of("j.yaml:4:44: a window of '0m' is no time at all; make it longer than zero"),
-        errors("""
+        errors(
+            """
             journey: j
             entry: {event: A}
             caps:
@@ -139,8 +154,10 @@ class ErrorGoldenTest {
   @Test
   void celSyntaxErrorPointsIntoTheQuotedCondition() {
     assertEquals(
-        List.of("j.yaml:4:35: condition error: the condition ends too early; complete the expression"),
-        errors("""
+        List.of(
+            "j.yaml:4:35: condition error: the condition ends too early; complete the expression"),
+        errors(
+            """
             journey: j
             entry:
               event: A
@@ -153,8 +170,10 @@ class ErrorGoldenTest {
   @Test
   void celTypeErrorPointsIntoALiteralBlock() {
     assertEquals(
-        List.of("j.yaml:8:34: condition error: found no matching overload for '_>_' applied to '(int, string)'; compare values of the same type, e.g. a number with a number"),
-        errors("""
+        List.of(
+            "j.yaml:8:34: condition error: found no matching overload for '_>_' applied to '(int, string)'; compare values of the same type, e.g. a number with a number"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -170,8 +189,10 @@ class ErrorGoldenTest {
   @Test
   void misspeltVariableSuggestsTheDeclaredOne() {
     assertEquals(
-        List.of("j.yaml:4:9: condition error: 'event.chanel' is not a variable; did you mean 'event.channel'?"),
-        errors("""
+        List.of(
+            "j.yaml:4:9: condition error: 'event.chanel' is not a variable; did you mean 'event.channel'?"),
+        errors(
+            """
             journey: j
             entry:
               event: A
@@ -184,8 +205,10 @@ class ErrorGoldenTest {
   @Test
   void entryWithoutTouchpointCannotReadTheEvent() {
     assertEquals(
-        List.of("j.yaml:3:9: condition error: 'event.name' is not a variable; an entry without a touchpoint can only use customer.traits, customer.stage and customer.counters"),
-        errors("""
+        List.of(
+            "j.yaml:3:9: condition error: 'event.name' is not a variable; an entry without a touchpoint can only use customer.traits, customer.stage and customer.counters"),
+        errors(
+            """
             journey: j
             entry:
               when: event.name == 'A'
@@ -197,8 +220,10 @@ class ErrorGoldenTest {
   @Test
   void conditionThatIsNotABooleanSaysHowToFixIt() {
     assertEquals(
-        List.of("j.yaml:2:28: condition error: expected type 'bool' but found 'int'; a condition must be true or false, e.g. compare with =="),
-        errors("""
+        List.of(
+            "j.yaml:2:28: condition error: expected type 'bool' but found 'int'; a condition must be true or false, e.g. compare with =="),
+        errors(
+            """
             journey: j
             entry: {event: A, when: "1 + 2"}
             stages:
@@ -209,8 +234,10 @@ class ErrorGoldenTest {
   @Test
   void duplicateStageNames() {
     assertEquals(
-        List.of("j.yaml:6:3: duplicate stage 'start' (first at line 4); give each stage its own name"),
-        errors("""
+        List.of(
+            "j.yaml:6:3: duplicate stage 'start' (first at line 4); give each stage its own name"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -225,7 +252,8 @@ class ErrorGoldenTest {
   void duplicateKeys() {
     assertEquals(
         List.of("j.yaml:3:1: duplicate key 'entry' (first at line 2); keep one of them"),
-        errors("""
+        errors(
+            """
             journey: j
             entry: {event: A}
             entry: {event: B}
@@ -237,8 +265,10 @@ class ErrorGoldenTest {
   @Test
   void duplicateTriggerNames() {
     assertEquals(
-        List.of("j.yaml:9:9: two triggers in stage 'start' are named 'nudge'; add a distinct 'name' to one of them"),
-        errors("""
+        List.of(
+            "j.yaml:9:9: two triggers in stage 'start' are named 'nudge'; add a distinct 'name' to one of them"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -257,7 +287,8 @@ class ErrorGoldenTest {
   void contradictoryCaps() {
     assertEquals(
         List.of("j.yaml:6:7: two caps on 'email' per 7d contradict each other (3 and 5); keep one"),
-        errors("""
+        errors(
+            """
             journey: j
             entry: {event: A}
             caps:
@@ -272,8 +303,10 @@ class ErrorGoldenTest {
   @Test
   void capThatForbidsAChannelTheJourneyUses() {
     assertEquals(
-        List.of("j.yaml:4:16: this cap allows no 'email' messages at all, yet the journey sends on 'email'; raise max or remove those actions"),
-        errors("""
+        List.of(
+            "j.yaml:4:16: this cap allows no 'email' messages at all, yet the journey sends on 'email'; raise max or remove those actions"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             caps:
@@ -287,8 +320,10 @@ class ErrorGoldenTest {
   @Test
   void quietHoursThatCoverNoTime() {
     assertEquals(
-        List.of("j.yaml:4:5: quiet hours from 08:00 to 08:00 cover no time; set 'to' to when sending may resume"),
-        errors("""
+        List.of(
+            "j.yaml:4:5: quiet hours from 08:00 to 08:00 cover no time; set 'to' to when sending may resume"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             quietHours:
@@ -302,7 +337,8 @@ class ErrorGoldenTest {
   void unknownKeySuggestsTheClosestKnownKey() {
     assertEquals(
         List.of("j.yaml:7:9: unknown key 'gotoo' in a trigger; did you mean 'goto'?"),
-        errors("""
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -316,8 +352,10 @@ class ErrorGoldenTest {
   @Test
   void unknownKeyWithNothingCloseListsTheKeys() {
     assertEquals(
-        List.of("j.yaml:2:19: unknown key 'audience' in the entry; expected one of: event, when, stage"),
-        errors("""
+        List.of(
+            "j.yaml:2:19: unknown key 'audience' in the entry; expected one of: event, when, stage"),
+        errors(
+            """
             journey: j
             entry: {event: A, audience: all}
             stages:
@@ -331,7 +369,8 @@ class ErrorGoldenTest {
         List.of(
             "j.yaml:1:1: missing 'entry'; say how customers enter, e.g. entry: {event: Product Viewed}",
             "j.yaml:4:13: missing 'template'; name the template the channel renders, e.g. template: cart-reminder"),
-        errors("""
+        errors(
+            """
             journey: j
             stages:
               start:
@@ -342,8 +381,10 @@ class ErrorGoldenTest {
   @Test
   void twoTriggerKindsInOneTrigger() {
     assertEquals(
-        List.of("j.yaml:6:20: a trigger can have only one of 'event', 'count' or 'absence', but this one has 'event' and 'absence'; split it into two triggers"),
-        errors("""
+        List.of(
+            "j.yaml:6:20: a trigger can have only one of 'event', 'count' or 'absence', but this one has 'event' and 'absence'; split it into two triggers"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -356,8 +397,10 @@ class ErrorGoldenTest {
   @Test
   void invalidYamlIsLocated() {
     assertEquals(
-        List.of("j.yaml:3:14: this is not valid YAML: mapping values are not allowed here; check the indentation and quotes here"),
-        errors("""
+        List.of(
+            "j.yaml:3:14: this is not valid YAML: mapping values are not allowed here; check the indentation and quotes here"),
+        errors(
+            """
             journey: j
             entry: {event: A}
             stages: start: {}
@@ -367,14 +410,16 @@ class ErrorGoldenTest {
   @Test
   void emptyFile() {
     assertEquals(
-        List.of("j.yaml:1:1: the file is empty; a journey needs at least 'journey', 'entry' and 'stages'"),
+        List.of(
+            "j.yaml:1:1: the file is empty; a journey needs at least 'journey', 'entry' and 'stages'"),
         errors(""));
   }
 
   @Test
   void everyErrorOfAFileIsReportedAtOnce() {
     List<String> found =
-        errors("""
+        errors(
+            """
             journey: j
             holdout: 140%
             entry: {event: A, when: "event.nmae == 'x'"}
@@ -399,7 +444,8 @@ class ErrorGoldenTest {
             "j.yaml:8:36: warning: counting to 1 is the same as a touchpoint trigger; write 'event: C' instead",
             "j.yaml:9:24: warning: this sends an SMS but no quiet hours cover 'sms'; customers may get texts at night, so add quietHours for sms",
             "j.yaml:10:24: warning: unknown channel 'emial'; did you mean 'email'? the gateway knows web, app, email, sms, push, support, pos"),
-        problems("""
+        problems(
+            """
             journey: j
             entry: {event: A}
             stages:
@@ -416,8 +462,10 @@ class ErrorGoldenTest {
   @Test
   void aTraitReadWithoutHasIsAWarningAtTheRead() {
     assertEquals(
-        List.of("j.yaml:3:49: warning: condition: 'customer.traits.segment' is read without has(): for customers without that trait the condition fails with an error, which counts as false but is slow; write 'has(customer.traits.segment) && ...'"),
-        problems("""
+        List.of(
+            "j.yaml:3:49: warning: condition: 'customer.traits.segment' is read without has(): for customers without that trait the condition fails with an error, which counts as false but is slow; write 'has(customer.traits.segment) && ...'"),
+        problems(
+            """
             journey: j
             entry:
               when: "customer.stage == '' && customer.traits.segment == 'lapsed'"

@@ -3,7 +3,9 @@ package io.itinera.journeys.load;
 import io.itinera.journeys.problem.Problem;
 import java.util.List;
 
-/** Shared by tests: one loader (the CEL environment is costly) and problems as the CLI prints them. */
+/**
+ * Shared by tests: one loader (the CEL environment is costly) and problems as the CLI prints them.
+ */
 public final class Journeys {
 
   public static final JourneyLoader LOADER = new JourneyLoader();

@@ -16,21 +16,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SampleJourneysTest {
 
   static Stream<Path> samples() throws IOException {
-    return Files.list(Path.of("../journeys")).filter(p -> p.toString().endsWith(".journey.yaml")).sorted();
+    return Files.list(Path.of("../journeys"))
+        .filter(p -> p.toString().endsWith(".journey.yaml"))
+        .sorted();
   }
 
   @ParameterizedTest
   @MethodSource("samples")
   void sampleHasNoErrorsAndNoWarnings(Path sample) {
     LoadResult result = Journeys.LOADER.load(sample);
-    assertEquals(List.of(), result.problems().stream().map(p -> p.format(sample.toString())).toList());
+    assertEquals(
+        List.of(), result.problems().stream().map(p -> p.format(sample.toString())).toList());
     assertTrue(result.ok());
   }
 
   @Test
   void theThreeSamplesOfTheIssueAreThere() throws IOException {
     assertEquals(
-        List.of("b2b-trial-onboarding.journey.yaml", "running-shoes.journey.yaml", "win-back.journey.yaml"),
+        List.of(
+            "b2b-trial-onboarding.journey.yaml",
+            "running-shoes.journey.yaml",
+            "win-back.journey.yaml"),
         samples().map(p -> p.getFileName().toString()).toList());
   }
 }

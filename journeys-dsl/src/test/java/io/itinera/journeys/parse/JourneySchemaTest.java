@@ -27,7 +27,8 @@ class JourneySchemaTest {
   @ParameterizedTest
   @EnumSource(Section.class)
   void schemaOffersTheKeysTheParserAccepts(Section section) {
-    JsonNode definition = section == Section.JOURNEY ? SCHEMA : SCHEMA.path("$defs").path(definitionName(section));
+    JsonNode definition =
+        section == Section.JOURNEY ? SCHEMA : SCHEMA.path("$defs").path(definitionName(section));
     JsonNode object = definition.has("properties") ? definition : objectAlternative(definition);
     Set<String> schemaKeys = new TreeSet<>();
     object.path("properties").fieldNames().forEachRemaining(schemaKeys::add);

@@ -17,11 +17,17 @@ class MermaidRendererTest {
   private final Journey cart =
       JourneyBuilder.journey("cart")
           .enterOn("Product Added", "event.properties.price > 50.0")
-          .stage("in-cart", s -> s
-              .on(touchpoint("Order Completed").goTo("bought"))
-              .on(absence("Order Completed", Duration.ofMinutes(15))
-                  .then(action("email", "send", "cart-reminder").offer("free-shipping"))))
-          .stage("bought", s -> s.enter(action("email", "send", "shoe-care-tips").after(Duration.ofDays(1))))
+          .stage(
+              "in-cart",
+              s ->
+                  s.on(touchpoint("Order Completed").goTo("bought"))
+                      .on(
+                          absence("Order Completed", Duration.ofMinutes(15))
+                              .then(
+                                  action("email", "send", "cart-reminder").offer("free-shipping"))))
+          .stage(
+              "bought",
+              s -> s.enter(action("email", "send", "shoe-care-tips").after(Duration.ofDays(1))))
           .exitOn("Unsubscribed")
           .build();
 
@@ -30,11 +36,14 @@ class MermaidRendererTest {
     List<String> lines = MermaidRenderer.render(cart).lines().toList();
     assertEquals("stateDiagram-v2", lines.get(3));
     assertTrue(lines.contains("    state \"in-cart\" as s_in_cart"));
-    assertTrue(lines.contains("    [*] --> s_in_cart : Product Added [event.properties.price > 50.0]"));
+    assertTrue(
+        lines.contains("    [*] --> s_in_cart : Product Added [event.properties.price > 50.0]"));
     assertTrue(lines.contains("    s_in_cart --> s_bought : Order Completed"));
     assertTrue(lines.contains("    s_in_cart --> s_in_cart : no Order Completed in 15m"));
     assertTrue(lines.contains("    s_bought --> [*]"));
-    assertTrue(lines.contains("        on no Order Completed in 15m: email send cart-reminder (offer free-shipping)"));
+    assertTrue(
+        lines.contains(
+            "        on no Order Completed in 15m: email send cart-reminder (offer free-shipping)"));
     assertTrue(lines.contains("        on enter: email send shoe-care-tips after 1d"));
     assertTrue(lines.contains("        exits from any stage on: Unsubscribed"));
   }
@@ -42,7 +51,8 @@ class MermaidRendererTest {
   @Test
   void characterThatMermaidReadsAsSyntaxAreReplacedInLabels() {
     Journey odd =
-        JourneyBuilder.journey("odd").enterOn("A")
+        JourneyBuilder.journey("odd")
+            .enterOn("A")
             .stage("s", s -> s.on(touchpoint("Page: Viewed; #1").then(action("web", "show", "t"))))
             .build();
     String diagram = MermaidRenderer.render(odd);

@@ -16,15 +16,17 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Parse, write, parse gives the same model: the writer loses nothing a designer wrote. */
 class RoundTripTest {
 
   static Stream<Path> samples() throws IOException {
-    return Files.list(Path.of("../journeys")).filter(p -> p.toString().endsWith(".journey.yaml")).sorted();
+    return Files.list(Path.of("../journeys"))
+        .filter(p -> p.toString().endsWith(".journey.yaml"))
+        .sorted();
   }
 
   @ParameterizedTest
@@ -43,28 +45,47 @@ class RoundTripTest {
             .version(7)
             .description("Multi-line\ndescription: with a colon")
             .enterWhen("customer.traits['plan'] == 'trial' && customer.counters['Login'] >= 2")
-            .stage("first", s -> s
-                .description("the first")
-                .enter(JourneyBuilder.action("email", "send", "welcome").named("hello").offer("WELCOME5")
-                    .param("percent", "5").param("code", "true").after(Duration.ofMinutes(90)))
-                .on(JourneyBuilder.touchpoint("Login").named("logged in").when("event.channel == \"app\"").goTo("second"))
-                .on(JourneyBuilder.count("Page Viewed", 4, Duration.ofHours(36))
-                    .then(JourneyBuilder.action("web", "show", "banner")))
-                .on(JourneyBuilder.absence("Login", Duration.ofDays(3)).goTo("second")))
+            .stage(
+                "first",
+                s ->
+                    s.description("the first")
+                        .enter(
+                            JourneyBuilder.action("email", "send", "welcome")
+                                .named("hello")
+                                .offer("WELCOME5")
+                                .param("percent", "5")
+                                .param("code", "true")
+                                .after(Duration.ofMinutes(90)))
+                        .on(
+                            JourneyBuilder.touchpoint("Login")
+                                .named("logged in")
+                                .when("event.channel == \"app\"")
+                                .goTo("second"))
+                        .on(
+                            JourneyBuilder.count("Page Viewed", 4, Duration.ofHours(36))
+                                .then(JourneyBuilder.action("web", "show", "banner")))
+                        .on(JourneyBuilder.absence("Login", Duration.ofDays(3)).goTo("second")))
             .stage("second", s -> s)
             .exitOn("Unsubscribed")
             .exitOn("Order Completed", "event.properties['total'] > 100.0")
-            .goal("converted", "Subscription Started", "event.properties['plan'] != 'free'", Duration.ofDays(14))
+            .goal(
+                "converted",
+                "Subscription Started",
+                "event.properties['plan'] != 'free'",
+                Duration.ofDays(14))
             .reEntry(new ReEntryPolicy.AfterCooldown(Duration.ofDays(30)))
             .holdout(2.5)
             .priority(-3)
             .capChannel("email", 3, Duration.ofDays(7))
             .capAcrossChannels(5, Duration.ofDays(1))
             .offerCooldown(Duration.ofHours(24))
-            .quietHours(List.of("sms", "push"), LocalTime.of(21, 30), LocalTime.of(8, 0), "Europe/Paris")
+            .quietHours(
+                List.of("sms", "push"), LocalTime.of(21, 30), LocalTime.of(8, 0), "Europe/Paris")
             .quietHours(List.of(), LocalTime.of(23, 0), LocalTime.of(6, 0), "customer")
             .build();
-    assertTrue(Journeys.LOADER.load(everything).ok(), Journeys.LOADER.load(everything).problems()::toString);
+    assertTrue(
+        Journeys.LOADER.load(everything).ok(),
+        Journeys.LOADER.load(everything).problems()::toString);
     String written = JourneyWriter.write(everything);
     assertEquals(everything, reparse(written), written);
   }
@@ -72,7 +93,11 @@ class RoundTripTest {
   @Test
   void reEntryAlwaysAndDefaultsSurviveWriteAndParse() {
     Journey plain =
-        JourneyBuilder.journey("plain").enterOn("A").reEntry(new ReEntryPolicy.Always()).stage("only", s -> s).build();
+        JourneyBuilder.journey("plain")
+            .enterOn("A")
+            .reEntry(new ReEntryPolicy.Always())
+            .stage("only", s -> s)
+            .build();
     assertEquals(plain, reparse(JourneyWriter.write(plain)));
   }
 

@@ -37,7 +37,10 @@ public final class ResidentCustomerFootprint {
   public static void main(String[] args) throws Exception {
     int customers = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     LoadResult shoes =
-        new JourneyLoader().load("running-shoes.journey.yaml", Files.readString(Path.of("journeys/running-shoes.journey.yaml")));
+        new JourneyLoader()
+            .load(
+                "running-shoes.journey.yaml",
+                Files.readString(Path.of("journeys/running-shoes.journey.yaml")));
     List<LoadedJourney> journeys = List.of(shoes.loaded());
     CustomerSettings settings = CustomerSettings.from(com.typesafe.config.ConfigFactory.load());
 
@@ -52,8 +55,12 @@ public final class ResidentCustomerFootprint {
     CustomerState sample = resident[customers / 2];
     System.out.printf(
         "RESULT customers=%d heap=%d MB per-customer=%d bytes (message ids kept %d, journeys %d, timers %d)%n",
-        customers, (after - before) >> 20, perCustomer,
-        sample.seenMessages().size(), sample.journeys().journeys().size(), sample.journeys().timers().size());
+        customers,
+        (after - before) >> 20,
+        perCustomer,
+        sample.seenMessages().size(),
+        sample.journeys().journeys().size(),
+        sample.journeys().timers().size());
     if (Boolean.getBoolean("footprint.hold")) {
       // Time for `jcmd <pid> GC.class_histogram` to say what the bytes are.
       Thread.sleep(60_000);
@@ -61,44 +68,124 @@ public final class ResidentCustomerFootprint {
     System.out.println(resident.length);
   }
 
-  /** Identify, browse, add to cart: the events the entity would have persisted, applied as it does. */
-  private static CustomerState life(String id, Instant start, List<LoadedJourney> journeys, CustomerSettings settings) {
+  /**
+   * Identify, browse, add to cart: the events the entity would have persisted, applied as it does.
+   */
+  private static CustomerState life(
+      String id, Instant start, List<LoadedJourney> journeys, CustomerSettings settings) {
     CustomerState state = CustomerState.empty(id);
     Instant at = start;
     List<Touchpoint> touchpoints = new ArrayList<>();
-    touchpoints.add(touchpoint(TouchpointType.IDENTIFY, id, null, Map.of(),
-        Map.of(fresh("email"), fresh(id + "@example.com"), fresh("timezone"), fresh("Europe/Berlin"),
-            fresh("plan"), fresh("free"), fresh("consent"), Map.of(fresh("email"), true)), at));
+    touchpoints.add(
+        touchpoint(
+            TouchpointType.IDENTIFY,
+            id,
+            null,
+            Map.of(),
+            Map.of(
+                fresh("email"),
+                fresh(id + "@example.com"),
+                fresh("timezone"),
+                fresh("Europe/Berlin"),
+                fresh("plan"),
+                fresh("free"),
+                fresh("consent"),
+                Map.of(fresh("email"), true)),
+            at));
     for (int view = 0; view < 8; view++) {
       at = at.plusSeconds(20);
-      touchpoints.add(touchpoint(TouchpointType.PAGE, id, null, Map.of(fresh("path"), fresh("/shoes/" + view)), Map.of(), at));
+      touchpoints.add(
+          touchpoint(
+              TouchpointType.PAGE,
+              id,
+              null,
+              Map.of(fresh("path"), fresh("/shoes/" + view)),
+              Map.of(),
+              at));
     }
     at = at.plusSeconds(20);
-    touchpoints.add(touchpoint(TouchpointType.TRACK, id, "Product Viewed",
-        Map.of(fresh("category"), fresh("running-shoes"), fresh("sku"), fresh("RS-" + id.hashCode()), fresh("price"), 129.0), Map.of(), at));
+    touchpoints.add(
+        touchpoint(
+            TouchpointType.TRACK,
+            id,
+            "Product Viewed",
+            Map.of(
+                fresh("category"),
+                fresh("running-shoes"),
+                fresh("sku"),
+                fresh("RS-" + id.hashCode()),
+                fresh("price"),
+                129.0),
+            Map.of(),
+            at));
     at = at.plusSeconds(20);
-    touchpoints.add(touchpoint(TouchpointType.TRACK, id, "Product Viewed",
-        Map.of(fresh("category"), fresh("running-shoes"), fresh("sku"), fresh("RS-7"), fresh("price"), 139.0), Map.of(), at));
+    touchpoints.add(
+        touchpoint(
+            TouchpointType.TRACK,
+            id,
+            "Product Viewed",
+            Map.of(
+                fresh("category"),
+                fresh("running-shoes"),
+                fresh("sku"),
+                fresh("RS-7"),
+                fresh("price"),
+                139.0),
+            Map.of(),
+            at));
     at = at.plusSeconds(20);
-    touchpoints.add(touchpoint(TouchpointType.TRACK, id, "Product Added",
-        Map.of(fresh("sku"), fresh("RS-7"), fresh("price"), 139.0), Map.of(), at));
+    touchpoints.add(
+        touchpoint(
+            TouchpointType.TRACK,
+            id,
+            "Product Added",
+            Map.of(fresh("sku"), fresh("RS-7"), fresh("price"), 139.0),
+            Map.of(),
+            at));
     for (Touchpoint touchpoint : touchpoints) {
       state = state.apply(new TouchpointRecorded(touchpoint), settings);
-      Decision decision = JourneyDecider.decide(state.journeys(), state.context(),
-          new Input.TouchpointArrived(touchpoint), journeys, touchpoint.timestamp());
+      Decision decision =
+          JourneyDecider.decide(
+              state.journeys(),
+              state.context(),
+              new Input.TouchpointArrived(touchpoint),
+              journeys,
+              touchpoint.timestamp());
       if (!decision.events().isEmpty()) {
-        Instant next = decision.applyTo(state.journeys()).nextTimer().map(PendingTimer::due).orElse(null);
-        state = state.apply(new JourneysDecided(touchpoint.messageId(), decision.events(), next), settings);
+        Instant next =
+            decision.applyTo(state.journeys()).nextTimer().map(PendingTimer::due).orElse(null);
+        state =
+            state.apply(
+                new JourneysDecided(touchpoint.messageId(), decision.events(), next), settings);
       }
     }
     return state;
   }
 
-  private static Touchpoint touchpoint(TouchpointType type, String id, String event,
-      Map<String, Object> properties, Map<String, Object> traits, Instant at) {
-    return new Touchpoint(type, UUID.randomUUID().toString(), fresh(id), fresh(id), null, null, null,
-        event == null ? null : fresh(event), type == TouchpointType.PAGE ? fresh("Shoes") : null, fresh("web"),
-        properties, traits, Map.of(), at, null, at);
+  private static Touchpoint touchpoint(
+      TouchpointType type,
+      String id,
+      String event,
+      Map<String, Object> properties,
+      Map<String, Object> traits,
+      Instant at) {
+    return new Touchpoint(
+        type,
+        UUID.randomUUID().toString(),
+        fresh(id),
+        fresh(id),
+        null,
+        null,
+        null,
+        event == null ? null : fresh(event),
+        type == TouchpointType.PAGE ? fresh("Shoes") : null,
+        fresh("web"),
+        properties,
+        traits,
+        Map.of(),
+        at,
+        null,
+        at);
   }
 
   /** A string as Jackson reads it from the journal: a new instance, not a shared literal. */

@@ -87,7 +87,8 @@ public final class BareEntityServer {
   }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final byte[] REPLY = "{\"success\":true,\"recorded\":1,\"duplicates\":0}".getBytes();
+  private static final byte[] REPLY =
+      "{\"success\":true,\"recorded\":1,\"duplicates\":0}".getBytes();
 
   private BareEntityServer() {}
 
@@ -101,9 +102,11 @@ public final class BareEntityServer {
         ItineraNode.configure(
             ConfigFactory.parseMap(
                     Map.of(
-                        "itinera.db.url", args[0],
+                        "itinera.db.url",
+                        args[0],
                         // Its own random remote port: it never joins anything but itself.
-                        "pekko.remote.artery.canonical.port", 0))
+                        "pekko.remote.artery.canonical.port",
+                        0))
                 .withFallback(ConfigFactory.load()));
     try (Storage storage = Storage.open(StorageSettings.from(config))) {
       storage.migrate();

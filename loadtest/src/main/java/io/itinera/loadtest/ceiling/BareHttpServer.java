@@ -17,8 +17,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Ceiling (i): a bare Pekko HTTP route on the engine's own HTTP settings. It reads the request body
- * (as the gateway does) and answers 200 with a tiny JSON body: no parsing, no actor, no persistence.
- * What the load generator and Pekko HTTP reach together on this machine bounds every other row.
+ * (as the gateway does) and answers 200 with a tiny JSON body: no parsing, no actor, no
+ * persistence. What the load generator and Pekko HTTP reach together on this machine bounds every
+ * other row.
  *
  * <p>{@code java -cp ... io.itinera.loadtest.ceiling.BareHttpServer [port]} (default 18081).
  */
@@ -31,7 +32,8 @@ public final class BareHttpServer {
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18081;
     Config config =
-        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load());
+        ConfigFactory.parseString("pekko.actor.provider = local")
+            .withFallback(ConfigFactory.load());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bare-http", config);
     Route route =
         extractStrictEntity(

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Ceiling (iii): raw PostgreSQL inserts of journal-shaped rows, with no Pekko in the way. The table
  * is a copy of {@code event_journal} made from the engine's own migration ({@code
- * db/postgres/V1__journal.sql}, renamed), the statement is the one pekko-persistence-jdbc issues for
- * untagged events, and each batch is one transaction, as the journal writes them.
+ * db/postgres/V1__journal.sql}, renamed), the statement is the one pekko-persistence-jdbc issues
+ * for untagged events, and each batch is one transaction, as the journal writes them.
  *
  * <p>{@code java -cp ... io.itinera.loadtest.ceiling.RawJournalInserts JDBC_URL USER LABEL THREADS
  * ROWS_PER_COMMIT SECONDS PAYLOAD_BYTES}. Prints one {@code RESULT|...} line (see Meter's format).
@@ -127,7 +127,9 @@ public final class RawJournalInserts {
   static List<String> journalDdl() throws IOException {
     String sql;
     try (InputStream in =
-        RawJournalInserts.class.getClassLoader().getResourceAsStream("db/postgres/V1__journal.sql")) {
+        RawJournalInserts.class
+            .getClassLoader()
+            .getResourceAsStream("db/postgres/V1__journal.sql")) {
       if (in == null) {
         throw new IllegalStateException("db/postgres/V1__journal.sql not on the classpath");
       }
@@ -141,7 +143,8 @@ public final class RawJournalInserts {
       }
     }
     if (statements.size() != 2) {
-      throw new IllegalStateException("Expected the journal table and its index, got " + statements);
+      throw new IllegalStateException(
+          "Expected the journal table and its index, got " + statements);
     }
     return statements;
   }

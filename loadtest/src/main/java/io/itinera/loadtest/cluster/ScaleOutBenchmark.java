@@ -3,9 +3,9 @@ package io.itinera.loadtest.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.itinera.loadtest.driver.BenchSupport;
+import io.itinera.loadtest.driver.OpenLoad;
 import io.itinera.loadtest.driver.OpenLoad.Outcome;
 import io.itinera.loadtest.driver.OpenLoad.Second;
-import io.itinera.loadtest.driver.OpenLoad;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,12 +38,12 @@ import java.util.function.IntFunction;
 
 /**
  * Scale-out under load: does adding a node to a loaded two-node cluster lose or fail any request?
- * Three engine nodes as processes of their own ({@code ./itinera run}, set up by ITINERA_* variables
- * as {@code deploy/local-cluster.sh} does), on one PostgreSQL database, no journeys.
+ * Three engine nodes as processes of their own ({@code ./itinera run}, set up by ITINERA_*
+ * variables as {@code deploy/local-cluster.sh} does), on one PostgreSQL database, no journeys.
  *
  * <ol>
- *   <li><b>Two nodes.</b> Nodes 1 and 2 start (both are seed nodes) and the benchmark waits for their
- *       {@code /ready}.
+ *   <li><b>Two nodes.</b> Nodes 1 and 2 start (both are seed nodes) and the benchmark waits for
+ *       their {@code /ready}.
  *   <li><b>Warm.</b> {@code /v1/track} at {@code rate} per second ({@link OpenLoad}), {@value
  *       #CUSTOMERS} customers in a shuffled round robin, the requests spread round robin over the
  *       nodes in the "load balancer" (nodes 1 and 2), for {@code warmSeconds}: the JIT warms up and
@@ -61,11 +61,11 @@ import java.util.function.IntFunction;
  * </ol>
  *
  * <p>Per second of the measured phase (by the time a request was due to be sent, so queueing
- * counts): sent, answered, failed (any non-200 or error, by kind), p50 and p99. Then the failures by
- * second, node and kind; p50/p99 before node 3 started, while it started (until ready), while shards
- * moved to it (until it held its share, 256/3) and after; when it was ready and when Up. Lines saying
- * "LOST" or "DUPLICATED" mean the journal disagrees with what was acknowledged. The client runs on
- * the same two cores as the three nodes and PostgreSQL.
+ * counts): sent, answered, failed (any non-200 or error, by kind), p50 and p99. Then the failures
+ * by second, node and kind; p50/p99 before node 3 started, while it started (until ready), while
+ * shards moved to it (until it held its share, 256/3) and after; when it was ready and when Up.
+ * Lines saying "LOST" or "DUPLICATED" mean the journal disagrees with what was acknowledged. The
+ * client runs on the same two cores as the three nodes and PostgreSQL.
  *
  * <pre>
  * nice -n 19 java -Xmx1g -cp "loadtest/target/classes:loadtest/target/lib/*" \
@@ -86,12 +86,15 @@ public final class ScaleOutBenchmark {
   private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
   private static final int CUSTOMERS = 5_000;
   private static final String CUSTOMER_PREFIX = "scale-";
+
   /** The entity's persistence ids: {@code PersistenceId.of("Customer", id)}. */
   private static final String PERSISTENCE_PREFIX = "Customer|" + CUSTOMER_PREFIX;
+
   private static final int SHARDS = 256;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** For /ready, /cluster/*: separate from the load's client and its connection pool. */
   private static final HttpClient CONTROL =
       HttpClient.newBuilder()
@@ -109,14 +112,18 @@ public final class ScaleOutBenchmark {
     int joinAt = args.length > 3 ? Integer.parseInt(args[3]) : 15;
     Path repo = Path.of(System.getProperty("itinera.repo", "")).toAbsolutePath();
     if (!Files.isExecutable(repo.resolve("itinera"))) {
-      throw new IllegalStateException("Run from the repository root (no ./itinera in " + repo + ")");
+      throw new IllegalStateException(
+          "Run from the repository root (no ./itinera in " + repo + ")");
     }
     Path logs =
-        repo.resolve("loadtest/target/scaleout-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        repo.resolve(
+            "loadtest/target/scaleout-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(logs);
     String database = "itinera_bench_scaleout_" + System.currentTimeMillis();
     // Whatever happens (an exception, Ctrl-C, System.exit), no node outlives the benchmark.
-    Runtime.getRuntime().addShutdownHook(new Thread(ScaleOutBenchmark::cleanUp, "scaleout-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ScaleOutBenchmark::cleanUp, "scaleout-cleanup"));
     execute(SERVER + "postgres", "CREATE DATABASE " + database);
     databaseToDrop = database;
     String jdbcUrl = SERVER + database;
@@ -156,7 +163,8 @@ public final class ScaleOutBenchmark {
       int allocated = Math.max(0, nodes[0].shards()) + Math.max(0, nodes[1].shards());
       System.out.printf(
           "RESULT shards allocated after the warm-up: %d of %d%s%n",
-          allocated, SHARDS,
+          allocated,
+          SHARDS,
           allocated == SHARDS ? "" : " (the measured phase also waits for first allocations)");
 
       ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -167,7 +175,8 @@ public final class ScaleOutBenchmark {
       join.end();
       long[] cpuAfter = cpuJiffies();
 
-      System.out.println("---- measured phase, per second (node 3 started at second " + joinAt + ")");
+      System.out.println(
+          "---- measured phase, per second (node 3 started at second " + joinAt + ")");
       OpenLoad.print(measured);
       join.printTimeline();
       report(measured, List.copyOf(outcomes), join, joinAt, seconds, rate);
@@ -210,10 +219,18 @@ public final class ScaleOutBenchmark {
     volatile double upAt = Double.NaN;
     volatile double rebalancedAt = Double.NaN;
     volatile int lastShardsOnNew = -1;
+
     /** Nodes 1 and 2 held all 256 shards at some sample before node 3 started. */
     private boolean allAllocated;
 
-    Join(Node[] nodes, List<Node> balanced, Path repo, String seeds, String engineUrl, int joinAt, int seconds) {
+    Join(
+        Node[] nodes,
+        List<Node> balanced,
+        Path repo,
+        String seeds,
+        String engineUrl,
+        int joinAt,
+        int seconds) {
       this.nodes = nodes;
       this.balanced = balanced;
       this.repo = repo;
@@ -262,7 +279,9 @@ public final class ScaleOutBenchmark {
               System.out.printf("%.1f s: node 1 lists 3 members Up%n", upAt);
             }
             if (!fresh.process.isAlive()) {
-              System.out.printf("%.1f s: node 3 EXITED with %d; see %s%n", now(), fresh.process.exitValue(), fresh.log);
+              System.out.printf(
+                  "%.1f s: node 3 EXITED with %d; see %s%n",
+                  now(), fresh.process.exitValue(), fresh.log);
               break;
             }
           }
@@ -334,8 +353,13 @@ public final class ScaleOutBenchmark {
     int unanswered = all.sentCount() - all.answered() - all.failedCount();
     System.out.printf(
         "RESULT measured phase (%d s at %d/s): %d sent, %d answered 200, %d FAILED %s, %d unanswered%n",
-        seconds, rate, all.sentCount(), all.answered(), all.failedCount(),
-        all.failuresByKind().isEmpty() ? "" : all.failuresByKind(), unanswered);
+        seconds,
+        rate,
+        all.sentCount(),
+        all.answered(),
+        all.failedCount(),
+        all.failuresByKind().isEmpty() ? "" : all.failuresByKind(),
+        unanswered);
 
     // Failures by node and kind, with the seconds they were due in (the per-second table has the
     // kinds by second).
@@ -351,10 +375,16 @@ public final class ScaleOutBenchmark {
         (where, bySecond) ->
             System.out.printf(
                 "RESULT failed on %s: %d, in seconds %s%n",
-                where, bySecond.values().stream().mapToInt(Integer::intValue).sum(), ranges(bySecond.keySet())));
+                where,
+                bySecond.values().stream().mapToInt(Integer::intValue).sum(),
+                ranges(bySecond.keySet())));
 
-    String ready = Double.isNaN(join.readyAt) ? "never (within the phase)" : String.format("%.1f s", join.readyAt);
-    String up = Double.isNaN(join.upAt) ? "never (within the phase)" : String.format("%.1f s", join.upAt);
+    String ready =
+        Double.isNaN(join.readyAt)
+            ? "never (within the phase)"
+            : String.format("%.1f s", join.readyAt);
+    String up =
+        Double.isNaN(join.upAt) ? "never (within the phase)" : String.format("%.1f s", join.upAt);
     String rebalanced =
         Double.isNaN(join.rebalancedAt)
             ? "not within the phase (" + Math.max(0, join.lastShardsOnNew) + " at the end)"
@@ -364,15 +394,19 @@ public final class ScaleOutBenchmark {
             + " its share of the shards (%d of %d): %s%n",
         join.startedAt, ready, up, SHARDS / 3, SHARDS, rebalanced);
 
-    int readySecond = Double.isNaN(join.readyAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.readyAt));
+    int readySecond =
+        Double.isNaN(join.readyAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.readyAt));
     // Shards may move to node 3 before it is ready: "after" starts when both are done.
     int rebalancedSecond =
         Math.max(
             readySecond,
-            Double.isNaN(join.rebalancedAt) ? seconds : Math.min(seconds, (int) Math.ceil(join.rebalancedAt)));
+            Double.isNaN(join.rebalancedAt)
+                ? seconds
+                : Math.min(seconds, (int) Math.ceil(join.rebalancedAt)));
     window("before (2 nodes)", measured, 0, joinAt);
     window("during: node 3 starting, until ready", measured, joinAt, readySecond);
-    window("during: node 3 ready, shards still moving to it", measured, readySecond, rebalancedSecond);
+    window(
+        "during: node 3 ready, shards still moving to it", measured, readySecond, rebalancedSecond);
     window("after (node 3 holds its share)", measured, rebalancedSecond, seconds);
   }
 
@@ -387,13 +421,15 @@ public final class ScaleOutBenchmark {
         continue;
       }
       if (first != null) {
-        out.append(out.length() == 0 ? "" : ", ").append(first.equals(last) ? first : first + "-" + last);
+        out.append(out.length() == 0 ? "" : ", ")
+            .append(first.equals(last) ? first : first + "-" + last);
       }
       first = s;
       last = s;
     }
     if (first != null) {
-      out.append(out.length() == 0 ? "" : ", ").append(first.equals(last) ? first : first + "-" + last);
+      out.append(out.length() == 0 ? "" : ", ")
+          .append(first.equals(last) ? first : first + "-" + last);
     }
     return out.toString();
   }
@@ -424,7 +460,11 @@ public final class ScaleOutBenchmark {
    * the CBOR payload), and compares them with the requests answered 200.
    */
   private static void checkJournal(
-      String url, Second[] warm, Second[] measured, List<Outcome> warmOutcomes, List<Outcome> outcomes)
+      String url,
+      Second[] warm,
+      Second[] measured,
+      List<Outcome> warmOutcomes,
+      List<Outcome> outcomes)
       throws Exception {
     int answered = Second.merge(warm).answered() + Second.merge(measured).answered();
     Set<String> acknowledged = new HashSet<>();
@@ -441,14 +481,18 @@ public final class ScaleOutBenchmark {
         Statement statement = connection.createStatement()) {
       try (ResultSet result =
           statement.executeQuery(
-              "SELECT count(*) FROM event_journal WHERE persistence_id LIKE '" + PERSISTENCE_PREFIX + "%'")) {
+              "SELECT count(*) FROM event_journal WHERE persistence_id LIKE '"
+                  + PERSISTENCE_PREFIX
+                  + "%'")) {
         result.next();
         rows = result.getLong(1);
       }
       try (ResultSet result =
           statement.executeQuery(
               "SELECT substring(encode(event_payload, 'escape') from 'm--?[0-9]+-[0-9]+') FROM event_journal"
-                  + " WHERE persistence_id LIKE '" + PERSISTENCE_PREFIX + "%'")) {
+                  + " WHERE persistence_id LIKE '"
+                  + PERSISTENCE_PREFIX
+                  + "%'")) {
         while (result.next()) {
           String messageId = result.getString(1);
           if (messageId == null) {
@@ -462,12 +506,19 @@ public final class ScaleOutBenchmark {
     System.out.printf(
         "RESULT journal: %d touchpoints recorded; %d requests answered 200 (warm-up %d + measured %d);"
             + " difference %+d%n",
-        rows, answered, Second.merge(warm).answered(), Second.merge(measured).answered(), rows - answered);
+        rows,
+        answered,
+        Second.merge(warm).answered(),
+        Second.merge(measured).answered(),
+        rows - answered);
     if (answered != acknowledged.size()) {
-      System.out.printf("RESULT (the outcomes hold %d acknowledged messageIds)%n", acknowledged.size());
+      System.out.printf(
+          "RESULT (the outcomes hold %d acknowledged messageIds)%n", acknowledged.size());
     }
     if (unreadable > 0) {
-      System.out.printf("RESULT %d journal rows without a readable messageId: only the counts compare%n", unreadable);
+      System.out.printf(
+          "RESULT %d journal rows without a readable messageId: only the counts compare%n",
+          unreadable);
     }
     List<String> lost = new ArrayList<>();
     for (String messageId : acknowledged) {
@@ -476,7 +527,10 @@ public final class ScaleOutBenchmark {
       }
     }
     List<String> duplicated = new ArrayList<>();
-    recorded.forEach((messageId, n) -> { if (n > 1) duplicated.add(messageId + " x" + n); });
+    recorded.forEach(
+        (messageId, n) -> {
+          if (n > 1) duplicated.add(messageId + " x" + n);
+        });
     int measuredFailed = 0;
     int measuredFailedRecorded = 0;
     for (Outcome outcome : outcomes) {
@@ -527,13 +581,16 @@ public final class ScaleOutBenchmark {
             duplicated.size(), duplicated.subList(0, Math.min(10, duplicated.size())));
       }
       if (unreadable > 0 && rows < answered) {
-        System.out.printf("RESULT LOST: %d fewer journal rows than requests answered 200%n", answered - rows);
+        System.out.printf(
+            "RESULT LOST: %d fewer journal rows than requests answered 200%n", answered - rows);
       } else if (unreadable > 0 && rows > answered + failed.size()) {
         System.out.printf(
-            "RESULT DUPLICATED: %d more journal rows than requests sent%n", rows - answered - failed.size());
+            "RESULT DUPLICATED: %d more journal rows than requests sent%n",
+            rows - answered - failed.size());
       }
       System.out.printf(
-          "RESULT also recorded: %d requests that failed, %d never answered%n", failedButRecorded, unknown);
+          "RESULT also recorded: %d requests that failed, %d never answered%n",
+          failedButRecorded, unknown);
     }
   }
 
@@ -580,7 +637,8 @@ public final class ScaleOutBenchmark {
       environment.put("ITINERA_JOURNEYS_DIR", "");
       // -Ditinera.node-options="-Dpekko.cluster...=..." tries other settings without a rebuild.
       environment.put(
-          "ITINERA_JAVA_OPTS", ("-Xms256m -Xmx1g " + System.getProperty("itinera.node-options", "")).trim());
+          "ITINERA_JAVA_OPTS",
+          ("-Xms256m -Xmx1g " + System.getProperty("itinera.node-options", "")).trim());
       try {
         process = builder.start();
       } catch (IOException e) {
@@ -597,10 +655,12 @@ public final class ScaleOutBenchmark {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!ready()) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("node " + number + " exited with " + process.exitValue() + "; see " + log);
+          throw new IllegalStateException(
+              "node " + number + " exited with " + process.exitValue() + "; see " + log);
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("node " + number + " not ready within " + timeout + "; see " + log);
+          throw new IllegalStateException(
+              "node " + number + " not ready within " + timeout + "; see " + log);
         }
         Thread.sleep(200);
       }
@@ -614,9 +674,7 @@ public final class ScaleOutBenchmark {
 
     int status(String path) {
       try {
-        return CONTROL
-            .send(request(path), HttpResponse.BodyHandlers.discarding())
-            .statusCode();
+        return CONTROL.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
       } catch (IOException e) {
         return -1;
       } catch (InterruptedException e) {
@@ -627,7 +685,8 @@ public final class ScaleOutBenchmark {
 
     JsonNode get(String path) {
       try {
-        HttpResponse<String> reply = CONTROL.send(request(path), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply =
+            CONTROL.send(request(path), HttpResponse.BodyHandlers.ofString());
         return reply.statusCode() == 200 ? JSON.readTree(reply.body()) : null;
       } catch (IOException e) {
         return null;
@@ -659,17 +718,21 @@ public final class ScaleOutBenchmark {
     return up;
   }
 
-  private static void awaitMembersUp(Node node, int count, Duration timeout) throws InterruptedException {
+  private static void awaitMembersUp(Node node, int count, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (membersUp(node) < count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("node " + node.number + " does not list " + count + " members Up");
+        throw new IllegalStateException(
+            "node " + node.number + " does not list " + count + " members Up");
       }
       Thread.sleep(200);
     }
   }
 
-  /** SIGTERM to every running node at once (coordinated shutdown), SIGKILL to any left after 20 s. */
+  /**
+   * SIGTERM to every running node at once (coordinated shutdown), SIGKILL to any left after 20 s.
+   */
   private static synchronized void stopAll() {
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     for (Node node : started) {
@@ -722,7 +785,8 @@ public final class ScaleOutBenchmark {
         List<String> lines = Files.readAllLines(node.log);
         counts.add(
             String.format(
-                "node %d: %d ERROR, %d WARN lines", node.number,
+                "node %d: %d ERROR, %d WARN lines",
+                node.number,
                 lines.stream().filter(l -> l.contains(" ERROR ")).count(),
                 lines.stream().filter(l -> l.contains(" WARN ")).count()));
       }
@@ -741,8 +805,8 @@ public final class ScaleOutBenchmark {
   }
 
   /**
-   * All cores' jiffies from /proc/stat (Linux): user, nice, system (with irq, softirq, steal),
-   * idle (with iowait), total; zeros elsewhere.
+   * All cores' jiffies from /proc/stat (Linux): user, nice, system (with irq, softirq, steal), idle
+   * (with iowait), total; zeros elsewhere.
    */
   private static long[] cpuJiffies() {
     try {
@@ -765,8 +829,10 @@ public final class ScaleOutBenchmark {
     }
     return String.format(
         "%.0f%% busy (user %.0f%%, niced %.0f%%, system %.0f%%)",
-        100 * (1 - (after[3] - before[3]) / total), 100 * (after[0] - before[0]) / total,
-        100 * (after[1] - before[1]) / total, 100 * (after[2] - before[2]) / total);
+        100 * (1 - (after[3] - before[3]) / total),
+        100 * (after[0] - before[0]) / total,
+        100 * (after[1] - before[1]) / total,
+        100 * (after[2] - before[2]) / total);
   }
 
   private static List<String> shuffled() {
@@ -777,7 +843,6 @@ public final class ScaleOutBenchmark {
     Collections.shuffle(order, new Random(42));
     return order;
   }
-
 
   private static void execute(String url, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(url, "postgres", "");

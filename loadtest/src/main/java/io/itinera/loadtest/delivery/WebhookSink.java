@@ -29,10 +29,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The webhook receiver of the delivery benchmark: answers 204 at once, and for every first
- * delivery of an action id records when it arrived and how long after the action's decision
- * ({@code data.decidedAt}, stamped by the customer's entity before its journal write, so before the
- * ingest acknowledgement: the latency is an upper bound of acknowledgement to webhook).
+ * The webhook receiver of the delivery benchmark: answers 204 at once, and for every first delivery
+ * of an action id records when it arrived and how long after the action's decision ({@code
+ * data.decidedAt}, stamped by the customer's entity before its journal write, so before the ingest
+ * acknowledgement: the latency is an upper bound of acknowledgement to webhook).
  *
  * <p>{@code POST /reset} clears the figures, {@code GET /report} prints them, {@code POST
  * /gone?times=1} answers the next request 410 (to park a channel's queue for a drain measurement).
@@ -43,13 +43,16 @@ public final class WebhookSink {
   private static final int CAPACITY = 2_000_000;
 
   private final long[] latencyMicros = new long[CAPACITY];
+
   /** When each first delivery arrived, in ms after the first: the report's 5 s windows. */
   private final int[] arrivalMillis = new int[CAPACITY];
+
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong firstArrivalNanos = new AtomicLong();
   private final AtomicLong lastArrivalNanos = new AtomicLong();
   private final AtomicInteger gone = new AtomicInteger();
+
   /** When each action's first delivery arrived (epoch microseconds), by action id. */
   private Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
@@ -67,16 +70,27 @@ public final class WebhookSink {
 
   Route route() {
     return concat(
-        path("reset", () -> post(() -> {
-          reset();
-          return complete(StatusCodes.NO_CONTENT);
-        })),
+        path(
+            "reset",
+            () ->
+                post(
+                    () -> {
+                      reset();
+                      return complete(StatusCodes.NO_CONTENT);
+                    })),
         path("report", () -> get(() -> complete(report()))),
         path("arrivals", () -> get(() -> complete(arrivalLines()))),
-        path("gone", () -> post(() -> parameter("times", times -> {
-          gone.set(Integer.parseInt(times));
-          return complete(StatusCodes.NO_CONTENT);
-        }))),
+        path(
+            "gone",
+            () ->
+                post(
+                    () ->
+                        parameter(
+                            "times",
+                            times -> {
+                              gone.set(Integer.parseInt(times));
+                              return complete(StatusCodes.NO_CONTENT);
+                            }))),
         post(
             () ->
                 extractStrictEntity(
@@ -95,7 +109,8 @@ public final class WebhookSink {
     long nanos = System.nanoTime();
     Instant now = Instant.now();
     String id = field(body, "\"id\":\"");
-    if (id == null || arrivals.putIfAbsent(id, ChronoUnit.MICROS.between(Instant.EPOCH, now)) != null) {
+    if (id == null
+        || arrivals.putIfAbsent(id, ChronoUnit.MICROS.between(Instant.EPOCH, now)) != null) {
       duplicates.incrementAndGet();
       return;
     }
@@ -149,7 +164,11 @@ public final class WebhookSink {
       out.append(
           String.format(
               "  arrivals %3d-%3d s: %6d, latency_ms p50=%.1f p99=%.1f max=%.1f%n",
-              window * 5, window * 5 + 5, part.length, percentile(part, 0.50), percentile(part, 0.99),
+              window * 5,
+              window * 5 + 5,
+              part.length,
+              percentile(part, 0.50),
+              percentile(part, 0.99),
               part[part.length - 1] / 1000.0));
       from = to;
     }
@@ -163,18 +182,20 @@ public final class WebhookSink {
     double seconds = (lastArrivalNanos.get() - firstArrivalNanos.get()) / 1e9;
     String text =
         String.format(
-            "received=%d duplicates=%d span_s=%.2f rate_per_s=%.0f latency_ms p50=%.1f p95=%.1f p99=%.1f max=%.1f%n",
-            n,
-            duplicates.get(),
-            seconds,
-            seconds > 0 ? (n - 1) / seconds : 0,
-            percentile(sorted, 0.50),
-            percentile(sorted, 0.95),
-            percentile(sorted, 0.99),
-            n == 0 ? 0 : sorted[n - 1] / 1000.0)
+                "received=%d duplicates=%d span_s=%.2f rate_per_s=%.0f latency_ms p50=%.1f p95=%.1f p99=%.1f max=%.1f%n",
+                n,
+                duplicates.get(),
+                seconds,
+                seconds > 0 ? (n - 1) / seconds : 0,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.95),
+                percentile(sorted, 0.99),
+                n == 0 ? 0 : sorted[n - 1] / 1000.0)
             + windows(n);
     return HttpResponse.create()
-        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text.getBytes(StandardCharsets.UTF_8)));
+        .withEntity(
+            HttpEntities.create(
+                ContentTypes.TEXT_PLAIN_UTF8, text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static double percentile(long[] sorted, double p) {

@@ -15,9 +15,8 @@ public final class BenchSupport {
   private BenchSupport() {}
 
   /**
-   * As the engine's Main does, before anything starts the common pool (call it from the
-   * benchmark's static initializer): with fewer than two workers every callback on an ask runs on
-   * a new thread.
+   * As the engine's Main does, before anything starts the common pool (call it from the benchmark's
+   * static initializer): with fewer than two workers every callback on an ask runs on a new thread.
    */
   public static void ensureCommonPoolWorkers() {
     if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {

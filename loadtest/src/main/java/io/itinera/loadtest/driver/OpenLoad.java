@@ -86,7 +86,10 @@ public final class OpenLoad {
             int index = i;
             second.sent();
             String body =
-                "{\"userId\":\"" + customer + "\",\"event\":\"Product Viewed\",\"messageId\":\"" + messageId
+                "{\"userId\":\""
+                    + customer
+                    + "\",\"event\":\"Product Viewed\",\"messageId\":\""
+                    + messageId
                     + "\",\"properties\":{\"sku\":\"sku-1\",\"price\":120}}";
             http.sendAsync(
                     HttpRequest.newBuilder(URI.create(node + "/v1/track"))
@@ -101,8 +104,14 @@ public final class OpenLoad {
                       double millis = (System.nanoTime() - due) / 1e6;
                       Outcome outcome =
                           new Outcome(
-                              index, secondIndex, node, customer, messageId,
-                              error == null ? reply.statusCode() : -1, unwrap(error), millis);
+                              index,
+                              secondIndex,
+                              node,
+                              customer,
+                              messageId,
+                              error == null ? reply.statusCode() : -1,
+                              unwrap(error),
+                              millis);
                       second.record(outcome.acknowledged(), millis, outcome.kind());
                       try {
                         outcomes.accept(outcome);
@@ -124,8 +133,8 @@ public final class OpenLoad {
   }
 
   /**
-   * The first second from which every second answered all it sent, none failed, p99 within the
-   * SLO; -1 if the last second did not.
+   * The first second from which every second answered all it sent, none failed, p99 within the SLO;
+   * -1 if the last second did not.
    */
   public static int backToFull(Second[] seconds) {
     int back = -1;
@@ -149,8 +158,13 @@ public final class OpenLoad {
       Map<String, Integer> failures = second.failuresByKind();
       System.out.printf(
           "%6d %5d %9d %7d %7.1f %7.1f%s%n",
-          s, second.sentCount(), second.answered(), second.failedCount(), second.percentile(50),
-          second.percentile(99), failures.isEmpty() ? "" : "  " + failures);
+          s,
+          second.sentCount(),
+          second.answered(),
+          second.failedCount(),
+          second.percentile(50),
+          second.percentile(99),
+          failures.isEmpty() ? "" : "  " + failures);
     }
   }
 
@@ -182,8 +196,8 @@ public final class OpenLoad {
     }
 
     /**
-     * "ok", "status 503" (any status but 200), "timeout" (no answer within 10 s), "connect timeout",
-     * "connection refused", or the exception's class and message.
+     * "ok", "status 503" (any status but 200), "timeout" (no answer within 10 s), "connect
+     * timeout", "connection refused", or the exception's class and message.
      */
     public String kind() {
       if (acknowledged()) {
@@ -201,12 +215,14 @@ public final class OpenLoad {
       if (error instanceof ConnectException) {
         return "connection refused";
       }
-      return error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+      return error.getClass().getSimpleName()
+          + (error.getMessage() == null ? "" : ": " + error.getMessage());
     }
   }
 
   public static String basic(String key) {
-    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
   }
 
   /** What happened to the requests due in one second. */
@@ -253,7 +269,8 @@ public final class OpenLoad {
       }
       List<Double> sorted = new ArrayList<>(millis);
       Collections.sort(sorted);
-      return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+      return sorted.get(
+          Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
     public static Second merge(Second[] seconds) {
@@ -273,7 +290,12 @@ public final class OpenLoad {
     public synchronized String toString() {
       return String.format(
           "%d sent, %d answered, %d failed%s, p50 %.1f ms, p99 %.1f ms",
-          sent, answered(), failed, failures.isEmpty() ? "" : " " + failures, percentile(50), percentile(99));
+          sent,
+          answered(),
+          failed,
+          failures.isEmpty() ? "" : " " + failures,
+          percentile(50),
+          percentile(99));
     }
   }
 }

@@ -3,8 +3,8 @@ package io.itinera.loadtest.recovery;
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ItineraNode;
 import io.itinera.loadtest.driver.BenchSupport;
-import io.itinera.loadtest.driver.OpenLoad.Second;
 import io.itinera.loadtest.driver.OpenLoad;
+import io.itinera.loadtest.driver.OpenLoad.Second;
 import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * throughput again. One engine node on PostgreSQL, no journeys.
  *
  * <ol>
- *   <li><b>Fill.</b> {@code customers} customers get {@code events} touchpoints each through
- *       {@code /v1/batch} (10 customers x 10 events per request), so each has a snapshot (every
- *       100 events) and a history behind it.
+ *   <li><b>Fill.</b> {@code customers} customers get {@code events} touchpoints each through {@code
+ *       /v1/batch} (10 customers x 10 events per request), so each has a snapshot (every 100
+ *       events) and a history behind it.
  *   <li><b>Warm.</b> {@code /v1/track} at {@code rate} per second, the customers in a shuffled
  *       round robin, for {@code warmSeconds}: the JIT warms up and the last 10 s give the warm
  *       baseline (every entity in memory).
@@ -77,12 +77,17 @@ public final class ColdRecoveryBenchmark {
       analyze(url);
       System.out.printf(
           "RESULT fill: %d customers x %d events in %.0f s (%.0f events/s); %s%n",
-          customers, events, fillSeconds, customers * (double) events / fillSeconds, journalSummary(url));
+          customers,
+          events,
+          fillSeconds,
+          customers * (double) events / fillSeconds,
+          journalSummary(url));
 
       List<String> order = shuffled(customers);
       String warmBase = base;
       Second[] warm = OpenLoad.drive(http, i -> warmBase, order, rate, warmSeconds);
-      Second baseline = Second.merge(Arrays.copyOfRange(warm, Math.max(0, warmSeconds - 10), warmSeconds));
+      Second baseline =
+          Second.merge(Arrays.copyOfRange(warm, Math.max(0, warmSeconds - 10), warmSeconds));
       System.out.printf("RESULT warm baseline (last 10 s, entities in memory): %s%n", baseline);
 
       node.stop().toCompletableFuture().join();
@@ -94,15 +99,19 @@ public final class ColdRecoveryBenchmark {
       String coldBase = base;
       // A new client: the old one's pooled connections went to the stopped node (same port), and
       // each would fail once on reuse.
-      HttpClient coldHttp = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient coldHttp =
+          HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
       Second[] cold = OpenLoad.drive(coldHttp, i -> coldBase, order, rate, COLD_SECONDS);
       OpenLoad.print(cold);
       int back = OpenLoad.backToFull(cold);
       System.out.printf(
           "RESULT cold: back to full throughput (%d/s, every request answered, p99 <= %.0f ms) after %s;"
               + " first %d s (every entity cold): %s%n",
-          rate, OpenLoad.SLO_P99_MILLIS, back < 0 ? "never (within " + COLD_SECONDS + " s)" : back + " s",
-          customers / rate, Second.merge(Arrays.copyOfRange(cold, 0, Math.min(cold.length, customers / rate))));
+          rate,
+          OpenLoad.SLO_P99_MILLIS,
+          back < 0 ? "never (within " + COLD_SECONDS + " s)" : back + " s",
+          customers / rate,
+          Second.merge(Arrays.copyOfRange(cold, 0, Math.min(cold.length, customers / rate))));
     } finally {
       node.stop().toCompletableFuture().join();
       node.system().getWhenTerminated().toCompletableFuture().join();
@@ -123,8 +132,11 @@ public final class ColdRecoveryBenchmark {
             .withFallback(ConfigFactory.load()));
   }
 
-  /** Round robin over the customers, 10 customers x 10 events per request, four requests in flight. */
-  private static void fill(HttpClient http, String base, int customers, int events) throws Exception {
+  /**
+   * Round robin over the customers, 10 customers x 10 events per request, four requests in flight.
+   */
+  private static void fill(HttpClient http, String base, int customers, int events)
+      throws Exception {
     int perCustomer = 10;
     int customersPerRequest = 10;
     int rounds = (events + perCustomer - 1) / perCustomer;
@@ -142,11 +154,20 @@ public final class ColdRecoveryBenchmark {
                   StringBuilder body = new StringBuilder("{\"batch\":[");
                   boolean comma = false;
                   for (int c = f; c < Math.min(customers, f + customersPerRequest); c++) {
-                    for (int e = r * perCustomer; e < Math.min(events, (r + 1) * perCustomer); e++) {
+                    for (int e = r * perCustomer;
+                        e < Math.min(events, (r + 1) * perCustomer);
+                        e++) {
                       body.append(comma ? "," : "")
-                          .append("{\"type\":\"track\",\"userId\":\"cold-").append(c)
-                          .append("\",\"event\":\"Product Viewed\",\"messageId\":\"fill-").append(c).append('-').append(e)
-                          .append("\",\"properties\":{\"sku\":\"sku-").append(e % 37).append("\",\"price\":").append(e)
+                          .append("{\"type\":\"track\",\"userId\":\"cold-")
+                          .append(c)
+                          .append("\",\"event\":\"Product Viewed\",\"messageId\":\"fill-")
+                          .append(c)
+                          .append('-')
+                          .append(e)
+                          .append("\",\"properties\":{\"sku\":\"sku-")
+                          .append(e % 37)
+                          .append("\",\"price\":")
+                          .append(e)
                           .append("}}");
                       comma = true;
                     }
@@ -174,7 +195,6 @@ public final class ColdRecoveryBenchmark {
     Collections.shuffle(order, new Random(42));
     return order;
   }
-
 
   private static String journalSummary(String url) throws Exception {
     try (Connection connection = DriverManager.getConnection(url, "postgres", "");

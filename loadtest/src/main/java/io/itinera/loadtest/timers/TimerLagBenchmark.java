@@ -74,15 +74,21 @@ public final class TimerLagBenchmark {
       Instant started = Instant.now();
       int perRequest = 100;
       int senders = 4;
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(senders);
       List<java.util.concurrent.Future<?>> running = new ArrayList<>();
       for (int s = 0; s < senders; s++) {
         int sender = s;
         running.add(
             pool.submit(
                 () -> {
-                  for (int sent = sender * perRequest; sent < customers; sent += senders * perRequest) {
-                    BenchSupport.postUntilOk(http, base + "/v1/batch", batch(sent, Math.min(perRequest, customers - sent)));
+                  for (int sent = sender * perRequest;
+                      sent < customers;
+                      sent += senders * perRequest) {
+                    BenchSupport.postUntilOk(
+                        http,
+                        base + "/v1/batch",
+                        batch(sent, Math.min(perRequest, customers - sent)));
                     long due = started.toEpochMilli() + (long) (sent + perRequest) * 1000 / rate;
                     long wait = due - System.currentTimeMillis();
                     if (wait > 0) {
@@ -100,22 +106,32 @@ public final class TimerLagBenchmark {
       }
       pool.shutdown();
       Duration ingest = Duration.between(started, Instant.now());
-      System.out.printf("RESULT carted=%d in %d s (%.0f/s); timers due from %s%n",
-          customers, ingest.toSeconds(), customers * 1000.0 / ingest.toMillis(), started.plusSeconds(delaySeconds));
+      System.out.printf(
+          "RESULT carted=%d in %d s (%.0f/s); timers due from %s%n",
+          customers,
+          ingest.toSeconds(),
+          customers * 1000.0 / ingest.toMillis(),
+          started.plusSeconds(delaySeconds));
 
-      long untilFirstDue = started.plusSeconds(delaySeconds).toEpochMilli() - System.currentTimeMillis();
+      long untilFirstDue =
+          started.plusSeconds(delaySeconds).toEpochMilli() - System.currentTimeMillis();
       if (untilFirstDue > 0) {
         Thread.sleep(untilFirstDue);
       }
       System.out.printf(
           "RESULT pending when the first came due: %d customers%n",
           count(SERVER + database, "SELECT count(*) FROM due_timers"));
-      List<Long> lagMillis = waitForFirings(node, SERVER + database, customers, delaySeconds, ingest);
+      List<Long> lagMillis =
+          waitForFirings(node, SERVER + database, customers, delaySeconds, ingest);
       Collections.sort(lagMillis);
       System.out.printf(
           "RESULT timers fired=%d of %d; lag ms p50=%d p90=%d p99=%d max=%d%n",
-          lagMillis.size(), customers, percentile(lagMillis, 50), percentile(lagMillis, 90),
-          percentile(lagMillis, 99), lagMillis.isEmpty() ? -1 : lagMillis.get(lagMillis.size() - 1));
+          lagMillis.size(),
+          customers,
+          percentile(lagMillis, 50),
+          percentile(lagMillis, 90),
+          percentile(lagMillis, 99),
+          lagMillis.isEmpty() ? -1 : lagMillis.get(lagMillis.size() - 1));
     } finally {
       if (node != null) {
         node.stop().toCompletableFuture().join();
@@ -140,7 +156,8 @@ public final class TimerLagBenchmark {
               - absence: {event: Order Completed, within: %ds}
                 do: [{channel: web, type: show, template: reminder}]
           bought: {}
-        """.formatted(delaySeconds);
+        """
+            .formatted(delaySeconds);
     HttpResponse<String> reply =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/journeys/cart-timer"))
@@ -167,7 +184,6 @@ public final class TimerLagBenchmark {
     return body.append("]}").toString();
   }
 
-
   /** Reads every TimerFired from the timer tags until all customers' timers fired or time is up. */
   /**
    * Waits until {@code due_timers} is empty (every timer fired or was cancelled), counting it every
@@ -175,7 +191,8 @@ public final class TimerLagBenchmark {
    * (Reading the journal while timers fire would load the machine it measures.)
    */
   private static List<Long> waitForFirings(
-      ItineraNode node, String url, int customers, int delaySeconds, Duration ingest) throws Exception {
+      ItineraNode node, String url, int customers, int delaySeconds, Duration ingest)
+      throws Exception {
     Instant deadline = Instant.now().plusSeconds(delaySeconds + ingest.toSeconds() + 300);
     long pending = -1;
     while (Instant.now().isBefore(deadline)) {
@@ -193,7 +210,8 @@ public final class TimerLagBenchmark {
     for (int slice = 0; slice < 4; slice++) {
       List<Long> sliceLags = Collections.synchronizedList(new ArrayList<>());
       journal
-          .currentEventsByTag(Tags.timers(slice), org.apache.pekko.persistence.query.Offset.noOffset())
+          .currentEventsByTag(
+              Tags.timers(slice), org.apache.pekko.persistence.query.Offset.noOffset())
           .runForeach(
               envelope -> {
                 if (envelope.event() instanceof CustomerEvent event) {
@@ -201,7 +219,8 @@ public final class TimerLagBenchmark {
                       .flatMap(decided -> decided.events().stream())
                       .filter(TimerFired.class::isInstance)
                       .map(TimerFired.class::cast)
-                      .forEach(f -> sliceLags.add(Duration.between(f.timer().due(), f.at()).toMillis()));
+                      .forEach(
+                          f -> sliceLags.add(Duration.between(f.timer().due(), f.at()).toMillis()));
                 }
               },
               node.system())
@@ -221,7 +240,6 @@ public final class TimerLagBenchmark {
     }
   }
 
-
   private static long percentile(List<Long> sorted, int p) {
     if (sorted.isEmpty()) {
       return -1;
@@ -230,9 +248,9 @@ public final class TimerLagBenchmark {
   }
 
   private static String basic(String key) {
-    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
   }
-
 
   private static void execute(String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");

@@ -8,8 +8,8 @@ import java.util.Map;
  * One thing a customer did or was told about on one channel, as accepted from a Segment-compatible
  * call. Field names follow Segment's Tracking API so that a reader of either recognises the other.
  *
- * @param customerId the customer this touchpoint belongs to: {@code userId} when given, else
- *     {@code anonymousId}
+ * @param customerId the customer this touchpoint belongs to: {@code userId} when given, else {@code
+ *     anonymousId}
  * @param channel where it happened: {@code context.channel}, else a default by type (see {@link
  *     TouchpointReader})
  * @param timestamp when it happened, corrected for the sender's clock skew when {@code sentAt} is

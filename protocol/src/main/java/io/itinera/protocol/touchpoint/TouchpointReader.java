@@ -340,7 +340,13 @@ public final class TouchpointReader {
       if (text.length() > maxLength) {
         error(
             "/" + field,
-            "\"" + field + "\" is " + text.length() + " characters long; the limit is " + maxLength + ".");
+            "\""
+                + field
+                + "\" is "
+                + text.length()
+                + " characters long; the limit is "
+                + maxLength
+                + ".");
         return null;
       }
       return text.isEmpty() ? null : text;

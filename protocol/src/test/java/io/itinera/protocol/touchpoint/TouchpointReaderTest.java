@@ -52,7 +52,8 @@ class TouchpointReaderTest {
 
   @Test
   void anonymousVisitorIsKnownByAnonymousIdAndNumericIdsAreText() throws Exception {
-    assertEquals("a-9", accepted("{'anonymousId':'a-9','name':'Home'}", TouchpointType.PAGE).customerId());
+    assertEquals(
+        "a-9", accepted("{'anonymousId':'a-9','name':'Home'}", TouchpointType.PAGE).customerId());
     assertEquals("42", accepted("{'userId':42,'event':'x'}", TouchpointType.TRACK).customerId());
   }
 
@@ -84,7 +85,9 @@ class TouchpointReaderTest {
   @Test
   void historicalTimestampWithoutSentAtIsKept() throws Exception {
     Touchpoint t =
-        accepted("{'userId':'u','event':'e','timestamp':'2025-01-02T03:04:05+01:00'}", TouchpointType.TRACK);
+        accepted(
+            "{'userId':'u','event':'e','timestamp':'2025-01-02T03:04:05+01:00'}",
+            TouchpointType.TRACK);
     assertEquals(Instant.parse("2025-01-02T02:04:05Z"), t.timestamp());
   }
 
@@ -111,7 +114,8 @@ class TouchpointReaderTest {
 
   @Test
   void bodyTypeMustAgreeWithTheRoute() throws Exception {
-    FieldError error = rejected("{'type':'identify','userId':'u','event':'e'}", TouchpointType.TRACK).get(0);
+    FieldError error =
+        rejected("{'type':'identify','userId':'u','event':'e'}", TouchpointType.TRACK).get(0);
     assertEquals("/type", error.pointer());
     assertTrue(error.detail().contains("/v1/identify"));
   }
@@ -119,7 +123,9 @@ class TouchpointReaderTest {
   @Test
   void overlongIdIsRejectedBecauseItCannotBeAPersistenceId() throws Exception {
     String id = "x".repeat(IngestLimits.MAX_ID_LENGTH + 1);
-    assertEquals("/userId", rejected("{'userId':'" + id + "','event':'e'}", TouchpointType.TRACK).get(0).pointer());
+    assertEquals(
+        "/userId",
+        rejected("{'userId':'" + id + "','event':'e'}", TouchpointType.TRACK).get(0).pointer());
   }
 
   @Test
@@ -134,7 +140,8 @@ class TouchpointReaderTest {
                     + "{'type':'identify','userId':'u','traits':{'plan':'pro'},'context':{'channel':'app'}}]}"),
             RECEIVED);
     assertEquals(List.of(), read.envelopeErrors());
-    assertEquals(List.of("a", "identify"), read.accepted().stream().map(Touchpoint::label).toList());
+    assertEquals(
+        List.of("a", "identify"), read.accepted().stream().map(Touchpoint::label).toList());
     assertEquals("email", read.accepted().get(0).channel());
     assertEquals("app", read.accepted().get(1).channel());
     assertEquals(List.of(1, 2), read.rejected().stream().map(r -> r.index()).toList());
@@ -144,7 +151,9 @@ class TouchpointReaderTest {
 
   @Test
   void batchEnvelopeProblemsRejectTheWholeRequest() throws Exception {
-    assertEquals("/batch", reader.readBatch(json("{'batch':{}}"), RECEIVED).envelopeErrors().get(0).pointer());
+    assertEquals(
+        "/batch",
+        reader.readBatch(json("{'batch':{}}"), RECEIVED).envelopeErrors().get(0).pointer());
     assertEquals("", reader.readBatch(json("[1]"), RECEIVED).envelopeErrors().get(0).pointer());
     StringBuilder tooMany = new StringBuilder("{'batch':[");
     for (int i = 0; i <= IngestLimits.MAX_BATCH_EVENTS; i++) {
@@ -159,8 +168,11 @@ class TouchpointReaderTest {
     String big = "y".repeat(IngestLimits.MAX_EVENT_BYTES);
     BatchRead read =
         reader.readBatch(
-            json("{'batch':[{'type':'track','userId':'u','event':'e','properties':{'p':'" + big + "'}},"
-                + "{'type':'track','userId':'u','event':'f'}]}"),
+            json(
+                "{'batch':[{'type':'track','userId':'u','event':'e','properties':{'p':'"
+                    + big
+                    + "'}},"
+                    + "{'type':'track','userId':'u','event':'f'}]}"),
             RECEIVED);
     assertEquals(1, read.accepted().size());
     assertEquals("/batch/0", read.rejected().get(0).errors().get(0).pointer());
