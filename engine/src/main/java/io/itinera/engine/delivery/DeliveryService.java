@@ -2,15 +2,11 @@ package io.itinera.engine.delivery;
 
 import com.typesafe.config.Config;
 import io.itinera.engine.customer.DecisionsPersisted;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +25,7 @@ public final class DeliveryService {
   private final DeliveryNotices notices;
   private final NextAction nextAction;
   private final DecisionsPersisted eager;
-  private final Executor blocking;
+  private final BlockingSql blocking;
   private final Clock clock;
 
   private DeliveryService(
@@ -39,7 +35,7 @@ public final class DeliveryService {
       DeliveryNotices notices,
       NextAction nextAction,
       DecisionsPersisted eager,
-      Executor blocking,
+      BlockingSql blocking,
       Clock clock) {
     this.settings = settings;
     this.endpoints = endpoints;
@@ -79,8 +75,7 @@ public final class DeliveryService {
     OutboxProjection.init(
         system, storage.dataSource(), deliveries, notices, settings, slices, clock);
     WebhookSenders.init(system, endpoints, deliveries, notices, settings, clock);
-    Executor blocking =
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
+    BlockingSql blocking = BlockingSql.of(system);
     DecisionsPersisted eager =
         settings.eager()
             ? EagerOutbox.start(
@@ -129,20 +124,8 @@ public final class DeliveryService {
     return clock;
   }
 
-  /** Blocking database work, off the caller's thread. */
-  public interface Query<T> {
-    T run() throws Exception;
-  }
-
-  public <T> CompletionStage<T> async(Query<T> query) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return query.run();
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        },
-        blocking);
+  /** Where the routes run their blocking database calls. */
+  public BlockingSql blocking() {
+    return blocking;
   }
 }

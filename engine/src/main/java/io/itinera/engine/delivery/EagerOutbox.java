@@ -3,14 +3,13 @@ package io.itinera.engine.delivery;
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.DecisionsPersisted;
 import io.itinera.engine.metrics.Metrics;
+import io.itinera.engine.storage.BlockingSql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,7 +52,7 @@ final class EagerOutbox implements DecisionsPersisted {
       DeliveryNotices notices,
       DeliverySettings settings,
       Clock clock,
-      Executor blocking) {
+      BlockingSql blocking) {
     MeterRegistry meters = Metrics.get(system).registry();
     Counter queued = outcome(meters, "queued");
     Counter left = outcome(meters, "left");
@@ -63,9 +62,8 @@ final class EagerOutbox implements DecisionsPersisted {
             .mapAsync(
                 1,
                 group ->
-                    CompletableFuture.supplyAsync(
-                        () -> write(dataSource, deliveries, notices, group, clock, queued, left),
-                        blocking))
+                    blocking.supply(
+                        () -> write(dataSource, deliveries, notices, group, clock, queued, left)))
             .to(Sink.ignore())
             .run(Materializer.matFromSystem(system));
     return new EagerOutbox(queue, outcome(meters, "dropped"));

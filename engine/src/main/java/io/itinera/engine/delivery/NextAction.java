@@ -4,15 +4,14 @@ import io.itinera.engine.customer.CustomerCommand.ShowAction;
 import io.itinera.engine.customer.CustomerCommand.Shown;
 import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.delivery.Delivery.Status;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.journeys.decision.PlannedAction;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -39,7 +38,7 @@ public final class NextAction {
   private final Duration askTimeout;
   private final Duration maxAge;
   private final Clock clock;
-  private final Executor blocking;
+  private final BlockingSql blocking;
 
   public NextAction(
       Deliveries deliveries,
@@ -47,7 +46,7 @@ public final class NextAction {
       Duration askTimeout,
       Duration maxAge,
       Clock clock,
-      Executor blocking) {
+      BlockingSql blocking) {
     this.deliveries = deliveries;
     this.sharding = sharding;
     this.askTimeout = askTimeout;
@@ -58,7 +57,8 @@ public final class NextAction {
 
   /** The action to show now, marked delivered; empty when there is none. */
   public CompletionStage<Optional<Delivery>> next(String customerId, String channel) {
-    return blocking(
+    return blocking
+        .supply(
             () ->
                 deliveries.available(
                     customerId, channel, clock.instant().minus(maxAge), CANDIDATES))
@@ -71,7 +71,8 @@ public final class NextAction {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     Delivery candidate = candidates.get(index);
-    return blocking(
+    return blocking
+        .supply(
             () -> deliveries.take(candidate.actionId(), Status.DELIVERED, null, clock.instant()))
         .thenCompose(
             taken -> {
@@ -85,7 +86,8 @@ public final class NextAction {
                   .handle(
                       (shown, failure) -> {
                         if (failure != null) {
-                          return blocking(
+                          return blocking
+                              .supply(
                                   () -> {
                                     deliveries.giveBack(candidate.actionId());
                                     return null;
@@ -94,7 +96,8 @@ public final class NextAction {
                                   given -> CompletableFuture.failedFuture(failure));
                         }
                         if (shown.withheld() != null) {
-                          return blocking(
+                          return blocking
+                              .supply(
                                   () -> {
                                     deliveries.withdrawTaken(
                                         candidate.actionId(), shown.withheld());
@@ -106,21 +109,5 @@ public final class NextAction {
                       })
                   .thenCompose(next -> next);
             });
-  }
-
-  private interface Query<T> {
-    T run() throws Exception;
-  }
-
-  private <T> CompletionStage<T> blocking(Query<T> query) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return query.run();
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        },
-        blocking);
   }
 }

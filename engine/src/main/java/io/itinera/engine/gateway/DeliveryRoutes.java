@@ -297,24 +297,26 @@ final class DeliveryRoutes {
 
   private Route listChannels() {
     return answer(
-        service.async(
-            () -> {
-              Map<String, Map<Status, Long>> backlog = service.deliveries().backlog();
-              List<ChannelView> views = new ArrayList<>();
-              for (ChannelEndpoint endpoint : service.endpoints().all()) {
-                views.add(
-                    ChannelView.of(
-                        endpoint, false, backlog.getOrDefault(endpoint.channel(), Map.of())));
-              }
-              return new ChannelListView(views);
-            }),
+        service
+            .blocking()
+            .supply(
+                () -> {
+                  Map<String, Map<Status, Long>> backlog = service.deliveries().backlog();
+                  List<ChannelView> views = new ArrayList<>();
+                  for (ChannelEndpoint endpoint : service.endpoints().all()) {
+                    views.add(
+                        ChannelView.of(
+                            endpoint, false, backlog.getOrDefault(endpoint.channel(), Map.of())));
+                  }
+                  return new ChannelListView(views);
+                }),
         "The channels could not be read",
         view -> complete(Json.response(StatusCodes.OK, view)));
   }
 
   private Route showChannel(String channel) {
     return answer(
-        service.async(() -> service.endpoints().get(channel)),
+        service.blocking().supply(() -> service.endpoints().get(channel)),
         "The channel could not be read",
         endpoint ->
             endpoint
@@ -324,7 +326,7 @@ final class DeliveryRoutes {
 
   private Route deleteChannel(String channel) {
     return answer(
-        service.async(() -> service.endpoints().delete(channel)),
+        service.blocking().supply(() -> service.endpoints().delete(channel)),
         "The channel could not be changed",
         deleted -> {
           if (!deleted) {
@@ -354,11 +356,13 @@ final class DeliveryRoutes {
             return invalid(channelPath(channel), errors);
           }
           return answer(
-              service.async(
-                  () ->
-                      service
-                          .endpoints()
-                          .put(settings, ChannelEndpoint.FROM_API, service.clock().instant())),
+              service
+                  .blocking()
+                  .supply(
+                      () ->
+                          service
+                              .endpoints()
+                              .put(settings, ChannelEndpoint.FROM_API, service.clock().instant())),
               "The channel could not be set",
               put -> {
                 service.notices().endpointsChanged();
@@ -467,11 +471,13 @@ final class DeliveryRoutes {
       return badLimit(at, limitParameter.get());
     }
     return answer(
-        service.async(
-            () ->
-                service
-                    .deliveries()
-                    .list(status, channelParameter.orElse(null), after.get(), limit.get())),
+        service
+            .blocking()
+            .supply(
+                () ->
+                    service
+                        .deliveries()
+                        .list(status, channelParameter.orElse(null), after.get(), limit.get())),
         "The deliveries could not be read",
         rows -> {
           List<DeliveryView> views = rows.stream().map(d -> DeliveryView.of(d, false)).toList();
@@ -483,7 +489,7 @@ final class DeliveryRoutes {
 
   private Route showDelivery(String id) {
     return answer(
-        service.async(() -> service.deliveries().get(id)),
+        service.blocking().supply(() -> service.deliveries().get(id)),
         "The delivery could not be read",
         delivery ->
             delivery
@@ -493,12 +499,14 @@ final class DeliveryRoutes {
 
   private Route retry(String id) {
     return answer(
-        service.async(
-            () -> {
-              Deliveries.RetryResult result =
-                  service.deliveries().retry(id, service.clock().instant());
-              return Pair.create(result, service.deliveries().get(id));
-            }),
+        service
+            .blocking()
+            .supply(
+                () -> {
+                  Deliveries.RetryResult result =
+                      service.deliveries().retry(id, service.clock().instant());
+                  return Pair.create(result, service.deliveries().get(id));
+                }),
         "The delivery could not be retried",
         result ->
             switch (result.first()) {
@@ -545,7 +553,9 @@ final class DeliveryRoutes {
       return badLimit(at, limitParameter.get());
     }
     return answer(
-        service.async(() -> service.deliveries().page(channel, after.get(), limit.get() + 1)),
+        service
+            .blocking()
+            .supply(() -> service.deliveries().page(channel, after.get(), limit.get() + 1)),
         "The channel's actions could not be read",
         rows -> {
           boolean more = rows.size() > limit.get();
@@ -579,7 +589,7 @@ final class DeliveryRoutes {
           CompletionStage<Long> start =
               from.isPresent()
                   ? CompletableFuture.completedFuture(after.get())
-                  : service.async(() -> service.deliveries().lastCursor(channel));
+                  : service.blocking().supply(() -> service.deliveries().lastCursor(channel));
           return answer(
               start,
               "The channel's actions could not be read",
@@ -629,7 +639,8 @@ final class DeliveryRoutes {
                     ? CompletableFuture.completedFuture(
                         Optional.<Pair<Boolean, List<Delivery>>>empty())
                     : service
-                        .async(() -> service.deliveries().page(channel, cursor.get(), STREAM_PAGE))
+                        .blocking()
+                        .supply(() -> service.deliveries().page(channel, cursor.get(), STREAM_PAGE))
                         .exceptionally(
                             failure -> {
                               log.warn(

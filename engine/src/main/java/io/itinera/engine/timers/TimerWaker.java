@@ -5,6 +5,7 @@ import io.itinera.engine.customer.CustomerCommand.Woken;
 import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.TimerMetrics;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.timers.DueTimers.Due;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,14 +13,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -86,10 +84,7 @@ public final class TimerWaker {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
-          Executor blocking =
-              system
-                  .dispatchers()
-                  .lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
+          BlockingSql blocking = BlockingSql.of(system);
           ClusterSharding sharding = ClusterSharding.get(system);
           Map<String, Instant> recentlyWoken = new HashMap<>();
           TimerMetrics metrics = Metrics.get(system).timers();
@@ -124,18 +119,17 @@ public final class TimerWaker {
       int slice,
       Settings settings,
       Clock clock,
-      Executor blocking) {
-    return CompletableFuture.supplyAsync(
+      BlockingSql blocking) {
+    return blocking.supply(
         () -> {
           try {
             return table.dueIn(dataSource, slice, clock.instant(), settings.batchSize());
           } catch (Exception e) {
             // The database is down: the timers wait in the table; poll again on the next tick.
             log.warn("Due timers of slice {} not read: {}", slice, e.getMessage());
-            return List.of();
+            return List.<Due>of();
           }
-        },
-        blocking);
+        });
   }
 
   /**
