@@ -23,6 +23,7 @@ import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.journey.JourneyRegistry.JourneyDetails;
 import io.itinera.engine.journey.JourneyRegistry.JourneySummary;
 import io.itinera.engine.journey.JourneyRegistry.VersionInfo;
+import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.render.MermaidRenderer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -75,7 +76,7 @@ final class JourneyRoutes {
   /** One error or warning in a journey file; line and column are left out when unknown. */
   record JourneyProblemItem(String file, Integer line, Integer column, String detail) {
 
-    static JourneyProblemItem of(String file, io.itinera.journeys.problem.Problem problem) {
+    static JourneyProblemItem of(String file, Diagnostic problem) {
       boolean known = problem.position().isKnown();
       return new JourneyProblemItem(
           file,
@@ -84,8 +85,7 @@ final class JourneyRoutes {
           problem.message());
     }
 
-    static List<JourneyProblemItem> all(
-        String file, List<io.itinera.journeys.problem.Problem> problems) {
+    static List<JourneyProblemItem> all(String file, List<Diagnostic> problems) {
       return problems.stream().map(p -> of(file, p)).toList();
     }
   }

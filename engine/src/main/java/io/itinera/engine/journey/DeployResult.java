@@ -1,6 +1,6 @@
 package io.itinera.engine.journey;
 
-import io.itinera.journeys.problem.Problem;
+import io.itinera.journeys.diagnostic.Diagnostic;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +14,7 @@ public sealed interface DeployResult {
    * @param deployedAt when it was deployed; null on a dry run
    */
   record Deployed(
-      String name, int version, Instant deployedAt, boolean dryRun, List<Problem> warnings)
+      String name, int version, Instant deployedAt, boolean dryRun, List<Diagnostic> warnings)
       implements DeployResult {}
 
   /**
@@ -23,11 +23,11 @@ public sealed interface DeployResult {
    * @param retired the version was retired, and stays so (start-up loading never brings back a
    *     journey retired through the API; deploying it through the API does)
    */
-  record Unchanged(String name, int version, boolean retired, List<Problem> warnings)
+  record Unchanged(String name, int version, boolean retired, List<Diagnostic> warnings)
       implements DeployResult {}
 
   /** The file has errors (each with its line and column); nothing was deployed. */
-  record Invalid(String file, List<Problem> errors, List<Problem> warnings)
+  record Invalid(String file, List<Diagnostic> errors, List<Diagnostic> warnings)
       implements DeployResult {
 
     /** The errors as compiler-style lines, {@code file:line:col: message}. */

@@ -5,12 +5,12 @@ import io.itinera.engine.journey.DeployResult.Conflict;
 import io.itinera.engine.journey.DeployResult.Deployed;
 import io.itinera.engine.journey.DeployResult.Invalid;
 import io.itinera.engine.journey.DeployResult.Unchanged;
+import io.itinera.journeys.diagnostic.Diagnostic;
+import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.model.Journey;
-import io.itinera.journeys.problem.Position;
-import io.itinera.journeys.problem.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -108,7 +108,7 @@ public final class JourneyRegistry {
       String fileName,
       Instant deployedAt,
       List<VersionInfo> versions,
-      List<Problem> warnings,
+      List<Diagnostic> warnings,
       Journey journey) {}
 
   /** What {@link #deployDirectory} did with one file. */
@@ -277,7 +277,7 @@ public final class JourneyRegistry {
       return new Invalid(fileName, result.errors(), result.warnings());
     }
     Journey journey = result.loaded().journey();
-    Optional<Problem> badName = nameProblem(journey.name(), expectedName, text);
+    Optional<Diagnostic> badName = nameProblem(journey.name(), expectedName, text);
     if (badName.isPresent()) {
       return new Invalid(fileName, List.of(badName.get()), result.warnings());
     }
@@ -316,7 +316,7 @@ public final class JourneyRegistry {
       throws SQLException {
     String name = journey.name();
     int version = journey.version();
-    List<Problem> warnings = result.warnings();
+    List<Diagnostic> warnings = result.warnings();
     List<Row> versions = versionsOf(name, false);
     int latest = versions.isEmpty() ? 0 : versions.get(0).version();
     Row same = versions.stream().filter(r -> r.version() == version).findFirst().orElse(null);
@@ -659,23 +659,23 @@ public final class JourneyRegistry {
     return result.ok() ? result.loaded().journey() : null;
   }
 
-  private static Optional<Problem> nameProblem(String name, String expectedName, String text) {
+  private static Optional<Diagnostic> nameProblem(String name, String expectedName, String text) {
     Position at = keyPosition(text, "journey");
     if (name.length() > MAX_NAME_LENGTH) {
       return Optional.of(
-          Problem.error(
+          Diagnostic.error(
               at,
               "the journey name is longer than " + MAX_NAME_LENGTH + " characters; shorten it"));
     }
     if (name.contains("/") || name.chars().anyMatch(Character::isISOControl)) {
       return Optional.of(
-          Problem.error(
+          Diagnostic.error(
               at,
               "the journey name may not contain '/' or control characters: it is part of the API's paths"));
     }
     if (expectedName != null && !expectedName.equals(name)) {
       return Optional.of(
-          Problem.error(
+          Diagnostic.error(
               at,
               "the file is journey '"
                   + name

@@ -21,8 +21,8 @@ import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.storage.StorageSettings.Dialect;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestJourneys;
+import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.load.LoadedJourney;
-import io.itinera.journeys.problem.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,7 +163,7 @@ class JourneyRegistryTest {
         assertInstanceOf(Invalid.class, registry.deploy("cart.journey.yaml", broken, false));
     // Every error at once, in file order: the misspelt goto, and the stage it left unreachable.
     assertEquals(2, invalid.errors().size(), invalid.formatted().toString());
-    Problem error = invalid.errors().get(0);
+    Diagnostic error = invalid.errors().get(0);
     assertEquals(9, error.position().line(), invalid.formatted().toString());
     assertEquals(15, error.position().column(), invalid.formatted().toString());
     assertTrue(

@@ -1,8 +1,8 @@
 package io.itinera.journeys.cli;
 
+import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
-import io.itinera.journeys.problem.Problem;
 import io.itinera.journeys.render.MermaidRenderer;
 import io.itinera.journeys.simulate.Simulate;
 import java.io.PrintStream;
@@ -77,7 +77,7 @@ public final class JourneysCli {
     int warnings = 0;
     for (String file : files) {
       LoadResult result = loader.load(Path.of(file));
-      for (Problem problem : result.problems()) {
+      for (Diagnostic problem : result.problems()) {
         out.println(problem.format(file));
       }
       errors += result.errors().size();

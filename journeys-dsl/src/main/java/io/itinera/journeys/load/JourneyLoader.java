@@ -1,12 +1,12 @@
 package io.itinera.journeys.load;
 
 import io.itinera.journeys.condition.ConditionCompiler;
+import io.itinera.journeys.diagnostic.Diagnostic;
+import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.parse.JourneyParser;
 import io.itinera.journeys.parse.ParsedJourney;
 import io.itinera.journeys.parse.SourceMap;
-import io.itinera.journeys.problem.Position;
-import io.itinera.journeys.problem.Problem;
 import io.itinera.journeys.validate.JourneyValidator;
 import io.itinera.journeys.validate.JourneyValidator.Validation;
 import java.io.IOException;
@@ -45,7 +45,7 @@ public final class JourneyLoader {
     }
     boolean complete = parsed.problems().isEmpty();
     Validation validation = validator.validate(parsed.journey(), parsed.sourceMap(), complete);
-    List<Problem> problems = new ArrayList<>(parsed.problems());
+    List<Diagnostic> problems = new ArrayList<>(parsed.problems());
     problems.addAll(validation.problems());
     return result(file, parsed.journey(), validation, problems);
   }
@@ -57,18 +57,18 @@ public final class JourneyLoader {
   }
 
   private static LoadResult result(
-      String file, Journey journey, Validation validation, List<Problem> problems) {
-    List<Problem> ordered = sorted(problems);
-    boolean ok = ordered.stream().noneMatch(Problem::isError);
+      String file, Journey journey, Validation validation, List<Diagnostic> problems) {
+    List<Diagnostic> ordered = sorted(problems);
+    boolean ok = ordered.stream().noneMatch(Diagnostic::isError);
     return new LoadResult(
         file, ok ? new LoadedJourney(journey, validation.conditions()) : null, ordered);
   }
 
-  private static List<Problem> sorted(List<Problem> problems) {
-    return problems.stream().sorted(Comparator.comparing(Problem::position)).toList();
+  private static List<Diagnostic> sorted(List<Diagnostic> problems) {
+    return problems.stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
   }
 
   private static LoadResult failed(String file, String message) {
-    return new LoadResult(file, null, List.of(Problem.error(Position.UNKNOWN, message)));
+    return new LoadResult(file, null, List.of(Diagnostic.error(Position.UNKNOWN, message)));
   }
 }

@@ -1,5 +1,8 @@
 package io.itinera.journeys.parse;
 
+import io.itinera.journeys.diagnostic.Diagnostic;
+import io.itinera.journeys.diagnostic.Position;
+import io.itinera.journeys.diagnostic.Suggestions;
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.Condition;
@@ -16,9 +19,6 @@ import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
 import io.itinera.journeys.parse.SourceMap.ConditionSite;
-import io.itinera.journeys.problem.Position;
-import io.itinera.journeys.problem.Problem;
-import io.itinera.journeys.problem.Suggestions;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -44,7 +44,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Reads a {@code *.journey.yaml} file into the model, collecting every structural mistake as a
- * located {@link Problem} instead of stopping at the first.
+ * located {@link Diagnostic} instead of stopping at the first.
  *
  * <p>It walks snakeyaml-engine's node tree rather than binding with Jackson: every node keeps its
  * start mark (so a value, a key or a CEL column can be pointed at), duplicate keys stay visible to
@@ -62,7 +62,7 @@ public final class JourneyParser {
 
   private final String[] lines;
   private final SourceMap sourceMap = new SourceMap();
-  private final List<Problem> problems = new ArrayList<>();
+  private final List<Diagnostic> problems = new ArrayList<>();
 
   private JourneyParser(String text) {
     this.lines = text.split("\r?\n", -1);
@@ -809,6 +809,6 @@ public final class JourneyParser {
   }
 
   private void error(Position at, String message) {
-    problems.add(Problem.error(at, message));
+    problems.add(Diagnostic.error(at, message));
   }
 }

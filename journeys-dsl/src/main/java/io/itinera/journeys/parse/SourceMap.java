@@ -1,6 +1,6 @@
 package io.itinera.journeys.parse;
 
-import io.itinera.journeys.problem.Position;
+import io.itinera.journeys.diagnostic.Position;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.itinera.journeys.simulate;
 
-import io.itinera.journeys.problem.Position;
-import io.itinera.journeys.problem.Problem;
-import io.itinera.journeys.problem.Suggestions;
+import io.itinera.journeys.diagnostic.Diagnostic;
+import io.itinera.journeys.diagnostic.Position;
+import io.itinera.journeys.diagnostic.Suggestions;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import io.itinera.protocol.touchpoint.TouchpointType;
 import java.time.Instant;
@@ -42,7 +42,7 @@ final class ScriptReader {
 
   private final String file;
   private final List<Step> steps = new ArrayList<>();
-  private final List<Problem> problems = new ArrayList<>();
+  private final List<Diagnostic> problems = new ArrayList<>();
   private String customer = DEFAULT_CUSTOMER;
   private final Map<String, Instant> lastByCustomer = new HashMap<>();
   private Instant latest = Instant.MIN;
@@ -53,7 +53,7 @@ final class ScriptReader {
   }
 
   /** The steps, or the problems when there is any. */
-  record Read(List<Step> steps, List<Problem> problems) {}
+  record Read(List<Step> steps, List<Diagnostic> problems) {}
 
   static Read read(String file, String text) {
     ScriptReader reader = new ScriptReader(file);
@@ -67,8 +67,8 @@ final class ScriptReader {
     if (reader.end != null) {
       steps.add(reader.end);
     }
-    List<Problem> problems =
-        reader.problems.stream().sorted(Comparator.comparing(Problem::position)).toList();
+    List<Diagnostic> problems =
+        reader.problems.stream().sorted(Comparator.comparing(Diagnostic::position)).toList();
     return new Read(List.copyOf(steps), problems);
   }
 
@@ -299,6 +299,6 @@ final class ScriptReader {
   }
 
   private void error(int line, int column, String message) {
-    problems.add(Problem.error(new Position(line, column), message));
+    problems.add(Diagnostic.error(new Position(line, column), message));
   }
 }

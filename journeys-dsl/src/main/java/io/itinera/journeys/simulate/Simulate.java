@@ -1,9 +1,9 @@
 package io.itinera.journeys.simulate;
 
+import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.journeys.load.LoadedJourney;
-import io.itinera.journeys.problem.Problem;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ public final class Simulate {
       return INVALID;
     }
     ScriptReader.Read read = ScriptReader.read(script.getFileName().toString(), text);
-    for (Problem problem : read.problems()) {
+    for (Diagnostic problem : read.problems()) {
       err.println(problem.format(script.toString()));
     }
     if (!valid || !read.problems().isEmpty()) {

@@ -6,6 +6,9 @@ import io.itinera.journeys.condition.ConditionCompiler.CelError;
 import io.itinera.journeys.condition.ConditionCompiler.CelWarning;
 import io.itinera.journeys.condition.ConditionCompiler.Compilation;
 import io.itinera.journeys.condition.ConditionScope;
+import io.itinera.journeys.diagnostic.Diagnostic;
+import io.itinera.journeys.diagnostic.Position;
+import io.itinera.journeys.diagnostic.Suggestions;
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.Condition;
@@ -20,9 +23,6 @@ import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
 import io.itinera.journeys.parse.SourceMap;
-import io.itinera.journeys.problem.Position;
-import io.itinera.journeys.problem.Problem;
-import io.itinera.journeys.problem.Suggestions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,12 +76,12 @@ public final class JourneyValidator {
   }
 
   /** Problems found, and every condition compiled, keyed by its source text. */
-  public record Validation(List<Problem> problems, Map<String, CompiledCondition> conditions) {}
+  public record Validation(List<Diagnostic> problems, Map<String, CompiledCondition> conditions) {}
 
   private final class Check {
     private final Journey journey;
     private final SourceMap sourceMap;
-    private final List<Problem> problems = new ArrayList<>();
+    private final List<Diagnostic> problems = new ArrayList<>();
     private final Map<String, CompiledCondition> compiled = new HashMap<>();
     private final Set<String> stageNames = new LinkedHashSet<>();
     private final Set<String> exitEvents = new HashSet<>();
@@ -557,11 +557,11 @@ public final class JourneyValidator {
     }
 
     private void error(Position where, String message) {
-      problems.add(Problem.error(where, message));
+      problems.add(Diagnostic.error(where, message));
     }
 
     private void warning(Position where, String message) {
-      problems.add(Problem.warning(where, message));
+      problems.add(Diagnostic.warning(where, message));
     }
   }
 }

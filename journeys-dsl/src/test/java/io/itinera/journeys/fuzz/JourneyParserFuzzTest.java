@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
-import io.itinera.journeys.problem.Problem;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,7 +27,7 @@ class JourneyParserFuzzTest {
       return;
     }
     assertFalse(result.errors().isEmpty(), "a failed load must say why");
-    for (Problem problem : result.errors()) {
+    for (Diagnostic problem : result.errors()) {
       assertTrue(
           problem.position().line() >= 1 && problem.position().column() >= 1, problem::toString);
       assertFalse(problem.message().isBlank());

@@ -1,6 +1,6 @@
 package io.itinera.journeys.load;
 
-import io.itinera.journeys.problem.Problem;
+import io.itinera.journeys.diagnostic.Diagnostic;
 import java.util.List;
 
 /**
@@ -18,7 +18,7 @@ public final class Journeys {
 
   public static List<String> errors(String yaml) {
     return LOADER.load("j.yaml", yaml).problems().stream()
-        .filter(Problem::isError)
+        .filter(Diagnostic::isError)
         .map(p -> p.format("j.yaml"))
         .toList();
   }

@@ -1,4 +1,4 @@
-package io.itinera.journeys.problem;
+package io.itinera.journeys.diagnostic;
 
 import java.util.Collection;
 import java.util.Locale;

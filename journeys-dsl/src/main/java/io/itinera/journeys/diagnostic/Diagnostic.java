@@ -1,17 +1,17 @@
-package io.itinera.journeys.problem;
+package io.itinera.journeys.diagnostic;
 
 /**
  * One thing wrong (or suspicious) in a journey, located so a designer can jump to it. Problems are
  * values: loading never throws for a designer's mistake, it returns all of them at once.
  */
-public record Problem(Severity severity, Position position, String message) {
+public record Diagnostic(Severity severity, Position position, String message) {
 
-  public static Problem error(Position position, String message) {
-    return new Problem(Severity.ERROR, position, message);
+  public static Diagnostic error(Position position, String message) {
+    return new Diagnostic(Severity.ERROR, position, message);
   }
 
-  public static Problem warning(Position position, String message) {
-    return new Problem(Severity.WARNING, position, message);
+  public static Diagnostic warning(Position position, String message) {
+    return new Diagnostic(Severity.WARNING, position, message);
   }
 
   public boolean isError() {

@@ -1,4 +1,4 @@
-package io.itinera.journeys.problem;
+package io.itinera.journeys.diagnostic;
 
 /**
  * A place in a journey file, 1-based like editors count. Journeys built in Java have no file, so
