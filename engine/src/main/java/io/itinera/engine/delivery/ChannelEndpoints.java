@@ -134,7 +134,7 @@ public final class ChannelEndpoints {
             connection.prepareStatement(
                 "UPDATE channel_endpoints SET enabled = FALSE, disabled_reason = ?, updated_at = ?"
                     + " WHERE channel = ?")) {
-      update.setString(1, Deliveries.truncate(reason, 1000));
+      update.setString(1, DeliveryRows.truncate(reason, 1000));
       update.setTimestamp(2, Timestamp.from(now));
       update.setString(3, channel);
       update.executeUpdate();

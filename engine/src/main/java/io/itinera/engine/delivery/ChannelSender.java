@@ -1,7 +1,7 @@
 package io.itinera.engine.delivery;
 
-import io.itinera.engine.delivery.Deliveries.Outcome;
 import io.itinera.engine.delivery.Delivery.Status;
+import io.itinera.engine.delivery.WebhookAttempts.Outcome;
 import io.itinera.engine.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ final class ChannelSender {
   private static final int MAX_ERROR_BODY = 4096;
 
   private final ChannelEndpoint endpoint;
-  private final Deliveries deliveries;
+  private final WebhookAttempts attempts;
   private final ChannelEndpoints endpoints;
   private final DeliveryNotices notices;
   private final DeliverySettings settings;
@@ -92,7 +92,7 @@ final class ChannelSender {
 
   ChannelSender(
       ChannelEndpoint endpoint,
-      Deliveries deliveries,
+      WebhookAttempts attempts,
       ChannelEndpoints endpoints,
       DeliveryNotices notices,
       DeliverySettings settings,
@@ -101,7 +101,7 @@ final class ChannelSender {
       Executor blocking,
       ActorSystem<?> system) {
     this.endpoint = endpoint;
-    this.deliveries = deliveries;
+    this.attempts = attempts;
     this.endpoints = endpoints;
     this.notices = notices;
     this.settings = settings;
@@ -191,7 +191,7 @@ final class ChannelSender {
         () -> {
           try {
             List<Delivery> due =
-                deliveries.due(endpoint.channel(), clock.instant(), room, Set.copyOf(inFlight));
+                attempts.due(endpoint.channel(), clock.instant(), room, Set.copyOf(inFlight));
             due.forEach(d -> inFlight.add(d.actionId()));
             backlog = due.size() == room;
             return due;
@@ -364,7 +364,7 @@ final class ChannelSender {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            deliveries.record(outcomes);
+            attempts.record(outcomes);
             // Counted once written: a delivery whose outcome is lost is sent again and counted
             // then.
             MeterRegistry meters = Metrics.get(system).registry();

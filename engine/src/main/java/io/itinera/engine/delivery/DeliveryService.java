@@ -66,31 +66,35 @@ public final class DeliveryService {
     if (written > 0) {
       log.info("{} channel endpoint(s) set from configuration", written);
     }
-    Deliveries deliveries =
-        new Deliveries(
-            storage.dataSource(),
-            storage.settings().dialect(),
-            new ActionEvents(settings.source()));
+    DeliveryDialect dialect = new DeliveryDialect(storage.settings().dialect());
+    Queueing queueing = new Queueing(dialect, new ActionEvents(settings.source()));
     DeliveryNotices notices = DeliveryNotices.start(system);
-    OutboxProjection.init(
-        system, storage.dataSource(), deliveries, notices, settings, slices, clock);
-    WebhookSenders.init(system, endpoints, deliveries, notices, settings, clock);
     BlockingSql blocking = BlockingSql.of(system);
+    OutboxProjection.init(system, storage.dataSource(), queueing, notices, settings, slices, clock);
+    WebhookAttempts attempts = new WebhookAttempts(storage.dataSource(), dialect);
+    WebhookSenders.init(system, endpoints, attempts, notices, settings, clock, blocking);
     DecisionsPersisted eager =
         settings.eager()
             ? EagerOutbox.start(
-                system, storage.dataSource(), deliveries, notices, settings, clock, blocking)
+                system, storage.dataSource(), queueing, notices, settings, clock, blocking)
             : DecisionsPersisted.NONE;
     NextAction nextAction =
         new NextAction(
-            deliveries,
+            new AvailableActions(storage.dataSource()),
             ClusterSharding.get(system),
             askTimeout,
             settings.nextActionMaxAge(),
             clock,
             blocking);
     return new DeliveryService(
-        settings, endpoints, deliveries, notices, nextAction, eager, blocking, clock);
+        settings,
+        endpoints,
+        new Deliveries(storage.dataSource()),
+        notices,
+        nextAction,
+        eager,
+        blocking,
+        clock);
   }
 
   /**

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * between an acknowledged touchpoint and its delivery row). Only a head start: the projection still
  * reads every event and queues whatever is not queued yet, so an action this lane drops (its buffer
  * full, the database failing, the node crashing) is queued a moment later all the same, and one it
- * queued is never queued twice (the action id is the row's key; {@link Deliveries#apply} checks
- * under the channel's cursor lock).
+ * queued is never queued twice (the action id is the row's key; {@link Queueing#apply} checks under
+ * the channel's cursor lock).
  *
  * <p>Only channels with a webhook endpoint take the fast lane: actions of pull and real-time
  * channels can be withdrawn by later events, which the projection applies in journal order.
@@ -36,10 +36,10 @@ final class EagerOutbox implements DecisionsPersisted {
 
   private static final Logger log = LoggerFactory.getLogger(EagerOutbox.class);
 
-  private final BoundedSourceQueue<Deliveries.Queue> queue;
+  private final BoundedSourceQueue<Queueing.Queue> queue;
   private final Counter dropped;
 
-  private EagerOutbox(BoundedSourceQueue<Deliveries.Queue> queue, Counter dropped) {
+  private EagerOutbox(BoundedSourceQueue<Queueing.Queue> queue, Counter dropped) {
     this.queue = queue;
     this.dropped = dropped;
   }
@@ -48,7 +48,7 @@ final class EagerOutbox implements DecisionsPersisted {
   static EagerOutbox start(
       ActorSystem<?> system,
       DataSource dataSource,
-      Deliveries deliveries,
+      Queueing queueing,
       DeliveryNotices notices,
       DeliverySettings settings,
       Clock clock,
@@ -56,14 +56,14 @@ final class EagerOutbox implements DecisionsPersisted {
     MeterRegistry meters = Metrics.get(system).registry();
     Counter queued = outcome(meters, "queued");
     Counter left = outcome(meters, "left");
-    BoundedSourceQueue<Deliveries.Queue> queue =
-        Source.<Deliveries.Queue>queue(settings.eagerBuffer())
+    BoundedSourceQueue<Queueing.Queue> queue =
+        Source.<Queueing.Queue>queue(settings.eagerBuffer())
             .groupedWithin(settings.outboxGroupSize(), settings.eagerGroupWithin())
             .mapAsync(
                 1,
                 group ->
                     blocking.supply(
-                        () -> write(dataSource, deliveries, notices, group, clock, queued, left)))
+                        () -> write(dataSource, queueing, notices, group, clock, queued, left)))
             .to(Sink.ignore())
             .run(Materializer.matFromSystem(system));
     return new EagerOutbox(queue, outcome(meters, "dropped"));
@@ -79,12 +79,12 @@ final class EagerOutbox implements DecisionsPersisted {
 
   @Override
   public void persisted(String customerId, List<CustomerEvent> events) {
-    List<Deliveries.Change> changes = new ArrayList<>();
+    List<Queueing.Change> changes = new ArrayList<>();
     for (CustomerEvent event : events) {
       OutboxProjection.addChanges(customerId, event, changes);
     }
-    for (Deliveries.Change change : changes) {
-      if (change instanceof Deliveries.Queue action && !queue.offer(action).isEnqueued()) {
+    for (Queueing.Change change : changes) {
+      if (change instanceof Queueing.Queue action && !queue.offer(action).isEnqueued()) {
         // The projection queues it shortly; the meter says how often (no log line per action).
         dropped.increment();
       }
@@ -93,17 +93,17 @@ final class EagerOutbox implements DecisionsPersisted {
 
   private static Done write(
       DataSource dataSource,
-      Deliveries deliveries,
+      Queueing queueing,
       DeliveryNotices notices,
-      List<Deliveries.Queue> group,
+      List<Queueing.Queue> group,
       Clock clock,
       Counter queued,
       Counter left) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Deliveries.Applied applied =
-            deliveries.apply(connection, List.copyOf(group), clock.instant(), true);
+        Queueing.Applied applied =
+            queueing.apply(connection, List.copyOf(group), clock.instant(), true);
         connection.commit();
         queued.increment(applied.queued());
         left.increment(group.size() - applied.queued());

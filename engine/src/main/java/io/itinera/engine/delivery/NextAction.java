@@ -33,21 +33,21 @@ public final class NextAction {
   /** Candidates read per call; more are left for the next call. */
   private static final int CANDIDATES = 10;
 
-  private final Deliveries deliveries;
+  private final AvailableActions actions;
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final Duration maxAge;
   private final Clock clock;
   private final BlockingSql blocking;
 
-  public NextAction(
-      Deliveries deliveries,
+  NextAction(
+      AvailableActions actions,
       ClusterSharding sharding,
       Duration askTimeout,
       Duration maxAge,
       Clock clock,
       BlockingSql blocking) {
-    this.deliveries = deliveries;
+    this.actions = actions;
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.maxAge = maxAge;
@@ -59,9 +59,7 @@ public final class NextAction {
   public CompletionStage<Optional<Delivery>> next(String customerId, String channel) {
     return blocking
         .supply(
-            () ->
-                deliveries.available(
-                    customerId, channel, clock.instant().minus(maxAge), CANDIDATES))
+            () -> actions.available(customerId, channel, clock.instant().minus(maxAge), CANDIDATES))
         .thenCompose(candidates -> first(customerId, candidates, 0));
   }
 
@@ -72,8 +70,7 @@ public final class NextAction {
     }
     Delivery candidate = candidates.get(index);
     return blocking
-        .supply(
-            () -> deliveries.take(candidate.actionId(), Status.DELIVERED, null, clock.instant()))
+        .supply(() -> actions.take(candidate.actionId(), Status.DELIVERED, null, clock.instant()))
         .thenCompose(
             taken -> {
               if (!taken) {
@@ -89,7 +86,7 @@ public final class NextAction {
                           return blocking
                               .supply(
                                   () -> {
-                                    deliveries.giveBack(candidate.actionId());
+                                    actions.giveBack(candidate.actionId());
                                     return null;
                                   })
                               .<Optional<Delivery>>thenCompose(
@@ -99,8 +96,7 @@ public final class NextAction {
                           return blocking
                               .supply(
                                   () -> {
-                                    deliveries.withdrawTaken(
-                                        candidate.actionId(), shown.withheld());
+                                    actions.withdrawTaken(candidate.actionId(), shown.withheld());
                                     return null;
                                   })
                               .thenCompose(withdrawn -> first(customerId, candidates, index + 1));

@@ -52,7 +52,7 @@ public final class OutboxProjection {
   public static void init(
       ActorSystem<?> system,
       DataSource dataSource,
-      Deliveries deliveries,
+      Queueing queueing,
       DeliveryNotices notices,
       DeliverySettings settings,
       int slices,
@@ -64,7 +64,7 @@ public final class OutboxProjection {
             slices,
             slice ->
                 ProjectionBehavior.create(
-                    projection(system, dataSource, deliveries, notices, settings, slice, clock)),
+                    projection(system, dataSource, queueing, notices, settings, slice, clock)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -72,7 +72,7 @@ public final class OutboxProjection {
   private static GroupedProjection<Offset, EventEnvelope<CustomerEvent>> projection(
       ActorSystem<?> system,
       DataSource dataSource,
-      Deliveries deliveries,
+      Queueing queueing,
       DeliveryNotices notices,
       DeliverySettings settings,
       int slice,
@@ -83,7 +83,7 @@ public final class OutboxProjection {
             ProjectionId.of("outbox", Tags.actions(slice)),
             source,
             () -> new PooledJdbcSession(dataSource),
-            () -> new Handler(deliveries, notices, clock),
+            () -> new Handler(queueing, notices, clock),
             system)
         .withGroup(settings.outboxGroupSize(), settings.outboxGroupWithin())
         .withRestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
@@ -92,12 +92,12 @@ public final class OutboxProjection {
   static final class Handler
       extends JdbcHandler<List<EventEnvelope<CustomerEvent>>, PooledJdbcSession> {
 
-    private final Deliveries deliveries;
+    private final Queueing queueing;
     private final DeliveryNotices notices;
     private final Clock clock;
 
-    Handler(Deliveries deliveries, DeliveryNotices notices, Clock clock) {
-      this.deliveries = deliveries;
+    Handler(Queueing queueing, DeliveryNotices notices, Clock clock) {
+      this.queueing = queueing;
       this.notices = notices;
       this.clock = clock;
     }
@@ -105,13 +105,13 @@ public final class OutboxProjection {
     @Override
     public void process(PooledJdbcSession session, List<EventEnvelope<CustomerEvent>> envelopes)
         throws Exception {
-      List<Deliveries.Change> changes = changes(envelopes);
+      List<Queueing.Change> changes = changes(envelopes);
       if (changes.isEmpty()) {
         return;
       }
       Set<String> channels =
           session.withConnection(
-              connection -> deliveries.apply(connection, changes, clock.instant()));
+              connection -> queueing.apply(connection, changes, clock.instant()));
       beforeCommit.accept(changes.size());
       if (!channels.isEmpty()) {
         List<String> queued = List.copyOf(channels);
@@ -121,8 +121,8 @@ public final class OutboxProjection {
   }
 
   /** What a group of journal events asks of the queue, in journal order. */
-  static List<Deliveries.Change> changes(List<EventEnvelope<CustomerEvent>> envelopes) {
-    List<Deliveries.Change> changes = new ArrayList<>();
+  static List<Queueing.Change> changes(List<EventEnvelope<CustomerEvent>> envelopes) {
+    List<Queueing.Change> changes = new ArrayList<>();
     for (EventEnvelope<CustomerEvent> envelope : envelopes) {
       addChanges(customerId(envelope.persistenceId()), envelope.event(), changes);
     }
@@ -130,17 +130,17 @@ public final class OutboxProjection {
   }
 
   /** Adds what one of the customer's events asks of the queue to {@code changes}. */
-  static void addChanges(String customerId, CustomerEvent event, List<Deliveries.Change> changes) {
+  static void addChanges(String customerId, CustomerEvent event, List<Queueing.Change> changes) {
     JourneysDecided decided = CustomerEvent.decisionIn(event).orElse(null);
     if (decided == null) {
       return;
     }
     for (JourneyEvent journeyEvent : decided.events()) {
       if (journeyEvent instanceof ActionEmitted emitted) {
-        changes.add(new Deliveries.Queue(emitted.action(), customerId, emitted.at()));
+        changes.add(new Queueing.Queue(emitted.action(), customerId, emitted.at()));
       } else if (journeyEvent instanceof GoalReached goal) {
         changes.add(
-            new Deliveries.Withdraw(
+            new Queueing.Withdraw(
                 customerId,
                 goal.journey(),
                 "goal " + goal.goal() + " of " + goal.journey() + " reached"));
@@ -148,7 +148,7 @@ public final class OutboxProjection {
           && !COMPLETED.equals(exited.reason())) {
         // A journey completed on its last stage keeps what it emitted on the way there.
         changes.add(
-            new Deliveries.Withdraw(
+            new Queueing.Withdraw(
                 customerId, exited.journey(), "left " + exited.journey() + ": " + exited.reason()));
       }
     }

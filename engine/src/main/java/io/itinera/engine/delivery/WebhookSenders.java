@@ -1,5 +1,6 @@
 package io.itinera.engine.delivery;
 
+import io.itinera.engine.storage.BlockingSql;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -7,10 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -40,20 +39,22 @@ public final class WebhookSenders {
 
   private WebhookSenders() {}
 
-  public static void init(
+  static void init(
       ActorSystem<?> system,
       ChannelEndpoints endpoints,
-      Deliveries deliveries,
+      WebhookAttempts attempts,
       DeliveryNotices notices,
       DeliverySettings settings,
-      Clock clock) {
+      Clock clock,
+      BlockingSql blocking) {
     int senders = settings.senders();
     ShardedDaemonProcess.get(system)
         .init(
             Command.class,
             "webhook-senders",
             senders,
-            index -> create(index, senders, endpoints, deliveries, notices, settings, clock));
+            index ->
+                create(index, senders, endpoints, attempts, notices, settings, clock, blocking));
   }
 
   static boolean owns(int index, int senders, String channel) {
@@ -64,19 +65,16 @@ public final class WebhookSenders {
       int index,
       int senders,
       ChannelEndpoints endpoints,
-      Deliveries deliveries,
+      WebhookAttempts attempts,
       DeliveryNotices notices,
       DeliverySettings settings,
-      Clock clock) {
+      Clock clock,
+      BlockingSql blocking) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
                 timers -> {
                   ActorSystem<?> system = context.getSystem();
-                  Executor blocking =
-                      system
-                          .dispatchers()
-                          .lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
                   Map<String, ChannelSender> running = new ConcurrentHashMap<>();
                   Map<String, Set<String>> inFlight = new HashMap<>();
                   Runnable stopListening =
@@ -108,7 +106,7 @@ public final class WebhookSenders {
                                         throw new IllegalStateException(e.getMessage(), e);
                                       }
                                     },
-                                    blocking),
+                                    blocking.executor()),
                                 (all, failure) ->
                                     failure == null ? new Loaded(all) : new LoadFailed(failure));
                             return Behaviors.same();
@@ -140,14 +138,14 @@ public final class WebhookSenders {
                                         c ->
                                             new ChannelSender(
                                                     endpoint,
-                                                    deliveries,
+                                                    attempts,
                                                     endpoints,
                                                     notices,
                                                     settings,
                                                     inFlight.computeIfAbsent(
                                                         c, x -> ConcurrentHashMap.newKeySet()),
                                                     clock,
-                                                    blocking,
+                                                    blocking.executor(),
                                                     system)
                                                 .start()));
                             return Behaviors.same();

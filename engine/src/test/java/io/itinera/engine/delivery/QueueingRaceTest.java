@@ -41,15 +41,14 @@ class QueueingRaceTest {
                   "email", "http://127.0.0.1:9/hook", null, Duration.ofSeconds(1), 4, 0),
               "test",
               NOW);
-      Deliveries deliveries =
-          new Deliveries(storage.dataSource(), Dialect.POSTGRES, new ActionEvents("/itinera"));
-      List<Deliveries.Change> changes = List.of(queue("a-1", "email"), queue("a-2", "email"));
+      Queueing queueing =
+          new Queueing(new DeliveryDialect(Dialect.POSTGRES), new ActionEvents("/itinera"));
+      List<Queueing.Change> changes = List.of(queue("a-1", "email"), queue("a-2", "email"));
 
       try (Connection eager = storage.dataSource().getConnection()) {
         eager.setAutoCommit(false);
         assertEquals(
-            new Deliveries.Applied(Set.of("email"), 2),
-            deliveries.apply(eager, changes, NOW, true));
+            new Queueing.Applied(Set.of("email"), 2), queueing.apply(eager, changes, NOW, true));
         // The projection reads the same events while the eager transaction is still open: its
         // check before the lock cannot see the uncommitted rows.
         CompletableFuture<Void> projection =
@@ -57,7 +56,7 @@ class QueueingRaceTest {
                 () -> {
                   try (Connection connection = storage.dataSource().getConnection()) {
                     connection.setAutoCommit(false);
-                    deliveries.apply(connection, changes, NOW);
+                    queueing.apply(connection, changes, NOW);
                     connection.commit();
                   } catch (SQLException e) {
                     throw new CompletionException(e);
@@ -88,19 +87,19 @@ class QueueingRaceTest {
             Storage.open(
                 new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
       storage.migrate();
-      Deliveries deliveries =
-          new Deliveries(storage.dataSource(), Dialect.POSTGRES, new ActionEvents("/itinera"));
-      List<Deliveries.Change> changes = List.of(queue("f-1", "feed"));
+      Queueing queueing =
+          new Queueing(new DeliveryDialect(Dialect.POSTGRES), new ActionEvents("/itinera"));
+      List<Queueing.Change> changes = List.of(queue("f-1", "feed"));
       try (Connection connection = storage.dataSource().getConnection()) {
         connection.setAutoCommit(false);
         assertEquals(
-            new Deliveries.Applied(Set.of(), 0), deliveries.apply(connection, changes, NOW, true));
+            new Queueing.Applied(Set.of(), 0), queueing.apply(connection, changes, NOW, true));
         connection.commit();
       }
       assertEquals(0, database.queryLong("SELECT count(*) FROM deliveries"));
       try (Connection connection = storage.dataSource().getConnection()) {
         connection.setAutoCommit(false);
-        assertEquals(Set.of("feed"), deliveries.apply(connection, changes, NOW));
+        assertEquals(Set.of("feed"), queueing.apply(connection, changes, NOW));
         connection.commit();
       }
       assertEquals(
@@ -108,8 +107,8 @@ class QueueingRaceTest {
     }
   }
 
-  private static Deliveries.Queue queue(String id, String channel) {
-    return new Deliveries.Queue(
+  private static Queueing.Queue queue(String id, String channel) {
+    return new Queueing.Queue(
         new PlannedAction(
             id, "pings", 1, "open", "ping", "send", channel, "send", "ping", null, Map.of()),
         "eve",
