@@ -221,8 +221,10 @@ final class JourneyRoutes {
     return readYaml(
         text ->
             onComplete(
-                registry.async(
-                    () -> registry.deploy(name, name + ".journey.yaml", text, dryRun, migrate)),
+                registry
+                    .blocking()
+                    .supply(
+                        () -> registry.deploy(name, name + ".journey.yaml", text, dryRun, migrate)),
                 result -> {
                   if (result.isFailure()) {
                     return unavailable("The journey could not be deployed", result.failed().get());
@@ -287,7 +289,7 @@ final class JourneyRoutes {
 
   private Route list() {
     return onComplete(
-        registry.async(registry::list),
+        registry.blocking().supply(registry::list),
         result ->
             result.isSuccess()
                 ? complete(Json.response(StatusCodes.OK, new JourneyListView(result.get())))
@@ -296,7 +298,7 @@ final class JourneyRoutes {
 
   private Route show(String name) {
     return onComplete(
-        registry.async(() -> registry.get(name)),
+        registry.blocking().supply(() -> registry.get(name)),
         result -> {
           if (result.isFailure()) {
             return unavailable("The journey could not be read", result.failed().get());
@@ -310,7 +312,7 @@ final class JourneyRoutes {
 
   private Route diagram(String name) {
     return onComplete(
-        registry.async(() -> registry.get(name)),
+        registry.blocking().supply(() -> registry.get(name)),
         result -> {
           if (result.isFailure()) {
             return unavailable("The journey could not be read", result.failed().get());
@@ -329,7 +331,7 @@ final class JourneyRoutes {
 
   private Route retire(String name) {
     return onComplete(
-        registry.async(() -> registry.retire(name)),
+        registry.blocking().supply(() -> registry.retire(name)),
         result -> {
           if (result.isFailure()) {
             return unavailable("The journey could not be retired", result.failed().get());

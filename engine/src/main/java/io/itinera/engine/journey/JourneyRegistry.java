@@ -5,6 +5,7 @@ import io.itinera.engine.journey.DeployResult.Conflict;
 import io.itinera.engine.journey.DeployResult.Deployed;
 import io.itinera.engine.journey.DeployResult.Invalid;
 import io.itinera.engine.journey.DeployResult.Unchanged;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.load.JourneyLoader;
@@ -40,8 +41,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -49,10 +48,9 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.dispatch.ExecutionContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The deployed journeys, kept in the {@code journey_versions} table and loaded into every node's
@@ -70,7 +68,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * retirement) every {@code itinera.journeys.poll-interval} and reloads when it changed; compiled
  * journeys are cached by name, version and source hash, so a reload compiles only what is new.
  *
- * <p>Every method here blocks on JDBC: call it from {@link #blocking()} (the {@code
+ * <p>Every method here blocks on JDBC: call it through {@link #blocking()} (the {@code
  * itinera.blocking-dispatcher}), never from an actor's thread.
  */
 public final class JourneyRegistry {
@@ -133,7 +131,7 @@ public final class JourneyRegistry {
   private final DataSource dataSource;
   private final DeployedJourneys deployed;
   private final Clock clock;
-  private final Executor blocking;
+  private final BlockingSql blocking;
 
   /** Builds a CEL environment once; used under its own lock. */
   private final JourneyLoader loader = new JourneyLoader();
@@ -148,7 +146,7 @@ public final class JourneyRegistry {
   private volatile boolean pollFailing;
 
   public JourneyRegistry(
-      DataSource dataSource, DeployedJourneys deployed, Clock clock, Executor blocking) {
+      DataSource dataSource, DeployedJourneys deployed, Clock clock, BlockingSql blocking) {
     this.dataSource = dataSource;
     this.deployed = deployed;
     this.clock = clock;
@@ -162,8 +160,7 @@ public final class JourneyRegistry {
    */
   public static JourneyRegistry start(
       ActorSystem<?> system, DataSource dataSource, DeployedJourneys deployed, Config config) {
-    ExecutionContextExecutor blocking =
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("itinera.blocking-dispatcher"));
+    BlockingSql blocking = BlockingSql.of(system);
     JourneyRegistry registry =
         new JourneyRegistry(dataSource, deployed, Clock.systemUTC(), blocking);
     String directory = config.getString("itinera.journeys.directory").trim();
@@ -175,7 +172,11 @@ public final class JourneyRegistry {
     Cancellable polling =
         system
             .scheduler()
-            .scheduleWithFixedDelay(interval, interval, registry::pollQuietly, blocking);
+            .scheduleWithFixedDelay(
+                interval,
+                interval,
+                registry::pollQuietly,
+                ExecutionContexts.fromExecutor(blocking.executor()));
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseServiceStop(),
@@ -189,13 +190,8 @@ public final class JourneyRegistry {
   }
 
   /** Where to run this registry's blocking calls. */
-  public Executor blocking() {
+  public BlockingSql blocking() {
     return blocking;
-  }
-
-  /** Runs a blocking call of this registry on its executor. */
-  public <T> CompletableFuture<T> async(Supplier<T> call) {
-    return CompletableFuture.supplyAsync(call, blocking);
   }
 
   // ---------------------------------------------------------------------------------------------
