@@ -14,6 +14,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSla
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
+import io.itinera.engine.journey.DeployOptions;
 import io.itinera.engine.journey.DeployResult;
 import io.itinera.engine.journey.DeployResult.Conflict;
 import io.itinera.engine.journey.DeployResult.Deployed;
@@ -217,14 +218,18 @@ final class JourneyRoutes {
       }
     }
     boolean dryRun = dryRunParameter.orElse("false").equals("true");
-    boolean migrate = migrateParameter.orElse("false").equals("true");
+    DeployOptions options =
+        dryRun
+            ? DeployOptions.dryRun()
+            : migrateParameter.orElse("false").equals("true")
+                ? DeployOptions.migrating()
+                : DeployOptions.deploy();
     return readYaml(
         text ->
             onComplete(
                 registry
                     .blocking()
-                    .supply(
-                        () -> registry.deploy(name, name + ".journey.yaml", text, dryRun, migrate)),
+                    .supply(() -> registry.deploy(name, name + ".journey.yaml", text, options)),
                 result -> {
                   if (result.isFailure()) {
                     return unavailable("The journey could not be deployed", result.failed().get());
