@@ -14,6 +14,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSla
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
+import io.itinera.engine.journey.DeployOptions;
 import io.itinera.engine.journey.DeployResult;
 import io.itinera.engine.journey.DeployResult.Conflict;
 import io.itinera.engine.journey.DeployResult.Deployed;
@@ -217,12 +218,18 @@ final class JourneyRoutes {
       }
     }
     boolean dryRun = dryRunParameter.orElse("false").equals("true");
-    boolean migrate = migrateParameter.orElse("false").equals("true");
+    DeployOptions options =
+        dryRun
+            ? DeployOptions.dryRun()
+            : migrateParameter.orElse("false").equals("true")
+                ? DeployOptions.migrating()
+                : DeployOptions.deploy();
     return readYaml(
         text ->
             onComplete(
-                registry.async(
-                    () -> registry.deploy(name, name + ".journey.yaml", text, dryRun, migrate)),
+                registry
+                    .blocking()
+                    .supply(() -> registry.deploy(name, name + ".journey.yaml", text, options)),
                 result -> {
                   if (result.isFailure()) {
                     return unavailable("The journey could not be deployed", result.failed().get());
@@ -287,7 +294,7 @@ final class JourneyRoutes {
 
   private Route list() {
     return onComplete(
-        registry.async(registry::list),
+        registry.blocking().supply(registry::list),
         result ->
             result.isSuccess()
                 ? complete(Json.response(StatusCodes.OK, new JourneyListView(result.get())))
@@ -296,7 +303,7 @@ final class JourneyRoutes {
 
   private Route show(String name) {
     return onComplete(
-        registry.async(() -> registry.get(name)),
+        registry.blocking().supply(() -> registry.get(name)),
         result -> {
           if (result.isFailure()) {
             return unavailable("The journey could not be read", result.failed().get());
@@ -310,7 +317,7 @@ final class JourneyRoutes {
 
   private Route diagram(String name) {
     return onComplete(
-        registry.async(() -> registry.get(name)),
+        registry.blocking().supply(() -> registry.get(name)),
         result -> {
           if (result.isFailure()) {
             return unavailable("The journey could not be read", result.failed().get());
@@ -329,7 +336,7 @@ final class JourneyRoutes {
 
   private Route retire(String name) {
     return onComplete(
-        registry.async(() -> registry.retire(name)),
+        registry.blocking().supply(() -> registry.retire(name)),
         result -> {
           if (result.isFailure()) {
             return unavailable("The journey could not be retired", result.failed().get());

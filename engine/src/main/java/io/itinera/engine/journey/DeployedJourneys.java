@@ -2,8 +2,12 @@ package io.itinera.engine.journey;
 
 import io.itinera.journeys.decision.JourneySet;
 import io.itinera.journeys.load.LoadedJourney;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The journeys this node's customer entities run, compiled once and shared: every entity reads the
@@ -27,5 +31,26 @@ public final class DeployedJourneys {
 
   public void replace(List<LoadedJourney> journeys) {
     current.set(JourneySet.of(journeys));
+  }
+
+  /** The journeys and their versions, for the log: "cart v1, v2; win-back v1". */
+  public String describe() {
+    List<LoadedJourney> journeys = current();
+    if (journeys.isEmpty()) {
+      return "none";
+    }
+    Map<String, List<Integer>> versions = new LinkedHashMap<>();
+    journeys.forEach(
+        j ->
+            versions
+                .computeIfAbsent(j.journey().name(), n -> new ArrayList<>())
+                .add(j.journey().version()));
+    return versions.entrySet().stream()
+        .map(
+            e ->
+                e.getKey()
+                    + " v"
+                    + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(", v")))
+        .collect(Collectors.joining("; "));
   }
 }

@@ -16,6 +16,7 @@ import io.itinera.engine.journey.DeployResult.Unchanged;
 import io.itinera.engine.journey.JourneyRegistry.FileResult;
 import io.itinera.engine.journey.JourneyRegistry.JourneyDetails;
 import io.itinera.engine.journey.JourneyRegistry.JourneySummary;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.storage.StorageSettings.Dialect;
@@ -65,7 +66,8 @@ class JourneyRegistryTest {
   }
 
   private JourneyRegistry newRegistry(DeployedJourneys journeys) {
-    return new JourneyRegistry(storage.dataSource(), journeys, Clock.systemUTC(), Runnable::run);
+    return new JourneyRegistry(
+        storage.dataSource(), journeys, Clock.systemUTC(), new BlockingSql(Runnable::run));
   }
 
   private static String cart(int version, String template) {
