@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
-import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.NodeOnFreshDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every ingest and read route over real HTTP against a node on a fresh PostgreSQL database, with
@@ -27,22 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayRoutesTest {
 
-  private static TestDatabase database;
-  private static ItineraNode node;
-  private static ApiClient api;
+  @RegisterExtension static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.named("routes");
 
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.createFresh("routes");
-    node = TestNode.onPostgres(database);
-    api = new ApiClient(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    database.close();
-  }
+  private static final ApiClient api = NODE.api();
 
   private static String customer() {
     return "c-" + UUID.randomUUID();
@@ -398,7 +382,8 @@ class GatewayRoutesTest {
     }
     assertEquals(
         5,
-        database.queryLong(
-            "SELECT count(*) FROM event_journal WHERE persistence_id = 'Customer|" + id + "'"));
+        NODE.database()
+            .queryLong(
+                "SELECT count(*) FROM event_journal WHERE persistence_id = 'Customer|" + id + "'"));
   }
 }
