@@ -24,7 +24,7 @@ import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.protocol.touchpoint.Touchpoint;
-import io.itinera.protocol.touchpoint.TouchpointType;
+import io.itinera.protocol.touchpoint.TouchpointBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -97,44 +97,21 @@ class CustomerEntityTest {
   }
 
   private static Touchpoint track(String messageId, String event, Instant at) {
-    return new Touchpoint(
-        TouchpointType.TRACK,
-        messageId,
-        "c-1",
-        "c-1",
-        null,
-        null,
-        null,
-        event,
-        null,
-        "web",
-        Map.of("sku", "shoe-" + messageId),
-        null,
-        null,
-        at,
-        null,
-        at);
+    return TouchpointBuilder.track(event)
+        .messageId(messageId)
+        .userId("c-1")
+        .channel("web")
+        .properties(Map.of("sku", "shoe-" + messageId))
+        .at(at)
+        .build();
   }
 
   private static Touchpoint identify(String messageId, Map<String, Object> traits) {
-    Instant at = Instant.parse("2026-11-23T10:00:00Z");
-    return new Touchpoint(
-        TouchpointType.IDENTIFY,
-        messageId,
-        "c-1",
-        "c-1",
-        null,
-        null,
-        null,
-        null,
-        null,
-        "server",
-        null,
-        traits,
-        null,
-        at,
-        null,
-        at);
+    return TouchpointBuilder.identify(traits)
+        .messageId(messageId)
+        .userId("c-1")
+        .at(Instant.parse("2026-11-23T10:00:00Z"))
+        .build();
   }
 
   private CommandResultWithReply<

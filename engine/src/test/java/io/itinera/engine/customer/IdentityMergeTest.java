@@ -5,13 +5,10 @@ import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
-import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.itinera.engine.support.NodeOnFreshDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Segment's identity calls over real HTTP: an anonymous visitor who identifies, or is aliased, is
@@ -19,22 +16,9 @@ import org.junit.jupiter.api.Test;
  */
 class IdentityMergeTest {
 
-  private static TestDatabase database;
-  private static ItineraNode node;
-  private static ApiClient api;
+  @RegisterExtension static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.named("identity");
 
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.createFresh("identity");
-    node = TestNode.onPostgres(database);
-    api = new ApiClient(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    database.close();
-  }
+  private static final ApiClient api = NODE.api();
 
   private static JsonNode customer(String id) {
     return api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();

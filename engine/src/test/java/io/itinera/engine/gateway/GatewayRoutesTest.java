@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
-import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.NodeOnFreshDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every ingest and read route over real HTTP against a node on a fresh PostgreSQL database, with
@@ -27,29 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayRoutesTest {
 
-  private static TestDatabase database;
-  private static ItineraNode node;
-  private static ApiClient api;
+  @RegisterExtension static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.named("routes");
 
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.createFresh("routes");
-    node = TestNode.onPostgres(database);
-    api = new ApiClient(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    database.close();
-  }
+  private static final ApiClient api = NODE.api();
 
   private static String customer() {
     return "c-" + UUID.randomUUID();
-  }
-
-  private static String json(String singleQuoted) {
-    return singleQuoted.replace('\'', '"');
   }
 
   private static void assertProblem(Reply reply, int status, String pointer, String detailPart) {
@@ -74,10 +54,10 @@ class GatewayRoutesTest {
     Reply reply =
         api.post(
             "/v1/track",
-            json(
-                "{'userId':'"
-                    + id
-                    + "','event':'Product Viewed','messageId':'m1','properties':{'sku':'trail-9'},'context':{'channel':'web'}}"));
+            """
+            {"userId":"%s","event":"Product Viewed","messageId":"m1",\
+            "properties":{"sku":"trail-9"},"context":{"channel":"web"}}"""
+                .formatted(id));
     assertEquals(200, reply.status(), reply.body());
     assertTrue(reply.json().get("success").asBoolean());
     assertEquals(1, reply.json().get("recorded").asInt());
@@ -98,19 +78,41 @@ class GatewayRoutesTest {
         200,
         api.post(
                 "/v1/identify",
-                json("{'userId':'" + id + "','traits':{'plan':'pro','timezone':'Europe/Berlin'}}"))
-            .status());
-    assertEquals(
-        200, api.post("/v1/page", json("{'userId':'" + id + "','name':'Running shoes'}")).status());
-    assertEquals(
-        200, api.post("/v1/screen", json("{'userId':'" + id + "','name':'Cart'}")).status());
-    assertEquals(
-        200,
-        api.post("/v1/alias", json("{'userId':'" + id + "','previousId':'anon-" + id + "'}"))
+                """
+                {"userId":"%s","traits":{"plan":"pro","timezone":"Europe/Berlin"}}"""
+                    .formatted(id))
             .status());
     assertEquals(
         200,
-        api.post("/v1/group", json("{'userId':'" + id + "','groupId':'acme','traits':{'seats':5}}"))
+        api.post(
+                "/v1/page",
+                """
+                {"userId":"%s","name":"Running shoes"}"""
+                    .formatted(id))
+            .status());
+    assertEquals(
+        200,
+        api.post(
+                "/v1/screen",
+                """
+                {"userId":"%s","name":"Cart"}"""
+                    .formatted(id))
+            .status());
+    assertEquals(
+        200,
+        api.post(
+                "/v1/alias",
+                """
+                {"userId":"%s","previousId":"anon-%s"}"""
+                    .formatted(id, id))
+            .status());
+    assertEquals(
+        200,
+        api.post(
+                "/v1/group",
+                """
+                {"userId":"%s","groupId":"acme","traits":{"seats":5}}"""
+                    .formatted(id))
             .status());
 
     JsonNode customer = api.get("/v1/customers/" + id, "Bearer " + ADMIN_KEY).json();
@@ -135,7 +137,9 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/track",
-            json("{'writeKey':'" + WRITE_KEY + "','anonymousId':'" + id + "','event':'Signed Up'}"),
+            """
+            {"writeKey":"%s","anonymousId":"%s","event":"Signed Up"}"""
+                .formatted(WRITE_KEY, id),
             "text/plain;charset=UTF-8",
             null,
             Check.RESPONSE);
@@ -147,7 +151,10 @@ class GatewayRoutesTest {
   @Test
   void repeatedMessageIdIsAcknowledgedAndNotAppliedTwice() {
     String id = customer();
-    String body = json("{'userId':'" + id + "','event':'Order Completed','messageId':'order-1'}");
+    String body =
+        """
+        {"userId":"%s","event":"Order Completed","messageId":"order-1"}"""
+            .formatted(id);
     assertEquals(1, api.post("/v1/track", body).json().get("recorded").asInt());
     Reply again = api.post("/v1/track", body);
     assertEquals(200, again.status());
@@ -161,24 +168,25 @@ class GatewayRoutesTest {
   void batchAppliesEachCustomersEventsInOrderAndListsRejectedItems() {
     String a = customer();
     String b = customer();
-    StringBuilder batch = new StringBuilder("{'batch':[");
+    StringBuilder batch =
+        new StringBuilder(
+            """
+            {"batch":[""");
     for (int i = 0; i < 10; i++) {
-      batch
-          .append("{'type':'track','userId':'")
-          .append(i % 2 == 0 ? a : b)
-          .append("','event':'step-")
-          .append(i)
-          .append("','messageId':'b-")
-          .append(i)
-          .append("'},");
+      batch.append(
+          """
+          {"type":"track","userId":"%s","event":"step-%d","messageId":"b-%d"},"""
+              .formatted(i % 2 == 0 ? a : b, i, i));
     }
-    batch.append("{'type':'track','userId':'").append(a).append("'},");
-    batch.append("{'type':'nonsense','userId':'").append(a).append("'}]}");
+    batch.append(
+        """
+        {"type":"track","userId":"%s"},{"type":"nonsense","userId":"%s"}]}"""
+            .formatted(a, a));
     Reply reply =
         api.send(
             "POST",
             "/v1/batch",
-            json(batch.toString()),
+            batch.toString(),
             "application/json",
             basic(WRITE_KEY),
             Check.RESPONSE);
@@ -204,10 +212,10 @@ class GatewayRoutesTest {
     Reply reply =
         api.post(
             "/v1/import",
-            json(
-                "{'batch':[{'type':'identify','userId':'"
-                    + id
-                    + "','traits':{'tier':'gold'},'timestamp':'2024-05-01T12:00:00Z'}]}"));
+            """
+            {"batch":[{"type":"identify","userId":"%s",\
+            "traits":{"tier":"gold"},"timestamp":"2024-05-01T12:00:00Z"}]}"""
+                .formatted(id));
     assertEquals(200, reply.status(), reply.body());
     JsonNode customer = api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
     assertEquals("2024-05-01T12:00:00Z", customer.get("firstSeen").asText());
@@ -219,7 +227,8 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/batch",
-            json("{'batch':[{'type':'track','event':'x'},{'type':'page'}]}"),
+            """
+            {"batch":[{"type":"track","event":"x"},{"type":"page"}]}""",
             "application/json",
             basic(WRITE_KEY),
             Check.RESPONSE);
@@ -269,7 +278,8 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/track",
-            json("{'event':'x'}"),
+            """
+            {"event":"x"}""",
             "application/json",
             basic(WRITE_KEY),
             Check.RESPONSE);
@@ -278,7 +288,8 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/identify",
-            json("{'userId':'u','traits':'gold','timestamp':12}"),
+            """
+            {"userId":"u","traits":"gold","timestamp":12}""",
             "application/json",
             basic(WRITE_KEY),
             Check.RESPONSE);
@@ -289,7 +300,9 @@ class GatewayRoutesTest {
 
   @Test
   void missingOrWrongKeyIs401() {
-    String body = json("{'userId':'u','event':'x'}");
+    String body =
+        """
+        {"userId":"u","event":"x"}""";
     Reply none = api.send("POST", "/v1/track", body, "application/json", null, Check.RESPONSE);
     assertProblem(none, 401, null, "No write key");
     assertTrue(none.header("WWW-Authenticate").orElse("").startsWith("Basic realm=\"itinera\""));
@@ -302,7 +315,8 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/track",
-            json("{'writeKey':'nope','userId':'u','event':'x'}"),
+            """
+            {"writeKey":"nope","userId":"u","event":"x"}""",
             "application/json",
             null,
             Check.RESPONSE),
@@ -323,7 +337,9 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/track",
-            json("{'userId':'u','event':'x','properties':{'blob':'" + big + "'}}"),
+            """
+            {"userId":"u","event":"x","properties":{"blob":"%s"}}"""
+                .formatted(big),
             "application/json",
             basic(WRITE_KEY),
             Check.RESPONSE);
@@ -333,10 +349,9 @@ class GatewayRoutesTest {
         api.send(
             "POST",
             "/v1/batch",
-            json(
-                "{'batch':[{'type':'track','userId':'u','event':'x','properties':{'blob':'"
-                    + huge
-                    + "'}}]}"),
+            """
+            {"batch":[{"type":"track","userId":"u","event":"x","properties":{"blob":"%s"}}]}"""
+                .formatted(huge),
             "application/json",
             basic(WRITE_KEY),
             Check.RESPONSE);
@@ -393,12 +408,15 @@ class GatewayRoutesTest {
           200,
           api.post(
                   "/v1/track",
-                  json("{'userId':'" + id + "','event':'e','messageId':'j-" + i + "'}"))
+                  """
+                  {"userId":"%s","event":"e","messageId":"j-%d"}"""
+                      .formatted(id, i))
               .status());
     }
     assertEquals(
         5,
-        database.queryLong(
-            "SELECT count(*) FROM event_journal WHERE persistence_id = 'Customer|" + id + "'"));
+        NODE.database()
+            .queryLong(
+                "SELECT count(*) FROM event_journal WHERE persistence_id = 'Customer|" + id + "'"));
   }
 }

@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
-import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.NodeOnFreshDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The journey registry's routes over real HTTP against a node on a fresh PostgreSQL database, each
@@ -31,22 +28,9 @@ class JourneyRoutesTest {
   private static final String ADMIN = basic(ADMIN_KEY);
   private static final String YAML = "application/yaml";
 
-  private static TestDatabase database;
-  private static ItineraNode node;
-  private static ApiClient api;
+  @RegisterExtension static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.named("journeys");
 
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.createFresh("journeys");
-    node = TestNode.onPostgres(database);
-    api = new ApiClient(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    database.close();
-  }
+  private static final ApiClient api = NODE.api();
 
   /** A journey of its own per test, so tests on the one node do not meet. */
   private static String uniqueName() {
@@ -91,7 +75,8 @@ class JourneyRoutesTest {
 
   private static List<String> loadedOnTheNode() {
     List<String> loaded = new ArrayList<>();
-    node.deployedJourneys()
+    NODE.node()
+        .deployedJourneys()
         .current()
         .forEach(j -> loaded.add(j.journey().name() + " v" + j.journey().version()));
     return loaded;

@@ -7,23 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
+import io.itinera.engine.support.NodeOnFreshDatabase;
 import io.itinera.engine.support.TestClock;
-import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The seeds' running-shoe story end to end: the sample journey deployed over HTTP, touchpoints
@@ -35,23 +32,16 @@ class RunningShoesStoryTest {
 
   private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
-  private static TestDatabase database;
-  private static ItineraNode node;
-  private static ApiClient api;
   private static final TestClock clock = new TestClock(START);
 
-  @BeforeAll
-  static void start() throws Exception {
-    database = TestDatabase.createFresh("story");
-    node = TestNode.start(Map.of("itinera.db.url", database.url()), clock);
-    api = new ApiClient(node.httpPort());
-    deploy(Files.readString(Path.of("../journeys/running-shoes.journey.yaml")));
-  }
+  @RegisterExtension
+  static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.named("story").withClock(clock);
 
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    database.close();
+  private static final ApiClient api = NODE.api();
+
+  @BeforeAll
+  static void deployTheStory() throws Exception {
+    deploy(Files.readString(Path.of("../journeys/running-shoes.journey.yaml")));
   }
 
   private static void deploy(String yaml) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * Real HTTP calls to a running node, each held to docs/openapi.yaml: the response always, the
@@ -36,9 +37,14 @@ public final class ApiClient {
           .build();
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private final int port;
+  private final IntSupplier port;
 
   public ApiClient(int port) {
+    this(() -> port);
+  }
+
+  /** A client for a node started later: its port is asked for at each call. */
+  public ApiClient(IntSupplier port) {
     this.port = port;
   }
 
@@ -86,7 +92,7 @@ public final class ApiClient {
       String authorization,
       Check check) {
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
             .timeout(Duration.ofSeconds(30))
             .method(
                 method,

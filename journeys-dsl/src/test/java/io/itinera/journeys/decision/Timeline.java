@@ -8,6 +8,7 @@ import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.protocol.touchpoint.Touchpoint;
+import io.itinera.protocol.touchpoint.TouchpointBuilder;
 import io.itinera.protocol.touchpoint.TouchpointType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,23 +94,15 @@ final class Timeline {
       Map<String, Object> traits) {
     String id = customer.customerId() + "-m" + ++messages;
     Touchpoint touchpoint =
-        new Touchpoint(
-            type,
-            id,
-            customer.customerId(),
-            customer.customerId(),
-            null,
-            null,
-            null,
-            event,
-            null,
-            channel,
-            properties,
-            traits,
-            Map.of(),
-            now,
-            null,
-            now);
+        TouchpointBuilder.touchpoint(type)
+            .event(event)
+            .messageId(id)
+            .userId(customer.customerId())
+            .channel(channel)
+            .properties(properties)
+            .traits(traits)
+            .at(now)
+            .build();
     customer = customer.recording(touchpoint);
     return decide(new Input.TouchpointArrived(touchpoint));
   }

@@ -10,7 +10,7 @@ import io.itinera.journeys.decision.JourneyEvent.JourneyExited;
 import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.protocol.touchpoint.Touchpoint;
-import io.itinera.protocol.touchpoint.TouchpointType;
+import io.itinera.protocol.touchpoint.TouchpointBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -304,22 +304,11 @@ class TriggersTest {
   }
 
   static Touchpoint touchpoint(String event) {
-    return new Touchpoint(
-        TouchpointType.TRACK,
-        "redelivered-1",
-        "acme-1",
-        "acme-1",
-        null,
-        null,
-        null,
-        event,
-        null,
-        "app",
-        Map.of(),
-        Map.of(),
-        Map.of(),
-        Timeline.MONDAY,
-        null,
-        Timeline.MONDAY);
+    return TouchpointBuilder.track(event)
+        .messageId("redelivered-1")
+        .userId("acme-1")
+        .channel("app")
+        .at(Timeline.MONDAY)
+        .build();
   }
 }

@@ -21,7 +21,7 @@ class TouchpointReaderTest {
   private final TouchpointReader reader = new TouchpointReader(MAPPER);
 
   private static JsonNode json(String text) throws Exception {
-    return MAPPER.readTree(text.replace('\'', '"'));
+    return MAPPER.readTree(text);
   }
 
   private Touchpoint accepted(String body, TouchpointType type) throws Exception {
@@ -37,8 +37,9 @@ class TouchpointReaderTest {
   void trackCallBecomesTouchpointOfUserWithSegmentFields() throws Exception {
     Touchpoint t =
         accepted(
-            "{'userId':'u1','anonymousId':'a1','event':'Product Viewed','messageId':'m1',"
-                + "'properties':{'sku':'shoe-7','price':99.5},'context':{'channel':'app'}}",
+            """
+            {"userId":"u1","anonymousId":"a1","event":"Product Viewed","messageId":"m1",\
+            "properties":{"sku":"shoe-7","price":99.5},"context":{"channel":"app"}}""",
             TouchpointType.TRACK);
     assertEquals("u1", t.customerId());
     assertEquals("a1", t.anonymousId());
@@ -52,22 +53,39 @@ class TouchpointReaderTest {
 
   @Test
   void anonymousVisitorIsKnownByAnonymousIdAndNumericIdsAreText() throws Exception {
-    assertEquals(
-        "a-9", accepted("{'anonymousId':'a-9','name':'Home'}", TouchpointType.PAGE).customerId());
-    assertEquals("42", accepted("{'userId':42,'event':'x'}", TouchpointType.TRACK).customerId());
+    String anonymous =
+        """
+        {"anonymousId":"a-9","name":"Home"}""";
+    String numeric =
+        """
+        {"userId":42,"event":"x"}""";
+    assertEquals("a-9", accepted(anonymous, TouchpointType.PAGE).customerId());
+    assertEquals("42", accepted(numeric, TouchpointType.TRACK).customerId());
   }
 
   @Test
   void channelDefaultsByTypeWhenContextHasNone() throws Exception {
-    assertEquals("web", accepted("{'userId':'u','name':'Home'}", TouchpointType.PAGE).channel());
-    assertEquals("app", accepted("{'userId':'u','name':'Cart'}", TouchpointType.SCREEN).channel());
-    assertEquals("server", accepted("{'userId':'u','event':'e'}", TouchpointType.TRACK).channel());
+    String page =
+        """
+        {"userId":"u","name":"Home"}""";
+    String screen =
+        """
+        {"userId":"u","name":"Cart"}""";
+    String track =
+        """
+        {"userId":"u","event":"e"}""";
+    assertEquals("web", accepted(page, TouchpointType.PAGE).channel());
+    assertEquals("app", accepted(screen, TouchpointType.SCREEN).channel());
+    assertEquals("server", accepted(track, TouchpointType.TRACK).channel());
   }
 
   @Test
   void missingMessageIdIsGeneratedUniquely() throws Exception {
-    String a = accepted("{'userId':'u','event':'e'}", TouchpointType.TRACK).messageId();
-    String b = accepted("{'userId':'u','event':'e'}", TouchpointType.TRACK).messageId();
+    String track =
+        """
+        {"userId":"u","event":"e"}""";
+    String a = accepted(track, TouchpointType.TRACK).messageId();
+    String b = accepted(track, TouchpointType.TRACK).messageId();
     assertTrue(a.startsWith("generated-"));
     assertTrue(!a.equals(b));
   }
@@ -77,7 +95,9 @@ class TouchpointReaderTest {
     // The sender's clock is 5 minutes fast: it says it sent at 10:05 what happened at 10:04.
     Touchpoint t =
         accepted(
-            "{'userId':'u','event':'e','timestamp':'2026-11-23T10:04:00Z','sentAt':'2026-11-23T10:05:00Z'}",
+            """
+            {"userId":"u","event":"e",\
+            "timestamp":"2026-11-23T10:04:00Z","sentAt":"2026-11-23T10:05:00Z"}""",
             TouchpointType.TRACK);
     assertEquals(Instant.parse("2026-11-23T09:59:00Z"), t.timestamp());
   }
@@ -86,7 +106,8 @@ class TouchpointReaderTest {
   void historicalTimestampWithoutSentAtIsKept() throws Exception {
     Touchpoint t =
         accepted(
-            "{'userId':'u','event':'e','timestamp':'2025-01-02T03:04:05+01:00'}",
+            """
+            {"userId":"u","event":"e","timestamp":"2025-01-02T03:04:05+01:00"}""",
             TouchpointType.TRACK);
     assertEquals(Instant.parse("2025-01-02T02:04:05Z"), t.timestamp());
   }
@@ -95,7 +116,8 @@ class TouchpointReaderTest {
   void everyProblemOfAMessageIsReportedWithItsPointer() throws Exception {
     List<FieldError> errors =
         rejected(
-            "{'event':7,'properties':[1],'timestamp':'yesterday','context':{'channel':3}}",
+            """
+            {"event":7,"properties":[1],"timestamp":"yesterday","context":{"channel":3}}""",
             TouchpointType.TRACK);
     assertEquals(
         List.of("/event", "/properties", "/timestamp", "/userId", "/context/channel"),
@@ -107,15 +129,20 @@ class TouchpointReaderTest {
 
   @Test
   void trackWithoutEventAliasWithoutPreviousIdAndGroupWithoutGroupIdAreRejected() throws Exception {
-    assertEquals("/event", rejected("{'userId':'u'}", TouchpointType.TRACK).get(0).pointer());
-    assertEquals("/previousId", rejected("{'userId':'u'}", TouchpointType.ALIAS).get(0).pointer());
-    assertEquals("/groupId", rejected("{'userId':'u'}", TouchpointType.GROUP).get(0).pointer());
+    String userOnly =
+        """
+        {"userId":"u"}""";
+    assertEquals("/event", rejected(userOnly, TouchpointType.TRACK).get(0).pointer());
+    assertEquals("/previousId", rejected(userOnly, TouchpointType.ALIAS).get(0).pointer());
+    assertEquals("/groupId", rejected(userOnly, TouchpointType.GROUP).get(0).pointer());
   }
 
   @Test
   void bodyTypeMustAgreeWithTheRoute() throws Exception {
-    FieldError error =
-        rejected("{'type':'identify','userId':'u','event':'e'}", TouchpointType.TRACK).get(0);
+    String identify =
+        """
+        {"type":"identify","userId":"u","event":"e"}""";
+    FieldError error = rejected(identify, TouchpointType.TRACK).get(0);
     assertEquals("/type", error.pointer());
     assertTrue(error.detail().contains("/v1/identify"));
   }
@@ -123,9 +150,11 @@ class TouchpointReaderTest {
   @Test
   void overlongIdIsRejectedBecauseItCannotBeAPersistenceId() throws Exception {
     String id = "x".repeat(IngestLimits.MAX_ID_LENGTH + 1);
-    assertEquals(
-        "/userId",
-        rejected("{'userId':'" + id + "','event':'e'}", TouchpointType.TRACK).get(0).pointer());
+    String track =
+        """
+        {"userId":"%s","event":"e"}"""
+            .formatted(id);
+    assertEquals("/userId", rejected(track, TouchpointType.TRACK).get(0).pointer());
   }
 
   @Test
@@ -133,11 +162,12 @@ class TouchpointReaderTest {
     BatchRead read =
         reader.readBatch(
             json(
-                "{'context':{'channel':'email'},'batch':["
-                    + "{'type':'track','userId':'u','event':'a'},"
-                    + "{'type':'track','event':'b'},"
-                    + "{'type':'bogus','userId':'u'},"
-                    + "{'type':'identify','userId':'u','traits':{'plan':'pro'},'context':{'channel':'app'}}]}"),
+                """
+                {"context":{"channel":"email"},"batch":[\
+                {"type":"track","userId":"u","event":"a"},\
+                {"type":"track","event":"b"},\
+                {"type":"bogus","userId":"u"},\
+                {"type":"identify","userId":"u","traits":{"plan":"pro"},"context":{"channel":"app"}}]}"""),
             RECEIVED);
     assertEquals(List.of(), read.envelopeErrors());
     assertEquals(
@@ -151,11 +181,16 @@ class TouchpointReaderTest {
 
   @Test
   void batchEnvelopeProblemsRejectTheWholeRequest() throws Exception {
+    String notAList =
+        """
+        {"batch":{}}""";
     assertEquals(
-        "/batch",
-        reader.readBatch(json("{'batch':{}}"), RECEIVED).envelopeErrors().get(0).pointer());
+        "/batch", reader.readBatch(json(notAList), RECEIVED).envelopeErrors().get(0).pointer());
     assertEquals("", reader.readBatch(json("[1]"), RECEIVED).envelopeErrors().get(0).pointer());
-    StringBuilder tooMany = new StringBuilder("{'batch':[");
+    StringBuilder tooMany =
+        new StringBuilder(
+            """
+            {"batch":[""");
     for (int i = 0; i <= IngestLimits.MAX_BATCH_EVENTS; i++) {
       tooMany.append(i == 0 ? "" : ",").append("{}");
     }
@@ -169,10 +204,10 @@ class TouchpointReaderTest {
     BatchRead read =
         reader.readBatch(
             json(
-                "{'batch':[{'type':'track','userId':'u','event':'e','properties':{'p':'"
-                    + big
-                    + "'}},"
-                    + "{'type':'track','userId':'u','event':'f'}]}"),
+                """
+                {"batch":[{"type":"track","userId":"u","event":"e","properties":{"p":"%s"}},\
+                {"type":"track","userId":"u","event":"f"}]}"""
+                    .formatted(big)),
             RECEIVED);
     assertEquals(1, read.accepted().size());
     assertEquals("/batch/0", read.rejected().get(0).errors().get(0).pointer());
