@@ -13,7 +13,10 @@ import java.util.Map;
 public record StorageSettings(
     Dialect dialect, String url, String user, String password, int poolSize) {
 
-  /** The databases we support, each with its JDBC driver, Slick profile and migrations. */
+  /**
+   * The databases we support, each with its JDBC driver, Slick profile and the migrations whose SQL
+   * differs between them (those that do not are in {@link Storage#COMMON_MIGRATIONS}).
+   */
   public enum Dialect {
     POSTGRES("org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/postgres"),
     H2("org.h2.Driver", "slick.jdbc.H2Profile$", "db/h2");
