@@ -156,7 +156,7 @@ public final class ItineraNode {
               config.getDuration("itinera.http.ask-timeout"),
               clock);
       CustomerEntity.init(system, customerSettings, deployed, clock, delivery.decisionsPersisted());
-      // Meters for Prometheus at /metrics on the management port (metrics.MetricsRoute).
+      // Meters for Prometheus at /metrics on the management port (ops.MetricsRoute).
       ShardingMetrics.start(
           system,
           CustomerEntity.TYPE_KEY,
