@@ -42,13 +42,28 @@ start() {
   done
 }
 
+# Each node leaves the cluster gracefully (shards handed off, HTTP drained), which takes seconds:
+# wait for them, up to 60 s, so that "stopped" means it.
 stop() {
   shopt -s nullglob
+  local pids=()
   for pidfile in "$state"/node*.pid; do
-    kill "$(cat "$pidfile")" 2> /dev/null || true
+    local pid
+    pid=$(cat "$pidfile")
+    kill "$pid" 2> /dev/null && pids+=("$pid")
     rm -f "$pidfile"
   done
-  echo "stopped"
+  for _ in $(seq 1 120); do
+    local running=()
+    for pid in ${pids[@]+"${pids[@]}"}; do
+      kill -0 "$pid" 2> /dev/null && running+=("$pid")
+    done
+    pids=(${running[@]+"${running[@]}"})
+    [[ ${#pids[@]} -eq 0 ]] && { echo "stopped"; return; }
+    sleep 0.5
+  done
+  echo "still stopping after 60 s: pid(s) ${pids[*]}" >&2
+  return 1
 }
 
 case "$command" in

@@ -42,6 +42,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ItineraNode {
 
+  /**
+   * Pekko's Java asks return Scala's CompletableFuture, which turns every callback into an async
+   * one on the common fork-join pool, and with fewer than two workers (any machine with two cores
+   * or fewer) the JDK runs each async callback on a new thread (docs/benchmarks.md has the cost).
+   * So two workers at least, set before anything touches the pool: {@link Main} sets it, and a node
+   * started otherwise warns. A constant, so that Main reading it does not initialise this class.
+   */
+  public static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   private static final Logger log = LoggerFactory.getLogger(ItineraNode.class);
 
   private final ActorSystem<Void> system;
@@ -120,7 +130,7 @@ public final class ItineraNode {
       log.warn(
           "The common fork-join pool has fewer than 2 workers, so every callback on an ask starts a"
               + " thread; run with -D{}=2 (Main does this itself)",
-          Main.COMMON_POOL_PARALLELISM);
+          COMMON_POOL_PARALLELISM);
     }
     Config config = configure(applicationConfig);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "itinera", config);
@@ -146,7 +156,7 @@ public final class ItineraNode {
               config.getDuration("itinera.http.ask-timeout"),
               clock);
       CustomerEntity.init(system, customerSettings, deployed, clock, delivery.decisionsPersisted());
-      // Meters for Prometheus at /metrics on the management port (metrics.MetricsRoute).
+      // Meters for Prometheus at /metrics on the management port (ops.MetricsRoute).
       ShardingMetrics.start(
           system,
           CustomerEntity.TYPE_KEY,

@@ -15,19 +15,10 @@ public final class Main {
 
   private Main() {}
 
-  /**
-   * Pekko's Java asks return Scala's CompletableFuture, which turns every callback into an async
-   * one on the common fork-join pool, and with fewer than two workers (any machine with two cores
-   * or fewer) the JDK runs each async callback on a new thread: 150 threads a second at 1,000
-   * requests/s, measured here. Two workers at least, before anything touches the pool.
-   */
-  static final String COMMON_POOL_PARALLELISM =
-      "java.util.concurrent.ForkJoinPool.common.parallelism";
-
   private static void setCommonPoolParallelism() {
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+    if (System.getProperty(ItineraNode.COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(
-          COMMON_POOL_PARALLELISM,
+          ItineraNode.COMMON_POOL_PARALLELISM,
           String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
   }

@@ -233,7 +233,9 @@ public final class CustomerEntity
   }
 
   private void afterPersist(String cause, List<CustomerEvent> events) {
-    metrics.persisted(cause, events);
+    for (CustomerEvent event : events) {
+      CustomerEvent.decisionIn(event).ifPresent(d -> metrics.decided(cause, d.events()));
+    }
     persisted.persisted(customerId, events);
   }
 

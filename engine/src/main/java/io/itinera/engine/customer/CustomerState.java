@@ -128,7 +128,12 @@ public record CustomerState(
           absorbed,
           merged.customerId());
     }
-    return absorb((ProfileAbsorbed) event);
+    if (event instanceof ProfileAbsorbed absorbedProfile) {
+      return absorb(absorbedProfile);
+    }
+    // Java 17 has no exhaustive switch over a sealed type: a new event kind fails here, loudly.
+    throw new IllegalStateException(
+        "CustomerState has no rule for the event " + event.getClass().getName());
   }
 
   /** This profile's traits win over the absorbed one's; counts add up. */

@@ -9,8 +9,8 @@ import java.util.function.Supplier;
  * Bounds the touchpoints being recorded through one node at once. Past the bound a write is refused
  * at once with {@link Overloaded} (the gateway answers 503 with Retry-After) instead of queueing:
  * the journal's write queue is bounded too, and filling it makes every entity's persist fail and
- * restart, which under sustained overload never recovers (measured: the node collapsed at about
- * 12,000 events/s; with this bound it held 18,000 with no error).
+ * restart, which under sustained overload never recovers (docs/benchmarks.md, "Behind the design",
+ * has the figures).
  */
 final class WriteAdmission {
 

@@ -1,7 +1,5 @@
 package io.itinera.engine.metrics;
 
-import io.itinera.engine.customer.CustomerEvent;
-import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
@@ -20,8 +18,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the customer entities of a node decide and how they live, counted from the events they have
- * just persisted (never from a replay) and from their lifecycle signals.
+ * What the customer entities of a node decide and how they live, counted from the decisions they
+ * have just persisted (never from a replay) and from their lifecycle signals. The entity finds the
+ * decisions among its events; this class knows only the decider's events.
  *
  * <ul>
  *   <li>{@code itinera_decisions_total{cause}}: journey decisions persisted ({@code touchpoint},
@@ -104,26 +103,21 @@ public final class CustomerMetrics {
   }
 
   /**
-   * Counts what was just persisted: the decisions among {@code events} and what they did.
+   * Counts a decision just persisted and what it did.
    *
-   * @param cause what led to them: {@code touchpoint}, {@code timer} or {@code merge}
+   * @param cause what led to it: {@code touchpoint}, {@code timer} or {@code merge}
    */
-  public void persisted(String cause, List<CustomerEvent> events) {
-    for (CustomerEvent event : events) {
-      JourneysDecided decided = CustomerEvent.decisionIn(event).orElse(null);
-      if (decided != null) {
-        decisions
-            .computeIfAbsent(
-                cause,
-                c ->
-                    Counter.builder("itinera.decisions")
-                        .description("Journey decisions persisted")
-                        .tag("cause", c)
-                        .register(registry))
-            .increment();
-        decided.events().forEach(this::count);
-      }
-    }
+  public void decided(String cause, List<JourneyEvent> events) {
+    decisions
+        .computeIfAbsent(
+            cause,
+            c ->
+                Counter.builder("itinera.decisions")
+                    .description("Journey decisions persisted")
+                    .tag("cause", c)
+                    .register(registry))
+        .increment();
+    events.forEach(this::count);
   }
 
   private void count(JourneyEvent event) {

@@ -18,10 +18,10 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * One node's meters, in a Prometheus registry scraped at {@code GET /metrics} on the management
- * port ({@link MetricsRoute}). One per actor system, so several nodes in one JVM (the tests) each
- * report their own. Every meter is named {@code itinera.*} (Prometheus: {@code itinera_*}), beside
- * the JVM's own ({@code jvm_*}, {@code process_*}, {@code system_*}); docs/operations.md lists
- * them.
+ * port ({@code ops.MetricsRoute}). One per actor system, so several nodes in one JVM (the tests)
+ * each report their own. Every meter is named {@code itinera.*} (Prometheus: {@code itinera_*}),
+ * beside the JVM's own ({@code jvm_*}, {@code process_*}, {@code system_*}); docs/operations.md
+ * lists them.
  */
 public final class Metrics implements Extension {
 

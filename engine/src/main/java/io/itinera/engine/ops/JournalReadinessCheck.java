@@ -28,8 +28,8 @@ public final class JournalReadinessCheck implements Supplier<CompletionStage<Boo
 
   /**
    * False when the database does not answer within 2 s: waiting for a connection alone can take the
-   * pool's 3 s, and {@code /ready} should say "not ready" (Pekko Management answers 500 with the
-   * reason) as soon as a probe asks, not after {@code check-timeout}.
+   * pool's 3 s, and {@code /ready} should say "not ready" (503 with the reason, see {@link
+   * HealthChecksRoute}) as soon as a probe asks, not after {@code check-timeout}.
    */
   @Override
   public CompletionStage<Boolean> get() {

@@ -13,6 +13,12 @@ import org.flywaydb.core.Flyway;
  */
 public final class Storage implements AutoCloseable {
 
+  /**
+   * Migrations whose SQL is the same on every database we support; each dialect's own (see {@link
+   * StorageSettings.Dialect}) sit beside them, and a version number lives in one place only.
+   */
+  static final String COMMON_MIGRATIONS = "db/common";
+
   private final StorageSettings settings;
   private final HikariDataSource dataSource;
 
@@ -48,12 +54,14 @@ public final class Storage implements AutoCloseable {
 
   /**
    * Creates or upgrades the schema. Flyway keeps the applied versions, so this is safe on every
-   * start and from several nodes at once (it takes a lock).
+   * start and from several nodes at once (it takes a lock). It checks a script's checksum by its
+   * name and content, not its folder: databases migrated when every dialect had its own copy of the
+   * common scripts still validate.
    */
   public int migrate() {
     return Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:" + settings.dialect().migrations)
+        .locations("classpath:" + COMMON_MIGRATIONS, "classpath:" + settings.dialect().migrations)
         .load()
         .migrate()
         .migrationsExecuted;

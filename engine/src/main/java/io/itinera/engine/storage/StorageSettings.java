@@ -13,7 +13,10 @@ import java.util.Map;
 public record StorageSettings(
     Dialect dialect, String url, String user, String password, int poolSize) {
 
-  /** The databases we support, each with its JDBC driver, Slick profile and migrations. */
+  /**
+   * The databases we support, each with its JDBC driver, Slick profile and the migrations whose SQL
+   * differs between them (those that do not are in {@link Storage#COMMON_MIGRATIONS}).
+   */
   public enum Dialect {
     POSTGRES("org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/postgres"),
     H2("org.h2.Driver", "slick.jdbc.H2Profile$", "db/h2");
@@ -43,9 +46,9 @@ public record StorageSettings(
   }
 
   /**
-   * The embedded database's URL. {@code WRITE_DELAY=0}: H2's default of 500 ms lost acknowledged
-   * events to a kill -9 when measured (55 of 1,833). {@code DB_CLOSE_ON_EXIT=FALSE}: the engine
-   * closes it after its own shutdown, not H2's shutdown hook in the middle of it.
+   * The embedded database's URL. {@code WRITE_DELAY=0}: H2's default of 500 ms loses acknowledged
+   * events to a kill -9 (docs/benchmarks.md, "Behind the design"). {@code DB_CLOSE_ON_EXIT=FALSE}:
+   * the engine closes it after its own shutdown, not H2's shutdown hook in the middle of it.
    */
   static String embeddedUrl(Path dataDir) {
     return "jdbc:h2:file:"
@@ -91,9 +94,9 @@ public record StorageSettings(
    * Set on the journal plugin's connections to PostgreSQL. Its only join is eventsByTag (the
    * projections' polls: journal rows in an ordering range joined to event_tag by tag); left to
    * itself PostgreSQL hashes or merges the tag's whole history on every poll, so a caught-up poll
-   * grows with the journal (18 ms at 150,000 tagged rows, measured) and eight tag streams polling
-   * every 50 ms saturate the pool. Without hash and merge joins it walks the ordering range and
-   * probes event_tag by key: 1.7 ms on the same rows, whatever the history. No other query of the
+   * grows with the journal and eight tag streams polling every 50 ms saturate the pool. Without
+   * hash and merge joins it walks the ordering range and probes event_tag by key, whatever the
+   * history (docs/benchmarks.md, "Behind the design", has the figures). No other query of the
    * plugin joins.
    */
   static final String EVENTS_BY_TAG_PLAN = "SET enable_hashjoin = off; SET enable_mergejoin = off";

@@ -183,11 +183,11 @@ class DatabaseOutageTest {
                 .filter(a -> a.outcome() != Outcome.OK && a.outcome() != Outcome.UNAVAILABLE)
                 .toList());
 
-        // Readiness said so, quickly (Pekko Management answers "not ready" with 500).
+        // Readiness said so, quickly (503: not ready).
         List<Probe> late =
             probes.stream().filter(p -> p.startNanos() > cutAt + 4_000_000_000L).toList();
         assertTrue(
-            late.stream().allMatch(p -> p.status() == 500), "/ready during the outage: " + late);
+            late.stream().allMatch(p -> p.status() == 503), "/ready during the outage: " + late);
         double slowestProbe =
             probes.stream().mapToDouble(p -> seconds(p.tookNanos())).max().orElseThrow();
         report(

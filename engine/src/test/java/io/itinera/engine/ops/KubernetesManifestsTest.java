@@ -116,7 +116,7 @@ class KubernetesManifestsTest {
     assertEquals(
         (base.isEmpty() ? "" : "/" + base) + "/metrics", annotations.get("prometheus.io/path"));
     assertEquals(
-        io.itinera.engine.metrics.MetricsRoute.class.getName(),
+        MetricsRoute.class.getName(),
         podConfig.getString("pekko.management.http.routes.metrics"),
         "the route is served by Pekko Management");
   }

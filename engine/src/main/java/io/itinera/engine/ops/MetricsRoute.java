@@ -1,8 +1,9 @@
-package io.itinera.engine.metrics;
+package io.itinera.engine.ops;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
+import io.itinera.engine.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ExtendedActorSystem;
