@@ -60,11 +60,11 @@ final class ActionFeedRoutes {
     this.access = access;
   }
 
-  /** Built once but for the ids in the path (see GatewayRoutes#routes). */
+  /** Built once down to the ids in the path (see GatewayRoutes#routes). */
   Route routes() {
-    return concat(
-        pathPrefix("channels", () -> pathPrefix(PathMatchers.segment(), this::actions)),
-        pathPrefix("customers", () -> pathPrefix(PathMatchers.segment(), this::nextAction)));
+    Route channel = pathPrefix(PathMatchers.segment(), this::actions);
+    Route customer = pathPrefix(PathMatchers.segment(), this::nextAction);
+    return concat(pathPrefix("channels", () -> channel), pathPrefix("customers", () -> customer));
   }
 
   private Route actions(String channel) {

@@ -156,11 +156,11 @@ final class CustomerRoutes {
     this.access = access;
   }
 
-  /** Built once but for the customer's id (see GatewayRoutes#routes). */
+  /** Built once down to the customer's id (see GatewayRoutes#routes). */
   Route routes() {
-    return pathPrefix(
-        "customers",
-        () -> pathPrefix(PathMatchers.segment(), customerId -> get(() -> customer(customerId))));
+    Route customer =
+        pathPrefix(PathMatchers.segment(), customerId -> get(() -> customer(customerId)));
+    return pathPrefix("customers", () -> customer);
   }
 
   private Route customer(String customerId) {

@@ -56,7 +56,7 @@ final class DeliveryAdminRoutes {
     this.access = access;
   }
 
-  /** Built once but for the ids in the path (see GatewayRoutes#routes). */
+  /** Built once down to the ids in the path (see GatewayRoutes#routes). */
   Route routes() {
     return concat(channels(), deliveries());
   }

@@ -104,9 +104,9 @@ public final class GatewayRoutes {
 
   /** A collection at {@code /v1/name}: its list at the root, each member below it by id. */
   static Route collection(String name, Route list, Function<String, Route> member) {
-    return pathPrefix(
-        name,
-        () -> concat(pathEndOrSingleSlash(() -> list), pathPrefix(PathMatchers.segment(), member)));
+    Route members =
+        concat(pathEndOrSingleSlash(() -> list), pathPrefix(PathMatchers.segment(), member));
+    return pathPrefix(name, () -> members);
   }
 
   private static ExceptionHandler exceptionHandler() {

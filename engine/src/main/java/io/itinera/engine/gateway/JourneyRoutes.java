@@ -129,7 +129,7 @@ final class JourneyRoutes {
     this.access = access;
   }
 
-  /** Built once but for the journey's name (see GatewayRoutes#routes). */
+  /** Built once down to the journey's name (see GatewayRoutes#routes). */
   Route routes() {
     Route list = get(() -> admin(this::list));
     return GatewayRoutes.collection("journeys", list, this::journey);
@@ -150,7 +150,7 @@ final class JourneyRoutes {
     return access.require(Access.Scope.ADMIN, "Journeys need", inner);
   }
 
-  private static String at(String name) {
+  private static String location(String name) {
     return "/v1/journeys/" + name;
   }
 
@@ -193,7 +193,7 @@ final class JourneyRoutes {
         return complete(Json.response(StatusCodes.OK, view));
       }
       return complete(
-          Json.response(StatusCodes.CREATED, view).addHeader(Location.create(at(d.name()))));
+          Json.response(StatusCodes.CREATED, view).addHeader(Location.create(location(d.name()))));
     }
     if (result instanceof Unchanged u) {
       return complete(
