@@ -2,10 +2,7 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
-import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -24,11 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -153,77 +148,43 @@ final class CustomerRoutes {
 
   private final Customers customers;
   private final CustomerHistory history;
-  private final ApiKeys keys;
+  private final Access access;
 
-  CustomerRoutes(Customers customers, CustomerHistory history, ApiKeys keys) {
+  CustomerRoutes(Customers customers, CustomerHistory history, Access access) {
     this.customers = customers;
     this.history = history;
-    this.keys = keys;
+    this.access = access;
   }
 
+  /** Built once down to the customer's id (see GatewayRoutes#routes). */
   Route routes() {
-    return pathPrefix(
-        "customers",
+    Route customer =
+        pathPrefix(PathMatchers.segment(), customerId -> get(() -> customer(customerId)));
+    return pathPrefix("customers", () -> customer);
+  }
+
+  private Route customer(String customerId) {
+    return access.require(
+        Access.Scope.READ,
+        "Reading a customer needs",
         () ->
-            pathPrefix(
-                PathMatchers.segment(),
-                customerId ->
-                    get(
-                        () ->
-                            authorized(
-                                () ->
-                                    concat(
-                                        pathEndOrSingleSlash(() -> show(customerId)),
-                                        path(
-                                            "decisions",
-                                            () ->
-                                                parameterOptional(
-                                                    "limit",
-                                                    limit -> decisions(customerId, limit))))))));
+            concat(
+                pathEndOrSingleSlash(() -> show(customerId)),
+                path(
+                    "decisions",
+                    () ->
+                        Params.limit(
+                            DEFAULT_DECISIONS,
+                            MAX_DECISIONS,
+                            limit -> decisions(customerId, limit)))));
   }
 
-  private Route authorized(java.util.function.Supplier<Route> inner) {
-    return extractCredentials(
-        credentials -> {
-          Optional<String> key = ApiKeys.presented(credentials);
-          if (key.isEmpty() || !(keys.isWriteKey(key.get()) || keys.isAdminKey(key.get()))) {
-            return IngestRoutes.unauthorized(
-                "Reading a customer needs a write key or the admin key in the Authorization header"
-                    + " (HTTP Basic user name or Bearer token).");
-          }
-          return inner.get();
-        });
-  }
-
-  private Route decisions(String customerId, Optional<String> limitParameter) {
-    int limit;
-    try {
-      limit = limitParameter.map(Integer::parseInt).orElse(DEFAULT_DECISIONS);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_DECISIONS) {
-      return complete(
-          Problem.invalidParameter(
-                  "limit",
-                  "\"limit\" must be a whole number from 1 to "
-                      + MAX_DECISIONS
-                      + "; it was \""
-                      + limitParameter.orElse("")
-                      + "\".")
-              .at("/v1/customers/" + customerId + "/decisions")
-              .toResponse());
-    }
-    return onComplete(
+  private Route decisions(String customerId, int limit) {
+    return Problem.awaiting(
         history.decisions(customerId, limit),
-        result -> {
-          if (result.isFailure()) {
-            return complete(
-                Problem.unavailable("The customer's decisions could not be read; retry.")
-                    .toResponse()
-                    .addHeader(RetryAfter.create(1L)));
-          }
-          List<DecisionView> views = result.get().stream().map(DecisionView::of).toList();
+        failure -> Problem.unavailable("The customer's decisions could not be read; retry."),
+        decisions -> {
+          List<DecisionView> views = decisions.stream().map(DecisionView::of).toList();
           return complete(Json.response(StatusCodes.OK, new DecisionsView(customerId, views)));
         });
   }
@@ -259,22 +220,12 @@ final class CustomerRoutes {
                                 TOUCHPOINTS_WITH_CUSTOMER,
                                 DECISIONS_WITH_CUSTOMER)
                             .thenApply(recent -> CustomerView.of(state, recent)));
-    return onComplete(
+    return Problem.awaiting(
         view,
-        result -> {
-          if (result.isFailure()) {
-            return complete(
-                Problem.unavailable("The customer's state could not be read in time; retry.")
-                    .toResponse()
-                    .addHeader(RetryAfter.create(1L)));
-          }
-          if (result.get() == null) {
-            return complete(
-                Problem.notFound("No customer \"" + customerId + "\" has been seen.")
-                    .at("/v1/customers/" + customerId)
-                    .toResponse());
-          }
-          return complete(Json.response(StatusCodes.OK, result.get()));
-        });
+        failure -> Problem.unavailable("The customer's state could not be read in time; retry."),
+        shown ->
+            shown == null
+                ? Problem.notFound("No customer \"" + customerId + "\" has been seen.").answer()
+                : complete(Json.response(StatusCodes.OK, shown)));
   }
 }

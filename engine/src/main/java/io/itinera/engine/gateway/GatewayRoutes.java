@@ -3,10 +3,15 @@ package io.itinera.engine.gateway;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractUri;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.options;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 
 import io.itinera.engine.customer.CustomerHistory;
@@ -16,6 +21,7 @@ import io.itinera.engine.journey.JourneyRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -30,6 +36,8 @@ import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.HttpOriginRanges;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -54,7 +62,8 @@ public final class GatewayRoutes {
   private final IngestRoutes ingest;
   private final CustomerRoutes customers;
   private final JourneyRoutes journeys;
-  private final DeliveryRoutes delivery;
+  private final DeliveryAdminRoutes deliveryAdmin;
+  private final ActionFeedRoutes actionFeed;
 
   public GatewayRoutes(
       Customers customers,
@@ -63,10 +72,12 @@ public final class GatewayRoutes {
       DeliveryService delivery,
       ApiKeys keys,
       Clock clock) {
-    this.ingest = new IngestRoutes(customers, keys, clock);
-    this.customers = new CustomerRoutes(customers, history, keys);
-    this.journeys = new JourneyRoutes(journeys, keys);
-    this.delivery = new DeliveryRoutes(delivery, keys);
+    Access access = new Access(keys);
+    this.ingest = new IngestRoutes(customers, access, clock);
+    this.customers = new CustomerRoutes(customers, history, access);
+    this.journeys = new JourneyRoutes(journeys, access);
+    this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access);
+    this.actionFeed = new ActionFeedRoutes(delivery, access);
   }
 
   /**
@@ -79,7 +90,9 @@ public final class GatewayRoutes {
         concat(
             options(() -> complete(StatusCodes.NO_CONTENT)),
             ingest.routes(),
-            delivery.routes(),
+            deliveryAdmin.routes(),
+            // Before the customer routes: they would refuse /customers/{id}/next-action.
+            actionFeed.routes(),
             customers.routes(),
             journeys.routes());
     Route v1 = pathPrefix("v1", () -> api);
@@ -89,25 +102,22 @@ public final class GatewayRoutes {
     return handleExceptions(exceptionHandler(), () -> rejectionsHandled);
   }
 
+  /** A collection at {@code /v1/name}: its list at the root, each member below it by id. */
+  static Route collection(String name, Route list, Function<String, Route> member) {
+    Route members =
+        concat(pathEndOrSingleSlash(() -> list), pathPrefix(PathMatchers.segment(), member));
+    return pathPrefix(name, () -> members);
+  }
+
   private static ExceptionHandler exceptionHandler() {
     return ExceptionHandler.newBuilder()
-        .match(EntityStreamSizeException.class, e -> complete(tooLarge(e.limit())))
+        .match(EntityStreamSizeException.class, e -> RequestBody.JSON.tooLarge(e.limit()).answer())
         .matchAny(
             e -> {
               log.error("Unexpected error while handling a request", e);
-              return complete(
-                  Problem.internal("An unexpected error occurred; it has been logged.")
-                      .toResponse());
+              return Problem.internal("An unexpected error occurred; it has been logged.").answer();
             })
         .build();
-  }
-
-  static HttpResponse tooLarge(long limit) {
-    return Problem.payloadTooLarge(
-            "The body is larger than the "
-                + limit
-                + " bytes this route accepts: 32 KB for one message, 500 KB for a batch.")
-        .toResponse();
   }
 
   private static RejectionHandler rejectionHandler() {
@@ -124,44 +134,56 @@ public final class GatewayRoutes {
               if (allowed.isEmpty()) {
                 return notFound();
               }
-              return extractRequest(
-                  request ->
-                      complete(
-                          Problem.methodNotAllowed(
-                                  request.method().name()
-                                      + " is not allowed on "
-                                      + request.getUri().path()
-                                      + "; use "
-                                      + allowed.stream()
-                                          .map(HttpMethod::name)
-                                          .collect(Collectors.joining(" or "))
-                                      + ".")
-                              .at(request.getUri().path())
-                              .toResponse()
-                              .addHeader(Allow.create(allowed.toArray(new HttpMethod[0])))));
+              return respondWithHeader(
+                  Allow.create(allowed.toArray(new HttpMethod[0])),
+                  () ->
+                      extractRequest(
+                          request ->
+                              Problem.methodNotAllowed(
+                                      request.method().name()
+                                          + " is not allowed on "
+                                          + request.getUri().path()
+                                          + "; use "
+                                          + allowed.stream()
+                                              .map(HttpMethod::name)
+                                              .collect(Collectors.joining(" or "))
+                                          + ".")
+                                  .answer()));
             })
         .handleNotFound(notFound())
-        .build()
-        .withFallback(RejectionHandler.defaultHandler())
-        .mapRejectionResponse(GatewayRoutes::asProblem);
+        .handleAll(Rejection.class, GatewayRoutes::asProblem)
+        .build();
   }
 
   private static Route notFound() {
     return extractRequest(
         request ->
-            complete(
-                Problem.notFound(
-                        "There is no route "
-                            + request.method().name()
-                            + " "
-                            + request.getUri().path()
-                            + "; see docs/openapi.yaml for the API.")
-                    .at(request.getUri().path())
-                    .toResponse()));
+            Problem.notFound(
+                    "There is no route "
+                        + request.method().name()
+                        + " "
+                        + request.getUri().path()
+                        + "; see docs/openapi.yaml for the API.")
+                .answer());
   }
 
-  /** Pekko HTTP's own rejections answer in plain text; clients get problem+json from us. */
-  private static HttpResponse asProblem(HttpResponse response) {
+  /**
+   * Pekko HTTP's own rejections: its default handler says what was wrong in plain text; clients get
+   * that as a problem+json like every other error.
+   */
+  private static Route asProblem(List<Rejection> rejections) {
+    Route rendered =
+        handleRejections(
+            RejectionHandler.defaultHandler(),
+            () ->
+                reject(
+                    rejections.get(0),
+                    rejections.subList(1, rejections.size()).toArray(new Rejection[0])));
+    return extractUri(
+        uri -> mapResponse(response -> asProblem(response, uri.path()), () -> rendered));
+  }
+
+  private static HttpResponse asProblem(HttpResponse response, String path) {
     if (response.entity().getContentType().equals(Problem.CONTENT_TYPE)
         || !(response.entity() instanceof HttpEntity.Strict strict)) {
       return response;
@@ -169,6 +191,7 @@ public final class GatewayRoutes {
     String detail = strict.getData().decodeString(StandardCharsets.UTF_8);
     int status = response.status().intValue();
     return Problem.ofStatus(status, response.status().reason(), detail)
+        .at(path)
         .toResponse()
         .withStatus(response.status())
         .addHeaders(response.getHeaders());

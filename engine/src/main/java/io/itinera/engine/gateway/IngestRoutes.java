@@ -2,13 +2,11 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.metrics.IngestMetrics;
@@ -27,13 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
-import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,15 +53,15 @@ final class IngestRoutes {
       List<PlannedAction> actions) {}
 
   private final Customers customers;
-  private final ApiKeys keys;
+  private final Access access;
   private final TouchpointReader reader;
   private final Clock clock;
   private final IngestMetrics metrics;
 
-  IngestRoutes(Customers customers, ApiKeys keys, Clock clock) {
+  IngestRoutes(Customers customers, Access access, Clock clock) {
     this.customers = customers;
     this.metrics = customers.metrics();
-    this.keys = keys;
+    this.access = access;
     this.reader = new TouchpointReader(Json.MAPPER);
     this.clock = clock;
   }
@@ -86,15 +79,12 @@ final class IngestRoutes {
   // request.
   private Route single(TouchpointType type) {
     Route record =
-        authorizedBody(
+        access.ingest(
             IngestLimits.MAX_EVENT_BYTES,
             body -> {
               TouchpointReader.Read read = reader.readSingle(body, type, Instant.now(clock));
               if (read instanceof Rejected rejected) {
-                return complete(
-                    Problem.invalidBody(summary(rejected.errors()), rejected.errors())
-                        .at("/v1/" + type.wireName())
-                        .toResponse());
+                return Problem.invalidBody(summary(rejected.errors()), rejected.errors()).answer();
               }
               Touchpoint touchpoint = ((Accepted) read).touchpoint();
               return recorded(
@@ -109,24 +99,20 @@ final class IngestRoutes {
 
   private Route batch(String name) {
     Route record =
-        authorizedBody(
+        access.ingest(
             IngestLimits.MAX_BATCH_BYTES,
             body -> {
               BatchRead read = reader.readBatch(body, Instant.now(clock));
               if (!read.envelopeErrors().isEmpty()) {
-                return complete(
-                    Problem.invalidBody(summary(read.envelopeErrors()), read.envelopeErrors())
-                        .at("/v1/" + name)
-                        .toResponse());
+                return Problem.invalidBody(summary(read.envelopeErrors()), read.envelopeErrors())
+                    .answer();
               }
               if (read.accepted().isEmpty() && !read.rejected().isEmpty()) {
                 List<FieldError> all =
                     read.rejected().stream().flatMap(item -> item.errors().stream()).toList();
-                return complete(
-                    Problem.invalidBody(
-                            "Every message in the batch is invalid. " + summary(all), all)
-                        .at("/v1/" + name)
-                        .toResponse());
+                return Problem.invalidBody(
+                        "Every message in the batch is invalid. " + summary(all), all)
+                    .answer();
               }
               return recorded(
                   name,
@@ -136,37 +122,6 @@ final class IngestRoutes {
             });
     Route posted = post(() -> record);
     return path(name, () -> posted);
-  }
-
-  /**
-   * Checks the write key before anything is recorded: from the Authorization header when there is
-   * one (before reading the body), else from the body's {@code writeKey}.
-   */
-  private Route authorizedBody(long maxBytes, Function<JsonNode, Route> inner) {
-    return extractCredentials(
-        credentials -> {
-          Optional<String> presented = ApiKeys.presented(credentials);
-          if (presented.isPresent() && !keys.isWriteKey(presented.get())) {
-            return unauthorized("The write key in the Authorization header is not valid.");
-          }
-          return JsonBody.read(
-              maxBytes,
-              body -> {
-                if (presented.isPresent()) {
-                  return inner.apply(body);
-                }
-                JsonNode writeKey = body.path("writeKey");
-                if (!writeKey.isTextual()) {
-                  return unauthorized(
-                      "No write key: send it as the HTTP Basic user name (with an empty password)"
-                          + " or as \"writeKey\" in the body.");
-                }
-                if (!keys.isWriteKey(writeKey.asText())) {
-                  return unauthorized("The \"writeKey\" in the body is not valid.");
-                }
-                return inner.apply(body);
-              });
-        });
   }
 
   /**
@@ -192,13 +147,6 @@ final class IngestRoutes {
         () -> inner);
   }
 
-  static Route unauthorized(String detail) {
-    return complete(
-        Problem.unauthorized(detail)
-            .toResponse()
-            .addHeader(WWWAuthenticate.create(HttpChallenge.createBasic("itinera"))));
-  }
-
   private Route recorded(
       String route, int touchpoints, CompletionStage<Recorded> write, List<RejectedItem> rejected) {
     return onComplete(
@@ -222,21 +170,17 @@ final class IngestRoutes {
           if (Customers.isOverloaded(failure)) {
             metrics.rejected(route, "overloaded", touchpoints);
             log.debug("Touchpoints refused: {}", failure.getMessage());
-            return complete(
-                Problem.unavailable(
-                        "The engine is at capacity; nothing was recorded. Retry after the delay"
-                            + " with the same messageId.")
-                    .toResponse()
-                    .addHeader(RetryAfter.create(1L)));
+            return Problem.unavailable(
+                    "The engine is at capacity; nothing was recorded. Retry after the delay"
+                        + " with the same messageId.")
+                .answer();
           }
           metrics.rejected(route, "unavailable", touchpoints);
           log.warn("Touchpoints not recorded: {}", failure.toString());
-          return complete(
-              Problem.unavailable(
-                      "The touchpoints could not be recorded in time; nothing was acknowledged."
-                          + " Retry with the same messageId: repeats are not applied twice.")
-                  .toResponse()
-                  .addHeader(RetryAfter.create(1L)));
+          return Problem.unavailable(
+                  "The touchpoints could not be recorded in time; nothing was acknowledged."
+                      + " Retry with the same messageId: repeats are not applied twice.")
+              .answer();
         });
   }
 

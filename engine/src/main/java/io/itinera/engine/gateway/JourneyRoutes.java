@@ -3,15 +3,10 @@ package io.itinera.engine.gateway;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
-import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
-import static org.apache.pekko.http.javadsl.server.Directives.extractEntity;
-import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
-import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
-import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import io.itinera.engine.journey.DeployOptions;
@@ -26,30 +21,16 @@ import io.itinera.engine.journey.JourneyRegistry.JourneySummary;
 import io.itinera.engine.journey.JourneyRegistry.VersionInfo;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.render.MermaidRenderer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +46,6 @@ final class JourneyRoutes {
 
   /** The largest journey file accepted: far above any real one, far below the server's memory. */
   static final long MAX_BYTES = 1024 * 1024;
-
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-
-  /** What a journey file may be sent as; YAML has several names in the wild. */
-  private static final Set<String> YAML_TYPES =
-      Set.of("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain");
 
   private static final String INVALID_JOURNEY = "https://itinera.io/problems/invalid-journey";
 
@@ -148,94 +123,67 @@ final class JourneyRoutes {
   }
 
   private final JourneyRegistry registry;
-  private final ApiKeys keys;
+  private final Access access;
 
-  JourneyRoutes(JourneyRegistry registry, ApiKeys keys) {
+  JourneyRoutes(JourneyRegistry registry, Access access) {
     this.registry = registry;
-    this.keys = keys;
+    this.access = access;
   }
 
+  /** Built once down to the journey's name (see GatewayRoutes#routes). */
   Route routes() {
-    return pathPrefix(
-        "journeys",
-        () ->
-            concat(
-                pathEndOrSingleSlash(() -> get(() -> authorized(this::list))),
-                pathPrefix(
-                    PathMatchers.segment(),
-                    name ->
-                        concat(
-                            pathEndOrSingleSlash(
-                                () ->
-                                    concat(
-                                        put(
-                                            () ->
-                                                authorized(
-                                                    () ->
-                                                        parameterOptional(
-                                                            "dryRun",
-                                                            dryRun ->
-                                                                parameterOptional(
-                                                                    "migrate",
-                                                                    migrate ->
-                                                                        deploy(
-                                                                            name, dryRun,
-                                                                            migrate))))),
-                                        get(() -> authorized(() -> show(name))),
-                                        delete(() -> authorized(() -> retire(name))))),
-                            path("diagram", () -> get(() -> authorized(() -> diagram(name))))))));
+    Route list = get(() -> admin(this::list));
+    return GatewayRoutes.collection("journeys", list, this::journey);
   }
 
-  private Route authorized(Supplier<Route> inner) {
-    return extractCredentials(
-        credentials -> {
-          Optional<String> key = ApiKeys.presented(credentials);
-          if (key.isEmpty() || !keys.isAdminKey(key.get())) {
-            return IngestRoutes.unauthorized(
-                "Journeys need the admin key in the Authorization header (HTTP Basic user name or"
-                    + " Bearer token); a write key is not enough.");
-          }
-          return inner.get();
-        });
+  private Route journey(String name) {
+    return concat(
+        pathEndOrSingleSlash(
+            () ->
+                concat(
+                    put(() -> admin(() -> deploy(name))),
+                    get(() -> admin(() -> show(name))),
+                    delete(() -> admin(() -> retire(name))))),
+        path("diagram", () -> get(() -> admin(() -> diagram(name)))));
   }
 
-  private static String at(String name) {
+  private Route admin(Supplier<Route> inner) {
+    return access.require(Access.Scope.ADMIN, "Journeys need", inner);
+  }
+
+  private static String location(String name) {
     return "/v1/journeys/" + name;
   }
 
-  private Route deploy(
-      String name, Optional<String> dryRunParameter, Optional<String> migrateParameter) {
-    for (Map.Entry<String, Optional<String>> flag :
-        Map.of("dryRun", dryRunParameter, "migrate", migrateParameter).entrySet()) {
-      String value = flag.getValue().orElse("false");
-      if (!value.equals("true") && !value.equals("false")) {
-        return complete(
-            Problem.invalidParameter(
-                    flag.getKey(),
-                    "\"" + flag.getKey() + "\" must be true or false; it was \"" + value + "\".")
-                .at(at(name))
-                .toResponse());
-      }
-    }
-    boolean dryRun = dryRunParameter.orElse("false").equals("true");
+  private Route deploy(String name) {
+    return Params.flag(
+        "dryRun",
+        dryRun ->
+            Params.flag(
+                "migrate",
+                migrate ->
+                    RequestBody.read(
+                        MAX_BYTES,
+                        RequestBody.YAML_TEXT,
+                        text -> deploy(name, text, dryRun, migrate))));
+  }
+
+  private Route deploy(String name, String text, boolean dryRun, boolean migrate) {
+    // A dry run deploys nothing, so "migrate" means nothing to it.
     DeployOptions options =
         dryRun
             ? DeployOptions.dryRun()
-            : migrateParameter.orElse("false").equals("true")
-                ? DeployOptions.migrating()
-                : DeployOptions.deploy();
-    return readYaml(
-        text ->
-            onComplete(
-                registry
-                    .blocking()
-                    .supply(() -> registry.deploy(name, name + ".journey.yaml", text, options)),
-                result -> {
-                  if (result.isFailure()) {
-                    return unavailable("The journey could not be deployed", result.failed().get());
-                  }
-                  return deployed(name, result.get(), dryRun);
-                }));
+            : migrate ? DeployOptions.migrating() : DeployOptions.deploy();
+    return onComplete(
+        registry
+            .blocking()
+            .supply(() -> registry.deploy(name, name + ".journey.yaml", text, options)),
+        result -> {
+          if (result.isFailure()) {
+            return unavailable("The journey could not be deployed", result.failed().get());
+          }
+          return deployed(name, result.get(), dryRun);
+        });
   }
 
   private static Route deployed(String name, DeployResult result, boolean dryRun) {
@@ -253,7 +201,7 @@ final class JourneyRoutes {
         return complete(Json.response(StatusCodes.OK, view));
       }
       return complete(
-          Json.response(StatusCodes.CREATED, view).addHeader(Location.create(at(d.name()))));
+          Json.response(StatusCodes.CREATED, view).addHeader(Location.create(location(d.name()))));
     }
     if (result instanceof Unchanged u) {
       return complete(
@@ -276,20 +224,22 @@ final class JourneyRoutes {
               + first
               + (first.matches(".*[.?!]$") ? "" : ".")
               + " Fix every one listed in \"errors\" and send it again.";
-      InvalidJourneyProblem problem =
-          new InvalidJourneyProblem(
-              INVALID_JOURNEY,
-              "Invalid journey",
-              422,
-              detail,
-              at(name),
-              JourneyProblemItem.all(file, invalid.errors()),
-              JourneyProblemItem.all(file, invalid.warnings()));
-      return complete(
-          Json.response(StatusCodes.UNPROCESSABLE_ENTITY, Problem.CONTENT_TYPE, problem));
+      return Problem.located(
+          path ->
+              Json.response(
+                  StatusCodes.UNPROCESSABLE_ENTITY,
+                  Problem.CONTENT_TYPE,
+                  new InvalidJourneyProblem(
+                      INVALID_JOURNEY,
+                      "Invalid journey",
+                      422,
+                      detail,
+                      path,
+                      JourneyProblemItem.all(file, invalid.errors()),
+                      JourneyProblemItem.all(file, invalid.warnings()))));
     }
     Conflict conflict = (Conflict) result;
-    return complete(Problem.conflict(conflict.detail()).at(at(name)).toResponse());
+    return Problem.conflict(conflict.detail()).answer();
   }
 
   private Route list() {
@@ -346,92 +296,13 @@ final class JourneyRoutes {
   }
 
   private static Route notDeployed(String name) {
-    return complete(
-        Problem.notFound(
-                "No journey \"" + name + "\" is deployed; GET /v1/journeys lists those that are.")
-            .at(at(name))
-            .toResponse());
+    return Problem.notFound(
+            "No journey \"" + name + "\" is deployed; GET /v1/journeys lists those that are.")
+        .answer();
   }
 
   private static Route unavailable(String what, Throwable cause) {
     log.warn("{}: {}", what, cause.toString());
-    return complete(
-        Problem.unavailable(what + " (the registry's database did not answer); retry.")
-            .toResponse()
-            .addHeader(RetryAfter.create(1L)));
-  }
-
-  /** Reads a YAML body as UTF-8 text within {@link #MAX_BYTES}. */
-  private static Route readYaml(Function<String, Route> inner) {
-    return extractMaterializer(
-        materializer ->
-            extractEntity(
-                entity -> {
-                  MediaType mediaType = entity.getContentType().mediaType();
-                  String type = mediaType.mainType() + "/" + mediaType.subType();
-                  if (!YAML_TYPES.contains(type)) {
-                    return complete(
-                        Problem.unsupportedMediaType(
-                                "The body is "
-                                    + type
-                                    + "; send the journey file as application/yaml (or"
-                                    + " application/x-yaml, text/yaml, text/plain).")
-                            .toResponse());
-                  }
-                  OptionalLong declared = entity.getContentLengthOption();
-                  if (declared.isPresent() && declared.getAsLong() > MAX_BYTES) {
-                    return complete(tooLarge());
-                  }
-                  if (entity instanceof HttpEntity.Strict whole) {
-                    return decode(whole, inner);
-                  }
-                  return onComplete(
-                      entity.toStrict(READ_TIMEOUT.toMillis(), MAX_BYTES, materializer),
-                      strict -> {
-                        if (strict.isSuccess()) {
-                          return decode(strict.get(), inner);
-                        }
-                        if (strict.failed().get() instanceof EntityStreamSizeException) {
-                          return complete(tooLarge());
-                        }
-                        return complete(
-                            Problem.invalidBody("The body could not be read.", null).toResponse());
-                      });
-                }));
-  }
-
-  private static HttpResponse tooLarge() {
-    return Problem.payloadTooLarge(
-            "The journey file is larger than the "
-                + MAX_BYTES
-                + " bytes (1 MB) this route accepts.")
-        .toResponse();
-  }
-
-  private static Route decode(HttpEntity.Strict entity, Function<String, Route> inner) {
-    byte[] bytes = entity.getData().toArray();
-    if (bytes.length > MAX_BYTES) {
-      return complete(tooLarge());
-    }
-    if (bytes.length == 0) {
-      return complete(
-          Problem.invalidBody("The body is empty; send the journey's YAML file.", null)
-              .toResponse());
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return complete(
-          Problem.invalidBody("The body is not UTF-8 text; save the journey file as UTF-8.", null)
-              .toResponse());
-    }
-    return inner.apply(text);
+    return Problem.unavailable(what + " (the registry's database did not answer); retry.").answer();
   }
 }

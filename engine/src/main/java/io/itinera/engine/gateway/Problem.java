@@ -1,17 +1,28 @@
 package io.itinera.engine.gateway;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractUri;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+
 import io.itinera.protocol.touchpoint.FieldError;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * An RFC 9457 problem details body: every error the gateway returns is one of these, so clients
  * need one error parser. {@code errors} lists what was wrong and where, as JSON Pointers into the
- * request body. The {@code type} URIs are documented in docs/api.md.
+ * request body. The {@code type} URIs are documented in docs/api.md. Routes answer with {@link
+ * #answer()}, which sets {@code instance} to the request's path, so no problem goes without it.
  */
 public record Problem(
     String type,
@@ -25,6 +36,11 @@ public record Problem(
       MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
 
   private static final String TYPES = "https://itinera.io/problems/";
+  private static final String UNAUTHORIZED = TYPES + "unauthorized";
+  private static final String UNAVAILABLE = TYPES + "unavailable";
+
+  /** Every 503 is a moment's overload or a slow database: clients retry after a second. */
+  private static final long RETRY_AFTER_SECONDS = 1;
 
   static Problem invalidBody(String detail, List<FieldError> errors) {
     return new Problem(TYPES + "invalid-body", "Invalid request body", 400, detail, null, errors);
@@ -45,8 +61,9 @@ public record Problem(
     return new Problem(TYPES + "conflict", "Conflict", 409, detail, null, null);
   }
 
+  /** Answered with a Basic challenge, as Segment's clients expect. */
   static Problem unauthorized(String detail) {
-    return new Problem(TYPES + "unauthorized", "Unauthorized", 401, detail, null, null);
+    return new Problem(UNAUTHORIZED, "Unauthorized", 401, detail, null, null);
   }
 
   static Problem notFound(String detail) {
@@ -66,8 +83,9 @@ public record Problem(
         TYPES + "unsupported-media-type", "Unsupported media type", 415, detail, null, null);
   }
 
+  /** Answered with {@code Retry-After}. */
   static Problem unavailable(String detail) {
-    return new Problem(TYPES + "unavailable", "Service unavailable", 503, detail, null, null);
+    return new Problem(UNAVAILABLE, "Service unavailable", 503, detail, null, null);
   }
 
   static Problem internal(String detail) {
@@ -83,7 +101,35 @@ public record Problem(
     return new Problem(type, title, status, detail, path, errors);
   }
 
+  /** Answers the request with this problem, its {@code instance} the request's path. */
+  Route answer() {
+    return located(path -> at(path).toResponse());
+  }
+
+  /** Answers with a response made for the request's path: the one place problems learn it. */
+  static Route located(Function<String, HttpResponse> response) {
+    return extractUri(uri -> complete(response.apply(uri.path())));
+  }
+
+  /** Goes on with what {@code work} gives, or answers with the problem its failure makes. */
+  static <T> Route awaiting(
+      CompletionStage<T> work, Function<Throwable, Problem> failed, Function<T, Route> inner) {
+    return onComplete(
+        work,
+        result ->
+            result.isSuccess()
+                ? inner.apply(result.get())
+                : failed.apply(result.failed().get()).answer());
+  }
+
   HttpResponse toResponse() {
-    return Json.response(StatusCodes.get(status), CONTENT_TYPE, this);
+    HttpResponse response = Json.response(StatusCodes.get(status), CONTENT_TYPE, this);
+    if (type.equals(UNAUTHORIZED)) {
+      return response.addHeader(WWWAuthenticate.create(HttpChallenge.createBasic("itinera")));
+    }
+    if (type.equals(UNAVAILABLE)) {
+      return response.addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
+    }
+    return response;
   }
 }

@@ -1,0 +1,110 @@
+package io.itinera.engine.gateway;
+
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+
+import io.itinera.engine.delivery.ChannelEndpoint;
+import io.itinera.engine.delivery.Delivery.Status;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The query parameters of the API, read in one place: each as a pure function from the raw value to
+ * the value or the 400 problem that names it, and as a directive that answers with that problem.
+ */
+final class Params {
+
+  private Params() {}
+
+  /** {@code after}: a cursor a previous reply gave; from the start when absent. */
+  static Parsed<Long> cursor(Optional<String> raw) {
+    if (raw.isEmpty()) {
+      return new Parsed.Valid<>(0L);
+    }
+    try {
+      long value = Long.parseLong(raw.get().trim());
+      if (value >= 0) {
+        return new Parsed.Valid<>(value);
+      }
+    } catch (NumberFormatException e) {
+      // not a number: the same problem as a negative one
+    }
+    return invalid(
+        "after",
+        "A cursor must be one a previous reply gave (\"next\", or an event's id); it was \""
+            + raw.get()
+            + "\".");
+  }
+
+  /** {@code limit}: how many to show, from 1 to {@code max}; {@code fallback} when absent. */
+  static Parsed<Integer> limit(Optional<String> raw, int fallback, int max) {
+    if (raw.isEmpty()) {
+      return new Parsed.Valid<>(fallback);
+    }
+    try {
+      int value = Integer.parseInt(raw.get().trim());
+      if (value >= 1 && value <= max) {
+        return new Parsed.Valid<>(value);
+      }
+    } catch (NumberFormatException e) {
+      // not a number: the same problem as one out of range
+    }
+    return invalid(
+        "limit",
+        "\"limit\" must be a whole number from 1 to " + max + "; it was \"" + raw.get() + "\".");
+  }
+
+  /** A flag such as {@code dryRun}: exactly {@code true} or {@code false}; false when absent. */
+  static Parsed<Boolean> flag(String name, Optional<String> raw) {
+    String value = raw.orElse("false");
+    if (!value.equals("true") && !value.equals("false")) {
+      return invalid(name, "\"" + name + "\" must be true or false; it was \"" + value + "\".");
+    }
+    return new Parsed.Valid<>(value.equals("true"));
+  }
+
+  /** {@code status}: a delivery's status by its wire name; any status when absent. */
+  static Parsed<Optional<Status>> status(Optional<String> raw) {
+    try {
+      return new Parsed.Valid<>(raw.map(Status::ofWireName));
+    } catch (IllegalArgumentException e) {
+      return invalid(
+          "status",
+          "\"status\" must be pending, dead, delivered, available or withdrawn; it was \""
+              + raw.get()
+              + "\".");
+    }
+  }
+
+  /** {@code channel}, required: the channel asking for its next action. */
+  static Parsed<String> channel(Optional<String> raw) {
+    if (raw.isEmpty() || !ChannelEndpoint.CHANNEL_NAME.matcher(raw.get()).matches()) {
+      return invalid("channel", "\"channel\" is required: the channel asking, e.g. ?channel=web.");
+    }
+    return new Parsed.Valid<>(raw.get());
+  }
+
+  static Route after(Function<Long, Route> inner) {
+    return parameterOptional("after", raw -> cursor(raw).then(inner));
+  }
+
+  static Route limit(int fallback, int max, Function<Integer, Route> inner) {
+    return parameterOptional("limit", raw -> limit(raw, fallback, max).then(inner));
+  }
+
+  static Route flag(String name, Function<Boolean, Route> inner) {
+    return parameterOptional(name, raw -> flag(name, raw).then(inner));
+  }
+
+  static Route status(Function<Optional<Status>, Route> inner) {
+    return parameterOptional("status", raw -> status(raw).then(inner));
+  }
+
+  static Route channel(Function<String, Route> inner) {
+    return parameterOptional("channel", raw -> channel(raw).then(inner));
+  }
+
+  private static <T> Parsed<T> invalid(String name, String detail) {
+    return new Parsed.Invalid<>(Problem.invalidParameter(name, detail));
+  }
+}
