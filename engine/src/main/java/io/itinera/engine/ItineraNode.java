@@ -39,8 +39,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One running engine node: the actor system, the schema, the customer entities, the HTTP gateway
  * and the management endpoint. {@link Main} runs one; tests start and stop several.
+ *
+ * @param deployedJourneys the journeys this node's customers run now
  */
-public final class ItineraNode {
+public record ItineraNode(
+    ActorSystem<Void> system,
+    ServerBinding binding,
+    int managementPort,
+    DeployedJourneys deployedJourneys) {
 
   /**
    * Pekko's Java asks return Scala's CompletableFuture, which turns every callback into an async
@@ -53,22 +59,6 @@ public final class ItineraNode {
       "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   private static final Logger log = LoggerFactory.getLogger(ItineraNode.class);
-
-  private final ActorSystem<Void> system;
-  private final ServerBinding binding;
-  private final int managementPort;
-  private final DeployedJourneys deployed;
-
-  private ItineraNode(
-      ActorSystem<Void> system,
-      ServerBinding binding,
-      int managementPort,
-      DeployedJourneys deployed) {
-    this.system = system;
-    this.binding = binding;
-    this.managementPort = managementPort;
-    this.deployed = deployed;
-  }
 
   /**
    * The application configuration with the storage choice applied (see {@link StorageSettings}).
@@ -233,19 +223,6 @@ public final class ItineraNode {
 
   public int httpPort() {
     return binding.localAddress().getPort();
-  }
-
-  public int managementPort() {
-    return managementPort;
-  }
-
-  /** The journeys this node's customers run now. */
-  public DeployedJourneys deployedJourneys() {
-    return deployed;
-  }
-
-  public ActorSystem<Void> system() {
-    return system;
   }
 
   /** Leaves the cluster gracefully (shards handed off, HTTP drained) and stops. */

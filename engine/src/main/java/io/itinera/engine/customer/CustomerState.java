@@ -87,18 +87,7 @@ public record CustomerState(
   }
 
   private CustomerState counted() {
-    return new CustomerState(
-        customerId,
-        traits,
-        counters,
-        seenMessages,
-        touchpointCount,
-        sequenceNr + 1,
-        firstSeen,
-        lastSeen,
-        journeys,
-        absorbed,
-        mergedInto);
+    return with(sequenceNr + 1, journeys, mergedInto);
   }
 
   private CustomerState applyEvent(CustomerEvent event, CustomerSettings settings) {
@@ -115,18 +104,7 @@ public record CustomerState(
       return this;
     }
     if (event instanceof MergedInto merged) {
-      return new CustomerState(
-          customerId,
-          traits,
-          counters,
-          seenMessages,
-          touchpointCount,
-          sequenceNr,
-          firstSeen,
-          lastSeen,
-          journeys,
-          absorbed,
-          merged.customerId());
+      return with(sequenceNr, journeys, merged.customerId());
     }
     if (event instanceof ProfileAbsorbed absorbedProfile) {
       return absorb(absorbedProfile);
@@ -182,6 +160,11 @@ public record CustomerState(
   }
 
   private CustomerState withJourneys(CustomerJourneys next) {
+    return with(sequenceNr, next, mergedInto);
+  }
+
+  /** This state with the fields that events other than touchpoints and merges move. */
+  private CustomerState with(long sequenceNr, CustomerJourneys journeys, String mergedInto) {
     return new CustomerState(
         customerId,
         traits,
@@ -191,7 +174,7 @@ public record CustomerState(
         sequenceNr,
         firstSeen,
         lastSeen,
-        next,
+        journeys,
         absorbed,
         mergedInto);
   }

@@ -14,38 +14,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Action delivery on one node: the outbox projection, the webhook senders, and what the gateway
  * needs for the channel, delivery, pull, stream and next-action routes. See docs/delivery.md.
+ *
+ * @param decisionsPersisted what the customer entities on this node tell of their persisted
+ *     decisions (the eager outbox)
+ * @param blocking where the routes run their blocking database calls
  */
-public final class DeliveryService {
+public record DeliveryService(
+    DeliverySettings settings,
+    ChannelEndpoints endpoints,
+    Deliveries deliveries,
+    DeliveryNotices notices,
+    NextAction nextAction,
+    DecisionsPersisted decisionsPersisted,
+    BlockingSql blocking,
+    Clock clock) {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
-
-  private final DeliverySettings settings;
-  private final ChannelEndpoints endpoints;
-  private final Deliveries deliveries;
-  private final DeliveryNotices notices;
-  private final NextAction nextAction;
-  private final DecisionsPersisted eager;
-  private final BlockingSql blocking;
-  private final Clock clock;
-
-  private DeliveryService(
-      DeliverySettings settings,
-      ChannelEndpoints endpoints,
-      Deliveries deliveries,
-      DeliveryNotices notices,
-      NextAction nextAction,
-      DecisionsPersisted eager,
-      BlockingSql blocking,
-      Clock clock) {
-    this.settings = settings;
-    this.endpoints = endpoints;
-    this.deliveries = deliveries;
-    this.notices = notices;
-    this.nextAction = nextAction;
-    this.eager = eager;
-    this.blocking = blocking;
-    this.clock = clock;
-  }
 
   /**
    * Writes the configured endpoints, then starts the outbox's slices and the senders (each placed
@@ -95,41 +79,5 @@ public final class DeliveryService {
         eager,
         blocking,
         clock);
-  }
-
-  /**
-   * What the customer entities on this node tell of their persisted decisions (the eager outbox).
-   */
-  public DecisionsPersisted decisionsPersisted() {
-    return eager;
-  }
-
-  public DeliverySettings settings() {
-    return settings;
-  }
-
-  public ChannelEndpoints endpoints() {
-    return endpoints;
-  }
-
-  public Deliveries deliveries() {
-    return deliveries;
-  }
-
-  public DeliveryNotices notices() {
-    return notices;
-  }
-
-  public NextAction nextAction() {
-    return nextAction;
-  }
-
-  public Clock clock() {
-    return clock;
-  }
-
-  /** Where the routes run their blocking database calls. */
-  public BlockingSql blocking() {
-    return blocking;
   }
 }

@@ -28,32 +28,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * cap's ledger; an action whose journey converted or was left before it was shown was withdrawn by
  * the outbox.
  */
-public final class NextAction {
+public record NextAction(
+    AvailableActions actions,
+    ClusterSharding sharding,
+    Duration askTimeout,
+    Duration maxAge,
+    Clock clock,
+    BlockingSql blocking) {
 
   /** Candidates read per call; more are left for the next call. */
   private static final int CANDIDATES = 10;
-
-  private final AvailableActions actions;
-  private final ClusterSharding sharding;
-  private final Duration askTimeout;
-  private final Duration maxAge;
-  private final Clock clock;
-  private final BlockingSql blocking;
-
-  NextAction(
-      AvailableActions actions,
-      ClusterSharding sharding,
-      Duration askTimeout,
-      Duration maxAge,
-      Clock clock,
-      BlockingSql blocking) {
-    this.actions = actions;
-    this.sharding = sharding;
-    this.askTimeout = askTimeout;
-    this.maxAge = maxAge;
-    this.clock = clock;
-    this.blocking = blocking;
-  }
 
   /** The action to show now, marked delivered; empty when there is none. */
   public CompletionStage<Optional<Delivery>> next(String customerId, String channel) {
