@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * /v1/channels/{channel}/actions}) and as a Server-Sent Events stream ({@code .../actions/stream}),
  * and the real-time decision ({@code GET /v1/customers/{id}/next-action}). See docs/delivery.md.
  */
-final class ActionFeedRoutes {
+record ActionFeedRoutes(DeliveryService service, Access access) {
 
   private static final Logger log = LoggerFactory.getLogger(ActionFeedRoutes.class);
 
@@ -51,14 +51,6 @@ final class ActionFeedRoutes {
   private static final int STREAM_PAGE = 500;
 
   private static final Duration STREAM_HEARTBEAT = Duration.ofSeconds(15);
-
-  private final DeliveryService service;
-  private final Access access;
-
-  ActionFeedRoutes(DeliveryService service, Access access) {
-    this.service = service;
-    this.access = access;
-  }
 
   /** Built once down to the ids in the path (see GatewayRoutes#routes). */
   Route routes() {

@@ -32,7 +32,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * journeys included, and {@code GET /v1/customers/{id}/decisions}, why: the journeys' decisions
  * with a sentence for each. Needs a write key or the admin key: profiles are personal data.
  */
-final class CustomerRoutes {
+record CustomerRoutes(Customers customers, CustomerHistory history, Access access) {
 
   /** A customer as the read API shows it. */
   record CustomerView(
@@ -145,16 +145,6 @@ final class CustomerRoutes {
   private static final int DEFAULT_DECISIONS = 50;
 
   private static final int MAX_DECISIONS = 1000;
-
-  private final Customers customers;
-  private final CustomerHistory history;
-  private final Access access;
-
-  CustomerRoutes(Customers customers, CustomerHistory history, Access access) {
-    this.customers = customers;
-    this.history = history;
-    this.access = access;
-  }
 
   /** Built once down to the customer's id (see GatewayRoutes#routes). */
   Route routes() {

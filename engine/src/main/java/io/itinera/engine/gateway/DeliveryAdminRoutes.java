@@ -42,19 +42,11 @@ import org.apache.pekko.japi.Pair;
  * Delivery administration over HTTP, admin key only: channel endpoints ({@code /v1/channels}) and
  * the delivery queue with its dead letters ({@code /v1/deliveries}). See docs/delivery.md.
  */
-final class DeliveryAdminRoutes {
+record DeliveryAdminRoutes(DeliveryService service, Access access) {
 
   private static final long MAX_BODY = 32 * 1024;
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
-
-  private final DeliveryService service;
-  private final Access access;
-
-  DeliveryAdminRoutes(DeliveryService service, Access access) {
-    this.service = service;
-    this.access = access;
-  }
 
   /** Built once down to the ids in the path (see GatewayRoutes#routes). */
   Route routes() {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/journeys/{name}} show what is deployed, {@code GET /v1/journeys/{name}/diagram}
  * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only.
  */
-final class JourneyRoutes {
+record JourneyRoutes(JourneyRegistry registry, Access access) {
 
   private static final Logger log = LoggerFactory.getLogger(JourneyRoutes.class);
 
@@ -120,14 +120,6 @@ final class JourneyRoutes {
           details.source(),
           JourneyProblemItem.all(file, details.warnings()));
     }
-  }
-
-  private final JourneyRegistry registry;
-  private final Access access;
-
-  JourneyRoutes(JourneyRegistry registry, Access access) {
-    this.registry = registry;
-    this.access = access;
   }
 
   /** Built once down to the journey's name (see GatewayRoutes#routes). */
