@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outbox's fast lane: queues a webhook action as soon as its decision is in the journal,
- * instead of when {@link OutboxProjection} reads it back (the read journal's polling put 100-250 ms
- * between an acknowledged touchpoint and its delivery row). Only a head start: the projection still
- * reads every event and queues whatever is not queued yet, so an action this lane drops (its buffer
- * full, the database failing, the node crashing) is queued a moment later all the same, and one it
- * queued is never queued twice (the action id is the row's key; {@link Queueing#apply} checks under
- * the channel's cursor lock).
+ * instead of when {@link OutboxProjection} reads it back (the read journal's polling was most of
+ * the time between an acknowledged touchpoint and its delivery row; docs/benchmarks.md). Only a
+ * head start: the projection still reads every event and queues whatever is not queued yet, so an
+ * action this lane drops (its buffer full, the database failing, the node crashing) is queued a
+ * moment later all the same, and one it queued is never queued twice (the action id is the row's
+ * key; {@link Queueing#apply} checks under the channel's cursor lock).
  *
  * <p>Only channels with a webhook endpoint take the fast lane: actions of pull and real-time
  * channels can be withdrawn by later events, which the projection applies in journal order.

@@ -70,7 +70,7 @@ final class RequestBody {
                     return format.tooLarge(maxBytes).answer();
                   }
                   // Most bodies arrive whole: decode them directly. toStrict would run a stream
-                  // for each one, measured at 15% of the engine's CPU under load.
+                  // for each one (its cost is in docs/benchmarks.md).
                   if (entity instanceof HttpEntity.Strict whole) {
                     return decode(whole, format).then(inner);
                   }

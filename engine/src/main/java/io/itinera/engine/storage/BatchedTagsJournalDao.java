@@ -35,10 +35,10 @@ import slick.jdbc.SimpleJdbcAction;
  * <p>Why: the plugin (1.1.1) writes a batch with tags through Slick's {@code returning ++=}, which
  * inserts row by row to read back each generated {@code ordering}; and since the journal groups the
  * writes of many customers into one batch, a single tagged event in it (every decision that emits
- * an action or changes a timer) makes every event of the batch a round trip. Measured here: most of
- * the journal's time with journeys deployed. Untagged batches keep the plugin's own batched insert.
- * Both run in one transaction, as the plugin's do; the rows, columns and tags written are the same,
- * so the read side and the projections see no difference.
+ * an action or changes a timer) makes every event of the batch a round trip (docs/benchmarks.md has
+ * what it cost). Untagged batches keep the plugin's own batched insert. Both run in one
+ * transaction, as the plugin's do; the rows, columns and tags written are the same, so the read
+ * side and the projections see no difference.
  */
 public class BatchedTagsJournalDao extends DefaultJournalDao {
 
