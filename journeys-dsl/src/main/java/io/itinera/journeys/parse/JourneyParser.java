@@ -73,12 +73,7 @@ public final class JourneyParser {
               .build();
       root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException broken) {
-      Position at = broken.getProblemMark().map(NodeReader::position).orElse(new Position(1, 1));
-      nodes.error(
-          at,
-          "this is not valid YAML: "
-              + broken.getProblem()
-              + "; check the indentation and quotes here");
+      problems.add(SyntaxErrors.explain(broken, lines));
       return Optional.empty();
     } catch (YamlEngineException broken) {
       nodes.error(new Position(1, 1), "this is not valid YAML: " + broken.getMessage());

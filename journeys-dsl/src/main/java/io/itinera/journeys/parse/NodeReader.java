@@ -334,7 +334,7 @@ final class NodeReader {
     return node.getStartMark().map(NodeReader::position).orElse(new Position(1, 1));
   }
 
-  static Position position(Mark mark) {
+  private static Position position(Mark mark) {
     return new Position(mark.getLine() + 1, mark.getColumn() + 1);
   }
 
