@@ -5,10 +5,8 @@ import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.DurationText;
 import io.itinera.journeys.model.FrequencyCaps.Cap;
 import io.itinera.journeys.model.FrequencyCaps.ChannelCap;
-import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.QuietHours;
 import io.itinera.journeys.model.Stage;
-import io.itinera.journeys.parse.SourceMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,19 +20,15 @@ import java.util.Set;
 final class CapChecks {
 
   private final Check check;
-  private final Journey journey;
-  private final SourceMap sourceMap;
 
   CapChecks(Check check) {
     this.check = check;
-    this.journey = check.journey;
-    this.sourceMap = check.sourceMap;
   }
 
   void caps() {
     Set<String> usedChannels = new HashSet<>();
     boolean offers = false;
-    for (Stage stage : journey.stages()) {
+    for (Stage stage : check.journey.stages()) {
       List<Action> all = new ArrayList<>(stage.enter());
       stage.on().forEach(trigger -> all.addAll(trigger.actions()));
       for (Action action : all) {
@@ -42,28 +36,29 @@ final class CapChecks {
         offers |= action.offer() != null;
       }
     }
-    List<ChannelCap> perChannel = journey.caps().perChannel();
+    List<ChannelCap> perChannel = check.journey.caps().perChannel();
     for (int i = 0; i < perChannel.size(); i++) {
       ChannelCap cap = perChannel.get(i);
-      Position where = check.at(sourceMap.pathOf(cap, "caps/perChannel/" + i));
+      Position where = check.at(check.sourceMap.pathOf(cap, "caps/perChannel/" + i));
       check.channel(
-          cap.channel(), check.at(sourceMap.pathOf(cap, "caps/perChannel/" + i) + "/channel"));
+          cap.channel(),
+          check.at(check.sourceMap.pathOf(cap, "caps/perChannel/" + i) + "/channel"));
       channelCap(perChannel, i, where, usedChannels);
       neverBinds(perChannel, cap, where);
     }
     overallCaps(
-        journey.caps().acrossChannels(),
+        check.journey.caps().acrossChannels(),
         "caps/acrossChannels/",
         !usedChannels.isEmpty(),
         "this cap allows no messages at all, yet the journey has actions; raise max or remove the cap",
         "two caps across channels per ");
     overallCaps(
-        journey.caps().perJourney(),
+        check.journey.caps().perJourney(),
         "caps/perJourney/",
         !usedChannels.isEmpty(),
         "this cap allows the journey no messages at all, yet it has actions; raise max or remove the cap",
         "two caps on the journey per ");
-    if (journey.caps().offerCooldown() != null && !offers) {
+    if (check.journey.caps().offerCooldown() != null && !offers) {
       check.warning(
           check.at("caps/offerCooldown"),
           "offerCooldown has no effect: no action carries an 'offer'; add offers or remove it");
@@ -126,7 +121,7 @@ final class CapChecks {
         break;
       }
     }
-    for (Cap overall : journey.caps().acrossChannels()) {
+    for (Cap overall : check.journey.caps().acrossChannels()) {
       if (stricter(overall.max(), overall.per(), cap.max(), cap.per())) {
         check.warning(
             where,
@@ -151,7 +146,7 @@ final class CapChecks {
       List<Cap> caps, String listPath, boolean sends, String forbidsAll, String twoCapsPer) {
     for (int i = 0; i < caps.size(); i++) {
       Cap cap = caps.get(i);
-      Position where = check.at(sourceMap.pathOf(cap, listPath + i));
+      Position where = check.at(check.sourceMap.pathOf(cap, listPath + i));
       if (cap.max() == 0 && sends) {
         check.error(where, forbidsAll);
       }
@@ -183,9 +178,9 @@ final class CapChecks {
   }
 
   void quietHours() {
-    for (int i = 0; i < journey.quietHours().size(); i++) {
-      QuietHours quiet = journey.quietHours().get(i);
-      String path = sourceMap.pathOf(quiet, "quietHours/" + i);
+    for (int i = 0; i < check.journey.quietHours().size(); i++) {
+      QuietHours quiet = check.journey.quietHours().get(i);
+      String path = check.sourceMap.pathOf(quiet, "quietHours/" + i);
       if (quiet.from().equals(quiet.to())) {
         check.error(
             check.at(path),

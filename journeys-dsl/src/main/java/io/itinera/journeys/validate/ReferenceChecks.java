@@ -3,10 +3,8 @@ package io.itinera.journeys.validate;
 import io.itinera.journeys.condition.ConditionScope;
 import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.model.Exit;
-import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
-import io.itinera.journeys.parse.SourceMap;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -21,22 +19,18 @@ final class ReferenceChecks {
   private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
   private final Check check;
-  private final Journey journey;
-  private final SourceMap sourceMap;
 
   ReferenceChecks(Check check) {
     this.check = check;
-    this.journey = check.journey;
-    this.sourceMap = check.sourceMap;
   }
 
   void names() {
-    if (journey.name() != null && journey.name().isBlank()) {
+    if (check.journey.name() != null && check.journey.name().isBlank()) {
       check.error(
           check.at("journey"), "the journey name is blank; name it, e.g. journey: running-shoes");
     }
     Set<String> seen = new HashSet<>();
-    for (Stage stage : journey.stages()) {
+    for (Stage stage : check.journey.stages()) {
       Position where = check.at(check.stagePath(stage));
       if (!seen.add(stage.name())) {
         check.error(where, "duplicate stage '" + stage.name() + "'; give each stage its own name");
@@ -52,34 +46,35 @@ final class ReferenceChecks {
   }
 
   void entry() {
-    if (journey.entry() == null) {
+    if (check.journey.entry() == null) {
       return;
     }
-    String stage = journey.entry().stage();
+    String stage = check.journey.entry().stage();
     if (stage != null && !check.stageNames.contains(stage)) {
       check.error(check.at("entry/stage"), check.unknownStage("the entry", stage));
     }
     ConditionScope scope =
-        journey.entry().event() == null
+        check.journey.entry().event() == null
             ? ConditionScope.CUSTOMER_ONLY
             : ConditionScope.EVENT_AND_CUSTOMER;
-    Boolean constant = check.condition(journey.entry().when(), "entry/when", scope);
+    Boolean constant = check.condition(check.journey.entry().when(), "entry/when", scope);
     if (Boolean.FALSE.equals(constant)) {
       check.error(
           check.at("entry/when"),
           "no customer can ever enter: the entry condition is always false; fix or remove it");
     }
-    if (journey.entry().event() != null && check.exitEvents.contains(journey.entry().event())) {
+    if (check.journey.entry().event() != null
+        && check.exitEvents.contains(check.journey.entry().event())) {
       check.error(
           check.at("entry/event"),
           "no customer can ever stay: '"
-              + journey.entry().event()
+              + check.journey.entry().event()
               + "' is also an exit, so entering on it exits at once; pick another entry touchpoint");
     }
   }
 
   void reachability() {
-    String start = journey.startStage();
+    String start = check.journey.startStage();
     if (start == null || !check.stageNames.contains(start)) {
       return;
     }
@@ -88,7 +83,8 @@ final class ReferenceChecks {
     while (!next.isEmpty()) {
       String name = next.pop();
       if (reached.add(name)) {
-        journey
+        check
+            .journey
             .stage(name)
             .ifPresent(
                 stage ->
@@ -98,7 +94,7 @@ final class ReferenceChecks {
                         .forEach(next::push));
       }
     }
-    for (Stage stage : journey.stages()) {
+    for (Stage stage : check.journey.stages()) {
       if (!reached.contains(stage.name())) {
         check.error(
             check.at(check.stagePath(stage)),
@@ -113,16 +109,16 @@ final class ReferenceChecks {
 
   void exitsAndGoal() {
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i < journey.exits().size(); i++) {
-      Exit exit = journey.exits().get(i);
-      String path = sourceMap.pathOf(exit, "exit/" + i);
+    for (int i = 0; i < check.journey.exits().size(); i++) {
+      Exit exit = check.journey.exits().get(i);
+      String path = check.sourceMap.pathOf(exit, "exit/" + i);
       if (!seen.add(exit.event() + "\u0000" + (exit.when() == null ? "" : exit.when().source()))) {
         check.error(check.at(path), "exit '" + exit.event() + "' is listed twice; keep one");
       }
       check.condition(exit.when(), path + "/when", ConditionScope.EVENT_AND_CUSTOMER);
     }
-    if (journey.goal() != null) {
-      check.condition(journey.goal().when(), "goal/when", ConditionScope.EVENT_AND_CUSTOMER);
+    if (check.journey.goal() != null) {
+      check.condition(check.journey.goal().when(), "goal/when", ConditionScope.EVENT_AND_CUSTOMER);
     }
   }
 }

@@ -5,7 +5,6 @@ import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.CountTrigger;
-import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.QuietHours;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
@@ -24,24 +23,20 @@ final class TriggerChecks {
   private static final String SMS = "sms";
 
   private final Check check;
-  private final Journey journey;
-  private final SourceMap sourceMap;
 
   TriggerChecks(Check check) {
     this.check = check;
-    this.journey = check.journey;
-    this.sourceMap = check.sourceMap;
   }
 
   void stages() {
-    for (Stage stage : journey.stages()) {
+    for (Stage stage : check.journey.stages()) {
       String path = check.stagePath(stage);
       actions(stage.enter(), stage.name(), "its enter actions", path + "/enter");
       Set<String> triggerNames = new HashSet<>();
       List<Trigger> before = new ArrayList<>();
       for (int i = 0; i < stage.on().size(); i++) {
         Trigger trigger = stage.on().get(i);
-        String triggerPath = sourceMap.pathOf(trigger, SourceMap.trigger(stage.name(), i));
+        String triggerPath = check.sourceMap.pathOf(trigger, SourceMap.trigger(stage.name(), i));
         Position where = check.at(triggerPath);
         if (!triggerNames.add(trigger.name())) {
           check.error(
@@ -135,7 +130,7 @@ final class TriggerChecks {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < actions.size(); i++) {
       Action action = actions.get(i);
-      String path = sourceMap.pathOf(action, listPath + "/" + i);
+      String path = check.sourceMap.pathOf(action, listPath + "/" + i);
       if (!names.add(action.name())) {
         check.error(
             check.at(path),
@@ -159,7 +154,7 @@ final class TriggerChecks {
 
   private List<String> quietChannels() {
     List<String> covered = new ArrayList<>();
-    for (QuietHours quiet : journey.quietHours()) {
+    for (QuietHours quiet : check.journey.quietHours()) {
       covered.addAll(quiet.channels().isEmpty() ? List.of("") : quiet.channels());
     }
     return covered;
