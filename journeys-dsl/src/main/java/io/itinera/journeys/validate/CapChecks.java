@@ -109,34 +109,35 @@ final class CapChecks {
           && other.channel().equals(cap.channel())
           && !other.per().equals(cap.per())
           && stricter(other.max(), other.per(), cap.max(), cap.per())) {
-        check.warning(
-            where,
-            "this cap on '"
-                + cap.channel()
-                + "' ("
-                + describe(cap.max(), cap)
-                + ") never binds: "
-                + describe(other.max(), other)
-                + " is stricter; remove it or lower max");
+        neverBinds(cap, where, describe(other.max(), other));
         break;
       }
     }
     for (Cap overall : check.journey.caps().acrossChannels()) {
       if (stricter(overall.max(), overall.per(), cap.max(), cap.per())) {
-        check.warning(
+        neverBinds(
+            cap,
             where,
-            "this cap on '"
-                + cap.channel()
-                + "' ("
-                + describe(cap.max(), cap)
-                + ") never binds: the cap across channels ("
+            "the cap across channels ("
                 + overall.max()
                 + " per "
                 + DurationText.format(overall.per())
-                + ") is stricter; remove it or lower max");
+                + ")");
         break;
       }
     }
+  }
+
+  private void neverBinds(ChannelCap cap, Position where, String stricterCap) {
+    check.warning(
+        where,
+        "this cap on '"
+            + cap.channel()
+            + "' ("
+            + describe(cap.max(), cap)
+            + ") never binds: "
+            + stricterCap
+            + " is stricter; remove it or lower max");
   }
 
   /**

@@ -132,48 +132,27 @@ public final class ResidentCustomerFootprint {
 
   /** Two running shoes viewed and one added to the cart, twenty seconds apart. */
   private static List<Touchpoint> shopping(String id, Instant after) {
-    Instant at = after;
-    List<Touchpoint> touchpoints = new ArrayList<>();
-    at = at.plusSeconds(20);
-    touchpoints.add(
-        touchpoint(
-            TouchpointType.TRACK,
-            id,
-            "Product Viewed",
-            Map.of(
-                fresh("category"),
-                fresh("running-shoes"),
-                fresh("sku"),
-                fresh("RS-" + id.hashCode()),
-                fresh("price"),
-                129.0),
-            Map.of(),
-            at));
-    at = at.plusSeconds(20);
-    touchpoints.add(
-        touchpoint(
-            TouchpointType.TRACK,
-            id,
-            "Product Viewed",
-            Map.of(
-                fresh("category"),
-                fresh("running-shoes"),
-                fresh("sku"),
-                fresh("RS-7"),
-                fresh("price"),
-                139.0),
-            Map.of(),
-            at));
-    at = at.plusSeconds(20);
-    touchpoints.add(
+    Instant at = after.plusSeconds(20);
+    return List.of(
+        productViewed(id, fresh("RS-" + id.hashCode()), 129.0, at),
+        productViewed(id, fresh("RS-7"), 139.0, at.plusSeconds(20)),
         touchpoint(
             TouchpointType.TRACK,
             id,
             "Product Added",
             Map.of(fresh("sku"), fresh("RS-7"), fresh("price"), 139.0),
             Map.of(),
-            at));
-    return touchpoints;
+            at.plusSeconds(40)));
+  }
+
+  private static Touchpoint productViewed(String id, String sku, double price, Instant at) {
+    return touchpoint(
+        TouchpointType.TRACK,
+        id,
+        "Product Viewed",
+        Map.of(fresh("category"), fresh("running-shoes"), fresh("sku"), sku, fresh("price"), price),
+        Map.of(),
+        at);
   }
 
   private static Touchpoint touchpoint(
