@@ -82,7 +82,8 @@ public record CustomerState(
     return new CustomerContext(customerId, traits, counters);
   }
 
-  CustomerState apply(CustomerEvent event, CustomerSettings settings) {
+  /** The entity's event handler; public so a benchmark can build resident state as it does. */
+  public CustomerState apply(CustomerEvent event, CustomerSettings settings) {
     return applyEvent(event, settings).counted();
   }
 

@@ -161,35 +161,7 @@ public final class ConditionCompiler {
         }
         collectUnguardedTraitReads(select.operand(), present, unguarded);
       }
-      case CALL -> {
-        CelCall call = expr.call();
-        List<CelExpr> args = call.args();
-        String function = call.function();
-        if (function.equals(Operator.LOGICAL_AND.getFunction()) && args.size() == 2) {
-          collectUnguardedTraitReads(args.get(0), present, unguarded);
-          collectUnguardedTraitReads(
-              args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
-        } else if (function.equals(Operator.LOGICAL_OR.getFunction()) && args.size() == 2) {
-          collectUnguardedTraitReads(args.get(0), present, unguarded);
-          collectUnguardedTraitReads(
-              args.get(1), union(present, presentWhen(args.get(0), false)), unguarded);
-        } else if (function.equals(Operator.CONDITIONAL.getFunction()) && args.size() == 3) {
-          collectUnguardedTraitReads(args.get(0), present, unguarded);
-          collectUnguardedTraitReads(
-              args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
-          collectUnguardedTraitReads(
-              args.get(2), union(present, presentWhen(args.get(0), false)), unguarded);
-        } else {
-          if (function.equals(Operator.INDEX.getFunction())
-              && args.size() == 2
-              && isTraits(args.get(0))
-              && stringConstant(args.get(1)).filter(key -> !present.contains(key)).isPresent()) {
-            unguarded.putIfAbsent(stringConstant(args.get(1)).get(), expr);
-          }
-          call.target().ifPresent(target -> collectUnguardedTraitReads(target, present, unguarded));
-          args.forEach(arg -> collectUnguardedTraitReads(arg, present, unguarded));
-        }
-      }
+      case CALL -> collectUnguardedInCall(expr, present, unguarded);
       case LIST ->
           expr.list().elements().forEach(e -> collectUnguardedTraitReads(e, present, unguarded));
       case MAP ->
@@ -217,6 +189,38 @@ public final class ConditionCompiler {
         }
       }
       default -> {}
+    }
+  }
+
+  /** In {@code a && b}, {@code a || b} and {@code a ? b : c}, {@code a} can guard the rest. */
+  private static void collectUnguardedInCall(
+      CelExpr expr, Set<String> present, Map<String, CelExpr> unguarded) {
+    CelCall call = expr.call();
+    List<CelExpr> args = call.args();
+    String function = call.function();
+    if (function.equals(Operator.LOGICAL_AND.getFunction()) && args.size() == 2) {
+      collectUnguardedTraitReads(args.get(0), present, unguarded);
+      collectUnguardedTraitReads(
+          args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
+    } else if (function.equals(Operator.LOGICAL_OR.getFunction()) && args.size() == 2) {
+      collectUnguardedTraitReads(args.get(0), present, unguarded);
+      collectUnguardedTraitReads(
+          args.get(1), union(present, presentWhen(args.get(0), false)), unguarded);
+    } else if (function.equals(Operator.CONDITIONAL.getFunction()) && args.size() == 3) {
+      collectUnguardedTraitReads(args.get(0), present, unguarded);
+      collectUnguardedTraitReads(
+          args.get(1), union(present, presentWhen(args.get(0), true)), unguarded);
+      collectUnguardedTraitReads(
+          args.get(2), union(present, presentWhen(args.get(0), false)), unguarded);
+    } else {
+      if (function.equals(Operator.INDEX.getFunction())
+          && args.size() == 2
+          && isTraits(args.get(0))
+          && stringConstant(args.get(1)).filter(key -> !present.contains(key)).isPresent()) {
+        unguarded.putIfAbsent(stringConstant(args.get(1)).get(), expr);
+      }
+      call.target().ifPresent(target -> collectUnguardedTraitReads(target, present, unguarded));
+      args.forEach(arg -> collectUnguardedTraitReads(arg, present, unguarded));
     }
   }
 

@@ -19,6 +19,11 @@ final class Caps {
 
   static Optional<Refusal> check(
       FrequencyCaps caps, List<LedgerEntry> ledger, PlannedAction action, Instant now) {
+    return offerCooldown(caps, ledger, action, now).or(() -> capReached(caps, ledger, action, now));
+  }
+
+  private static Optional<Refusal> offerCooldown(
+      FrequencyCaps caps, List<LedgerEntry> ledger, PlannedAction action, Instant now) {
     if (caps.offerCooldown() != null && action.offer() != null) {
       Instant since = now.minus(caps.offerCooldown());
       Optional<LedgerEntry> last =
@@ -39,6 +44,11 @@ final class Caps {
                     + DurationText.format(caps.offerCooldown())));
       }
     }
+    return Optional.empty();
+  }
+
+  private static Optional<Refusal> capReached(
+      FrequencyCaps caps, List<LedgerEntry> ledger, PlannedAction action, Instant now) {
     for (FrequencyCaps.ChannelCap cap : caps.perChannel()) {
       if (cap.channel().equals(action.channel())
           && sent(ledger, e -> e.channel().equals(cap.channel()), now.minus(cap.per()))

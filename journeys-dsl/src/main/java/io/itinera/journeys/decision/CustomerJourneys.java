@@ -89,69 +89,87 @@ public record CustomerJourneys(
   }
 
   public CustomerJourneys apply(JourneyEvent event) {
+    return progressed(event)
+        .or(() -> bookkept(event))
+        .orElseThrow(() -> new IllegalArgumentException("not a journey event: " + event));
+  }
+
+  /** Events that move the customer through journeys: entries, stages, counts, goals, exits. */
+  private Optional<CustomerJourneys> progressed(JourneyEvent event) {
     if (event instanceof JourneyEntered e) {
       JourneyProgress progress =
           new JourneyProgress(
               e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false);
-      return withJourneys(put(journeys, e.journey(), progress));
+      return Optional.of(withJourneys(put(journeys, e.journey(), progress)));
     }
     if (event instanceof StageEntered e) {
-      return withJourneys(
-          put(journeys, e.journey(), journeys.get(e.journey()).inStage(e.to(), e.at())));
+      return Optional.of(
+          withJourneys(
+              put(journeys, e.journey(), journeys.get(e.journey()).inStage(e.to(), e.at()))));
     }
     if (event instanceof TriggerFired e) {
       // A count starts again once it has fired, so the same touchpoints do not fire it twice.
-      return withCounts(remove(counts, w -> w.counts(e.journey(), e.stage(), e.trigger())));
+      return Optional.of(
+          withCounts(remove(counts, w -> w.counts(e.journey(), e.stage(), e.trigger()))));
     }
     if (event instanceof TouchpointCounted e) {
       List<CountWindow> next = remove(counts, w -> w.counts(e.journey(), e.stage(), e.trigger()));
       next.add(new CountWindow(e.journey(), e.stage(), e.trigger(), e.recent()));
-      return withCounts(next);
+      return Optional.of(withCounts(next));
     }
+    if (event instanceof GoalReached e) {
+      return Optional.of(
+          withJourneys(put(journeys, e.journey(), journeys.get(e.journey()).withGoalReached())));
+    }
+    if (event instanceof JourneyExited e) {
+      Map<String, JourneyProgress> remaining = new TreeMap<>(journeys);
+      remaining.remove(e.journey());
+      return Optional.of(
+          new CustomerJourneys(
+              remaining, put(leftAt, e.journey(), e.at()), counts, timers, ledger, consent));
+    }
+    return Optional.empty();
+  }
+
+  /** Events about what was sent, what waits and what the customer allows. */
+  private Optional<CustomerJourneys> bookkept(JourneyEvent event) {
     if (event instanceof ActionEmitted e) {
       PlannedAction action = e.action();
       List<LedgerEntry> next = new ArrayList<>(ledger);
       next.add(
           new LedgerEntry(action.id(), action.journey(), action.channel(), action.offer(), e.at()));
-      return new CustomerJourneys(journeys, leftAt, counts, timers, next, consent);
+      return Optional.of(new CustomerJourneys(journeys, leftAt, counts, timers, next, consent));
     }
     if (event instanceof ActionSuppressed || event instanceof ActionDeferred) {
-      return this;
+      return Optional.of(this);
     }
     if (event instanceof TimerScheduled e) {
       List<PendingTimer> next = new ArrayList<>(timers);
       next.add(e.timer());
-      return withTimers(next);
+      return Optional.of(withTimers(next));
     }
     if (event instanceof TimerCancelled e) {
-      return withTimers(remove(timers, t -> t.id().equals(e.timer().id())));
+      return Optional.of(withTimers(remove(timers, t -> t.id().equals(e.timer().id()))));
     }
     if (event instanceof TimerFired e) {
-      return withTimers(remove(timers, t -> t.id().equals(e.timer().id())));
-    }
-    if (event instanceof GoalReached e) {
-      return withJourneys(put(journeys, e.journey(), journeys.get(e.journey()).withGoalReached()));
-    }
-    if (event instanceof JourneyExited e) {
-      Map<String, JourneyProgress> remaining = new TreeMap<>(journeys);
-      remaining.remove(e.journey());
-      return new CustomerJourneys(
-          remaining, put(leftAt, e.journey(), e.at()), counts, timers, ledger, consent);
+      return Optional.of(withTimers(remove(timers, t -> t.id().equals(e.timer().id()))));
     }
     if (event instanceof ConsentChanged e) {
-      return new CustomerJourneys(
-          journeys, leftAt, counts, timers, ledger, put(consent, e.channel(), e.granted()));
+      return Optional.of(
+          new CustomerJourneys(
+              journeys, leftAt, counts, timers, ledger, put(consent, e.channel(), e.granted())));
     }
     if (event instanceof LedgerTrimmed e) {
-      return new CustomerJourneys(
-          journeys,
-          leftAt,
-          counts,
-          timers,
-          remove(ledger, entry -> !entry.at().isAfter(e.before())),
-          consent);
+      return Optional.of(
+          new CustomerJourneys(
+              journeys,
+              leftAt,
+              counts,
+              timers,
+              remove(ledger, entry -> !entry.at().isAfter(e.before())),
+              consent));
     }
-    throw new IllegalArgumentException("not a journey event: " + event);
+    return Optional.empty();
   }
 
   /**

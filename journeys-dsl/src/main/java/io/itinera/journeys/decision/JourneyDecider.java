@@ -2,9 +2,6 @@ package io.itinera.journeys.decision;
 
 import io.itinera.journeys.condition.CustomerFacts;
 import io.itinera.journeys.condition.EventFacts;
-import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
-import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
-import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
 import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
 import io.itinera.journeys.decision.JourneyEvent.GoalReached;
 import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
@@ -29,13 +26,10 @@ import io.itinera.journeys.model.ReEntryPolicy;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
 import io.itinera.protocol.touchpoint.Touchpoint;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -55,21 +49,16 @@ public final class JourneyDecider {
   private final CustomerContext customer;
   private final JourneySet deployed;
   private final Instant now;
-  private final List<JourneyEvent> events = new ArrayList<>();
-
-  /**
-   * Actions emitted in this decision, with their journey's priority, to tell who took a cap first.
-   */
-  private final Map<String, Integer> emittedNow = new HashMap<>();
-
-  private CustomerJourneys state;
+  private final WorkingState working;
+  private final ActionDelivery delivery;
 
   private JourneyDecider(
       CustomerJourneys state, CustomerContext customer, JourneySet deployed, Instant now) {
-    this.state = state;
+    this.working = new WorkingState(state);
     this.customer = customer;
     this.deployed = deployed;
     this.now = now;
+    this.delivery = new ActionDelivery(working, customer, now);
   }
 
   /**
@@ -102,7 +91,7 @@ public final class JourneyDecider {
     } else if (input instanceof Input.TimerDue due) {
       decider.onTimer(due.timerId());
     }
-    return new Decision(decider.events);
+    return new Decision(decider.working.events());
   }
 
   private void onTouchpoint(Touchpoint touchpoint) {
@@ -120,7 +109,7 @@ public final class JourneyDecider {
     }
     for (LoadedJourney latest : deployed.byPriority) {
       String name = latest.journey().name();
-      JourneyProgress progress = state.journeys().get(name);
+      JourneyProgress progress = working.state().journeys().get(name);
       if (progress == null) {
         enter(latest, event, cause);
       } else {
@@ -131,13 +120,13 @@ public final class JourneyDecider {
   }
 
   private void onTimer(String timerId) {
-    Optional<PendingTimer> pending = state.timer(timerId);
+    Optional<PendingTimer> pending = working.state().timer(timerId);
     if (pending.isEmpty() || pending.get().due().isAfter(now)) {
       return;
     }
     PendingTimer timer = pending.get();
     trimLedger();
-    JourneyProgress progress = state.journeys().get(timer.journey());
+    JourneyProgress progress = working.state().journeys().get(timer.journey());
     LoadedJourney loaded = progress == null ? null : deployed.forProgress(progress);
     if (loaded == null) {
       String reason =
@@ -155,7 +144,7 @@ public final class JourneyDecider {
         fire(loaded, stage.get(), absence.get(), timer.id());
       }
     } else {
-      deliver(loaded, timer.action());
+      delivery.deliver(loaded, timer.action());
     }
     completeIfDone(timer.journey());
   }
@@ -164,7 +153,7 @@ public final class JourneyDecider {
     Consent.stated(touchpoint)
         .forEach(
             (channel, granted) -> {
-              if (!Objects.equals(state.consent().get(channel), granted)) {
+              if (!Objects.equals(working.state().consent().get(channel), granted)) {
                 emit(new ConsentChanged(channel, granted, cause, now));
               }
             });
@@ -182,7 +171,7 @@ public final class JourneyDecider {
         if (trigger instanceof CountTrigger count && matches(loaded, trigger, event, facts)) {
           Instant since = event.timestamp().minus(count.within());
           List<Instant> recent = new ArrayList<>();
-          for (Instant at : state.counted(journey.name(), stage.name(), count.name())) {
+          for (Instant at : working.state().counted(journey.name(), stage.name(), count.name())) {
             if (at.isAfter(since)) {
               recent.add(at);
             }
@@ -220,7 +209,7 @@ public final class JourneyDecider {
   }
 
   private boolean reEntryAllows(Journey journey) {
-    Instant left = state.leftAt().get(journey.name());
+    Instant left = working.state().leftAt().get(journey.name());
     if (left == null || journey.reEntry() instanceof ReEntryPolicy.Always) {
       return true;
     }
@@ -260,7 +249,7 @@ public final class JourneyDecider {
       return;
     }
     Stage stage = current.get();
-    for (PendingTimer timer : state.timers()) {
+    for (PendingTimer timer : working.state().timers()) {
       if (timer.kind() == PendingTimer.Kind.ABSENCE
           && timer.journey().equals(name)
           && timer.stage().equals(stage.name())) {
@@ -275,7 +264,7 @@ public final class JourneyDecider {
         continue;
       }
       if (trigger instanceof CountTrigger count
-          && state.counted(name, stage.name(), count.name()).size() < count.atLeast()) {
+          && working.state().counted(name, stage.name(), count.name()).size() < count.atLeast()) {
         continue;
       }
       fire(loaded, stage, trigger, cause);
@@ -301,7 +290,7 @@ public final class JourneyDecider {
     String name = loaded.journey().name();
     emit(new TriggerFired(name, stage.name(), trigger.name(), cause, now));
     for (Action action : trigger.actions()) {
-      perform(loaded, stage.name(), trigger.name(), action, cause);
+      delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
     }
     if (trigger.gotoStage() != null) {
       cancelTimers(
@@ -318,7 +307,7 @@ public final class JourneyDecider {
     Journey journey = loaded.journey();
     Stage stage = journey.stage(stageName).orElseThrow();
     for (Action action : stage.enter()) {
-      perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
+      delivery.perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
     }
     for (Trigger trigger : stage.on()) {
       if (trigger instanceof AbsenceTrigger absence) {
@@ -338,112 +327,11 @@ public final class JourneyDecider {
     }
   }
 
-  /** Holdout is decided here, once; consent, caps and quiet hours when the action would go out. */
-  private void perform(
-      LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
-    Journey journey = loaded.journey();
-    String id =
-        Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
-    PlannedAction planned =
-        PlannedAction.of(id, journey.name(), journey.version(), stageName, triggerName, action);
-    if (state.journeys().get(journey.name()).holdout()) {
-      emit(
-          new ActionSuppressed(
-              planned,
-              SuppressionReason.HOLDOUT,
-              "the customer is in the "
-                  + percent(journey.holdoutPercent())
-                  + " holdout of "
-                  + journey.name(),
-              now));
-      return;
-    }
-    if (!action.delay().isZero()) {
-      emit(
-          new TimerScheduled(
-              new PendingTimer(
-                  Ids.of("delay", id),
-                  now.plus(action.delay()),
-                  PendingTimer.Kind.DELAYED_ACTION,
-                  journey.name(),
-                  journey.version(),
-                  stageName,
-                  triggerName,
-                  planned)));
-      return;
-    }
-    deliver(loaded, planned);
-  }
-
-  private void deliver(LoadedJourney loaded, PlannedAction action) {
-    Journey journey = loaded.journey();
-    Optional<String> noConsent = Consent.refusal(state.consent(), action.channel());
-    if (noConsent.isPresent()) {
-      emit(new ActionSuppressed(action, SuppressionReason.NO_CONSENT, noConsent.get(), now));
-      return;
-    }
-    Optional<Caps.Refusal> capped = capRefusal(journey, action);
-    if (capped.isPresent()) {
-      emit(new ActionSuppressed(action, capped.get().reason(), capped.get().explanation(), now));
-      return;
-    }
-    Optional<QuietWindow.Held> held =
-        QuietWindow.holding(journey.quietHours(), action.channel(), now, customer.timeZone());
-    if (held.isPresent()) {
-      Instant until = held.get().until();
-      emit(new ActionDeferred(action, until, held.get().explanation(), now));
-      emit(
-          new TimerScheduled(
-              new PendingTimer(
-                  Ids.of("quiet hours", action.id(), until.toString()),
-                  until,
-                  PendingTimer.Kind.QUIET_HOURS,
-                  journey.name(),
-                  journey.version(),
-                  action.stage(),
-                  action.trigger(),
-                  action)));
-      return;
-    }
-    emit(new ActionEmitted(action, now));
-    emittedNow.put(action.id(), journey.priority());
-  }
-
-  /**
-   * A cap's refusal; LOWER_PRIORITY when only actions of higher-priority journeys in this same
-   * decision filled it, so the explanation names the real contender.
-   */
-  private Optional<Caps.Refusal> capRefusal(Journey journey, PlannedAction action) {
-    List<LedgerEntry> ledger = state.ledger();
-    Optional<Caps.Refusal> refusal = Caps.check(journey.caps(), ledger, action, now);
-    if (refusal.isEmpty()) {
-      return refusal;
-    }
-    Predicate<LedgerEntry> higherNow =
-        e -> emittedNow.getOrDefault(e.actionId(), Integer.MIN_VALUE) > journey.priority();
-    List<LedgerEntry> withoutHigher = ledger.stream().filter(higherNow.negate()).toList();
-    if (withoutHigher.size() == ledger.size()
-        || Caps.check(journey.caps(), withoutHigher, action, now).isPresent()) {
-      return refusal;
-    }
-    String contenders =
-        String.join(
-            ", ", ledger.stream().filter(higherNow).map(LedgerEntry::journey).distinct().toList());
-    return Optional.of(
-        new Caps.Refusal(
-            SuppressionReason.LOWER_PRIORITY,
-            refusal.get().explanation()
-                + " by "
-                + contenders
-                + ", which has priority over "
-                + journey.name()));
-  }
-
   /**
    * A final stage with nothing pending completes the journey; the re-entry policy counts from then.
    */
   private void completeIfDone(String name) {
-    JourneyProgress progress = state.journeys().get(name);
+    JourneyProgress progress = working.state().journeys().get(name);
     LoadedJourney loaded = progress == null ? null : deployed.forProgress(progress);
     if (loaded == null) {
       return;
@@ -451,7 +339,7 @@ public final class JourneyDecider {
     Optional<Stage> stage = loaded.journey().stage(progress.stage());
     if (stage.isPresent()
         && stage.get().on().isEmpty()
-        && state.timers().stream().noneMatch(timer -> timer.journey().equals(name))) {
+        && working.state().timers().stream().noneMatch(timer -> timer.journey().equals(name))) {
       emit(new JourneyExited(name, progress.version(), "completed", now));
     }
   }
@@ -462,7 +350,7 @@ public final class JourneyDecider {
   }
 
   private void cancelTimers(String journey, Predicate<PendingTimer> which, String reason) {
-    for (PendingTimer timer : state.timers()) {
+    for (PendingTimer timer : working.state().timers()) {
       if (timer.journey().equals(journey) && which.test(timer)) {
         emit(new TimerCancelled(timer, reason, now));
       }
@@ -471,24 +359,23 @@ public final class JourneyDecider {
 
   private void trimLedger() {
     Instant cutoff = now.minus(deployed.longestWindow);
-    if (state.ledger().stream().anyMatch(entry -> !entry.at().isAfter(cutoff))) {
+    if (working.state().ledger().stream().anyMatch(entry -> !entry.at().isAfter(cutoff))) {
       emit(new LedgerTrimmed(cutoff));
     }
   }
 
   private void emit(JourneyEvent event) {
-    events.add(event);
-    state = state.apply(event);
+    working.emit(event);
   }
 
   /** The version the customer is on if they are in the journey, else the latest. */
   private LoadedJourney journeyFor(LoadedJourney latest) {
-    JourneyProgress progress = state.journeys().get(latest.journey().name());
+    JourneyProgress progress = working.state().journeys().get(latest.journey().name());
     return progress == null ? latest : deployed.forProgress(progress);
   }
 
   private CustomerFacts facts(String journey) {
-    JourneyProgress progress = state.journeys().get(journey);
+    JourneyProgress progress = working.state().journeys().get(journey);
     return new CustomerFacts(
         customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
   }
@@ -508,9 +395,5 @@ public final class JourneyDecider {
         .filter(t -> t instanceof AbsenceTrigger && t.name().equals(name))
         .map(AbsenceTrigger.class::cast)
         .findFirst();
-  }
-
-  private static String percent(double value) {
-    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString() + "%";
   }
 }

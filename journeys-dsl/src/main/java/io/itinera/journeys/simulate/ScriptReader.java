@@ -112,18 +112,27 @@ final class ScriptReader {
     }
     Token kind = tokens.get(1);
     if (kind.text().equals("end")) {
-      if (tokens.size() > 2) {
-        error(number, tokens.get(2).column(), "end takes nothing after it");
-      }
-      if (at.isBefore(latest)) {
-        error(
-            number,
-            first.column(),
-            "the end is at " + at + ", before a line at " + latest + "; end later");
-      }
-      end = new Step.End(at);
+      end(number, tokens, at);
       return;
     }
+    inCustomerOrder(number, first, at);
+    touchpointLine(number, line, tokens, at);
+  }
+
+  private void end(int number, List<Token> tokens, Instant at) {
+    if (tokens.size() > 2) {
+      error(number, tokens.get(2).column(), "end takes nothing after it");
+    }
+    if (at.isBefore(latest)) {
+      error(
+          number,
+          tokens.get(0).column(),
+          "the end is at " + at + ", before a line at " + latest + "; end later");
+    }
+    end = new Step.End(at);
+  }
+
+  private void inCustomerOrder(int number, Token first, Instant at) {
     Instant last = lastByCustomer.put(customer, at);
     if (last != null && at.isBefore(last)) {
       error(
@@ -138,6 +147,10 @@ final class ScriptReader {
               + "); put each customer's lines in time order");
     }
     latest = at.isAfter(latest) ? at : latest;
+  }
+
+  private void touchpointLine(int number, String line, List<Token> tokens, Instant at) {
+    Token kind = tokens.get(1);
     switch (kind.text()) {
       case "identify":
         touchpoint(

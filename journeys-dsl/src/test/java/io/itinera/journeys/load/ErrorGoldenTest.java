@@ -398,12 +398,152 @@ class ErrorGoldenTest {
   void invalidYamlIsLocated() {
     assertEquals(
         List.of(
-            "j.yaml:3:14: this is not valid YAML: mapping values are not allowed here; check the indentation and quotes here"),
+            "j.yaml:3:14: a second key on one line; put the inner mapping on its own, indented line, or quote a value that contains ': '"),
         errors(
             """
             journey: j
             entry: {event: A}
             stages: start: {}
+            """));
+  }
+
+  @Test
+  void aLineIndentedLessThanItsMappingSaysWhatToAlignItWith() {
+    assertEquals(
+        List.of(
+            "j.yaml:7:6: this line is indented less than the line above it but lines up with no key above it; align it with 'event' on line 6 to stay in that mapping, or with 'on' on line 5"),
+        errors(
+            """
+            journey: j
+            entry: {event: A}
+            stages:
+              start:
+                on:
+                  - event: B
+                 goto: done
+              done: {}
+            """));
+  }
+
+  @Test
+  void aLineIndentedMoreThanTheLineAboveSaysWhatToAlignItWith() {
+    assertEquals(
+        List.of(
+            "j.yaml:3:2: this line is indented more than the line above it; align it with 'entry' on line 2"),
+        errors(
+            """
+            journey: j
+            entry: {event: A}
+             stages: {}
+            """));
+  }
+
+  @Test
+  void aKeyIndentedIntoTheValueAboveIsNamed() {
+    assertEquals(
+        List.of(
+            "j.yaml:7:14: this line is indented more than the line above it, so YAML reads it as the rest of that line's value; align it with 'event' on line 6"),
+        errors(
+            """
+            journey: j
+            entry: {event: A}
+            stages:
+              start:
+                on:
+                  - event: B
+                     goto: done
+              done: {}
+            """));
+  }
+
+  @Test
+  void aListItemIndentedLessThanItsKey() {
+    assertEquals(
+        List.of(
+            "j.yaml:6:3: this list item is indented less than the line above it; indent it under 'on' on line 5"),
+        errors(
+            """
+            journey: j
+            entry: {event: A}
+            stages:
+              start:
+                on:
+              - event: B
+            """));
+  }
+
+  @Test
+  void aTabInTheIndentation() {
+    assertEquals(
+        List.of(
+            "j.yaml:3:1: a tab here; YAML indents with spaces only, replace the tab with spaces"),
+        errors("journey: j\nentry:\n\tevent: A\nstages: {start: {}}\n"));
+  }
+
+  @Test
+  void anUnclosedQuoteIsPointedAtWhereItOpens() {
+    assertEquals(
+        List.of(
+            "j.yaml:1:10: this quote is never closed; end the value with the same quote it starts with"),
+        errors(
+            """
+            journey: "j
+            entry: {event: A}
+            stages: {start: {}}
+            """));
+  }
+
+  @Test
+  void anUnclosedBraceIsPointedAtWhereItOpens() {
+    assertEquals(
+        List.of(
+            "j.yaml:2:8: this '{' is never closed; close it with '}' (and separate its items with ', ')"),
+        errors(
+            """
+            journey: j
+            entry: {event: A
+            stages: {start: {}}
+            """));
+  }
+
+  @Test
+  void aBracketClosedWithTheWrongKind() {
+    assertEquals(
+        List.of(
+            "j.yaml:2:17: this ']' does not match the '{' opened at line 2, column 8; close it with '}'"),
+        errors(
+            """
+            journey: j
+            entry: {event: A]
+            stages: {start: {}}
+            """));
+  }
+
+  @Test
+  void aKeyAloneOnItsLine() {
+    assertEquals(
+        List.of(
+            "j.yaml:2:1: this line has no ':' after its key; write it as key: value, with a space after the colon"),
+        errors(
+            """
+            journey: j
+            entry
+            stages: {start: {}}
+            """));
+  }
+
+  @Test
+  void aKeyWithoutItsColonRunsIntoTheNextLine() {
+    assertEquals(
+        List.of(
+            "j.yaml:4:7: YAML reads this line as the rest of line 3's value, because that line has no ': ' after its key; write it as key: value"),
+        errors(
+            """
+            journey: j
+            entry:
+              event A
+              when: true
+            stages: {start: {}}
             """));
   }
 

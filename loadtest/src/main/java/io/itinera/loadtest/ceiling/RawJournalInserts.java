@@ -74,6 +74,13 @@ public final class RawJournalInserts {
       workers.add(w);
       w.start();
     }
+    report(label, threads, rowsPerCommit, seconds, workers);
+  }
+
+  /** Waits for the workers, then prints the rows and commits per second and commit latency. */
+  private static void report(
+      String label, int threads, int rowsPerCommit, int seconds, List<Worker> workers)
+      throws Exception {
     long rows = 0;
     long commits = 0;
     List<long[]> latencies = new ArrayList<>();
@@ -149,6 +156,30 @@ public final class RawJournalInserts {
     return statements;
   }
 
+  /** One row as the engine's journal holds a recorded touchpoint, with a random payload. */
+  private static void addRow(
+      PreparedStatement insert,
+      ThreadLocalRandom random,
+      byte[] payload,
+      long sequenceNumber,
+      String writer)
+      throws SQLException {
+    random.nextBytes(payload);
+    insert.setBoolean(1, false);
+    insert.setString(2, "Customer|c-" + random.nextInt(1_000_000));
+    insert.setLong(3, sequenceNumber);
+    insert.setString(4, writer);
+    insert.setLong(5, System.currentTimeMillis());
+    insert.setString(6, "");
+    insert.setBytes(7, payload);
+    insert.setInt(8, 33);
+    insert.setString(9, "io.itinera.engine.customer.CustomerEvent$TouchpointRecorded");
+    insert.setNull(10, java.sql.Types.BINARY);
+    insert.setNull(11, java.sql.Types.INTEGER);
+    insert.setNull(12, java.sql.Types.VARCHAR);
+    insert.addBatch();
+  }
+
   static final class Worker extends Thread {
     final String url;
     final String user;
@@ -195,20 +226,7 @@ public final class RawJournalInserts {
               break;
             }
             for (int i = 0; i < rowsPerCommit; i++) {
-              random.nextBytes(payload);
-              insert.setBoolean(1, false);
-              insert.setString(2, "Customer|c-" + random.nextInt(1_000_000));
-              insert.setLong(3, sequence.incrementAndGet());
-              insert.setString(4, writer);
-              insert.setLong(5, System.currentTimeMillis());
-              insert.setString(6, "");
-              insert.setBytes(7, payload);
-              insert.setInt(8, 33);
-              insert.setString(9, "io.itinera.engine.customer.CustomerEvent$TouchpointRecorded");
-              insert.setNull(10, java.sql.Types.BINARY);
-              insert.setNull(11, java.sql.Types.INTEGER);
-              insert.setNull(12, java.sql.Types.VARCHAR);
-              insert.addBatch();
+              addRow(insert, random, payload, sequence.incrementAndGet(), writer);
             }
             insert.executeBatch();
             c.commit();

@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -62,9 +63,7 @@ public final class OpenLoad {
       Consumer<Outcome> outcomes)
       throws InterruptedException {
     Second[] result = new Second[seconds];
-    for (int s = 0; s < seconds; s++) {
-      result[s] = new Second();
-    }
+    Arrays.setAll(result, s -> new Second());
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     long origin = System.nanoTime();
     int total = rate * seconds;
@@ -85,20 +84,8 @@ public final class OpenLoad {
             String node = base.apply(i);
             int index = i;
             second.sent();
-            String body =
-                "{\"userId\":\""
-                    + customer
-                    + "\",\"event\":\"Product Viewed\",\"messageId\":\""
-                    + messageId
-                    + "\",\"properties\":{\"sku\":\"sku-1\",\"price\":120}}";
             http.sendAsync(
-                    HttpRequest.newBuilder(URI.create(node + "/v1/track"))
-                        .header("Authorization", auth)
-                        .header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(10))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
+                    track(node, customer, messageId, auth), HttpResponse.BodyHandlers.discarding())
                 .whenComplete(
                     (reply, error) -> {
                       double millis = (System.nanoTime() - due) / 1e6;
@@ -113,11 +100,7 @@ public final class OpenLoad {
                               unwrap(error),
                               millis);
                       second.record(outcome.acknowledged(), millis, outcome.kind());
-                      try {
-                        outcomes.accept(outcome);
-                      } catch (RuntimeException e) {
-                        e.printStackTrace();
-                      }
+                      tell(outcomes, outcome);
                       if (pending.decrementAndGet() == 0) {
                         finished.countDown();
                       }
@@ -130,6 +113,31 @@ public final class OpenLoad {
     finished.await(seconds + 30L, TimeUnit.SECONDS);
     ticker.shutdownNow();
     return result;
+  }
+
+  /** A failing listener must not stop the load: its failure is printed, not thrown. */
+  private static void tell(Consumer<Outcome> outcomes, Outcome outcome) {
+    try {
+      outcomes.accept(outcome);
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+    }
+  }
+
+  /** A Product Viewed track for {@code customer}, to the node at {@code node}. */
+  private static HttpRequest track(String node, String customer, String messageId, String auth) {
+    String body =
+        "{\"userId\":\""
+            + customer
+            + "\",\"event\":\"Product Viewed\",\"messageId\":\""
+            + messageId
+            + "\",\"properties\":{\"sku\":\"sku-1\",\"price\":120}}";
+    return HttpRequest.newBuilder(URI.create(node + "/v1/track"))
+        .header("Authorization", auth)
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   /**

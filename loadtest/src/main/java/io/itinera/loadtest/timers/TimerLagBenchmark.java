@@ -21,6 +21,9 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 
@@ -69,42 +72,7 @@ public final class TimerLagBenchmark {
       String base = "http://127.0.0.1:" + node.httpPort();
       deploy(http, base, delaySeconds);
 
-      // Four senders, each posting every fourth batch of 100 at its share of the rate: one batch
-      // in flight at a time paces the ingest by its latency rather than by the rate asked for.
-      Instant started = Instant.now();
-      int perRequest = 100;
-      int senders = 4;
-      java.util.concurrent.ExecutorService pool =
-          java.util.concurrent.Executors.newFixedThreadPool(senders);
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-      for (int s = 0; s < senders; s++) {
-        int sender = s;
-        running.add(
-            pool.submit(
-                () -> {
-                  for (int sent = sender * perRequest;
-                      sent < customers;
-                      sent += senders * perRequest) {
-                    BenchSupport.postUntilOk(
-                        http,
-                        base + "/v1/batch",
-                        batch(sent, Math.min(perRequest, customers - sent)));
-                    long due = started.toEpochMilli() + (long) (sent + perRequest) * 1000 / rate;
-                    long wait = due - System.currentTimeMillis();
-                    if (wait > 0) {
-                      Thread.sleep(wait);
-                    }
-                    if ((sent / perRequest) % 100 == 0) {
-                      System.out.printf("carted %d of %d%n", sent + perRequest, customers);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (java.util.concurrent.Future<?> sender : running) {
-        sender.get();
-      }
-      pool.shutdown();
+      Instant started = cart(http, base, customers, rate);
       Duration ingest = Duration.between(started, Instant.now());
       System.out.printf(
           "RESULT carted=%d in %d s (%.0f/s); timers due from %s%n",
@@ -140,6 +108,49 @@ public final class TimerLagBenchmark {
       execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
     System.exit(0);
+  }
+
+  /**
+   * Adds {@code customers} carts at {@code rate} per second; returns when the first was sent. Four
+   * senders, each posting every fourth batch of 100 at its share of the rate: one batch in flight
+   * at a time paces the ingest by its latency rather than by the rate asked for.
+   */
+  private static Instant cart(HttpClient http, String base, int customers, int rate)
+      throws Exception {
+    Instant started = Instant.now();
+    int perRequest = 100;
+    int senders = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(senders);
+    List<Future<?>> running = new ArrayList<>();
+    for (int s = 0; s < senders; s++) {
+      int sender = s;
+      running.add(
+          pool.submit(
+              () -> {
+                for (int sent = sender * perRequest;
+                    sent < customers;
+                    sent += senders * perRequest) {
+                  BenchSupport.postUntilOk(
+                      http,
+                      base + "/v1/batch",
+                      batch(sent, Math.min(perRequest, customers - sent)));
+                  long due = started.toEpochMilli() + (long) (sent + perRequest) * 1000 / rate;
+                  long wait = due - System.currentTimeMillis();
+                  if (wait > 0) {
+                    Thread.sleep(wait);
+                  }
+                  if ((sent / perRequest) % 100 == 0) {
+                    System.out.printf("carted %d of %d%n", sent + perRequest, customers);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> sender : running) {
+      sender.get();
+    }
+    pool.shutdown();
+    return started;
   }
 
   private static void deploy(HttpClient http, String base, int delaySeconds) throws Exception {

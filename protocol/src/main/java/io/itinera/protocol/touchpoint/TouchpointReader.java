@@ -1,14 +1,10 @@
 package io.itinera.protocol.touchpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +23,6 @@ import java.util.UUID;
  * is {@code app} and anything else is {@code server}.
  */
 public final class TouchpointReader {
-
-  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
   private final ObjectMapper mapper;
 
@@ -135,7 +129,7 @@ public final class TouchpointReader {
     if (!node.isObject()) {
       return new Rejected(List.of(new FieldError(at, "A message must be a JSON object.")));
     }
-    Fields f = new Fields(node, at);
+    MessageFields f = new MessageFields(node, at, mapper);
 
     TouchpointType type = readType(f, impliedType);
     String userId = f.id("userId");
@@ -151,30 +145,8 @@ public final class TouchpointReader {
     Instant timestamp = f.instant("timestamp");
     Instant sentAt = f.instant("sentAt");
 
-    if (userId == null && anonymousId == null && !f.hasError("userId", "anonymousId")) {
-      f.error("/userId", "Either \"userId\" or \"anonymousId\" is required to know the customer.");
-    }
-    if (type == TouchpointType.TRACK && event == null && !f.hasError("event")) {
-      f.error("/event", "\"event\" is required in a track call: the name of what happened.");
-    }
-    if (type == TouchpointType.ALIAS) {
-      if (previousId == null && !f.hasError("previousId")) {
-        f.error("/previousId", "\"previousId\" is required in an alias call: the id to merge.");
-      }
-      if (userId == null && !f.hasError("userId")) {
-        f.error("/userId", "\"userId\" is required in an alias call: the id to merge into.");
-      }
-    }
-    if (type == TouchpointType.GROUP && groupId == null && !f.hasError("groupId")) {
-      f.error("/groupId", "\"groupId\" is required in a group call.");
-    }
-    String channel = null;
-    Object channelValue = context.get("channel");
-    if (channelValue != null && !(channelValue instanceof String)) {
-      f.error("/context/channel", "\"context.channel\" must be a string such as \"web\".");
-    } else if (channelValue != null) {
-      channel = (String) channelValue;
-    }
+    requireIds(f, type, userId, anonymousId, event, previousId, groupId);
+    String channel = channel(f, context);
     if (!f.errors.isEmpty()) {
       return new Rejected(List.copyOf(f.errors));
     }
@@ -205,7 +177,47 @@ public final class TouchpointReader {
             receivedAt));
   }
 
-  private TouchpointType readType(Fields f, Optional<TouchpointType> impliedType) {
+  /** Segment's rules for who the message is about, by call type. */
+  private static void requireIds(
+      MessageFields f,
+      TouchpointType type,
+      String userId,
+      String anonymousId,
+      String event,
+      String previousId,
+      String groupId) {
+    if (userId == null && anonymousId == null && !f.hasError("userId", "anonymousId")) {
+      f.error("/userId", "Either \"userId\" or \"anonymousId\" is required to know the customer.");
+    }
+    if (type == TouchpointType.TRACK && event == null && !f.hasError("event")) {
+      f.error("/event", "\"event\" is required in a track call: the name of what happened.");
+    }
+    if (type == TouchpointType.ALIAS) {
+      if (previousId == null && !f.hasError("previousId")) {
+        f.error("/previousId", "\"previousId\" is required in an alias call: the id to merge.");
+      }
+      if (userId == null && !f.hasError("userId")) {
+        f.error("/userId", "\"userId\" is required in an alias call: the id to merge into.");
+      }
+    }
+    if (type == TouchpointType.GROUP && groupId == null && !f.hasError("groupId")) {
+      f.error("/groupId", "\"groupId\" is required in a group call.");
+    }
+  }
+
+  /** {@code context.channel}, or null when it is absent or not a string (then reported). */
+  private static String channel(MessageFields f, Map<String, Object> context) {
+    String channel = null;
+    Object channelValue = context.get("channel");
+    if (channelValue != null && !(channelValue instanceof String)) {
+      f.error("/context/channel", "\"context.channel\" must be a string such as \"web\".");
+    } else if (channelValue != null) {
+      channel = (String) channelValue;
+    }
+    return channel;
+  }
+
+  private TouchpointType readType(MessageFields f, Optional<TouchpointType> impliedType) {
     JsonNode typeNode = f.node.get("type");
     if (typeNode == null || typeNode.isNull()) {
       if (impliedType.isEmpty()) {
@@ -233,12 +245,13 @@ public final class TouchpointReader {
     return given.get();
   }
 
-  private Map<String, Object> mergedContext(Fields f, JsonNode sharedContext) {
+  private Map<String, Object> mergedContext(MessageFields f, JsonNode sharedContext) {
     Map<String, Object> own = f.object("context");
     if (sharedContext == null || !sharedContext.isObject() || sharedContext.isEmpty()) {
       return own;
     }
-    Map<String, Object> merged = new LinkedHashMap<>(mapper.convertValue(sharedContext, OBJECT));
+    Map<String, Object> merged =
+        new LinkedHashMap<>(mapper.convertValue(sharedContext, MessageFields.OBJECT));
     merged.putAll(own);
     return merged;
   }
@@ -267,121 +280,5 @@ public final class TouchpointReader {
       return timestamp;
     }
     return receivedAt.minus(Duration.between(timestamp, sentAt));
-  }
-
-  /** The fields of one message, read with their errors collected under a common pointer. */
-  private final class Fields {
-    final JsonNode node;
-    final String at;
-    final List<FieldError> errors = new ArrayList<>();
-
-    Fields(JsonNode node, String at) {
-      this.node = node;
-      this.at = at;
-    }
-
-    void error(String relativePointer, String detail) {
-      errors.add(new FieldError(at + relativePointer, detail));
-    }
-
-    boolean hasError(String... fields) {
-      for (String field : fields) {
-        String pointer = at + "/" + field;
-        if (errors.stream().anyMatch(e -> e.pointer().equals(pointer))) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    /** An identifier: a non-empty string, or a number (which Segment's SDKs also send). */
-    String id(String field) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return null;
-      }
-      String id;
-      if (value.isTextual()) {
-        id = value.asText();
-      } else if (value.isIntegralNumber()) {
-        id = value.asText();
-      } else {
-        error("/" + field, "\"" + field + "\" must be a string.");
-        return null;
-      }
-      if (id.isBlank()) {
-        return null;
-      }
-      if (id.length() > IngestLimits.MAX_ID_LENGTH) {
-        error(
-            "/" + field,
-            "\""
-                + field
-                + "\" is "
-                + id.length()
-                + " characters long; the limit is "
-                + IngestLimits.MAX_ID_LENGTH
-                + ".");
-        return null;
-      }
-      return id;
-    }
-
-    String text(String field, int maxLength) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return null;
-      }
-      if (!value.isTextual()) {
-        error("/" + field, "\"" + field + "\" must be a string.");
-        return null;
-      }
-      String text = value.asText();
-      if (text.length() > maxLength) {
-        error(
-            "/" + field,
-            "\""
-                + field
-                + "\" is "
-                + text.length()
-                + " characters long; the limit is "
-                + maxLength
-                + ".");
-        return null;
-      }
-      return text.isEmpty() ? null : text;
-    }
-
-    Map<String, Object> object(String field) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return Map.of();
-      }
-      if (!value.isObject()) {
-        error("/" + field, "\"" + field + "\" must be a JSON object.");
-        return Map.of();
-      }
-      return mapper.convertValue((ObjectNode) value, OBJECT);
-    }
-
-    Instant instant(String field) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        return null;
-      }
-      if (value.isTextual()) {
-        try {
-          return OffsetDateTime.parse(value.asText()).toInstant();
-        } catch (DateTimeParseException e) {
-          // reported below
-        }
-      }
-      error(
-          "/" + field,
-          "\""
-              + field
-              + "\" must be an ISO-8601 date-time with an offset, such as \"2026-11-23T09:15:00Z\".");
-      return null;
-    }
   }
 }

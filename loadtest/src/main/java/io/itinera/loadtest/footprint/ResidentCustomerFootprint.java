@@ -1,7 +1,9 @@
-package io.itinera.engine.customer;
+package io.itinera.loadtest.footprint;
 
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
+import io.itinera.engine.customer.CustomerSettings;
+import io.itinera.engine.customer.CustomerState;
 import io.itinera.journeys.decision.Decision;
 import io.itinera.journeys.decision.Input;
 import io.itinera.journeys.decision.JourneyDecider;
@@ -24,12 +26,11 @@ import java.util.UUID;
  * How much heap a resident customer holds: 200,000 customers, each with the state a typical life
  * leaves (an identify with a few traits and consent, a dozen touchpoints, part-way through the
  * running-shoe journey with a pending timer), built through the entity's own event handler, then
- * the heap measured after full collections. In this package to reach the package-private event
- * handler; not a test (a benchmark). Run from the repository root:
+ * the heap measured after full collections. Not a test (a benchmark). Run from the repository root:
  *
  * <pre>
  * java -Xmx4g -cp loadtest/target/loadtest.jar:loadtest/target/lib/* \
- *     io.itinera.engine.customer.ResidentCustomerFootprint [customers]
+ *     io.itinera.loadtest.footprint.ResidentCustomerFootprint [customers]
  * </pre>
  */
 public final class ResidentCustomerFootprint {
@@ -74,6 +75,28 @@ public final class ResidentCustomerFootprint {
   private static CustomerState life(
       String id, Instant start, List<LoadedJourney> journeys, CustomerSettings settings) {
     CustomerState state = CustomerState.empty(id);
+    for (Touchpoint touchpoint : touchpoints(id, start)) {
+      state = state.apply(new TouchpointRecorded(touchpoint), settings);
+      Decision decision =
+          JourneyDecider.decide(
+              state.journeys(),
+              state.context(),
+              new Input.TouchpointArrived(touchpoint),
+              journeys,
+              touchpoint.timestamp());
+      if (!decision.events().isEmpty()) {
+        Instant next =
+            decision.applyTo(state.journeys()).nextTimer().map(PendingTimer::due).orElse(null);
+        state =
+            state.apply(
+                new JourneysDecided(touchpoint.messageId(), decision.events(), next), settings);
+      }
+    }
+    return state;
+  }
+
+  /** An identify with traits and consent, eight page views, then {@link #shopping}. */
+  private static List<Touchpoint> touchpoints(String id, Instant start) {
     Instant at = start;
     List<Touchpoint> touchpoints = new ArrayList<>();
     touchpoints.add(
@@ -103,63 +126,33 @@ public final class ResidentCustomerFootprint {
               Map.of(),
               at));
     }
-    at = at.plusSeconds(20);
-    touchpoints.add(
-        touchpoint(
-            TouchpointType.TRACK,
-            id,
-            "Product Viewed",
-            Map.of(
-                fresh("category"),
-                fresh("running-shoes"),
-                fresh("sku"),
-                fresh("RS-" + id.hashCode()),
-                fresh("price"),
-                129.0),
-            Map.of(),
-            at));
-    at = at.plusSeconds(20);
-    touchpoints.add(
-        touchpoint(
-            TouchpointType.TRACK,
-            id,
-            "Product Viewed",
-            Map.of(
-                fresh("category"),
-                fresh("running-shoes"),
-                fresh("sku"),
-                fresh("RS-7"),
-                fresh("price"),
-                139.0),
-            Map.of(),
-            at));
-    at = at.plusSeconds(20);
-    touchpoints.add(
+    touchpoints.addAll(shopping(id, at));
+    return touchpoints;
+  }
+
+  /** Two running shoes viewed and one added to the cart, twenty seconds apart. */
+  private static List<Touchpoint> shopping(String id, Instant after) {
+    Instant at = after.plusSeconds(20);
+    return List.of(
+        productViewed(id, fresh("RS-" + id.hashCode()), 129.0, at),
+        productViewed(id, fresh("RS-7"), 139.0, at.plusSeconds(20)),
         touchpoint(
             TouchpointType.TRACK,
             id,
             "Product Added",
             Map.of(fresh("sku"), fresh("RS-7"), fresh("price"), 139.0),
             Map.of(),
-            at));
-    for (Touchpoint touchpoint : touchpoints) {
-      state = state.apply(new TouchpointRecorded(touchpoint), settings);
-      Decision decision =
-          JourneyDecider.decide(
-              state.journeys(),
-              state.context(),
-              new Input.TouchpointArrived(touchpoint),
-              journeys,
-              touchpoint.timestamp());
-      if (!decision.events().isEmpty()) {
-        Instant next =
-            decision.applyTo(state.journeys()).nextTimer().map(PendingTimer::due).orElse(null);
-        state =
-            state.apply(
-                new JourneysDecided(touchpoint.messageId(), decision.events(), next), settings);
-      }
-    }
-    return state;
+            at.plusSeconds(40)));
+  }
+
+  private static Touchpoint productViewed(String id, String sku, double price, Instant at) {
+    return touchpoint(
+        TouchpointType.TRACK,
+        id,
+        "Product Viewed",
+        Map.of(fresh("category"), fresh("running-shoes"), fresh("sku"), sku, fresh("price"), price),
+        Map.of(),
+        at);
   }
 
   private static Touchpoint touchpoint(

@@ -1,0 +1,241 @@
+package io.itinera.journeys.parse;
+
+import static io.itinera.journeys.parse.NodeReader.isNull;
+import static io.itinera.journeys.parse.NodeReader.position;
+
+import io.itinera.journeys.model.AbsenceTrigger;
+import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Condition;
+import io.itinera.journeys.model.CountTrigger;
+import io.itinera.journeys.model.Stage;
+import io.itinera.journeys.model.TouchpointTrigger;
+import io.itinera.journeys.model.Trigger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/**
+ * Reads a journey's {@code stages}: each stage's entry actions and its triggers, each trigger's
+ * kind (touchpoint, count or absence) and what it does. A trigger with any mistake is dropped
+ * whole, so the validator never sees half a trigger.
+ */
+final class StageReader {
+
+  private final NodeReader nodes;
+  private final SourceMap sourceMap;
+
+  StageReader(NodeReader nodes, SourceMap sourceMap) {
+    this.nodes = nodes;
+    this.sourceMap = sourceMap;
+  }
+
+  List<Stage> stages(Node node) {
+    if (!(node instanceof MappingNode mapping)) {
+      nodes.error(
+          position(node), "'stages' must map stage names to stages, e.g. awareness: {on: [...]}");
+      return List.of();
+    }
+    List<Stage> stages = new ArrayList<>();
+    Map<String, Node> seen = new LinkedHashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = nodes.keyText(tuple.getKeyNode());
+      if (name == null) {
+        continue;
+      }
+      if (seen.containsKey(name)) {
+        nodes.error(
+            position(tuple.getKeyNode()),
+            "duplicate stage '"
+                + name
+                + "' (first at line "
+                + position(seen.get(name)).line()
+                + "); give each stage its own name");
+        continue;
+      }
+      seen.put(name, tuple.getKeyNode());
+      sourceMap.put(SourceMap.stage(name), position(tuple.getKeyNode()));
+      Stage stage = stage(name, tuple.getValueNode());
+      if (stage != null) {
+        sourceMap.putElement(stage, SourceMap.stage(name));
+        stages.add(stage);
+      }
+    }
+    if (mapping.getValue().isEmpty()) {
+      nodes.error(position(node), "'stages' is empty; a journey needs at least one stage");
+    }
+    return stages;
+  }
+
+  private Stage stage(String name, Node node) {
+    if (isNull(node)) {
+      return new Stage(name, "", List.of(), List.of());
+    }
+    String path = SourceMap.stage(name);
+    NodeReader.Fields fields = nodes.fields(node, path, Section.STAGE);
+    if (fields == null) {
+      return null;
+    }
+    String description = fields.optional("description").map(nodes::text).orElse("");
+    List<Action> enter =
+        fields
+            .optional("enter")
+            .map(n -> nodes.list(n, path + "/enter", this::action))
+            .orElse(List.of());
+    List<Trigger> on =
+        fields
+            .optional("on")
+            .map(n -> nodes.list(n, path + "/on", this::trigger))
+            .orElse(List.of());
+    return new Stage(name, description, enter, on);
+  }
+
+  private Trigger trigger(Node node, String path) {
+    NodeReader.Fields fields = nodes.fields(node, path, Section.TRIGGER);
+    if (fields == null) {
+      return null;
+    }
+    List<String> kinds = new ArrayList<>();
+    for (String kind : List.of("event", "count", "absence")) {
+      if (fields.has(kind)) {
+        kinds.add(kind);
+      }
+    }
+    if (kinds.isEmpty()) {
+      nodes.error(
+          position(node),
+          "a trigger needs one of 'event', 'count' or 'absence'; say what makes it fire");
+      return null;
+    }
+    if (kinds.size() > 1) {
+      nodes.error(
+          fields.keyPosition(kinds.get(1)),
+          "a trigger can have only one of 'event', 'count' or 'absence', but this one has '"
+              + kinds.get(0)
+              + "' and '"
+              + kinds.get(1)
+              + "'; split it into two triggers");
+      return null;
+    }
+    String name = fields.optional("name").map(nodes::text).orElse(null);
+    Condition when =
+        fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
+    List<Action> actions =
+        fields.optional("do").map(n -> nodes.list(n, path + "/do", this::action)).orElse(List.of());
+    String gotoStage = fields.optional("goto").map(nodes::text).orElse(null);
+    int errorsBefore = nodes.errorCount();
+    Trigger trigger =
+        switch (kinds.get(0)) {
+          case "event" ->
+              new TouchpointTrigger(
+                  name, nodes.text(fields.get("event")), when, actions, gotoStage);
+          case "count" ->
+              count(fields.get("count"), path + "/count", name, when, actions, gotoStage);
+          default ->
+              absence(fields.get("absence"), path + "/absence", name, when, actions, gotoStage);
+        };
+    return errorsBefore == nodes.errorCount() ? trigger : null;
+  }
+
+  private Trigger count(
+      Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
+    NodeReader.Fields fields = nodes.fields(node, path, Section.COUNT);
+    if (fields == null) {
+      return null;
+    }
+    String event =
+        fields
+            .required("event", "name the touchpoint to count, e.g. event: Product Viewed")
+            .map(nodes::text)
+            .orElse(null);
+    Integer atLeast =
+        fields
+            .required("atLeast", "say how many, e.g. atLeast: 3")
+            .map(n -> nodes.integer(n, "atLeast", 1))
+            .orElse(null);
+    Duration within =
+        fields
+            .required("within", "say in which window, e.g. within: 10m")
+            .map(n -> nodes.duration(n, false))
+            .orElse(null);
+    return event == null || atLeast == null || within == null
+        ? null
+        : new CountTrigger(name, event, when, atLeast, within, actions, gotoStage);
+  }
+
+  private Trigger absence(
+      Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
+    NodeReader.Fields fields = nodes.fields(node, path, Section.ABSENCE);
+    if (fields == null) {
+      return null;
+    }
+    String event =
+        fields
+            .required(
+                "event", "name the touchpoint that should not happen, e.g. event: Order Completed")
+            .map(nodes::text)
+            .orElse(null);
+    Duration within =
+        fields
+            .required("within", "say how long to wait, e.g. within: 15m")
+            .map(n -> nodes.duration(n, false))
+            .orElse(null);
+    return event == null || within == null
+        ? null
+        : new AbsenceTrigger(name, event, when, within, actions, gotoStage);
+  }
+
+  private Action action(Node node, String path) {
+    NodeReader.Fields fields = nodes.fields(node, path, Section.ACTION);
+    if (fields == null) {
+      return null;
+    }
+    String name = fields.optional("name").map(nodes::text).orElse(null);
+    String channel =
+        fields
+            .required("channel", "say where it goes, e.g. channel: email")
+            .map(nodes::text)
+            .orElse(null);
+    String type =
+        fields
+            .required("type", "say what the channel does, e.g. type: send")
+            .map(nodes::text)
+            .orElse(null);
+    String template =
+        fields
+            .required(
+                "template", "name the template the channel renders, e.g. template: cart-reminder")
+            .map(nodes::text)
+            .orElse(null);
+    String offer = fields.optional("offer").map(nodes::text).orElse(null);
+    Map<String, String> params =
+        fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
+    Duration delay =
+        fields.optional("delay").map(n -> nodes.duration(n, true)).orElse(Duration.ZERO);
+    return channel == null || type == null || template == null || delay == null
+        ? null
+        : new Action(name, channel, type, template, offer, params, delay);
+  }
+
+  private Map<String, String> params(Node node, String path) {
+    NodeReader.Fields fields = nodes.fields(node, path, null);
+    if (fields == null) {
+      return Map.of();
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    fields
+        .all()
+        .forEach(
+            (key, value) -> {
+              String text = nodes.text(value);
+              if (text != null) {
+                params.put(key, text);
+              }
+            });
+    return params;
+  }
+}
