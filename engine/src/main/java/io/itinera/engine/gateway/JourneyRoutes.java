@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
@@ -19,11 +18,12 @@ import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.journey.JourneyRegistry.JourneyDetails;
 import io.itinera.engine.journey.JourneyRegistry.JourneySummary;
 import io.itinera.engine.journey.JourneyRegistry.VersionInfo;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.render.MermaidRenderer;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -166,16 +166,10 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
         dryRun
             ? DeployOptions.dryRun()
             : migrate ? DeployOptions.migrating() : DeployOptions.deploy();
-    return onComplete(
-        registry
-            .blocking()
-            .supply(() -> registry.deploy(name, name + ".journey.yaml", text, options)),
-        result -> {
-          if (result.isFailure()) {
-            return unavailable("The journey could not be deployed", result.failed().get());
-          }
-          return deployed(name, result.get(), dryRun);
-        });
+    return fromRegistry(
+        "The journey could not be deployed",
+        () -> registry.deploy(name, name + ".journey.yaml", text, options),
+        result -> deployed(name, result, dryRun));
   }
 
   private static Route deployed(String name, DeployResult result, boolean dryRun) {
@@ -235,36 +229,27 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
   }
 
   private Route list() {
-    return onComplete(
-        registry.blocking().supply(registry::list),
-        result ->
-            result.isSuccess()
-                ? complete(Json.response(StatusCodes.OK, new JourneyListView(result.get())))
-                : unavailable("The journeys could not be listed", result.failed().get()));
+    return fromRegistry(
+        "The journeys could not be listed",
+        registry::list,
+        journeys -> complete(Json.response(StatusCodes.OK, new JourneyListView(journeys))));
   }
 
   private Route show(String name) {
-    return onComplete(
-        registry.blocking().supply(() -> registry.get(name)),
-        result -> {
-          if (result.isFailure()) {
-            return unavailable("The journey could not be read", result.failed().get());
-          }
-          return result
-              .get()
-              .map(details -> complete(Json.response(StatusCodes.OK, JourneyView.of(details))))
-              .orElseGet(() -> notDeployed(name));
-        });
+    return fromRegistry(
+        "The journey could not be read",
+        () -> registry.get(name),
+        found ->
+            found
+                .map(details -> complete(Json.response(StatusCodes.OK, JourneyView.of(details))))
+                .orElseGet(() -> notDeployed(name)));
   }
 
   private Route diagram(String name) {
-    return onComplete(
-        registry.blocking().supply(() -> registry.get(name)),
-        result -> {
-          if (result.isFailure()) {
-            return unavailable("The journey could not be read", result.failed().get());
-          }
-          Optional<JourneyDetails> details = result.get();
+    return fromRegistry(
+        "The journey could not be read",
+        () -> registry.get(name),
+        details -> {
           if (details.isEmpty() || details.get().journey() == null) {
             return notDeployed(name);
           }
@@ -277,14 +262,10 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
   }
 
   private Route retire(String name) {
-    return onComplete(
-        registry.blocking().supply(() -> registry.retire(name)),
-        result -> {
-          if (result.isFailure()) {
-            return unavailable("The journey could not be retired", result.failed().get());
-          }
-          return result.get() ? complete(StatusCodes.NO_CONTENT) : notDeployed(name);
-        });
+    return fromRegistry(
+        "The journey could not be retired",
+        () -> registry.retire(name),
+        retired -> retired ? complete(StatusCodes.NO_CONTENT) : notDeployed(name));
   }
 
   private static Route notDeployed(String name) {
@@ -293,8 +274,18 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
         .answer();
   }
 
-  private static Route unavailable(String what, Throwable cause) {
-    log.warn("{}: {}", what, cause.toString());
-    return Problem.unavailable(what + " (the registry's database did not answer); retry.").answer();
+  /**
+   * Goes on with what a blocking registry call gives; if the registry's database fails it, answers
+   * 503 with {@code failing} (and logs why).
+   */
+  private <T> Route fromRegistry(
+      String failing, BlockingSql.Work<T> call, Function<T, Route> inner) {
+    return Problem.awaiting(
+        registry.blocking().supply(call),
+        cause -> {
+          log.warn("{}: {}", failing, cause.toString());
+          return Problem.unavailable(failing + " (the registry's database did not answer); retry.");
+        },
+        inner);
   }
 }
