@@ -159,16 +159,8 @@ public final class JourneyRegistry {
   // Deploying and retiring
 
   /** Deploys a journey file; a journey retired before is deployed again when its version is. */
-  public DeployResult deploy(String fileName, String source, boolean dryRun) {
-    return deploy(null, fileName, source, dryRun);
-  }
-
-  /**
-   * Deploys a journey file that must be the journey {@code expectedName} (the API's path names it).
-   */
-  public DeployResult deploy(String expectedName, String fileName, String source, boolean dryRun) {
-    return deploy(
-        expectedName, fileName, source, dryRun ? DeployOptions.dryRun() : DeployOptions.deploy());
+  public DeployResult deploy(String fileName, String source, DeployOptions options) {
+    return deploy(null, fileName, source, options);
   }
 
   /**

@@ -84,7 +84,8 @@ class JourneyRegistryTest {
 
   @Test
   void aDeployedJourneyIsStoredAndRunsOnThisNodeAtOnce() {
-    DeployResult result = registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
+    DeployResult result =
+        registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
 
     Deployed deployedResult = assertInstanceOf(Deployed.class, result);
     assertEquals("cart", deployedResult.name());
@@ -104,48 +105,54 @@ class JourneyRegistryTest {
 
   @Test
   void theSameVersionWithTheSameSourceIsUnchanged() {
-    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
+    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
 
     Unchanged again =
         assertInstanceOf(
-            Unchanged.class, registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false));
+            Unchanged.class,
+            registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy()));
     assertEquals(1, again.version());
     assertFalse(again.retired());
     // Line ends and a byte-order mark are not a different source.
     String windows = "\uFEFF" + cart(1, "cart-reminder").replace("\n", "\r\n");
-    assertInstanceOf(Unchanged.class, registry.deploy("cart.journey.yaml", windows, false));
+    assertInstanceOf(
+        Unchanged.class, registry.deploy("cart.journey.yaml", windows, DeployOptions.deploy()));
     assertEquals(1, database.queryLong("SELECT count(*) FROM journey_versions"));
   }
 
   @Test
   void aChangedSourceNeedsAHigherVersion() {
-    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
+    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
 
     Conflict sameVersion =
         assertInstanceOf(
             Conflict.class,
-            registry.deploy("cart.journey.yaml", cart(1, "another-reminder"), false));
+            registry.deploy(
+                "cart.journey.yaml", cart(1, "another-reminder"), DeployOptions.deploy()));
     assertEquals(1, sameVersion.latestVersion());
     assertTrue(sameVersion.detail().contains("set \"version: 2\""), sameVersion.detail());
 
     assertInstanceOf(
-        Deployed.class, registry.deploy("cart.journey.yaml", cart(3, "another-reminder"), false));
+        Deployed.class,
+        registry.deploy("cart.journey.yaml", cart(3, "another-reminder"), DeployOptions.deploy()));
     Conflict lower =
         assertInstanceOf(
-            Conflict.class, registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), false));
+            Conflict.class,
+            registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), DeployOptions.deploy()));
     assertEquals(3, lower.latestVersion());
     assertTrue(lower.detail().contains("is at version 3"), lower.detail());
     assertTrue(lower.detail().contains("set \"version: 4\""), lower.detail());
     // An older version identical to what was deployed is no way back either: a new version is.
     assertInstanceOf(
-        Conflict.class, registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false));
+        Conflict.class,
+        registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy()));
     assertEquals(2, database.queryLong("SELECT count(*) FROM journey_versions"));
   }
 
   @Test
   void aNewVersionKeepsTheOlderOnesLoadedForCustomersStillOnThem() {
-    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
-    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false);
+    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
+    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), DeployOptions.deploy());
 
     assertEquals(List.of("cart v1", "cart v2"), loaded(deployed));
     JourneyDetails details = registry.get("cart").orElseThrow();
@@ -162,7 +169,8 @@ class JourneyRegistryTest {
     String broken = cart(1, "cart-reminder").replace("goto: bought", "goto: bougth");
 
     Invalid invalid =
-        assertInstanceOf(Invalid.class, registry.deploy("cart.journey.yaml", broken, false));
+        assertInstanceOf(
+            Invalid.class, registry.deploy("cart.journey.yaml", broken, DeployOptions.deploy()));
     // Every error at once, in file order: the misspelt goto, and the stage it left unreachable.
     assertEquals(2, invalid.errors().size(), invalid.formatted().toString());
     Diagnostic error = invalid.errors().get(0);
@@ -183,7 +191,8 @@ class JourneyRegistryTest {
   void theNameMustBeTheOneAsked() {
     Invalid invalid =
         assertInstanceOf(
-            Invalid.class, registry.deploy("basket", "basket.journey.yaml", cart(1, "x"), false));
+            Invalid.class,
+            registry.deploy("basket", "basket.journey.yaml", cart(1, "x"), DeployOptions.deploy()));
     assertEquals(1, invalid.errors().get(0).position().line());
     assertEquals(10, invalid.errors().get(0).position().column());
     assertTrue(
@@ -194,21 +203,26 @@ class JourneyRegistryTest {
   @Test
   void aDryRunChecksWithoutDeploying() {
     Deployed dry =
-        assertInstanceOf(Deployed.class, registry.deploy("cart.journey.yaml", cart(1, "x"), true));
+        assertInstanceOf(
+            Deployed.class,
+            registry.deploy("cart.journey.yaml", cart(1, "x"), DeployOptions.dryRun()));
     assertTrue(dry.dryRun());
     assertNull(dry.deployedAt());
     assertEquals(0, database.queryLong("SELECT count(*) FROM journey_versions"));
     assertEquals(List.of(), deployed.current());
 
-    registry.deploy("cart.journey.yaml", cart(1, "x"), false);
-    assertInstanceOf(Conflict.class, registry.deploy("cart.journey.yaml", cart(1, "y"), true));
-    assertInstanceOf(Unchanged.class, registry.deploy("cart.journey.yaml", cart(1, "x"), true));
+    registry.deploy("cart.journey.yaml", cart(1, "x"), DeployOptions.deploy());
+    assertInstanceOf(
+        Conflict.class, registry.deploy("cart.journey.yaml", cart(1, "y"), DeployOptions.dryRun()));
+    assertInstanceOf(
+        Unchanged.class,
+        registry.deploy("cart.journey.yaml", cart(1, "x"), DeployOptions.dryRun()));
   }
 
   @Test
   void aRetiredJourneyIsUnloadedAndItsVersionsStayReserved() {
-    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
-    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false);
+    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
+    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), DeployOptions.deploy());
 
     assertTrue(registry.retire("cart"));
     assertEquals(List.of(), deployed.current());
@@ -218,11 +232,13 @@ class JourneyRegistryTest {
     assertFalse(registry.retire("never-deployed"));
 
     assertInstanceOf(
-        Conflict.class, registry.deploy("cart.journey.yaml", cart(2, "changed"), false));
+        Conflict.class,
+        registry.deploy("cart.journey.yaml", cart(2, "changed"), DeployOptions.deploy()));
     Deployed back =
         assertInstanceOf(
             Deployed.class,
-            registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false));
+            registry.deploy(
+                "cart.journey.yaml", cart(2, "cart-reminder-v2"), DeployOptions.deploy()));
     assertEquals(2, back.version());
     assertEquals(
         List.of("cart v2"), loaded(deployed), "only the version deployed again comes back");
@@ -254,7 +270,7 @@ class JourneyRegistryTest {
 
   @Test
   void aBadFileInTheDirectoryDoesNotStopTheOthers(@TempDir Path directory) throws IOException {
-    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), false);
+    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder"), DeployOptions.deploy());
     Files.writeString(directory.resolve("a-broken.journey.yaml"), "journey: broken\nstages: [\n");
     Files.writeString(directory.resolve("b-cart.journey.yaml"), cart(1, "older"));
     Files.writeString(
@@ -279,13 +295,13 @@ class JourneyRegistryTest {
     other.reload();
     assertFalse(other.poll(), "nothing changed yet");
 
-    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
+    registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
     assertEquals(List.of(), otherNode.current(), "not before it polls");
     assertTrue(other.poll());
     assertEquals(List.of("cart v1"), loaded(otherNode));
     assertFalse(other.poll(), "a second poll finds nothing new");
 
-    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false);
+    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), DeployOptions.deploy());
     assertTrue(other.poll());
     assertEquals(List.of("cart v1", "cart v2"), loaded(otherNode));
 
@@ -293,7 +309,7 @@ class JourneyRegistryTest {
     assertTrue(other.poll());
     assertEquals(List.of(), otherNode.current());
 
-    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), false);
+    registry.deploy("cart.journey.yaml", cart(2, "cart-reminder-v2"), DeployOptions.deploy());
     assertTrue(other.poll(), "a journey deployed again is seen too");
     assertEquals(List.of("cart v2"), loaded(otherNode));
   }
@@ -313,7 +329,7 @@ class JourneyRegistryTest {
       DeployedJourneys otherNode = new DeployedJourneys();
       JourneyRegistry.start(system, storage.dataSource(), otherNode, config);
 
-      registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), false);
+      registry.deploy("cart.journey.yaml", cart(1, "cart-reminder"), DeployOptions.deploy());
       long deployedAt = System.nanoTime();
       while (otherNode.current().isEmpty() && System.nanoTime() - deployedAt < 5_000_000_000L) {
         Thread.sleep(20);
