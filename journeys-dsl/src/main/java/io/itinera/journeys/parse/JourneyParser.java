@@ -96,10 +96,7 @@ public final class JourneyParser {
     if (top == null) {
       return null;
     }
-    String name =
-        top.required("journey", "name the journey, e.g. journey: running-shoes")
-            .map(nodes::text)
-            .orElse(null);
+    String name = top.requiredText("journey", "name the journey, e.g. journey: running-shoes");
     int version = top.optional("version").map(n -> nodes.integer(n, "version", 1)).orElse(1);
     String description = top.optional("description").map(nodes::text).orElse("");
     int priority =
@@ -191,12 +188,8 @@ public final class JourneyParser {
     }
     String name = fields.optional("name").map(nodes::text).orElse(null);
     String event =
-        fields
-            .required(
-                "event",
-                "name the touchpoint that counts as converting, e.g. event: Order Completed")
-            .map(nodes::text)
-            .orElse(null);
+        fields.requiredText(
+            "event", "name the touchpoint that counts as converting, e.g. event: Order Completed");
     Condition when = fields.optional("when").map(n -> nodes.condition(n, "goal/when")).orElse(null);
     Duration within = fields.optional("within").map(n -> nodes.duration(n, false)).orElse(null);
     return event == null ? null : new Goal(name, event, when, within);
@@ -208,11 +201,8 @@ public final class JourneyParser {
       return null;
     }
     String event =
-        fields
-            .required(
-                "event", "name the touchpoint that ends the journey, e.g. event: Unsubscribed")
-            .map(nodes::text)
-            .orElse(null);
+        fields.requiredText(
+            "event", "name the touchpoint that ends the journey, e.g. event: Unsubscribed");
     Condition when =
         fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     return event == null ? null : new Exit(event, when);
@@ -249,20 +239,9 @@ public final class JourneyParser {
       return null;
     }
     String channel =
-        fields
-            .required("channel", "name the channel it limits, e.g. channel: email")
-            .map(nodes::text)
-            .orElse(null);
-    Integer max =
-        fields
-            .required("max", "say how many at most, e.g. max: 3")
-            .map(n -> nodes.integer(n, "max", 0))
-            .orElse(null);
-    Duration per =
-        fields
-            .required("per", "say over which window, e.g. per: 7d")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+        fields.requiredText("channel", "name the channel it limits, e.g. channel: email");
+    Integer max = fields.requiredInteger("max", 0, "say how many at most, e.g. max: 3");
+    Duration per = fields.requiredDuration("per", "say over which window, e.g. per: 7d");
     return channel == null || max == null || per == null
         ? null
         : new FrequencyCaps.ChannelCap(channel, max, per);
@@ -273,16 +252,8 @@ public final class JourneyParser {
     if (fields == null) {
       return null;
     }
-    Integer max =
-        fields
-            .required("max", "say how many at most, e.g. max: 5")
-            .map(n -> nodes.integer(n, "max", 0))
-            .orElse(null);
-    Duration per =
-        fields
-            .required("per", "say over which window, e.g. per: 1d")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+    Integer max = fields.requiredInteger("max", 0, "say how many at most, e.g. max: 5");
+    Duration per = fields.requiredDuration("per", "say over which window, e.g. per: 1d");
     return max == null || per == null ? null : new FrequencyCaps.Cap(max, per);
   }
 
@@ -296,16 +267,8 @@ public final class JourneyParser {
             .optional("channels")
             .map(n -> nodes.list(n, path + "/channels", (item, p) -> nodes.text(item)))
             .orElse(List.of());
-    LocalTime from =
-        fields
-            .required("from", "say when they start, e.g. from: \"21:00\"")
-            .map(nodes::timeOfDay)
-            .orElse(null);
-    LocalTime to =
-        fields
-            .required("to", "say when they end, e.g. to: \"08:00\"")
-            .map(nodes::timeOfDay)
-            .orElse(null);
+    LocalTime from = fields.requiredTimeOfDay("from", "say when they start, e.g. from: \"21:00\"");
+    LocalTime to = fields.requiredTimeOfDay("to", "say when they end, e.g. to: \"08:00\"");
     String zone = fields.optional("zone").map(nodes::zone).orElse(QuietHours.CUSTOMER_ZONE);
     return from == null || to == null ? null : new QuietHours(channels, from, to, zone);
   }

@@ -319,6 +319,26 @@ final class NodeReader {
       return optional(key);
     }
 
+    /** The text under {@code key}, or null once its absence or its mistake is reported. */
+    String requiredText(String key, String hint) {
+      return required(key, hint).map(NodeReader.this::text).orElse(null);
+    }
+
+    /** The whole number under {@code key}, at least {@code min}, or null once reported. */
+    Integer requiredInteger(String key, int min, String hint) {
+      return required(key, hint).map(n -> integer(n, key, min)).orElse(null);
+    }
+
+    /** The non-zero duration under {@code key}, or null once reported. */
+    Duration requiredDuration(String key, String hint) {
+      return required(key, hint).map(n -> duration(n, false)).orElse(null);
+    }
+
+    /** The time of day under {@code key}, or null once reported. */
+    LocalTime requiredTimeOfDay(String key, String hint) {
+      return required(key, hint).map(NodeReader.this::timeOfDay).orElse(null);
+    }
+
     Map<String, Node> all() {
       Map<String, Node> all = new LinkedHashMap<>();
       tuples.forEach((key, tuple) -> all.put(key, tuple.getValueNode()));

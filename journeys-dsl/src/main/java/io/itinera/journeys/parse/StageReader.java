@@ -148,20 +148,9 @@ final class StageReader {
       return null;
     }
     String event =
-        fields
-            .required("event", "name the touchpoint to count, e.g. event: Product Viewed")
-            .map(nodes::text)
-            .orElse(null);
-    Integer atLeast =
-        fields
-            .required("atLeast", "say how many, e.g. atLeast: 3")
-            .map(n -> nodes.integer(n, "atLeast", 1))
-            .orElse(null);
-    Duration within =
-        fields
-            .required("within", "say in which window, e.g. within: 10m")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+        fields.requiredText("event", "name the touchpoint to count, e.g. event: Product Viewed");
+    Integer atLeast = fields.requiredInteger("atLeast", 1, "say how many, e.g. atLeast: 3");
+    Duration within = fields.requiredDuration("within", "say in which window, e.g. within: 10m");
     return event == null || atLeast == null || within == null
         ? null
         : new CountTrigger(name, event, when, atLeast, within, actions, gotoStage);
@@ -174,16 +163,9 @@ final class StageReader {
       return null;
     }
     String event =
-        fields
-            .required(
-                "event", "name the touchpoint that should not happen, e.g. event: Order Completed")
-            .map(nodes::text)
-            .orElse(null);
-    Duration within =
-        fields
-            .required("within", "say how long to wait, e.g. within: 15m")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+        fields.requiredText(
+            "event", "name the touchpoint that should not happen, e.g. event: Order Completed");
+    Duration within = fields.requiredDuration("within", "say how long to wait, e.g. within: 15m");
     return event == null || within == null
         ? null
         : new AbsenceTrigger(name, event, when, within, actions, gotoStage);
@@ -195,22 +177,11 @@ final class StageReader {
       return null;
     }
     String name = fields.optional("name").map(nodes::text).orElse(null);
-    String channel =
-        fields
-            .required("channel", "say where it goes, e.g. channel: email")
-            .map(nodes::text)
-            .orElse(null);
-    String type =
-        fields
-            .required("type", "say what the channel does, e.g. type: send")
-            .map(nodes::text)
-            .orElse(null);
+    String channel = fields.requiredText("channel", "say where it goes, e.g. channel: email");
+    String type = fields.requiredText("type", "say what the channel does, e.g. type: send");
     String template =
-        fields
-            .required(
-                "template", "name the template the channel renders, e.g. template: cart-reminder")
-            .map(nodes::text)
-            .orElse(null);
+        fields.requiredText(
+            "template", "name the template the channel renders, e.g. template: cart-reminder");
     String offer = fields.optional("offer").map(nodes::text).orElse(null);
     Map<String, String> params =
         fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
