@@ -128,11 +128,14 @@ public final class ScaleOutBenchmark {
       int seconds,
       int joinAt)
       throws Exception {
-    String engineUrl = jdbcUrl + "?reWriteBatchedInserts=true";
-    String seeds = "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote;
+    NodeLaunch launch =
+        new NodeLaunch(
+            repo,
+            "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote,
+            jdbcUrl + "?reWriteBatchedInserts=true");
     long twoStarted = System.nanoTime();
-    nodes[0].start(repo, seeds, engineUrl);
-    nodes[1].start(repo, seeds, engineUrl);
+    nodes[0].start(launch);
+    nodes[1].start(launch);
     nodes[0].awaitReady(START_TIMEOUT);
     nodes[1].awaitReady(START_TIMEOUT);
     nodes[0].awaitMembersUp(2, START_TIMEOUT);
@@ -160,7 +163,7 @@ public final class ScaleOutBenchmark {
 
     ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     long[] cpuBefore = MachineLoad.cpuJiffies();
-    NodeJoin join = new NodeJoin(nodes, balanced, repo, seeds, engineUrl, joinAt, seconds);
+    NodeJoin join = new NodeJoin(nodes, balanced, launch, joinAt);
     join.begin();
     Second[] measured = OpenLoad.drive(http, nodeUrl, order, rate, seconds, outcomes::add);
     join.end();
