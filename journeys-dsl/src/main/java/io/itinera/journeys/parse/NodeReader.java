@@ -234,6 +234,21 @@ final class NodeReader {
     return items;
   }
 
+  interface MappingReader<T> {
+    T read(Fields fields, String path);
+  }
+
+  /** A mapping read by {@code reader}, or null once a value that is no mapping is reported. */
+  <T> T mapping(Node node, String path, Section section, MappingReader<T> reader) {
+    Fields fields = fields(node, path, section);
+    return fields == null ? null : reader.read(fields, path);
+  }
+
+  /** A list of mappings, each read by {@code reader}; an item that is no mapping is left out. */
+  <T> List<T> mappings(Node node, String path, Section section, MappingReader<T> reader) {
+    return list(node, path, (item, itemPath) -> mapping(item, itemPath, section, reader));
+  }
+
   /** The keys of a mapping, after reporting duplicates and keys {@code section} does not know. */
   Fields fields(Node node, String path, Section section) {
     if (!(node instanceof MappingNode mapping)) {
@@ -294,6 +309,11 @@ final class NodeReader {
     Fields(Position at, Map<String, NodeTuple> tuples) {
       this.at = at;
       this.tuples = tuples;
+    }
+
+    /** Where the mapping starts. */
+    Position at() {
+      return at;
     }
 
     boolean has(String key) {
