@@ -108,8 +108,13 @@ public final class ScaleOutBenchmark {
     EngineNode[] nodes = {
       new EngineNode(1, logs), new EngineNode(2, logs), new EngineNode(3, logs)
     };
+    NodeLaunch launch =
+        new NodeLaunch(
+            repo,
+            "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote,
+            jdbcUrl + "?reWriteBatchedInserts=true");
     try {
-      run(nodes, repo, jdbcUrl, rate, warmSeconds, seconds, joinAt);
+      run(nodes, launch, jdbcUrl, rate, warmSeconds, seconds, joinAt);
       System.out.printf("node logs: %s (%s)%n", logs, EngineNode.errorsAndWarnings(nodes));
     } finally {
       EngineNode.stopAll();
@@ -121,18 +126,13 @@ public final class ScaleOutBenchmark {
   /** Two nodes, the warm-up, the measured phase with node 3 joining, then the journal check. */
   private static void run(
       EngineNode[] nodes,
-      Path repo,
+      NodeLaunch launch,
       String jdbcUrl,
       int rate,
       int warmSeconds,
       int seconds,
       int joinAt)
       throws Exception {
-    NodeLaunch launch =
-        new NodeLaunch(
-            repo,
-            "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote,
-            jdbcUrl + "?reWriteBatchedInserts=true");
     long twoStarted = System.nanoTime();
     nodes[0].start(launch);
     nodes[1].start(launch);
