@@ -2,6 +2,7 @@ package io.itinera.journeys.decision;
 
 import io.itinera.journeys.model.DurationText;
 import io.itinera.journeys.model.FrequencyCaps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,46 +54,35 @@ final class Caps {
       if (cap.channel().equals(action.channel())
           && sent(ledger, e -> e.channel().equals(cap.channel()), now.minus(cap.per()))
               >= cap.max()) {
-        return Optional.of(
-            new Refusal(
-                SuppressionReason.CHANNEL_CAP,
-                "the cap of "
-                    + cap.max()
-                    + " "
-                    + cap.channel()
-                    + " per "
-                    + DurationText.format(cap.per())
-                    + " is reached"));
+        return refusal(SuppressionReason.CHANNEL_CAP, cap.max(), cap.channel(), cap.per());
       }
     }
     for (FrequencyCaps.Cap cap : caps.acrossChannels()) {
       if (sent(ledger, e -> true, now.minus(cap.per())) >= cap.max()) {
-        return Optional.of(
-            new Refusal(
-                SuppressionReason.GLOBAL_CAP,
-                "the cap of "
-                    + cap.max()
-                    + " actions on all channels per "
-                    + DurationText.format(cap.per())
-                    + " is reached"));
+        return refusal(
+            SuppressionReason.GLOBAL_CAP, cap.max(), "actions on all channels", cap.per());
       }
     }
     for (FrequencyCaps.Cap cap : caps.perJourney()) {
       if (sent(ledger, e -> e.journey().equals(action.journey()), now.minus(cap.per()))
           >= cap.max()) {
-        return Optional.of(
-            new Refusal(
-                SuppressionReason.JOURNEY_CAP,
-                "the cap of "
-                    + cap.max()
-                    + " actions of journey "
-                    + action.journey()
-                    + " per "
-                    + DurationText.format(cap.per())
-                    + " is reached"));
+        return refusal(
+            SuppressionReason.JOURNEY_CAP,
+            cap.max(),
+            "actions of journey " + action.journey(),
+            cap.per());
       }
     }
     return Optional.empty();
+  }
+
+  /** The refusal for a reached cap of {@code max} {@code what} per {@code per}. */
+  private static Optional<Refusal> refusal(
+      SuppressionReason reason, int max, String what, Duration per) {
+    return Optional.of(
+        new Refusal(
+            reason,
+            "the cap of " + max + " " + what + " per " + DurationText.format(per) + " is reached"));
   }
 
   private static long sent(List<LedgerEntry> ledger, Predicate<LedgerEntry> which, Instant since) {

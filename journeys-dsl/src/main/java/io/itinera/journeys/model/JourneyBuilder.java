@@ -3,6 +3,7 @@ package io.itinera.journeys.model;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,9 +184,7 @@ public final class JourneyBuilder {
     }
 
     public StageBuilder enter(ActionBuilder... actions) {
-      for (ActionBuilder action : actions) {
-        enter.add(action.build());
-      }
+      enter.addAll(built(actions));
       return this;
     }
 
@@ -234,9 +233,7 @@ public final class JourneyBuilder {
     }
 
     public TriggerBuilder then(ActionBuilder... more) {
-      for (ActionBuilder action : more) {
-        actions.add(action.build());
-      }
+      actions.addAll(built(more));
       return this;
     }
 
@@ -252,6 +249,10 @@ public final class JourneyBuilder {
         case ABSENCE -> new AbsenceTrigger(name, event, when, within, actions, gotoStage);
       };
     }
+  }
+
+  private static List<Action> built(ActionBuilder... actions) {
+    return Arrays.stream(actions).map(ActionBuilder::build).toList();
   }
 
   /** One action on a channel. */

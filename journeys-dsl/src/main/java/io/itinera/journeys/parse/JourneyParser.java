@@ -96,10 +96,7 @@ public final class JourneyParser {
     if (top == null) {
       return null;
     }
-    String name =
-        top.required("journey", "name the journey, e.g. journey: running-shoes")
-            .map(nodes::text)
-            .orElse(null);
+    String name = top.requiredText("journey", "name the journey, e.g. journey: running-shoes");
     int version = top.optional("version").map(n -> nodes.integer(n, "version", 1)).orElse(1);
     String description = top.optional("description").map(nodes::text).orElse("");
     int priority =
@@ -109,17 +106,25 @@ public final class JourneyParser {
     double holdout = top.optional("holdout").map(nodes::holdout).orElse(0.0);
     Entry entry =
         top.required("entry", "say how customers enter, e.g. entry: {event: Product Viewed}")
-            .map(this::entry)
+            .map(n -> nodes.mapping(n, "entry", Section.ENTRY, this::entry))
             .orElse(null);
     ReEntryPolicy reEntry =
         top.optional("reEntry").map(this::reEntry).orElse(new ReEntryPolicy.Never());
-    Goal goal = top.optional("goal").map(this::goal).orElse(null);
+    Goal goal =
+        top.optional("goal")
+            .map(n -> nodes.mapping(n, "goal", Section.GOAL, this::goal))
+            .orElse(null);
     List<Exit> exits =
-        top.optional("exit").map(n -> nodes.list(n, "exit", this::exit)).orElse(List.of());
-    FrequencyCaps caps = top.optional("caps").map(this::caps).orElse(FrequencyCaps.NONE);
+        top.optional("exit")
+            .map(n -> nodes.mappings(n, "exit", Section.EXIT, this::exit))
+            .orElse(List.of());
+    FrequencyCaps caps =
+        top.optional("caps")
+            .map(n -> nodes.mapping(n, "caps", Section.CAPS, this::caps))
+            .orElse(FrequencyCaps.NONE);
     List<QuietHours> quietHours =
         top.optional("quietHours")
-            .map(n -> nodes.list(n, "quietHours", this::quietHours))
+            .map(n -> nodes.mappings(n, "quietHours", Section.QUIET_HOURS, this::quietHours))
             .orElse(List.of());
     List<Stage> stageList =
         top.required("stages", "list the stages, e.g. stages: {awareness: {on: [...]}}")
@@ -140,18 +145,14 @@ public final class JourneyParser {
         quietHours);
   }
 
-  private Entry entry(Node node) {
-    NodeReader.Fields fields = nodes.fields(node, "entry", Section.ENTRY);
-    if (fields == null) {
-      return null;
-    }
+  private Entry entry(NodeReader.Fields fields, String path) {
     String event = fields.optional("event").map(nodes::text).orElse(null);
     Condition when =
-        fields.optional("when").map(n -> nodes.condition(n, "entry/when")).orElse(null);
+        fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     String stage = fields.optional("stage").map(nodes::text).orElse(null);
     if (event == null && when == null && !fields.has("event") && !fields.has("when")) {
       nodes.error(
-          position(node),
+          fields.at(),
           "the entry needs an 'event', a 'when' condition, or both; say which touchpoint or which customers enter");
     }
     return new Entry(event, when, stage);
@@ -184,128 +185,72 @@ public final class JourneyParser {
         .orElse(new ReEntryPolicy.Never());
   }
 
-  private Goal goal(Node node) {
-    NodeReader.Fields fields = nodes.fields(node, "goal", Section.GOAL);
-    if (fields == null) {
-      return null;
-    }
+  private Goal goal(NodeReader.Fields fields, String path) {
     String name = fields.optional("name").map(nodes::text).orElse(null);
     String event =
-        fields
-            .required(
-                "event",
-                "name the touchpoint that counts as converting, e.g. event: Order Completed")
-            .map(nodes::text)
-            .orElse(null);
-    Condition when = fields.optional("when").map(n -> nodes.condition(n, "goal/when")).orElse(null);
+        fields.requiredText(
+            "event", "name the touchpoint that counts as converting, e.g. event: Order Completed");
+    Condition when =
+        fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     Duration within = fields.optional("within").map(n -> nodes.duration(n, false)).orElse(null);
     return event == null ? null : new Goal(name, event, when, within);
   }
 
-  private Exit exit(Node node, String path) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.EXIT);
-    if (fields == null) {
-      return null;
-    }
+  private Exit exit(NodeReader.Fields fields, String path) {
     String event =
-        fields
-            .required(
-                "event", "name the touchpoint that ends the journey, e.g. event: Unsubscribed")
-            .map(nodes::text)
-            .orElse(null);
+        fields.requiredText(
+            "event", "name the touchpoint that ends the journey, e.g. event: Unsubscribed");
     Condition when =
         fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     return event == null ? null : new Exit(event, when);
   }
 
-  private FrequencyCaps caps(Node node) {
-    NodeReader.Fields fields = nodes.fields(node, "caps", Section.CAPS);
-    if (fields == null) {
-      return FrequencyCaps.NONE;
-    }
+  private FrequencyCaps caps(NodeReader.Fields fields, String path) {
     List<FrequencyCaps.ChannelCap> perChannel =
         fields
             .optional("perChannel")
-            .map(n -> nodes.list(n, "caps/perChannel", this::channelCap))
+            .map(
+                n -> nodes.mappings(n, path + "/perChannel", Section.CHANNEL_CAP, this::channelCap))
             .orElse(List.of());
     List<FrequencyCaps.Cap> across =
         fields
             .optional("acrossChannels")
-            .map(n -> nodes.list(n, "caps/acrossChannels", this::cap))
+            .map(n -> nodes.mappings(n, path + "/acrossChannels", Section.CAP, this::cap))
             .orElse(List.of());
     List<FrequencyCaps.Cap> perJourney =
         fields
             .optional("perJourney")
-            .map(n -> nodes.list(n, "caps/perJourney", this::cap))
+            .map(n -> nodes.mappings(n, path + "/perJourney", Section.CAP, this::cap))
             .orElse(List.of());
     Duration cooldown =
         fields.optional("offerCooldown").map(n -> nodes.duration(n, false)).orElse(null);
     return new FrequencyCaps(perChannel, across, perJourney, cooldown);
   }
 
-  private FrequencyCaps.ChannelCap channelCap(Node node, String path) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.CHANNEL_CAP);
-    if (fields == null) {
-      return null;
-    }
+  private FrequencyCaps.ChannelCap channelCap(NodeReader.Fields fields, String path) {
     String channel =
-        fields
-            .required("channel", "name the channel it limits, e.g. channel: email")
-            .map(nodes::text)
-            .orElse(null);
-    Integer max =
-        fields
-            .required("max", "say how many at most, e.g. max: 3")
-            .map(n -> nodes.integer(n, "max", 0))
-            .orElse(null);
-    Duration per =
-        fields
-            .required("per", "say over which window, e.g. per: 7d")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+        fields.requiredText("channel", "name the channel it limits, e.g. channel: email");
+    Integer max = fields.requiredInteger("max", 0, "say how many at most, e.g. max: 3");
+    Duration per = fields.requiredDuration("per", "say over which window, e.g. per: 7d");
     return channel == null || max == null || per == null
         ? null
         : new FrequencyCaps.ChannelCap(channel, max, per);
   }
 
-  private FrequencyCaps.Cap cap(Node node, String path) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.CAP);
-    if (fields == null) {
-      return null;
-    }
-    Integer max =
-        fields
-            .required("max", "say how many at most, e.g. max: 5")
-            .map(n -> nodes.integer(n, "max", 0))
-            .orElse(null);
-    Duration per =
-        fields
-            .required("per", "say over which window, e.g. per: 1d")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+  private FrequencyCaps.Cap cap(NodeReader.Fields fields, String path) {
+    Integer max = fields.requiredInteger("max", 0, "say how many at most, e.g. max: 5");
+    Duration per = fields.requiredDuration("per", "say over which window, e.g. per: 1d");
     return max == null || per == null ? null : new FrequencyCaps.Cap(max, per);
   }
 
-  private QuietHours quietHours(Node node, String path) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.QUIET_HOURS);
-    if (fields == null) {
-      return null;
-    }
+  private QuietHours quietHours(NodeReader.Fields fields, String path) {
     List<String> channels =
         fields
             .optional("channels")
             .map(n -> nodes.list(n, path + "/channels", (item, p) -> nodes.text(item)))
             .orElse(List.of());
-    LocalTime from =
-        fields
-            .required("from", "say when they start, e.g. from: \"21:00\"")
-            .map(nodes::timeOfDay)
-            .orElse(null);
-    LocalTime to =
-        fields
-            .required("to", "say when they end, e.g. to: \"08:00\"")
-            .map(nodes::timeOfDay)
-            .orElse(null);
+    LocalTime from = fields.requiredTimeOfDay("from", "say when they start, e.g. from: \"21:00\"");
+    LocalTime to = fields.requiredTimeOfDay("to", "say when they end, e.g. to: \"08:00\"");
     String zone = fields.optional("zone").map(nodes::zone).orElse(QuietHours.CUSTOMER_ZONE);
     return from == null || to == null ? null : new QuietHours(channels, from, to, zone);
   }

@@ -234,6 +234,21 @@ final class NodeReader {
     return items;
   }
 
+  interface MappingReader<T> {
+    T read(Fields fields, String path);
+  }
+
+  /** A mapping read by {@code reader}, or null once a value that is no mapping is reported. */
+  <T> T mapping(Node node, String path, Section section, MappingReader<T> reader) {
+    Fields fields = fields(node, path, section);
+    return fields == null ? null : reader.read(fields, path);
+  }
+
+  /** A list of mappings, each read by {@code reader}; an item that is no mapping is left out. */
+  <T> List<T> mappings(Node node, String path, Section section, MappingReader<T> reader) {
+    return list(node, path, (item, itemPath) -> mapping(item, itemPath, section, reader));
+  }
+
   /** The keys of a mapping, after reporting duplicates and keys {@code section} does not know. */
   Fields fields(Node node, String path, Section section) {
     if (!(node instanceof MappingNode mapping)) {
@@ -296,6 +311,11 @@ final class NodeReader {
       this.tuples = tuples;
     }
 
+    /** Where the mapping starts. */
+    Position at() {
+      return at;
+    }
+
     boolean has(String key) {
       return tuples.containsKey(key);
     }
@@ -317,6 +337,26 @@ final class NodeReader {
         error(at, "missing '" + key + "'; " + hint);
       }
       return optional(key);
+    }
+
+    /** The text under {@code key}, or null once its absence or its mistake is reported. */
+    String requiredText(String key, String hint) {
+      return required(key, hint).map(NodeReader.this::text).orElse(null);
+    }
+
+    /** The whole number under {@code key}, at least {@code min}, or null once reported. */
+    Integer requiredInteger(String key, int min, String hint) {
+      return required(key, hint).map(n -> integer(n, key, min)).orElse(null);
+    }
+
+    /** The non-zero duration under {@code key}, or null once reported. */
+    Duration requiredDuration(String key, String hint) {
+      return required(key, hint).map(n -> duration(n, false)).orElse(null);
+    }
+
+    /** The time of day under {@code key}, or null once reported. */
+    LocalTime requiredTimeOfDay(String key, String hint) {
+      return required(key, hint).map(NodeReader.this::timeOfDay).orElse(null);
     }
 
     Map<String, Node> all() {

@@ -84,21 +84,17 @@ final class StageReader {
     List<Action> enter =
         fields
             .optional("enter")
-            .map(n -> nodes.list(n, path + "/enter", this::action))
+            .map(n -> nodes.mappings(n, path + "/enter", Section.ACTION, this::action))
             .orElse(List.of());
     List<Trigger> on =
         fields
             .optional("on")
-            .map(n -> nodes.list(n, path + "/on", this::trigger))
+            .map(n -> nodes.mappings(n, path + "/on", Section.TRIGGER, this::trigger))
             .orElse(List.of());
     return new Stage(name, description, enter, on);
   }
 
-  private Trigger trigger(Node node, String path) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.TRIGGER);
-    if (fields == null) {
-      return null;
-    }
+  private Trigger trigger(NodeReader.Fields fields, String path) {
     List<String> kinds = new ArrayList<>();
     for (String kind : List.of("event", "count", "absence")) {
       if (fields.has(kind)) {
@@ -107,7 +103,7 @@ final class StageReader {
     }
     if (kinds.isEmpty()) {
       nodes.error(
-          position(node),
+          fields.at(),
           "a trigger needs one of 'event', 'count' or 'absence'; say what makes it fire");
       return null;
     }
@@ -121,96 +117,79 @@ final class StageReader {
               + "'; split it into two triggers");
       return null;
     }
-    String name = fields.optional("name").map(nodes::text).orElse(null);
-    Condition when =
-        fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
-    List<Action> actions =
-        fields.optional("do").map(n -> nodes.list(n, path + "/do", this::action)).orElse(List.of());
-    String gotoStage = fields.optional("goto").map(nodes::text).orElse(null);
+    Common common =
+        new Common(
+            fields.optional("name").map(nodes::text).orElse(null),
+            fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null),
+            fields
+                .optional("do")
+                .map(n -> nodes.mappings(n, path + "/do", Section.ACTION, this::action))
+                .orElse(List.of()),
+            fields.optional("goto").map(nodes::text).orElse(null));
     int errorsBefore = nodes.errorCount();
     Trigger trigger =
         switch (kinds.get(0)) {
           case "event" ->
               new TouchpointTrigger(
-                  name, nodes.text(fields.get("event")), when, actions, gotoStage);
+                  common.name(),
+                  nodes.text(fields.get("event")),
+                  common.when(),
+                  common.actions(),
+                  common.gotoStage());
           case "count" ->
-              count(fields.get("count"), path + "/count", name, when, actions, gotoStage);
+              nodes.mapping(
+                  fields.get("count"),
+                  path + "/count",
+                  Section.COUNT,
+                  (body, p) -> count(body, common));
           default ->
-              absence(fields.get("absence"), path + "/absence", name, when, actions, gotoStage);
+              nodes.mapping(
+                  fields.get("absence"),
+                  path + "/absence",
+                  Section.ABSENCE,
+                  (body, p) -> absence(body, common));
         };
     return errorsBefore == nodes.errorCount() ? trigger : null;
   }
 
-  private Trigger count(
-      Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.COUNT);
-    if (fields == null) {
-      return null;
-    }
+  /** The keys every kind of trigger has. */
+  private record Common(String name, Condition when, List<Action> actions, String gotoStage) {}
+
+  private Trigger count(NodeReader.Fields fields, Common common) {
     String event =
-        fields
-            .required("event", "name the touchpoint to count, e.g. event: Product Viewed")
-            .map(nodes::text)
-            .orElse(null);
-    Integer atLeast =
-        fields
-            .required("atLeast", "say how many, e.g. atLeast: 3")
-            .map(n -> nodes.integer(n, "atLeast", 1))
-            .orElse(null);
-    Duration within =
-        fields
-            .required("within", "say in which window, e.g. within: 10m")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+        fields.requiredText("event", "name the touchpoint to count, e.g. event: Product Viewed");
+    Integer atLeast = fields.requiredInteger("atLeast", 1, "say how many, e.g. atLeast: 3");
+    Duration within = fields.requiredDuration("within", "say in which window, e.g. within: 10m");
     return event == null || atLeast == null || within == null
         ? null
-        : new CountTrigger(name, event, when, atLeast, within, actions, gotoStage);
+        : new CountTrigger(
+            common.name(),
+            event,
+            common.when(),
+            atLeast,
+            within,
+            common.actions(),
+            common.gotoStage());
   }
 
-  private Trigger absence(
-      Node node, String path, String name, Condition when, List<Action> actions, String gotoStage) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.ABSENCE);
-    if (fields == null) {
-      return null;
-    }
+  private Trigger absence(NodeReader.Fields fields, Common common) {
     String event =
-        fields
-            .required(
-                "event", "name the touchpoint that should not happen, e.g. event: Order Completed")
-            .map(nodes::text)
-            .orElse(null);
-    Duration within =
-        fields
-            .required("within", "say how long to wait, e.g. within: 15m")
-            .map(n -> nodes.duration(n, false))
-            .orElse(null);
+        fields.requiredText(
+            "event", "name the touchpoint that should not happen, e.g. event: Order Completed");
+    Duration within = fields.requiredDuration("within", "say how long to wait, e.g. within: 15m");
     return event == null || within == null
         ? null
-        : new AbsenceTrigger(name, event, when, within, actions, gotoStage);
+        : new AbsenceTrigger(
+            common.name(), event, common.when(), within, common.actions(), common.gotoStage());
   }
 
-  private Action action(Node node, String path) {
-    NodeReader.Fields fields = nodes.fields(node, path, Section.ACTION);
-    if (fields == null) {
-      return null;
-    }
+  private Action action(NodeReader.Fields fields, String path) {
     String name = fields.optional("name").map(nodes::text).orElse(null);
-    String channel =
-        fields
-            .required("channel", "say where it goes, e.g. channel: email")
-            .map(nodes::text)
-            .orElse(null);
-    String type =
-        fields
-            .required("type", "say what the channel does, e.g. type: send")
-            .map(nodes::text)
-            .orElse(null);
+    String channel = fields.requiredText("channel", "say where it goes, e.g. channel: email");
+    String type = fields.requiredText("type", "say what the channel does, e.g. type: send");
     String template =
-        fields
-            .required(
-                "template", "name the template the channel renders, e.g. template: cart-reminder")
-            .map(nodes::text)
-            .orElse(null);
+        fields.requiredText(
+            "template", "name the template the channel renders, e.g. template: cart-reminder");
     String offer = fields.optional("offer").map(nodes::text).orElse(null);
     Map<String, String> params =
         fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());

@@ -33,28 +33,13 @@ public final class Trace {
           e.journey() + " stage " + e.from() + " -> " + e.to() + " on \"" + e.trigger() + "\"");
     }
     if (event instanceof ActionEmitted e) {
-      return Optional.of(
-          e.action().journey() + " action " + action(e.action()) + cause(e.action()));
+      return actionLine(e.action(), "action", cause(e.action()));
     }
     if (event instanceof ActionSuppressed e) {
-      return Optional.of(
-          e.action().journey()
-              + " suppressed "
-              + action(e.action())
-              + ": "
-              + e.reason()
-              + ", "
-              + e.explanation());
+      return actionLine(e.action(), "suppressed", ": " + e.reason() + ", " + e.explanation());
     }
     if (event instanceof ActionDeferred e) {
-      return Optional.of(
-          e.action().journey()
-              + " deferred "
-              + action(e.action())
-              + " until "
-              + e.until()
-              + ": "
-              + e.explanation());
+      return actionLine(e.action(), "deferred", " until " + e.until() + ": " + e.explanation());
     }
     if (event instanceof TimerScheduled e) {
       return scheduled(e.timer());
@@ -89,6 +74,11 @@ public final class Trace {
               timer.journey() + " delayed " + action(timer.action()) + " until " + timer.due());
       case QUIET_HOURS -> Optional.empty();
     };
+  }
+
+  /** A line about one action: "journey verb action", then what happened to it. */
+  private static Optional<String> actionLine(PlannedAction action, String verb, String outcome) {
+    return Optional.of(action.journey() + " " + verb + " " + action(action) + outcome);
   }
 
   /** Reads as what the channel does: "send email cart-reminder offer=free-shipping". */

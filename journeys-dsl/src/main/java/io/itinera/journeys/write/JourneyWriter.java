@@ -16,11 +16,11 @@ import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -67,13 +67,9 @@ public final class JourneyWriter {
     }
     putIfPresent(root, "reEntry", reEntry(journey.reEntry()));
     putIfPresent(root, "goal", journey.goal() == null ? null : goal(journey.goal()));
-    if (!journey.exits().isEmpty()) {
-      root.put("exit", journey.exits().stream().map(JourneyWriter::exit).toList());
-    }
+    putIfAny(root, "exit", journey.exits(), JourneyWriter::exit);
     putIfPresent(root, "caps", caps(journey.caps()));
-    if (!journey.quietHours().isEmpty()) {
-      root.put("quietHours", journey.quietHours().stream().map(JourneyWriter::quietHours).toList());
-    }
+    putIfAny(root, "quietHours", journey.quietHours(), JourneyWriter::quietHours);
     Map<String, Object> stages = new LinkedHashMap<>();
     journey.stages().forEach(stage -> stages.put(stage.name(), stage(stage)));
     root.put("stages", stages);
@@ -108,38 +104,25 @@ public final class JourneyWriter {
       return null;
     }
     Map<String, Object> map = new LinkedHashMap<>();
-    if (!caps.perChannel().isEmpty()) {
-      List<Object> perChannel = new ArrayList<>();
-      for (FrequencyCaps.ChannelCap cap : caps.perChannel()) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("channel", cap.channel());
-        item.put("max", cap.max());
-        item.put("per", duration(cap.per()));
-        perChannel.add(item);
-      }
-      map.put("perChannel", perChannel);
-    }
-    if (!caps.acrossChannels().isEmpty()) {
-      List<Object> across = new ArrayList<>();
-      for (FrequencyCaps.Cap cap : caps.acrossChannels()) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("max", cap.max());
-        item.put("per", duration(cap.per()));
-        across.add(item);
-      }
-      map.put("acrossChannels", across);
-    }
-    if (!caps.perJourney().isEmpty()) {
-      List<Object> perJourney = new ArrayList<>();
-      for (FrequencyCaps.Cap cap : caps.perJourney()) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("max", cap.max());
-        item.put("per", duration(cap.per()));
-        perJourney.add(item);
-      }
-      map.put("perJourney", perJourney);
-    }
+    putIfAny(map, "perChannel", caps.perChannel(), JourneyWriter::channelCap);
+    putIfAny(map, "acrossChannels", caps.acrossChannels(), JourneyWriter::cap);
+    putIfAny(map, "perJourney", caps.perJourney(), JourneyWriter::cap);
     putIfPresent(map, "offerCooldown", duration(caps.offerCooldown()));
+    return map;
+  }
+
+  private static Map<String, Object> channelCap(FrequencyCaps.ChannelCap cap) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("channel", cap.channel());
+    map.put("max", cap.max());
+    map.put("per", duration(cap.per()));
+    return map;
+  }
+
+  private static Map<String, Object> cap(FrequencyCaps.Cap cap) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("max", cap.max());
+    map.put("per", duration(cap.per()));
     return map;
   }
 
@@ -157,12 +140,8 @@ public final class JourneyWriter {
   private static Map<String, Object> stage(Stage stage) {
     Map<String, Object> map = new LinkedHashMap<>();
     putIfPresent(map, "description", stage.description().isEmpty() ? null : stage.description());
-    if (!stage.enter().isEmpty()) {
-      map.put("enter", stage.enter().stream().map(JourneyWriter::action).toList());
-    }
-    if (!stage.on().isEmpty()) {
-      map.put("on", stage.on().stream().map(JourneyWriter::trigger).toList());
-    }
+    putIfAny(map, "enter", stage.enter(), JourneyWriter::action);
+    putIfAny(map, "on", stage.on(), JourneyWriter::trigger);
     return map;
   }
 
@@ -190,9 +169,7 @@ public final class JourneyWriter {
       map.put("name", trigger.name());
     }
     putIfPresent(map, "when", source(trigger.when()));
-    if (!trigger.actions().isEmpty()) {
-      map.put("do", trigger.actions().stream().map(JourneyWriter::action).toList());
-    }
+    putIfAny(map, "do", trigger.actions(), JourneyWriter::action);
     putIfPresent(map, "goto", trigger.gotoStage());
     return map;
   }
@@ -222,6 +199,14 @@ public final class JourneyWriter {
   private static void putIfPresent(Map<String, Object> map, String key, Object value) {
     if (value != null) {
       map.put(key, value);
+    }
+  }
+
+  /** Lists are left out when empty, as a hand-written file would. */
+  private static <T> void putIfAny(
+      Map<String, Object> map, String key, List<T> items, Function<T, Object> writer) {
+    if (!items.isEmpty()) {
+      map.put(key, items.stream().map(writer).toList());
     }
   }
 }

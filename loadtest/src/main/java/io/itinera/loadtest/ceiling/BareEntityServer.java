@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageSettings;
+import io.itinera.loadtest.driver.BenchSupport;
 import io.itinera.protocol.CborSerializable;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,7 +25,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -145,8 +145,6 @@ public final class BareEntityServer {
                                       HttpEntities.create(ContentTypes.APPLICATION_JSON, REPLY)))
                           : complete(StatusCodes.SERVICE_UNAVAILABLE));
             });
-    Http.get(system).newServerAt("127.0.0.1", port).bind(route).toCompletableFuture().get();
-    System.out.println("bare-entity listening on 127.0.0.1:" + port);
-    system.getWhenTerminated().toCompletableFuture().join();
+    BenchSupport.serve(system, route, port);
   }
 }

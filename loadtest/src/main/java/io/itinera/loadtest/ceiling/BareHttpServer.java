@@ -3,12 +3,9 @@ package io.itinera.loadtest.ceiling;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.itinera.loadtest.driver.BenchSupport;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -31,10 +28,7 @@ public final class BareHttpServer {
 
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18081;
-    Config config =
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(ConfigFactory.load());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bare-http", config);
+    ActorSystem<Void> system = BenchSupport.localSystem("bare-http", "");
     Route route =
         extractStrictEntity(
             Duration.ofSeconds(10),
@@ -44,8 +38,6 @@ public final class BareHttpServer {
                     HttpResponse.create()
                         .withStatus(StatusCodes.OK)
                         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, REPLY))));
-    Http.get(system).newServerAt("127.0.0.1", port).bind(route).toCompletableFuture().get();
-    System.out.println("bare-http listening on 127.0.0.1:" + port);
-    system.getWhenTerminated().toCompletableFuture().join();
+    BenchSupport.serve(system, route, port);
   }
 }

@@ -67,10 +67,11 @@ public final class RawJournalInserts {
     long start = System.nanoTime();
     long measureFrom = start + warmupNanos;
     long end = measureFrom + seconds * 1_000_000_000L;
+    Plan plan =
+        new Plan(url, user, rowsPerCommit, payloadBytes, writer, sequence, measureFrom, end);
     List<Worker> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      Worker w =
-          new Worker(url, user, rowsPerCommit, payloadBytes, writer, sequence, measureFrom, end);
+      Worker w = new Worker(plan);
       workers.add(w);
       w.start();
     }
@@ -180,59 +181,48 @@ public final class RawJournalInserts {
     insert.addBatch();
   }
 
+  /** What every worker of one run shares: where to insert, how, and when to measure. */
+  record Plan(
+      String url,
+      String user,
+      int rowsPerCommit,
+      int payloadBytes,
+      String writer,
+      AtomicLong sequence,
+      long measureFrom,
+      long end) {}
+
   static final class Worker extends Thread {
-    final String url;
-    final String user;
-    final int rowsPerCommit;
-    final int payloadBytes;
-    final String writer;
-    final AtomicLong sequence;
-    final long measureFrom;
-    final long end;
+    final Plan plan;
     long rows;
     int commitsMeasured;
     long[] latencyMicros = new long[1 << 16];
     Exception failure;
 
-    Worker(
-        String url,
-        String user,
-        int rowsPerCommit,
-        int payloadBytes,
-        String writer,
-        AtomicLong sequence,
-        long measureFrom,
-        long end) {
-      this.url = url;
-      this.user = user;
-      this.rowsPerCommit = rowsPerCommit;
-      this.payloadBytes = payloadBytes;
-      this.writer = writer;
-      this.sequence = sequence;
-      this.measureFrom = measureFrom;
-      this.end = end;
+    Worker(Plan plan) {
+      this.plan = plan;
     }
 
     @Override
     public void run() {
       ThreadLocalRandom random = ThreadLocalRandom.current();
-      byte[] payload = new byte[payloadBytes];
-      try (Connection c = DriverManager.getConnection(url, user, "")) {
+      byte[] payload = new byte[plan.payloadBytes()];
+      try (Connection c = DriverManager.getConnection(plan.url(), plan.user(), "")) {
         c.setAutoCommit(false);
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
           while (true) {
             long t0 = System.nanoTime();
-            if (t0 >= end) {
+            if (t0 >= plan.end()) {
               break;
             }
-            for (int i = 0; i < rowsPerCommit; i++) {
-              addRow(insert, random, payload, sequence.incrementAndGet(), writer);
+            for (int i = 0; i < plan.rowsPerCommit(); i++) {
+              addRow(insert, random, payload, plan.sequence().incrementAndGet(), plan.writer());
             }
             insert.executeBatch();
             c.commit();
             long t1 = System.nanoTime();
-            if (t0 >= measureFrom && t1 <= end) {
-              rows += rowsPerCommit;
+            if (t0 >= plan.measureFrom() && t1 <= plan.end()) {
+              rows += plan.rowsPerCommit();
               if (commitsMeasured == latencyMicros.length) {
                 latencyMicros = Arrays.copyOf(latencyMicros, latencyMicros.length * 2);
               }

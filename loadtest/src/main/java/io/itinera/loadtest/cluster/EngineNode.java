@@ -53,21 +53,21 @@ final class EngineNode {
     return "http://127.0.0.1:" + http;
   }
 
-  void start(Path repo, String seeds, String databaseUrl) {
+  void start(NodeLaunch launch) {
     ProcessBuilder builder =
-        new ProcessBuilder(repo.resolve("itinera").toString(), "run")
-            .directory(repo.toFile())
+        new ProcessBuilder(launch.repo().resolve("itinera").toString(), "run")
+            .directory(launch.repo().toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> environment = builder.environment();
     // Only the settings given here, none the caller's shell may have.
     environment.keySet().removeIf(name -> name.startsWith("ITINERA_"));
-    environment.put("ITINERA_SEED_NODES", seeds);
+    environment.put("ITINERA_SEED_NODES", launch.seeds());
     environment.put("ITINERA_HTTP_PORT", Integer.toString(http));
     environment.put("ITINERA_MANAGEMENT_PORT", Integer.toString(management));
     environment.put("ITINERA_MANAGEMENT_BIND_HOST", "127.0.0.1");
     environment.put("ITINERA_REMOTE_PORT", Integer.toString(remote));
-    environment.put("ITINERA_DB_URL", databaseUrl);
+    environment.put("ITINERA_DB_URL", launch.databaseUrl());
     environment.put("ITINERA_DB_USER", "postgres");
     environment.put("ITINERA_HTTP_INTERFACE", "127.0.0.1");
     environment.put("ITINERA_JOURNEYS_DIR", "");

@@ -1,6 +1,5 @@
 package io.itinera.loadtest.cluster;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,11 +11,8 @@ import java.util.List;
 final class NodeJoin {
   private final EngineNode[] nodes;
   private final List<EngineNode> balanced;
-  private final Path repo;
-  private final String seeds;
-  private final String engineUrl;
+  private final NodeLaunch launch;
   private final int joinAt;
-  private final int seconds;
   private final List<String> timeline = new ArrayList<>();
   private volatile boolean over;
   private long origin;
@@ -30,21 +26,11 @@ final class NodeJoin {
   /** Nodes 1 and 2 held all 256 shards at some sample before node 3 started. */
   private boolean allAllocated;
 
-  NodeJoin(
-      EngineNode[] nodes,
-      List<EngineNode> balanced,
-      Path repo,
-      String seeds,
-      String engineUrl,
-      int joinAt,
-      int seconds) {
+  NodeJoin(EngineNode[] nodes, List<EngineNode> balanced, NodeLaunch launch, int joinAt) {
     this.nodes = nodes;
     this.balanced = balanced;
-    this.repo = repo;
-    this.seeds = seeds;
-    this.engineUrl = engineUrl;
+    this.launch = launch;
     this.joinAt = joinAt;
-    this.seconds = seconds;
   }
 
   /** Just before the measured phase's load starts: its origin is within a millisecond of ours. */
@@ -71,7 +57,7 @@ final class NodeJoin {
       while (!over) {
         double t = now();
         if (Double.isNaN(startedAt) && t >= joinAt) {
-          fresh.start(repo, seeds, engineUrl);
+          fresh.start(launch);
           startedAt = now();
           System.out.printf("%.1f s: node 3 started%n", startedAt);
         }

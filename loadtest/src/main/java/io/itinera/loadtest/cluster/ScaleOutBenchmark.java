@@ -108,8 +108,13 @@ public final class ScaleOutBenchmark {
     EngineNode[] nodes = {
       new EngineNode(1, logs), new EngineNode(2, logs), new EngineNode(3, logs)
     };
+    NodeLaunch launch =
+        new NodeLaunch(
+            repo,
+            "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote,
+            jdbcUrl + "?reWriteBatchedInserts=true");
     try {
-      run(nodes, repo, jdbcUrl, rate, warmSeconds, seconds, joinAt);
+      run(nodes, launch, jdbcUrl, rate, warmSeconds, seconds, joinAt);
       System.out.printf("node logs: %s (%s)%n", logs, EngineNode.errorsAndWarnings(nodes));
     } finally {
       EngineNode.stopAll();
@@ -121,18 +126,16 @@ public final class ScaleOutBenchmark {
   /** Two nodes, the warm-up, the measured phase with node 3 joining, then the journal check. */
   private static void run(
       EngineNode[] nodes,
-      Path repo,
+      NodeLaunch launch,
       String jdbcUrl,
       int rate,
       int warmSeconds,
       int seconds,
       int joinAt)
       throws Exception {
-    String engineUrl = jdbcUrl + "?reWriteBatchedInserts=true";
-    String seeds = "127.0.0.1:" + nodes[0].remote + ",127.0.0.1:" + nodes[1].remote;
     long twoStarted = System.nanoTime();
-    nodes[0].start(repo, seeds, engineUrl);
-    nodes[1].start(repo, seeds, engineUrl);
+    nodes[0].start(launch);
+    nodes[1].start(launch);
     nodes[0].awaitReady(START_TIMEOUT);
     nodes[1].awaitReady(START_TIMEOUT);
     nodes[0].awaitMembersUp(2, START_TIMEOUT);
@@ -160,7 +163,7 @@ public final class ScaleOutBenchmark {
 
     ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     long[] cpuBefore = MachineLoad.cpuJiffies();
-    NodeJoin join = new NodeJoin(nodes, balanced, repo, seeds, engineUrl, joinAt, seconds);
+    NodeJoin join = new NodeJoin(nodes, balanced, launch, joinAt);
     join.begin();
     Second[] measured = OpenLoad.drive(http, nodeUrl, order, rate, seconds, outcomes::add);
     join.end();

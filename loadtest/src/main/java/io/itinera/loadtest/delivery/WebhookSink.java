@@ -8,8 +8,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameter;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.itinera.loadtest.driver.BenchSupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -58,14 +55,9 @@ public final class WebhookSink {
 
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
-    Config config =
-        ConfigFactory.parseString("pekko.actor.provider = local\npekko.http.server.backlog = 1024")
-            .withFallback(ConfigFactory.load());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "webhook-sink", config);
-    WebhookSink sink = new WebhookSink();
-    Http.get(system).newServerAt("127.0.0.1", port).bind(sink.route()).toCompletableFuture().get();
-    System.out.println("webhook-sink listening on 127.0.0.1:" + port);
-    system.getWhenTerminated().toCompletableFuture().join();
+    ActorSystem<Void> system =
+        BenchSupport.localSystem("webhook-sink", "pekko.http.server.backlog = 1024");
+    BenchSupport.serve(system, new WebhookSink().route(), port);
   }
 
   Route route() {

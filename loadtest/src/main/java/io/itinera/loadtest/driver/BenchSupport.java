@@ -1,5 +1,6 @@
 package io.itinera.loadtest.driver;
 
+import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,6 +9,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /** What the benchmarks that run an engine in-process or beside them share. */
 public final class BenchSupport {
@@ -58,6 +63,22 @@ public final class BenchSupport {
             "analyze");
     analyzer.setDaemon(true);
     analyzer.start();
+  }
+
+  /** An actor system that joins no cluster, on the loaded config with {@code settings} on top. */
+  public static ActorSystem<Void> localSystem(String name, String settings) {
+    return ActorSystem.create(
+        Behaviors.empty(),
+        name,
+        ConfigFactory.parseString("pekko.actor.provider = local\n" + settings)
+            .withFallback(ConfigFactory.load()));
+  }
+
+  /** Serves {@code route} on 127.0.0.1 and blocks until the system terminates. */
+  public static void serve(ActorSystem<?> system, Route route, int port) throws Exception {
+    Http.get(system).newServerAt("127.0.0.1", port).bind(route).toCompletableFuture().get();
+    System.out.println(system.name() + " listening on 127.0.0.1:" + port);
+    system.getWhenTerminated().toCompletableFuture().join();
   }
 
   /** POSTs with the development write key until 200, every 0.5 s, at most 21 times. */
