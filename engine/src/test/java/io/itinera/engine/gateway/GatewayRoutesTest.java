@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GatewayRoutesTest {
 
-  @RegisterExtension static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.named("routes");
+  @RegisterExtension
+  static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.sharedAs("gateway");
 
   private static final ApiClient api = NODE.api();
 

@@ -8,43 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
-import io.itinera.engine.support.TestDatabase;
-import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.NodeOnFreshDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every problem names the request it answers: {@code instance} is the request's path, whether the
- * key, the body, a query parameter or Pekko HTTP's own checks refused it.
+ * key, the body, a query parameter or Pekko HTTP's own checks refused it. Every request here is
+ * refused, so the node is the one the other gateway tests share.
  */
 class ProblemInstanceTest {
 
-  private static TestDatabase database;
-  private static ItineraNode node;
-  private static ApiClient api;
+  @RegisterExtension
+  static final NodeOnFreshDatabase NODE = NodeOnFreshDatabase.sharedAs("gateway");
 
-  @BeforeAll
-  static void start() {
-    database = TestDatabase.createFresh("problems");
-    node = TestNode.onPostgres(database);
-    api = new ApiClient(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    database.close();
-  }
+  private static final ApiClient api = NODE.api();
 
   private static void assertInstance(Reply reply, int status, String path) {
     assertEquals(status, reply.status(), reply.body());
@@ -140,7 +126,8 @@ class ProblemInstanceTest {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.httpPort() + path + "?after=0"))
+                        URI.create(
+                            "http://127.0.0.1:" + NODE.node().httpPort() + path + "?after=0"))
                     .header("Authorization", basic(WRITE_KEY))
                     .header("Accept", "application/json")
                     .timeout(Duration.ofSeconds(30))

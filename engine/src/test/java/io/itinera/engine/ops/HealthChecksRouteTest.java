@@ -3,22 +3,31 @@ package io.itinera.engine.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.itinera.engine.ItineraNode;
-import io.itinera.engine.support.TestNode;
+import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+import org.apache.pekko.testkit.javadsl.TestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The health route on its own, over a bare actor system with one readiness check the test opens and
+ * closes. (That a node serves it on its management port, and answers 503 while its database is
+ * down, is {@code DatabaseOutageTest}'s.)
+ */
 class HealthChecksRouteTest {
 
   /** A readiness check the test opens and closes. */
@@ -33,40 +42,56 @@ class HealthChecksRouteTest {
     }
   }
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static ActorSystem system;
+  private static ServerBinding binding;
 
-  @Test
-  void notReadyIsServiceUnavailableWithTheFailingCheckAndReadyIsOk(@TempDir Path dataDir)
-      throws Exception {
-    Gate.open = false;
-    ItineraNode node =
-        TestNode.start(
-            Map.of(
-                "itinera.db.url", "",
-                "itinera.db.data-dir", dataDir.toString(),
-                "pekko.management.health-checks.readiness-checks.gate", Gate.class.getName()));
-    try {
-      HttpResponse<String> notReady = get(node, "/ready");
-      assertEquals(503, notReady.statusCode(), notReady.body());
-      assertTrue(notReady.body().startsWith("Not Healthy: "), notReady.body());
-      assertEquals(200, get(node, "/alive").statusCode());
-
-      Gate.open = true;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      int status = get(node, "/ready").statusCode();
-      while (status != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        status = get(node, "/ready").statusCode();
-      }
-      assertEquals(200, status, "the node became Up and its journal answers");
-    } finally {
-      TestNode.stop(node);
-    }
+  @BeforeAll
+  static void serve() throws Exception {
+    system =
+        ActorSystem.create(
+            "health",
+            // The library's cluster-membership check needs a cluster: only the gate decides here.
+            ConfigFactory.parseString(
+                    "pekko.management.health-checks.readiness-checks {"
+                        + " cluster-membership = \"\", gate = \""
+                        + Gate.class.getName()
+                        + "\" }")
+                .withFallback(ConfigFactory.defaultReference()));
+    HealthChecksRoute route = new HealthChecksRoute((ExtendedActorSystem) system);
+    binding =
+        Http.get(system)
+            .newServerAt("127.0.0.1", 0)
+            .bind(
+                route.routes(
+                    ManagementRouteProviderSettings.create(Uri.create("http://127.0.0.1"))))
+            .toCompletableFuture()
+            .get();
   }
 
-  private HttpResponse<String> get(ItineraNode node, String path) throws Exception {
+  @AfterAll
+  static void stop() {
+    TestKit.shutdownActorSystem(system);
+  }
+
+  @Test
+  void notReadyIsServiceUnavailableWithTheFailingCheckAndReadyIsOk() throws Exception {
+    Gate.open = false;
+    HttpResponse<String> notReady = get("/ready");
+    assertEquals(503, notReady.statusCode(), notReady.body());
+    assertTrue(notReady.body().startsWith("Not Healthy: "), notReady.body());
+    assertEquals(200, get("/alive").statusCode(), "no liveness check fails");
+    assertEquals(200, get("/startup").statusCode(), "no start-up check fails");
+
+    Gate.open = true;
+    HttpResponse<String> ready = get("/ready");
+    assertEquals(200, ready.statusCode(), ready.body());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    int port = binding.localAddress().getPort();
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
