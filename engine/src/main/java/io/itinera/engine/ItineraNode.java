@@ -20,8 +20,10 @@ import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.timers.DueTimers;
 import io.itinera.engine.timers.DueTimersProjection;
 import io.itinera.engine.timers.TimerWaker;
+import io.itinera.protocol.touchpoint.EventTimeWindow;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +176,15 @@ public record ItineraNode(
               Metrics.get(system).ingest());
       GatewayRoutes gateway =
           new GatewayRoutes(
-              customers, new CustomerHistory(system), journeys, delivery, keys, clock);
+              customers,
+              new CustomerHistory(system),
+              journeys,
+              delivery,
+              keys,
+              new EventTimeWindow(
+                  config.getDuration("itinera.ingest.max-future-skew"),
+                  Instant.parse(config.getString("itinera.ingest.earliest-event-time"))),
+              clock);
 
       ServerBinding binding =
           Http.get(system)

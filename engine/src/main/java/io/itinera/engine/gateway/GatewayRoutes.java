@@ -18,6 +18,7 @@ import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.journey.JourneyRegistry;
+import io.itinera.protocol.touchpoint.EventTimeWindow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -71,9 +72,10 @@ public final class GatewayRoutes {
       JourneyRegistry journeys,
       DeliveryService delivery,
       ApiKeys keys,
+      EventTimeWindow eventTimes,
       Clock clock) {
     Access access = new Access(keys);
-    this.ingest = new IngestRoutes(customers, access, clock);
+    this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
     this.customers = new CustomerRoutes(customers, history, access);
     this.journeys = new JourneyRoutes(journeys, access);
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access);

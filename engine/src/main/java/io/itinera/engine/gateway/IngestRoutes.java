@@ -11,6 +11,7 @@ import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.journeys.decision.PlannedAction;
+import io.itinera.protocol.touchpoint.EventTimeWindow;
 import io.itinera.protocol.touchpoint.FieldError;
 import io.itinera.protocol.touchpoint.IngestLimits;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -58,11 +59,11 @@ final class IngestRoutes {
   private final Clock clock;
   private final IngestMetrics metrics;
 
-  IngestRoutes(Customers customers, Access access, Clock clock) {
+  IngestRoutes(Customers customers, Access access, EventTimeWindow window, Clock clock) {
     this.customers = customers;
     this.metrics = customers.metrics();
     this.access = access;
-    this.reader = new TouchpointReader(Json.MAPPER);
+    this.reader = new TouchpointReader(Json.MAPPER, window);
     this.clock = clock;
   }
 

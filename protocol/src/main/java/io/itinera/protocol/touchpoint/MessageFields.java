@@ -58,6 +58,11 @@ final class MessageFields {
     if (id.isBlank()) {
       return null;
     }
+    if (id.chars().anyMatch(Character::isISOControl)) {
+      // Ids become persistence ids and database keys, where a NUL cannot be stored.
+      error("/" + field, "\"" + field + "\" must not contain control characters.");
+      return null;
+    }
     if (id.length() > IngestLimits.MAX_ID_LENGTH) {
       error(
           "/" + field,
@@ -110,7 +115,25 @@ final class MessageFields {
     return mapper.convertValue((ObjectNode) value, OBJECT);
   }
 
-  Instant instant(String field) {
+  /** A time, which must lie in {@code window} around {@code receivedAt}. */
+  Instant instant(String field, EventTimeWindow window, Instant receivedAt) {
+    Instant time = instant(field);
+    if (time != null && !window.admits(time, receivedAt)) {
+      error(
+          "/" + field,
+          "\""
+              + field
+              + "\" is "
+              + time
+              + ", outside the times accepted ("
+              + window.describe(receivedAt)
+              + "): is the sender's clock set?");
+      return null;
+    }
+    return time;
+  }
+
+  private Instant instant(String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;

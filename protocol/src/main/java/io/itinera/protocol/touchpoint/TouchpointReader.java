@@ -21,13 +21,20 @@ import java.util.UUID;
  * groupId}. A missing {@code messageId} is generated (so retries of such a message cannot be
  * recognised). The channel is {@code context.channel}; without it, a page is {@code web}, a screen
  * is {@code app} and anything else is {@code server}.
+ *
+ * <p>The event time is Segment's: {@code timestamp}, else {@code originalTimestamp} (which
+ * RudderStack's SDKs send instead), corrected for the sender's clock by {@code sentAt} when given,
+ * else the time of receipt. Every time must lie in the {@link EventTimeWindow}. A string the
+ * journal cannot store (see {@link StorableText}) rejects its message.
  */
 public final class TouchpointReader {
 
   private final ObjectMapper mapper;
+  private final EventTimeWindow window;
 
-  public TouchpointReader(ObjectMapper mapper) {
+  public TouchpointReader(ObjectMapper mapper, EventTimeWindow window) {
     this.mapper = mapper;
+    this.window = window;
   }
 
   /** The outcome of reading one message: a touchpoint, or everything wrong with it. */
@@ -77,6 +84,13 @@ public final class TouchpointReader {
     JsonNode sharedContext = body.get("context");
     if (sharedContext != null && !sharedContext.isObject() && !sharedContext.isNull()) {
       return envelopeError("/context", "\"context\" must be an object.");
+    }
+    if (sharedContext != null) {
+      List<FieldError> unstorable = new ArrayList<>();
+      StorableText.check(sharedContext, "/context", unstorable);
+      if (!unstorable.isEmpty()) {
+        return new BatchRead(List.of(), List.of(), unstorable);
+      }
     }
     List<Touchpoint> accepted = new ArrayList<>(batch.size());
     List<RejectedItem> rejected = new ArrayList<>();
@@ -142,11 +156,12 @@ public final class TouchpointReader {
     Map<String, Object> properties = f.object("properties");
     Map<String, Object> traits = f.object("traits");
     Map<String, Object> context = mergedContext(f, sharedContext);
-    Instant timestamp = f.instant("timestamp");
-    Instant sentAt = f.instant("sentAt");
+    Instant sentAt = f.instant("sentAt", window, receivedAt);
+    Instant happenedAt = eventTime(f, sentAt, receivedAt);
 
     requireIds(f, type, userId, anonymousId, event, previousId, groupId);
     String channel = channel(f, context);
+    StorableText.check(node, at, f.errors);
     if (!f.errors.isEmpty()) {
       return new Rejected(List.copyOf(f.errors));
     }
@@ -156,7 +171,6 @@ public final class TouchpointReader {
     if (messageId == null) {
       messageId = "generated-" + UUID.randomUUID();
     }
-    Instant happenedAt = correctedTimestamp(timestamp, sentAt, receivedAt);
     return new Accepted(
         new Touchpoint(
             type,
@@ -265,6 +279,29 @@ public final class TouchpointReader {
       case SCREEN -> "app";
       default -> "server";
     };
+  }
+
+  /**
+   * When the message happened: {@code timestamp}, else {@code originalTimestamp}, corrected by
+   * {@code sentAt}; null when a time is invalid (then reported). A correction that lands outside
+   * the window (a sender's clock far off from when it stamped the event) is reported too.
+   */
+  private Instant eventTime(MessageFields f, Instant sentAt, Instant receivedAt) {
+    String field = f.node.hasNonNull("timestamp") ? "timestamp" : "originalTimestamp";
+    Instant given = f.instant(field, window, receivedAt);
+    Instant happenedAt = correctedTimestamp(given, sentAt, receivedAt);
+    if (given != null && !window.admits(happenedAt, receivedAt)) {
+      f.error(
+          "/" + field,
+          "\""
+              + field
+              + "\" corrected by \"sentAt\" for the sender's clock is "
+              + happenedAt
+              + ", outside the times accepted ("
+              + window.describe(receivedAt)
+              + ").");
+    }
+    return happenedAt;
   }
 
   /**

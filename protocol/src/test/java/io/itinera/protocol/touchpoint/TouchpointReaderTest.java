@@ -18,7 +18,7 @@ class TouchpointReaderTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Instant RECEIVED = Instant.parse("2026-11-23T10:00:00Z");
-  private final TouchpointReader reader = new TouchpointReader(MAPPER);
+  private final TouchpointReader reader = new TouchpointReader(MAPPER, EventTimeWindow.DEFAULT);
 
   private static JsonNode json(String text) throws Exception {
     return MAPPER.readTree(text);
@@ -211,5 +211,160 @@ class TouchpointReaderTest {
             RECEIVED);
     assertEquals(1, read.accepted().size());
     assertEquals("/batch/0", read.rejected().get(0).errors().get(0).pointer());
+  }
+
+  private List<String> pointers(String body) throws Exception {
+    return rejected(body, TouchpointType.TRACK).stream().map(FieldError::pointer).toList();
+  }
+
+  @Test
+  void loneSurrogateAnywhereRejectsTheMessageWithItsPointer() throws Exception {
+    assertEquals(
+        List.of("/userId"),
+        pointers(
+            """
+            {"userId":"bad\\ud800","event":"e"}"""));
+    assertEquals(
+        List.of("/event", "/properties/cart/items/1/sku", "/context/page~1x~0y"),
+        pointers(
+            """
+            {"userId":"u","event":"\\udc00",\
+            "properties":{"cart":{"items":[{"sku":"ok"},{"sku":"x\\ud83d"}]}},\
+            "context":{"page/x~y":"\\ud800\\ud800"}}"""));
+  }
+
+  @Test
+  void wholeCharactersAndNulAreStoredAsSent() throws Exception {
+    Touchpoint t =
+        accepted(
+            """
+            {"userId":"ana \\ud83d\\ude00","event":"e","properties":{"note":"a\\u0000b"}}""",
+            TouchpointType.TRACK);
+    assertEquals("ana \ud83d\ude00", t.userId());
+    assertEquals("a\u0000b", t.properties().get("note"));
+  }
+
+  @Test
+  void idWithControlCharacterIsRejectedBecauseItBecomesADatabaseKey() throws Exception {
+    assertEquals(
+        List.of("/userId"),
+        pointers(
+            """
+            {"userId":"ana\\nINFO forged line","event":"e"}"""));
+    assertEquals(
+        List.of("/anonymousId"),
+        pointers(
+            """
+            {"anonymousId":"a\\u0000","event":"e"}"""));
+  }
+
+  @Test
+  void poisonedBatchMessageIsRejectedAloneAndPoisonedSharedContextRejectsTheBatch()
+      throws Exception {
+    BatchRead read =
+        reader.readBatch(
+            json(
+                """
+                {"batch":[{"type":"track","userId":"u","event":"a"},\
+                {"type":"track","userId":"u","event":"b","properties":{"p":"\\ud800"}},\
+                {"type":"track","userId":"u","event":"c"}]}"""),
+            RECEIVED);
+    assertEquals(List.of("a", "c"), read.accepted().stream().map(Touchpoint::label).toList());
+    assertEquals("/batch/1/properties/p", read.rejected().get(0).errors().get(0).pointer());
+    BatchRead shared =
+        reader.readBatch(
+            json(
+                """
+                {"context":{"ip":"\\ud800"},"batch":[{"type":"track","userId":"u","event":"a"}]}"""),
+            RECEIVED);
+    assertEquals("/context/ip", shared.envelopeErrors().get(0).pointer());
+  }
+
+  private Instant eventTime(String times) throws Exception {
+    return accepted("{\"userId\":\"u\",\"event\":\"e\"" + times + "}", TouchpointType.TRACK)
+        .timestamp();
+  }
+
+  @Test
+  void originalTimestampCorrectedBySentAtGivesTheEventTimeAsSegmentSays() throws Exception {
+    // RudderStack: stamped at 09:50 and sent at 09:55 by a clock 2 minutes slow; received 10:00.
+    assertEquals(
+        Instant.parse("2026-11-23T09:55:00Z"),
+        eventTime(
+            """
+            ,"originalTimestamp":"2026-11-23T09:50:00Z","sentAt":"2026-11-23T09:55:00Z\""""));
+  }
+
+  @Test
+  void originalTimestampWithoutSentAtIsTakenAsItIs() throws Exception {
+    assertEquals(
+        Instant.parse("2026-11-23T09:50:00Z"),
+        eventTime(
+            """
+            ,"originalTimestamp":"2026-11-23T09:50:00Z\""""));
+  }
+
+  @Test
+  void timestampWinsOverOriginalTimestamp() throws Exception {
+    assertEquals(
+        Instant.parse("2026-11-23T09:40:00Z"),
+        eventTime(
+            """
+            ,"timestamp":"2026-11-23T09:40:00Z","originalTimestamp":"2026-11-23T09:50:00Z\""""));
+  }
+
+  @Test
+  void sentAtAloneOrNoTimeAtAllMeansTheTimeOfReceipt() throws Exception {
+    assertEquals(RECEIVED, eventTime(",\"sentAt\":\"2026-11-23T09:55:00Z\""));
+    assertEquals(RECEIVED, eventTime(""));
+  }
+
+  @Test
+  void timesOutsideTheWindowAreRejectedWithTheirPointer() throws Exception {
+    assertEquals(
+        List.of("/timestamp"),
+        pointers(
+            """
+            {"userId":"u","event":"e","timestamp":"9999-01-01T00:00:00Z"}"""));
+    assertEquals(
+        List.of("/originalTimestamp"),
+        pointers(
+            """
+            {"userId":"u","event":"e","originalTimestamp":"0001-01-01T00:00:00Z"}"""));
+    assertEquals(
+        List.of("/sentAt"),
+        pointers(
+            """
+            {"userId":"u","event":"e","timestamp":"2026-11-23T09:00:00Z",\
+            "sentAt":"9999-12-31T00:00:00Z"}"""));
+    assertTrue(
+        rejected(
+                """
+                {"userId":"u","event":"e","timestamp":"1999-12-31T23:59:59Z"}""",
+                TouchpointType.TRACK)
+            .get(0)
+            .detail()
+            .contains("2000-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void aCorrectionThatLandsOutsideTheWindowIsRejected() throws Exception {
+    // Each time is in the window, but the sender's clock ran 26 years behind between them.
+    assertEquals(
+        List.of("/timestamp"),
+        pointers(
+            """
+            {"userId":"u","event":"e","timestamp":"2026-11-24T09:00:00Z",\
+            "sentAt":"2000-06-01T00:00:00Z"}"""));
+  }
+
+  @Test
+  void timesUpToADayAheadAndBackTo2000AreAccepted() throws Exception {
+    assertEquals(
+        Instant.parse("2026-11-24T09:59:00Z"),
+        eventTime(",\"timestamp\":\"2026-11-24T09:59:00Z\""));
+    assertEquals(
+        Instant.parse("2000-01-01T00:00:00Z"),
+        eventTime(",\"timestamp\":\"2000-01-01T00:00:00Z\""));
   }
 }
