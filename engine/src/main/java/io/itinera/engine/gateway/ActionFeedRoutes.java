@@ -16,6 +16,7 @@ import io.itinera.engine.delivery.Delivery;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.gateway.DeliveryViews.ActionPageView;
 import io.itinera.engine.gateway.DeliveryViews.NextActionView;
+import io.itinera.protocol.LogSafe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -183,8 +184,8 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
                             failure -> {
                               log.warn(
                                   "Stream of channel {} not read: {}",
-                                  channel,
-                                  failure.getMessage());
+                                  LogSafe.quote(channel),
+                                  LogSafe.quote(failure.getMessage()));
                               return List.of();
                             })
                         .thenApply(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.delivery.ChannelEndpoint;
 import io.itinera.engine.delivery.Delivery;
 import io.itinera.engine.delivery.Delivery.Status;
+import io.itinera.protocol.LogSafe;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -120,7 +121,7 @@ final class DeliveryViews {
 
   /** The 503 when {@code what} failed, logged: the database or a customer was too slow. */
   static Problem unavailable(String what, Throwable cause) {
-    log.warn("{}: {}", what, cause.toString());
+    log.warn("{}: {}", what, LogSafe.quote(cause.toString()));
     return Problem.unavailable(
         what + " (the database or the customer did not answer in time); retry.");
   }

@@ -11,6 +11,7 @@ import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.journeys.decision.PlannedAction;
+import io.itinera.protocol.LogSafe;
 import io.itinera.protocol.touchpoint.EventTimeWindow;
 import io.itinera.protocol.touchpoint.FieldError;
 import io.itinera.protocol.touchpoint.IngestLimits;
@@ -170,14 +171,14 @@ final class IngestRoutes {
           Throwable failure = result.failed().get();
           if (Customers.isOverloaded(failure)) {
             metrics.rejected(route, "overloaded", touchpoints);
-            log.debug("Touchpoints refused: {}", failure.getMessage());
+            log.debug("Touchpoints refused: {}", LogSafe.quote(failure.getMessage()));
             return Problem.unavailable(
                     "The engine is at capacity; nothing was recorded. Retry after the delay"
                         + " with the same messageId.")
                 .answer();
           }
           metrics.rejected(route, "unavailable", touchpoints);
-          log.warn("Touchpoints not recorded: {}", failure.toString());
+          log.warn("Touchpoints not recorded: {}", LogSafe.quote(failure.toString()));
           return Problem.unavailable(
                   "The touchpoints could not be recorded in time; nothing was acknowledged."
                       + " Retry with the same messageId: repeats are not applied twice.")

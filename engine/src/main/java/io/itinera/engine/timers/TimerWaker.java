@@ -7,6 +7,7 @@ import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.TimerMetrics;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.timers.DueTimers.Due;
+import io.itinera.protocol.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,8 +156,8 @@ public final class TimerWaker {
               if (failure != null) {
                 log.warn(
                     "Customer {} not woken for its timer: {}",
-                    due.customerId(),
-                    failure.toString());
+                    LogSafe.quote(due.customerId()),
+                    LogSafe.quote(failure.toString()));
               }
               return Done.getInstance();
             });
