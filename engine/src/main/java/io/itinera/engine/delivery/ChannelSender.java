@@ -56,8 +56,15 @@ import org.slf4j.LoggerFactory;
 final class ChannelSender {
 
   private static final Logger log = LoggerFactory.getLogger(ChannelSender.class);
-  private static final ContentType CLOUDEVENTS =
-      MediaTypes.applicationWithOpenCharset("cloudevents+json").toContentType(HttpCharsets.UTF_8);
+
+  /**
+   * {@code application/cloudevents+json; charset=utf-8}, the charset in lower case: Pekko renders
+   * {@code HttpCharsets.UTF_8} as {@code UTF-8}, which the CloudEvents JavaScript SDK refuses.
+   */
+  static final ContentType CLOUDEVENTS =
+      MediaTypes.applicationWithOpenCharset("cloudevents+json")
+          .toContentType(HttpCharsets.custom("utf-8"));
+
   private static final UserAgent USER_AGENT = UserAgent.create("Itinera-Webhooks/0.1");
   private static final int MAX_ERROR_BODY = 4096;
 
