@@ -95,6 +95,7 @@ public final class CustomerMetrics {
             .description(
                 "Customer entities stopped: passivated when idle, or moved with their shard")
             .register(registry);
+    List.of("touchpoint", "timer", "merge").forEach(this::decisions);
   }
 
   /** Meters that go nowhere, for entities run without a node (unit tests). */
@@ -108,16 +109,18 @@ public final class CustomerMetrics {
    * @param cause what led to it: {@code touchpoint}, {@code timer} or {@code merge}
    */
   public void decided(String cause, List<JourneyEvent> events) {
-    decisions
-        .computeIfAbsent(
-            cause,
-            c ->
-                Counter.builder("itinera.decisions")
-                    .description("Journey decisions persisted")
-                    .tag("cause", c)
-                    .register(registry))
-        .increment();
+    decisions(cause).increment();
     events.forEach(this::count);
+  }
+
+  private Counter decisions(String cause) {
+    return decisions.computeIfAbsent(
+        cause,
+        c ->
+            Counter.builder("itinera.decisions")
+                .description("Journey decisions persisted")
+                .tag("cause", c)
+                .register(registry));
   }
 
   private void count(JourneyEvent event) {

@@ -1,13 +1,17 @@
 package io.itinera.engine.metrics;
 
+import io.itinera.protocol.touchpoint.TouchpointType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The ingest path's meters: touchpoints recorded, repeated and refused by route and reason, how
@@ -29,6 +33,26 @@ import java.util.function.Supplier;
  */
 public final class IngestMetrics {
 
+  /**
+   * The ingest routes: one per touchpoint type, and the two batch routes. Their counters exist at 0
+   * from start-up, so that an alert's {@code rate()} sees the first refusal.
+   */
+  public static final List<String> ROUTES =
+      Stream.concat(
+              Arrays.stream(TouchpointType.values()).map(TouchpointType::wireName),
+              Stream.of("batch", "import"))
+          .toList();
+
+  /** Why touchpoints are not recorded (see the class comment). */
+  public static final List<String> REJECTION_REASONS =
+      List.of(
+          "invalid",
+          "unauthorized",
+          "too_large",
+          "unsupported_media_type",
+          "overloaded",
+          "unavailable");
+
   private final MeterRegistry registry;
   private final Map<String, Counter> ingested = new ConcurrentHashMap<>();
   private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
@@ -45,6 +69,11 @@ public final class IngestMetrics {
         Counter.builder("itinera.admission.refusals")
             .description("Write calls refused at once: too many touchpoints in flight on the node")
             .register(registry);
+    for (String route : ROUTES) {
+      ingested(route);
+      duplicates(route);
+      REJECTION_REASONS.forEach(reason -> rejected(route, reason));
+    }
   }
 
   /** Meters that go nowhere, for code run without a node (unit tests). */
@@ -64,43 +93,50 @@ public final class IngestMetrics {
 
   public void ingested(String route, int recorded, int duplicates) {
     if (recorded > 0) {
-      ingested
-          .computeIfAbsent(
-              route,
-              r ->
-                  Counter.builder("itinera.touchpoints.ingested")
-                      .description("New touchpoints recorded in the journal")
-                      .tag("route", r)
-                      .register(registry))
-          .increment(recorded);
+      ingested(route).increment(recorded);
     }
     if (duplicates > 0) {
-      this.duplicates
-          .computeIfAbsent(
-              route,
-              r ->
-                  Counter.builder("itinera.touchpoints.duplicates")
-                      .description("Repeated messageIds, acknowledged and not applied again")
-                      .tag("route", r)
-                      .register(registry))
-          .increment(duplicates);
+      duplicates(route).increment(duplicates);
     }
   }
 
   public void rejected(String route, String reason, int count) {
     if (count > 0) {
-      rejected
-          .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
-          .computeIfAbsent(
-              reason,
-              r ->
-                  Counter.builder("itinera.touchpoints.rejected")
-                      .description("Touchpoints not recorded, by reason")
-                      .tag("route", route)
-                      .tag("reason", r)
-                      .register(registry))
-          .increment(count);
+      rejected(route, reason).increment(count);
     }
+  }
+
+  private Counter ingested(String route) {
+    return ingested.computeIfAbsent(
+        route,
+        r ->
+            Counter.builder("itinera.touchpoints.ingested")
+                .description("New touchpoints recorded in the journal")
+                .tag("route", r)
+                .register(registry));
+  }
+
+  private Counter duplicates(String route) {
+    return duplicates.computeIfAbsent(
+        route,
+        r ->
+            Counter.builder("itinera.touchpoints.duplicates")
+                .description("Repeated messageIds, acknowledged and not applied again")
+                .tag("route", r)
+                .register(registry));
+  }
+
+  private Counter rejected(String route, String reason) {
+    return rejected
+        .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("itinera.touchpoints.rejected")
+                    .description("Touchpoints not recorded, by reason")
+                    .tag("route", route)
+                    .tag("reason", r)
+                    .register(registry));
   }
 
   /** Times one persist: from the ask to the entity's reply, or to the ask's failure. */
