@@ -21,12 +21,20 @@ public final class DeliveryMetrics {
   private static final List<String> WEBHOOK_OUTCOMES = List.of("delivered", "pending", "dead");
 
   private final MeterRegistry registry;
+  private final CounterFamily deliveries;
   private final Counter eagerQueued;
   private final Counter eagerLeft;
   private final Counter eagerDropped;
 
   DeliveryMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.deliveries =
+        new CounterFamily(
+            registry,
+            "itinera.deliveries",
+            "Webhook attempts by outcome, counted when the outcome is written",
+            "channel",
+            "outcome");
     this.eagerQueued = eager("queued");
     this.eagerLeft = eager("left");
     this.eagerDropped = eager("dropped");
@@ -59,10 +67,6 @@ public final class DeliveryMetrics {
 
   /** The counter of the channel's webhook attempts with that outcome (a delivery status). */
   public Counter delivered(String channel, String outcome) {
-    return Counter.builder("itinera.deliveries")
-        .description("Webhook attempts by outcome, counted when the outcome is written")
-        .tag("channel", channel)
-        .tag("outcome", outcome)
-        .register(registry);
+    return deliveries.of(channel, outcome);
   }
 }

@@ -8,8 +8,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -54,9 +52,9 @@ public final class IngestMetrics {
           "unavailable");
 
   private final MeterRegistry registry;
-  private final Map<String, Counter> ingested = new ConcurrentHashMap<>();
-  private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Counter>> rejected = new ConcurrentHashMap<>();
+  private final CounterFamily ingested;
+  private final CounterFamily duplicates;
+  private final CounterFamily rejected;
   private final Timer persistOk;
   private final Timer persistFailed;
   private final Counter admissionRefusals;
@@ -69,10 +67,29 @@ public final class IngestMetrics {
         Counter.builder("itinera.admission.refusals")
             .description("Write calls refused at once: too many touchpoints in flight on the node")
             .register(registry);
+    this.ingested =
+        new CounterFamily(
+            registry,
+            "itinera.touchpoints.ingested",
+            "New touchpoints recorded in the journal",
+            "route");
+    this.duplicates =
+        new CounterFamily(
+            registry,
+            "itinera.touchpoints.duplicates",
+            "Repeated messageIds, acknowledged and not applied again",
+            "route");
+    this.rejected =
+        new CounterFamily(
+            registry,
+            "itinera.touchpoints.rejected",
+            "Touchpoints not recorded, by reason",
+            "route",
+            "reason");
     for (String route : ROUTES) {
-      ingested(route);
-      duplicates(route);
-      REJECTION_REASONS.forEach(reason -> rejected(route, reason));
+      ingested.of(route);
+      duplicates.of(route);
+      REJECTION_REASONS.forEach(reason -> rejected.of(route, reason));
     }
   }
 
@@ -93,50 +110,17 @@ public final class IngestMetrics {
 
   public void ingested(String route, int recorded, int duplicates) {
     if (recorded > 0) {
-      ingested(route).increment(recorded);
+      ingested.of(route).increment(recorded);
     }
     if (duplicates > 0) {
-      duplicates(route).increment(duplicates);
+      this.duplicates.of(route).increment(duplicates);
     }
   }
 
   public void rejected(String route, String reason, int count) {
     if (count > 0) {
-      rejected(route, reason).increment(count);
+      rejected.of(route, reason).increment(count);
     }
-  }
-
-  private Counter ingested(String route) {
-    return ingested.computeIfAbsent(
-        route,
-        r ->
-            Counter.builder("itinera.touchpoints.ingested")
-                .description("New touchpoints recorded in the journal")
-                .tag("route", r)
-                .register(registry));
-  }
-
-  private Counter duplicates(String route) {
-    return duplicates.computeIfAbsent(
-        route,
-        r ->
-            Counter.builder("itinera.touchpoints.duplicates")
-                .description("Repeated messageIds, acknowledged and not applied again")
-                .tag("route", r)
-                .register(registry));
-  }
-
-  private Counter rejected(String route, String reason) {
-    return rejected
-        .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder("itinera.touchpoints.rejected")
-                    .description("Touchpoints not recorded, by reason")
-                    .tag("route", route)
-                    .tag("reason", r)
-                    .register(registry));
   }
 
   /** Times one persist: from the ask to the entity's reply, or to the ask's failure. */
