@@ -2,8 +2,8 @@ package io.itinera.engine.delivery;
 
 import io.itinera.engine.delivery.Delivery.Status;
 import io.itinera.engine.delivery.WebhookAttempts.Outcome;
+import io.itinera.engine.metrics.DeliveryMetrics;
 import io.itinera.engine.metrics.Metrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,8 +56,15 @@ import org.slf4j.LoggerFactory;
 final class ChannelSender {
 
   private static final Logger log = LoggerFactory.getLogger(ChannelSender.class);
-  private static final ContentType CLOUDEVENTS =
-      MediaTypes.applicationWithOpenCharset("cloudevents+json").toContentType(HttpCharsets.UTF_8);
+
+  /**
+   * {@code application/cloudevents+json; charset=utf-8}, the charset in lower case: Pekko renders
+   * {@code HttpCharsets.UTF_8} as {@code UTF-8}, which the CloudEvents JavaScript SDK refuses.
+   */
+  static final ContentType CLOUDEVENTS =
+      MediaTypes.applicationWithOpenCharset("cloudevents+json")
+          .toContentType(HttpCharsets.custom("utf-8"));
+
   private static final UserAgent USER_AGENT = UserAgent.create("Itinera-Webhooks/0.1");
   private static final int MAX_ERROR_BODY = 4096;
 
@@ -130,6 +137,7 @@ final class ChannelSender {
   }
 
   ChannelSender start() {
+    Metrics.get(system).deliveries().senderStarted(endpoint.channel());
     Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> nudges =
         Source.<String>queue(1).preMaterialize(system);
     wakeUps = nudges.first();
@@ -367,16 +375,9 @@ final class ChannelSender {
             attempts.record(outcomes);
             // Counted once written: a delivery whose outcome is lost is sent again and counted
             // then.
-            MeterRegistry meters = Metrics.get(system).registry();
+            DeliveryMetrics meters = Metrics.get(system).deliveries();
             for (Outcome outcome : outcomes) {
-              meters
-                  .counter(
-                      "itinera.deliveries",
-                      "channel",
-                      endpoint.channel(),
-                      "outcome",
-                      outcome.status().name().toLowerCase(java.util.Locale.ROOT))
-                  .increment();
+              meters.delivered(endpoint.channel(), outcome.status().wireName()).increment();
             }
           } catch (Exception e) {
             // The rows stay pending as they were and are sent again: at least once, same id.

@@ -2,10 +2,10 @@ package io.itinera.engine.delivery;
 
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.DecisionsPersisted;
+import io.itinera.engine.metrics.DeliveryMetrics;
 import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.storage.BlockingSql;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,9 +53,9 @@ final class EagerOutbox implements DecisionsPersisted {
       DeliverySettings settings,
       Clock clock,
       BlockingSql blocking) {
-    MeterRegistry meters = Metrics.get(system).registry();
-    Counter queued = outcome(meters, "queued");
-    Counter left = outcome(meters, "left");
+    DeliveryMetrics meters = Metrics.get(system).deliveries();
+    Counter queued = meters.eagerQueued();
+    Counter left = meters.eagerLeft();
     BoundedSourceQueue<Queueing.Queue> queue =
         Source.<Queueing.Queue>queue(settings.eagerBuffer())
             .groupedWithin(settings.outboxGroupSize(), settings.eagerGroupWithin())
@@ -66,15 +66,7 @@ final class EagerOutbox implements DecisionsPersisted {
                         () -> write(dataSource, queueing, notices, group, clock, queued, left)))
             .to(Sink.ignore())
             .run(Materializer.matFromSystem(system));
-    return new EagerOutbox(queue, outcome(meters, "dropped"));
-  }
-
-  /**
-   * Actions offered to the lane by outcome: queued by it, left to the projection after a failed
-   * transaction or found queued already, or dropped because the lane's buffer was full.
-   */
-  private static Counter outcome(MeterRegistry meters, String outcome) {
-    return meters.counter("itinera.outbox.eager.actions", "outcome", outcome);
+    return new EagerOutbox(queue, meters.eagerDropped());
   }
 
   @Override

@@ -14,8 +14,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the customer entities of a node decide and how they live, counted from the decisions they
@@ -40,11 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CustomerMetrics {
 
-  private final MeterRegistry registry;
-  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
-  private final Map<String, Counter> emitted = new ConcurrentHashMap<>();
-  private final Map<String, Counter> deferred = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Counter>> suppressed = new ConcurrentHashMap<>();
+  private final CounterFamily decisions;
+  private final CounterFamily emitted;
+  private final CounterFamily deferred;
+  private final CounterFamily suppressed;
   private final Counter timersScheduled;
   private final Counter timersCancelled;
   private final Counter timersFired;
@@ -55,7 +52,6 @@ public final class CustomerMetrics {
   private final Counter stops;
 
   CustomerMetrics(MeterRegistry registry) {
-    this.registry = registry;
     this.timersScheduled =
         Counter.builder("itinera.timers.scheduled")
             .description("Durable timers set (absence triggers, delays, quiet hours)")
@@ -95,6 +91,21 @@ public final class CustomerMetrics {
             .description(
                 "Customer entities stopped: passivated when idle, or moved with their shard")
             .register(registry);
+    this.decisions =
+        new CounterFamily(registry, "itinera.decisions", "Journey decisions persisted", "cause");
+    this.emitted =
+        new CounterFamily(registry, "itinera.actions.emitted", "Actions that went out", "channel");
+    this.deferred =
+        new CounterFamily(
+            registry, "itinera.actions.deferred", "Actions held by quiet hours", "channel");
+    this.suppressed =
+        new CounterFamily(
+            registry,
+            "itinera.actions.suppressed",
+            "Actions decided that did not go out, by reason",
+            "channel",
+            "reason");
+    List.of("touchpoint", "timer", "merge").forEach(decisions::of);
   }
 
   /** Meters that go nowhere, for entities run without a node (unit tests). */
@@ -108,42 +119,19 @@ public final class CustomerMetrics {
    * @param cause what led to it: {@code touchpoint}, {@code timer} or {@code merge}
    */
   public void decided(String cause, List<JourneyEvent> events) {
-    decisions
-        .computeIfAbsent(
-            cause,
-            c ->
-                Counter.builder("itinera.decisions")
-                    .description("Journey decisions persisted")
-                    .tag("cause", c)
-                    .register(registry))
-        .increment();
+    decisions.of(cause).increment();
     events.forEach(this::count);
   }
 
   private void count(JourneyEvent event) {
     if (event instanceof ActionEmitted e) {
-      byChannel(emitted, "itinera.actions.emitted", "Actions that went out", e.action().channel())
-          .increment();
+      emitted.of(channel(e.action().channel())).increment();
     } else if (event instanceof ActionSuppressed e) {
-      String channel = channel(e.action().channel());
       suppressed
-          .computeIfAbsent(channel, c -> new ConcurrentHashMap<>())
-          .computeIfAbsent(
-              e.reason().name().toLowerCase(Locale.ROOT),
-              reason ->
-                  Counter.builder("itinera.actions.suppressed")
-                      .description("Actions decided that did not go out, by reason")
-                      .tag("channel", channel)
-                      .tag("reason", reason)
-                      .register(registry))
+          .of(channel(e.action().channel()), e.reason().name().toLowerCase(Locale.ROOT))
           .increment();
     } else if (event instanceof ActionDeferred e) {
-      byChannel(
-              deferred,
-              "itinera.actions.deferred",
-              "Actions held by quiet hours",
-              e.action().channel())
-          .increment();
+      deferred.of(channel(e.action().channel())).increment();
     } else if (event instanceof TimerScheduled) {
       timersScheduled.increment();
     } else if (event instanceof TimerCancelled) {
@@ -153,13 +141,6 @@ public final class CustomerMetrics {
       Duration late = Duration.between(fired.timer().due(), fired.at());
       lateness.record(late.isNegative() ? Duration.ZERO : late);
     }
-  }
-
-  private Counter byChannel(
-      Map<String, Counter> counters, String name, String description, String channel) {
-    return counters.computeIfAbsent(
-        channel(channel),
-        c -> Counter.builder(name).description(description).tag("channel", c).register(registry));
   }
 
   private static String channel(String channel) {

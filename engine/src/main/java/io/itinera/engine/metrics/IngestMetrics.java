@@ -1,13 +1,15 @@
 package io.itinera.engine.metrics;
 
+import io.itinera.protocol.touchpoint.TouchpointType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The ingest path's meters: touchpoints recorded, repeated and refused by route and reason, how
@@ -29,10 +31,30 @@ import java.util.function.Supplier;
  */
 public final class IngestMetrics {
 
+  /**
+   * The ingest routes: one per touchpoint type, and the two batch routes. Their counters exist at 0
+   * from start-up, so that an alert's {@code rate()} sees the first refusal.
+   */
+  public static final List<String> ROUTES =
+      Stream.concat(
+              Arrays.stream(TouchpointType.values()).map(TouchpointType::wireName),
+              Stream.of("batch", "import"))
+          .toList();
+
+  /** Why touchpoints are not recorded (see the class comment). */
+  public static final List<String> REJECTION_REASONS =
+      List.of(
+          "invalid",
+          "unauthorized",
+          "too_large",
+          "unsupported_media_type",
+          "overloaded",
+          "unavailable");
+
   private final MeterRegistry registry;
-  private final Map<String, Counter> ingested = new ConcurrentHashMap<>();
-  private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Counter>> rejected = new ConcurrentHashMap<>();
+  private final CounterFamily ingested;
+  private final CounterFamily duplicates;
+  private final CounterFamily rejected;
   private final Timer persistOk;
   private final Timer persistFailed;
   private final Counter admissionRefusals;
@@ -45,6 +67,30 @@ public final class IngestMetrics {
         Counter.builder("itinera.admission.refusals")
             .description("Write calls refused at once: too many touchpoints in flight on the node")
             .register(registry);
+    this.ingested =
+        new CounterFamily(
+            registry,
+            "itinera.touchpoints.ingested",
+            "New touchpoints recorded in the journal",
+            "route");
+    this.duplicates =
+        new CounterFamily(
+            registry,
+            "itinera.touchpoints.duplicates",
+            "Repeated messageIds, acknowledged and not applied again",
+            "route");
+    this.rejected =
+        new CounterFamily(
+            registry,
+            "itinera.touchpoints.rejected",
+            "Touchpoints not recorded, by reason",
+            "route",
+            "reason");
+    for (String route : ROUTES) {
+      ingested.of(route);
+      duplicates.of(route);
+      REJECTION_REASONS.forEach(reason -> rejected.of(route, reason));
+    }
   }
 
   /** Meters that go nowhere, for code run without a node (unit tests). */
@@ -64,42 +110,16 @@ public final class IngestMetrics {
 
   public void ingested(String route, int recorded, int duplicates) {
     if (recorded > 0) {
-      ingested
-          .computeIfAbsent(
-              route,
-              r ->
-                  Counter.builder("itinera.touchpoints.ingested")
-                      .description("New touchpoints recorded in the journal")
-                      .tag("route", r)
-                      .register(registry))
-          .increment(recorded);
+      ingested.of(route).increment(recorded);
     }
     if (duplicates > 0) {
-      this.duplicates
-          .computeIfAbsent(
-              route,
-              r ->
-                  Counter.builder("itinera.touchpoints.duplicates")
-                      .description("Repeated messageIds, acknowledged and not applied again")
-                      .tag("route", r)
-                      .register(registry))
-          .increment(duplicates);
+      this.duplicates.of(route).increment(duplicates);
     }
   }
 
   public void rejected(String route, String reason, int count) {
     if (count > 0) {
-      rejected
-          .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
-          .computeIfAbsent(
-              reason,
-              r ->
-                  Counter.builder("itinera.touchpoints.rejected")
-                      .description("Touchpoints not recorded, by reason")
-                      .tag("route", route)
-                      .tag("reason", r)
-                      .register(registry))
-          .increment(count);
+      rejected.of(route, reason).increment(count);
     }
   }
 

@@ -31,6 +31,7 @@ public final class Metrics implements Extension {
   private final IngestMetrics ingest;
   private final CustomerMetrics customers;
   private final TimerMetrics timers;
+  private final DeliveryMetrics deliveries;
 
   private Metrics(ExtendedActorSystem system) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -51,6 +52,7 @@ public final class Metrics implements Extension {
     this.ingest = new IngestMetrics(registry);
     this.customers = new CustomerMetrics(registry);
     this.timers = new TimerMetrics(registry);
+    this.deliveries = new DeliveryMetrics(registry);
   }
 
   public static Metrics get(ActorSystem<?> system) {
@@ -79,6 +81,11 @@ public final class Metrics implements Extension {
   /** The timer wakers running on this node. */
   public TimerMetrics timers() {
     return timers;
+  }
+
+  /** Webhook attempts and the eager outbox. */
+  public DeliveryMetrics deliveries() {
+    return deliveries;
   }
 
   /** Every meter in the Prometheus text format (version 0.0.4). */

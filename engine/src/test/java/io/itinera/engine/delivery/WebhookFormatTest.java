@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.support.WebhookReceiver;
 import io.itinera.journeys.decision.PlannedAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,6 +15,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.Test;
 
 /** The wire format of an action: Standard Webhooks signatures, CloudEvents, the retry schedule. */
@@ -79,6 +86,29 @@ class WebhookFormatTest {
     assertEquals("decision", data.get("stage").asText());
     assertFalse(json.contains("\n"), "one line, as a Server-Sent Event's data needs");
     assertEquals(action, ActionEvents.data(json).toPlannedAction());
+  }
+
+  /**
+   * The content type as Pekko HTTP puts it on the wire: the charset in lower case, which the
+   * CloudEvents JavaScript SDK's {@code HTTP.toEvent} requires ({@code UTF-8} is refused).
+   */
+  @Test
+  void theContentTypeOnTheWireIsLowerCase() throws Exception {
+    ActorSystem system =
+        ActorSystem.create("webhook-content-type", ConfigFactory.defaultReference());
+    try (WebhookReceiver receiver = new WebhookReceiver(WebhookSignature.newSecret())) {
+      Http.get(system)
+          .singleRequest(
+              HttpRequest.POST(receiver.url("/ce"))
+                  .withEntity(ChannelSender.CLOUDEVENTS, "{}".getBytes(StandardCharsets.UTF_8)))
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      assertEquals(
+          "application/cloudevents+json; charset=utf-8",
+          receiver.received("/ce").get(0).contentType());
+    } finally {
+      TestKit.shutdownActorSystem(system);
+    }
   }
 
   @Test
