@@ -4,9 +4,6 @@
 // "<sdk>-guest") and "<sdk>-cy" (group). The calls are GAP_MS apart and wait in the SDK's queue
 // until the flush, so a test can tell each event's own time from the time it was received.
 // Prints nothing but errors; exits non-zero on any.
-import RudderAnalytics from "@rudderstack/rudder-sdk-node";
-import { Analytics } from "@segment/analytics-node";
-
 const GAP_MS = 300;
 const [host, writeKey, only] = process.argv.slice(2);
 if (!host || !writeKey) {
@@ -56,18 +53,25 @@ async function send(sdk, client, flush) {
   return errors;
 }
 
+// Each SDK is loaded only when chosen: loading them takes a second or two.
 const sdks = {
-  rudderstack: () => {
+  rudderstack: async () => {
+    const { default: RudderAnalytics } = await import("@rudderstack/rudder-sdk-node");
     const client = new RudderAnalytics(writeKey, { dataPlaneUrl: host });
     return send("rudderstack", client, () => client.flush());
   },
-  segment: () => {
+  segment: async () => {
+    const { Analytics } = await import("@segment/analytics-node");
     const client = new Analytics({ writeKey, host });
     client.on("error", () => {}); // each failure also reaches its message's callback
     return send("segment", client, () => client.closeAndFlush());
   },
 };
 
+if (only && !sdks[only]) {
+  console.error(`no SDK named ${only}: ${Object.keys(sdks).join(", ")}`);
+  process.exit(2);
+}
 const chosen = only ? [only] : Object.keys(sdks);
 const errors = (await Promise.all(chosen.map((name) => sdks[name]()))).flat();
 for (const error of errors) console.error(error);
