@@ -25,6 +25,7 @@ final class NodeClients {
   private static final Path STAMP = PROJECT.resolve("node_modules").resolve(".itinera-lock-digest");
   private static final Duration INSTALL_TIME = Duration.ofMinutes(5);
   private static boolean installed;
+  private static String installFailure;
 
   private NodeClients() {}
 
@@ -48,12 +49,17 @@ final class NodeClients {
       installed = true;
       return;
     }
+    // A failed install fails the next class at once rather than after another wait for npm.
+    if (installFailure != null) {
+      throw new IllegalStateException(installFailure);
+    }
     Outcome npm =
         run(
             List.of("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"),
             INSTALL_TIME);
     if (!npm.succeeded()) {
-      throw new IllegalStateException("npm ci in " + PROJECT + " failed:\n" + npm.output());
+      installFailure = "npm ci in " + PROJECT + " failed:\n" + npm.output();
+      throw new IllegalStateException(installFailure);
     }
     write(STAMP, lockDigest());
     installed = true;
