@@ -63,6 +63,7 @@ class AnalyticsSdksTest {
     JsonNode cy = customer(sdk + "-cy");
     assertEquals(1, cy.get("touchpointCount").asInt(), "the group: " + cy);
     assertEquals("Order Completed", touchpoint(ana, "track").path("event").asText());
+    assertEquals("Pricing", touchpoint(ana, "page").path("name").asText());
 
     List<JsonNode> inCallOrder =
         List.of(
