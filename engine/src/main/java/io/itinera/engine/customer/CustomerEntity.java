@@ -80,6 +80,7 @@ public final class CustomerEntity
   private final CustomerMetrics metrics;
   private final DecisionsPersisted persisted;
   private final long startedNanos = System.nanoTime();
+  private final RecentRequests recentRequests = new RecentRequests();
   private boolean recovered;
 
   /**
@@ -163,6 +164,10 @@ public final class CustomerEntity
               command.replyTo(),
               StatusReply.success(new Recorded(0, 0, List.of(), List.of(), state.mergedInto())));
     }
+    Recorded earlier = recentRequests.answerTo(command.requestId());
+    if (earlier != null) {
+      return Effect().reply(command.replyTo(), StatusReply.success(earlier));
+    }
     Decisions decisions = new Decisions(state);
     int recorded = 0;
     Set<String> toMerge = new LinkedHashSet<>();
@@ -188,7 +193,11 @@ public final class CustomerEntity
     }
     return Effect()
         .persist(decisions.events)
-        .thenRun(newState -> afterPersist("touchpoint", decisions.events))
+        .thenRun(
+            newState -> {
+              afterPersist("touchpoint", decisions.events);
+              recentRequests.remember(command.requestId(), reply);
+            })
         .thenReply(command.replyTo(), newState -> StatusReply.success(reply));
   }
 
