@@ -45,7 +45,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -126,7 +125,7 @@ public final class CustomerEntity
       CustomerMetrics metrics,
       DecisionsPersisted persisted) {
     super(
-        PersistenceId.of(TYPE_KEY.name(), customerId),
+        CustomerPersistenceId.of(customerId),
         // A failed write (database down) restarts the entity after a pause; the caller's ask
         // times out and it answers 503, so the client retries with the same messageId.
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
