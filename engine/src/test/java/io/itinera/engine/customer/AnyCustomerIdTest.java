@@ -16,6 +16,7 @@ import io.itinera.engine.support.TestJourneys;
 import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.WebhookReceiver;
 import io.itinera.engine.support.WebhookReceiver.Received;
+import io.itinera.protocol.touchpoint.IngestLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -33,6 +34,10 @@ class AnyCustomerIdTest {
 
   private static final String AUTH0_ID = "auth0|5f7c8ec7a1b2c3d4e5f60718";
   private static final String IN_PATH = "auth0%7C5f7c8ec7a1b2c3d4e5f60718";
+
+  /** The longest id, each of whose characters takes three in its persistence id. */
+  private static final String ALL_BARS = "|".repeat(IngestLimits.MAX_ID_LENGTH);
+
   private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
   @Test
@@ -63,7 +68,7 @@ class AnyCustomerIdTest {
                     Check.RESPONSE)
                 .status());
 
-        for (String id : List.of(AUTH0_ID, "plain-u-42")) {
+        for (String id : List.of(AUTH0_ID, "plain-u-42", ALL_BARS)) {
           recorded(
               api.post(
                   "/v1/identify",
@@ -90,7 +95,10 @@ class AnyCustomerIdTest {
             "SELECT DISTINCT persistence_id FROM event_journal",
             row -> persistenceIds.add(row.getString(1)));
         assertEquals(
-            Set.of("Customer|plain-u-42", "Customer|auth0%7C5f7c8ec7a1b2c3d4e5f60718"),
+            Set.of(
+                "Customer|plain-u-42",
+                "Customer|auth0%7C5f7c8ec7a1b2c3d4e5f60718",
+                "Customer|" + "%7C".repeat(IngestLimits.MAX_ID_LENGTH)),
             persistenceIds);
       } finally {
         TestNode.stop(node);
