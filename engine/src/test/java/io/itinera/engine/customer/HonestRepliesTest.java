@@ -11,6 +11,7 @@ import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.JournalCheck;
 import io.itinera.engine.support.TcpProxy;
 import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.TestJourneys;
 import io.itinera.engine.support.TestNode;
 import java.time.Duration;
 import java.util.Map;
@@ -26,19 +27,6 @@ class HonestRepliesTest {
 
   private static final String PREFIX = "hr";
   private static final Duration RESEND_AFTER = Duration.ofMillis(200);
-
-  /** Every new customer gets a welcome at once. */
-  private static final String WELCOME =
-      """
-      journey: welcome
-      version: 1
-      entry:
-        event: Signed Up
-      stages:
-        greeted:
-          enter:
-            - {channel: web, type: show, template: welcome}
-      """;
 
   @Test
   void writesSlowerThanTheResendAreCountedAsRecordedWithTheirActions() {
@@ -58,7 +46,7 @@ class HonestRepliesTest {
             api.send(
                     "PUT",
                     "/v1/journeys/welcome",
-                    WELCOME,
+                    TestJourneys.WELCOME,
                     "application/yaml",
                     ApiClient.basic(ADMIN_KEY),
                     Check.RESPONSE)

@@ -8,6 +8,7 @@ import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.journey.DeployedJourneys;
 import io.itinera.engine.support.TestClock;
+import io.itinera.engine.support.TestJourneys;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -29,17 +30,6 @@ class ResentWriteTest {
 
   private static final CustomerSettings SETTINGS = new CustomerSettings(4, 100, 2, 4);
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-  private static final String WELCOME =
-      """
-      journey: welcome
-      version: 1
-      entry:
-        event: Signed Up
-      stages:
-        greeted:
-          enter:
-            - {channel: web, type: show, template: welcome}
-      """;
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
@@ -51,7 +41,7 @@ class ResentWriteTest {
   @BeforeEach
   void freshCustomer() {
     DeployedJourneys deployed = new DeployedJourneys();
-    LoadResult loaded = new JourneyLoader().load("welcome.journey.yaml", WELCOME);
+    LoadResult loaded = new JourneyLoader().load("welcome.journey.yaml", TestJourneys.WELCOME);
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
     deployed.replace(List.of(loaded.loaded()));
     customer =
