@@ -8,10 +8,11 @@ import java.util.ArrayDeque;
  * resend of a write that was only slow gets the answer the write got: its touchpoints counted as
  * recorded, with their actions, not as duplicates of themselves.
  *
- * <p>In memory only, in the entity's behavior: it outlives the restart after a failed write (the
- * same behavior restarts) but not a passivation (after minutes idle, far beyond a resend) or a
- * hand-off to another node. A resend that reaches a new incarnation is answered as duplicates, as
- * before; persisting request ids would cost every event bytes for that rare case.
+ * <p>In memory only, for the life of the entity: lost on a passivation (after minutes idle, far
+ * beyond a resend), a hand-off to another node, or a restart after a write the journal reported
+ * failed yet had stored. A resend that reaches the entity after one of those is answered as
+ * duplicates without actions, as before; persisting request ids would cost every event bytes for
+ * those rare cases. The cost is heap: up to {@link #KEEP} answers per resident customer who wrote.
  */
 final class RecentRequests {
 
@@ -20,7 +21,7 @@ final class RecentRequests {
 
   private record Answered(long requestId, Recorded reply) {}
 
-  /** Null until the first write: most resident customers are only read or woken. */
+  /** Null until the entity's first write: one only read or woken holds nothing. */
   private ArrayDeque<Answered> answered;
 
   /** The answer request {@code requestId} got, or null if it got none lately (or is 0: none). */
