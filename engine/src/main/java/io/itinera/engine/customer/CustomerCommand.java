@@ -18,13 +18,25 @@ public sealed interface CustomerCommand extends CborSerializable {
    * about them: either all new ones are in the journal when the reply comes, or none is and the
    * reply is an error. Touchpoints whose {@code messageId} the customer has already seen are
    * acknowledged and not applied again.
+   *
+   * @param requestId the same for every send of one write (the gateway resends a write that got no
+   *     answer in time): a resend of a write already recorded gets that write's answer again; 0
+   *     when the sender never resends
    */
-  record RecordTouchpoints(List<Touchpoint> touchpoints, ActorRef<StatusReply<Recorded>> replyTo)
-      implements CustomerCommand {}
+  record RecordTouchpoints(
+      long requestId, List<Touchpoint> touchpoints, ActorRef<StatusReply<Recorded>> replyTo)
+      implements CustomerCommand {
+
+    public RecordTouchpoints(
+        List<Touchpoint> touchpoints, ActorRef<StatusReply<Recorded>> replyTo) {
+      this(0, touchpoints, replyTo);
+    }
+  }
 
   /**
-   * The reply to {@link RecordTouchpoints}: how many were new, how many were repeats, and the
-   * actions the journeys emitted for them (none for repeats).
+   * The reply to {@link RecordTouchpoints}: how many were new, how many were repeats (message ids
+   * recorded by an earlier write, not by an earlier send of this one), and the actions the journeys
+   * emitted for them (none for repeats).
    *
    * @param toMerge anonymous ids (or an alias's previous id) these touchpoints tied to this
    *     customer, whose profiles are not merged in yet: {@link Customers} merges them next

@@ -45,7 +45,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -80,6 +79,7 @@ public final class CustomerEntity
   private final CustomerMetrics metrics;
   private final DecisionsPersisted persisted;
   private final long startedNanos = System.nanoTime();
+  private final RecentRequests recentRequests = new RecentRequests();
   private boolean recovered;
 
   /**
@@ -125,7 +125,7 @@ public final class CustomerEntity
       CustomerMetrics metrics,
       DecisionsPersisted persisted) {
     super(
-        PersistenceId.of(TYPE_KEY.name(), customerId),
+        CustomerPersistenceId.of(customerId),
         // A failed write (database down) restarts the entity after a pause; the caller's ask
         // times out and it answers 503, so the client retries with the same messageId.
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -163,6 +163,10 @@ public final class CustomerEntity
               command.replyTo(),
               StatusReply.success(new Recorded(0, 0, List.of(), List.of(), state.mergedInto())));
     }
+    Recorded earlier = recentRequests.answerTo(command.requestId());
+    if (earlier != null) {
+      return Effect().reply(command.replyTo(), StatusReply.success(earlier));
+    }
     Decisions decisions = new Decisions(state);
     int recorded = 0;
     Set<String> toMerge = new LinkedHashSet<>();
@@ -188,7 +192,11 @@ public final class CustomerEntity
     }
     return Effect()
         .persist(decisions.events)
-        .thenRun(newState -> afterPersist("touchpoint", decisions.events))
+        .thenRun(
+            newState -> {
+              afterPersist("touchpoint", decisions.events);
+              recentRequests.remember(command.requestId(), reply);
+            })
         .thenReply(command.replyTo(), newState -> StatusReply.success(reply));
   }
 

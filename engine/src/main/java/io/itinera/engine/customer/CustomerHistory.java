@@ -12,7 +12,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.typed.PersistenceId;
 
 /**
  * A customer's journey decisions as the journal holds them, newest last: what a support agent reads
@@ -39,7 +38,7 @@ public final class CustomerHistory {
 
   /** The customer's last {@code limit} decisions, oldest first. */
   public CompletionStage<List<Entry>> decisions(String customerId, int limit) {
-    String persistenceId = PersistenceId.of(CustomerEntity.TYPE_KEY.name(), customerId).id();
+    String persistenceId = CustomerPersistenceId.of(customerId).id();
     return journal
         .currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
         .runFold(
@@ -59,7 +58,7 @@ public final class CustomerHistory {
    */
   public CompletionStage<Recent> recent(
       String customerId, long fromSequenceNr, int touchpoints, int decisions) {
-    String persistenceId = PersistenceId.of(CustomerEntity.TYPE_KEY.name(), customerId).id();
+    String persistenceId = CustomerPersistenceId.of(customerId).id();
     Deque<Touchpoint> keptTouchpoints = new ArrayDeque<>();
     Deque<Entry> keptDecisions = new ArrayDeque<>();
     return journal

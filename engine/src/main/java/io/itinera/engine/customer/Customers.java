@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.Done;
@@ -106,11 +107,13 @@ public final class Customers {
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
     long start = System.nanoTime();
+    // Random, so that writes from different nodes to one customer never share one.
+    long requestId = ThreadLocalRandom.current().nextLong() | 1;
     return withResend(
             timeout ->
                 entity(customerId)
                     .<Recorded>askWithStatus(
-                        replyTo -> new RecordTouchpoints(touchpoints, replyTo), timeout),
+                        replyTo -> new RecordTouchpoints(requestId, touchpoints, replyTo), timeout),
             resendAfter,
             start + askTimeout.toNanos())
         .whenComplete(
@@ -127,9 +130,9 @@ public final class Customers {
    * shards only move once the resolver has downed it; without the resend, a request sent just
    * before they move waits out the whole ask timeout although the customer is answering again
    * (Pekko also drops messages buffered for a shard during a hand-off). Safe because the entity
-   * drops touchpoints it has already recorded (by message id): a resend of a write that was only
-   * slow is acknowledged as a duplicate (its reply then lists no actions; they are recorded and
-   * delivered all the same).
+   * drops touchpoints it has already recorded (by message id), and honest because every send of one
+   * write carries the same request id: a resend of a write that was only slow gets the answer the
+   * write got, its touchpoints recorded and its actions listed ({@link RecentRequests}).
    */
   static <T> CompletionStage<T> withResend(
       Function<Duration, CompletionStage<T>> send, Duration resendAfter, long deadlineNanos) {

@@ -1,8 +1,8 @@
 package io.itinera.engine.delivery;
 
-import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
+import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.customer.Tags;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.journeys.decision.JourneyEvent;
@@ -124,7 +124,8 @@ public final class OutboxProjection {
   static List<Queueing.Change> changes(List<EventEnvelope<CustomerEvent>> envelopes) {
     List<Queueing.Change> changes = new ArrayList<>();
     for (EventEnvelope<CustomerEvent> envelope : envelopes) {
-      addChanges(customerId(envelope.persistenceId()), envelope.event(), changes);
+      addChanges(
+          CustomerPersistenceId.customerId(envelope.persistenceId()), envelope.event(), changes);
     }
     return changes;
   }
@@ -156,9 +157,4 @@ public final class OutboxProjection {
 
   /** The reason JourneyDecider gives a journey that ran to its final stage. */
   private static final String COMPLETED = "completed";
-
-  /** {@code Customer|id} to {@code id}. */
-  static String customerId(String persistenceId) {
-    return persistenceId.substring(CustomerEntity.TYPE_KEY.name().length() + 1);
-  }
 }

@@ -1,8 +1,8 @@
 package io.itinera.engine.timers;
 
-import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.CustomerEvent.ChangesTimers;
+import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.customer.Tags;
 import io.itinera.engine.storage.PooledJdbcSession;
 import java.time.Duration;
@@ -83,7 +83,8 @@ public final class DueTimersProjection {
       Map<String, Instant> latest = new LinkedHashMap<>();
       for (EventEnvelope<CustomerEvent> envelope : envelopes) {
         if (envelope.event() instanceof ChangesTimers change) {
-          latest.put(customerId(envelope.persistenceId()), change.nextTimerDue());
+          latest.put(
+              CustomerPersistenceId.customerId(envelope.persistenceId()), change.nextTimerDue());
         }
       }
       session.withConnection(
@@ -94,10 +95,5 @@ public final class DueTimersProjection {
             return null;
           });
     }
-  }
-
-  /** {@code Customer|id} to {@code id}. */
-  static String customerId(String persistenceId) {
-    return persistenceId.substring(CustomerEntity.TYPE_KEY.name().length() + 1);
   }
 }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on 127.0.0.1 in front of a local server (PostgreSQL), that a test can cut: {@link
  * #cut} closes every connection through it and stops listening, as a database restart looks to the
  * engine (connections dropped, new ones refused); {@link #restore} listens again on the same port.
+ * {@link #slowDown} holds every chunk sent to the server for a while, as a slow database is.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private volatile long delayNanos;
 
   public TcpProxy(int targetPort) {
     this.targetPort = targetPort;
@@ -48,6 +51,11 @@ public final class TcpProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("Proxy could not listen on " + port, e);
     }
+  }
+
+  /** Holds each chunk sent to the server for {@code delay} before forwarding it (0: none). */
+  public void slowDown(Duration delay) {
+    delayNanos = delay.toNanos();
   }
 
   /** Drops every connection and refuses new ones until {@link #restore}. */
@@ -80,15 +88,15 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(upstream);
           continue;
         }
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, true);
+        pump(upstream, client, false);
       } catch (IOException e) {
         closeQuietly(client);
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean toServer) {
     Thread thread =
         new Thread(
             () -> {
@@ -97,10 +105,14 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                  long delay = delayNanos;
+                  if (toServer && delay > 0) {
+                    Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
+                  }
                   out.write(buffer, 0, read);
                   out.flush();
                 }
-              } catch (IOException e) {
+              } catch (IOException | InterruptedException e) {
                 // cut, or one side closed
               } finally {
                 closeQuietly(from);

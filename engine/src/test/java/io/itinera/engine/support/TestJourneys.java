@@ -28,4 +28,17 @@ public final class TestJourneys {
         """
         .formatted(name, version, within, template);
   }
+
+  /** Every customer who signs up gets a welcome on the web at once, in the reply to the write. */
+  public static final String WELCOME =
+      """
+      journey: welcome
+      version: 1
+      entry:
+        event: Signed Up
+      stages:
+        greeted:
+          enter:
+            - {channel: web, type: show, template: welcome}
+      """;
 }

@@ -10,7 +10,10 @@ public final class IngestLimits {
 
   public static final int MAX_BATCH_EVENTS = 2_500;
 
-  /** Customer ids become persistence ids, which the journal stores in 255 characters. */
+  /**
+   * Customer ids become persistence ids, each '|' in three characters: the journal has room for
+   * this many of them.
+   */
   public static final int MAX_ID_LENGTH = 200;
 
   private IngestLimits() {}
