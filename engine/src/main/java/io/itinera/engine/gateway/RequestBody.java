@@ -83,8 +83,12 @@ final class RequestBody {
                   if (entity instanceof HttpEntity.Strict whole) {
                     return body.decode(whole).then(inner);
                   }
+                  // withSizeLimit fails a chunked body past the limit with the exception that says
+                  // so; toStrict's own maxBytes fails it as a generic stream error.
                   return onComplete(
-                      entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, materializer),
+                      entity
+                          .withSizeLimit(maxBytes)
+                          .toStrict(READ_TIMEOUT.toMillis(), materializer),
                       strict -> {
                         if (strict.isSuccess()) {
                           return body.decode(strict.get()).then(inner);
