@@ -98,8 +98,12 @@ enum ContentCoding {
     try {
       return bounded(new InflaterInputStream(new ByteArrayInputStream(body)), maxBytes);
     } catch (ZipException notZlib) {
-      return bounded(
-          new InflaterInputStream(new ByteArrayInputStream(body), new Inflater(true)), maxBytes);
+      Inflater raw = new Inflater(true);
+      try {
+        return bounded(new InflaterInputStream(new ByteArrayInputStream(body), raw), maxBytes);
+      } finally {
+        raw.end();
+      }
     }
   }
 

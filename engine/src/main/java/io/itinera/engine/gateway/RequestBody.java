@@ -118,7 +118,7 @@ final class RequestBody {
         return new Parsed.Invalid<>(
             Problem.invalidBody(
                 "The body could not be decoded as its Content-Encoding says: "
-                    + e.getMessage()
+                    + (e.getMessage() == null ? "the data is corrupt" : e.getMessage())
                     + ".",
                 null));
       }

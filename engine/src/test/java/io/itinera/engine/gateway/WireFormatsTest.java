@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -168,6 +169,12 @@ class WireFormatsTest {
         post("/v1/batch", gzip(new byte[] {1, 2, 3}), "application/json", "deflate"),
         400,
         "/v1/batch",
+        "Content-Encoding");
+    byte[] whole = gzip(track("c-" + UUID.randomUUID()));
+    assertProblem(
+        post("/v1/track", Arrays.copyOf(whole, whole.length - 12), "application/json", "gzip"),
+        400,
+        "/v1/track",
         "Content-Encoding");
   }
 
