@@ -13,6 +13,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
@@ -28,6 +29,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.AccessControlAllowHeaders;
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole HTTP API under {@code /v1}, with the one place where everything that goes wrong becomes
- * an RFC 9457 problem: unknown routes, wrong methods, oversize bodies, unexpected errors.
+ * an RFC 9457 problem: unknown routes, wrong methods, oversize bodies, unexpected errors, the
+ * request timeout. (Requests the server cannot parse are {@link MalformedRequests}'.)
  */
 public final class GatewayRoutes {
 
@@ -99,9 +102,26 @@ public final class GatewayRoutes {
             journeys.routes());
     Route v1 = pathPrefix("v1", () -> api);
     Route withCors = respondWithHeaders(CORS, () -> v1);
+    return answeringProblems(withCors);
+  }
+
+  /**
+   * {@code inner} with whatever goes wrong answered as a problem: rejections, exceptions and the
+   * server's request timeout (whose own answer is plain text).
+   */
+  static Route answeringProblems(Route inner) {
     RejectionHandler rejections = rejectionHandler();
-    Route rejectionsHandled = handleRejections(rejections, () -> withCors);
-    return handleExceptions(exceptionHandler(), () -> rejectionsHandled);
+    Route rejectionsHandled = handleRejections(rejections, () -> inner);
+    Route exceptionsHandled = handleExceptions(exceptionHandler(), () -> rejectionsHandled);
+    return withRequestTimeoutResponse(GatewayRoutes::timedOut, () -> exceptionsHandled);
+  }
+
+  private static HttpResponse timedOut(HttpRequest request) {
+    return Problem.unavailable(
+            "No answer within the server's request timeout; the outcome is unknown. Retry later"
+                + " (ingest: with the same messageId, repeats are not applied twice).")
+        .at(request.getUri().path())
+        .toResponse();
   }
 
   /** A collection at {@code /v1/name}: its list at the root, each member below it by id. */

@@ -8,6 +8,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.itinera.engine.journey.DeployOptions;
 import io.itinera.engine.journey.DeployResult;
 import io.itinera.engine.journey.DeployResult.Conflict;
@@ -77,7 +78,19 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
       String detail,
       String instance,
       List<JourneyProblemItem> errors,
-      List<JourneyProblemItem> warnings) {}
+      List<JourneyProblemItem> warnings) {
+
+    /** The fields Segment's SDKs read, as every {@link Problem} has them. */
+    @JsonProperty("code")
+    String code() {
+      return Problem.code(type, title);
+    }
+
+    @JsonProperty("message")
+    String message() {
+      return detail;
+    }
+  }
 
   /**
    * The reply of a deployment.

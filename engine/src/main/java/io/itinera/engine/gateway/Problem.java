@@ -4,8 +4,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractUri;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.itinera.protocol.touchpoint.FieldError;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -23,6 +25,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * need one error parser. {@code errors} lists what was wrong and where, as JSON Pointers into the
  * request body. The {@code type} URIs are documented in docs/api.md. Routes answer with {@link
  * #answer()}, which sets {@code instance} to the request's path, so no problem goes without it.
+ * Each also carries {@code code} and {@code message}, the fields Segment's SDKs read: without them
+ * Segment's Python SDK fails on the reply and retries answers that will never change.
  */
 public record Problem(
     String type,
@@ -95,6 +99,28 @@ public record Problem(
   /** A problem for a status that has no more specific type (rejections of Pekko HTTP's own). */
   static Problem ofStatus(int status, String reason, String detail) {
     return new Problem("about:blank", reason, status, detail, null, null);
+  }
+
+  /** A short machine word for the problem, as Segment's SDKs read it: its type's last segment. */
+  @JsonProperty("code")
+  public String code() {
+    return code(type, title);
+  }
+
+  /** The {@code detail} again, under the name Segment's SDKs read. */
+  @JsonProperty("message")
+  public String message() {
+    return detail;
+  }
+
+  /**
+   * The last segment of {@code type}; for {@code about:blank}, the title as one lower-case word.
+   */
+  static String code(String type, String title) {
+    if (type.startsWith(TYPES)) {
+      return type.substring(TYPES.length());
+    }
+    return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
   }
 
   Problem at(String path) {

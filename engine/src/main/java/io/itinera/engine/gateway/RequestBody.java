@@ -2,10 +2,9 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.extractEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,14 +18,13 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.MediaType;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * Reads a request body within a size limit, then decodes it in its {@link Format}: JSON for the
- * API, YAML text for journey files. A body over the limit is answered with 413, one of another
- * media type with 415.
+ * Reads a request body within a size limit, undoes its {@link ContentCoding}s, then decodes it in
+ * its {@link Format}: JSON for the API, YAML text for journey files. A body over the limit, before
+ * or after decompression, is answered with 413; one of another media type or encoding with 415.
  */
 final class RequestBody {
 
@@ -49,8 +47,10 @@ final class RequestBody {
   }
 
   /**
-   * A JSON document. {@code text/plain} is read as JSON too: Segment's browser SDK sends it that
-   * way to avoid a CORS preflight.
+   * A JSON document, under any of the media types Segment-compatible clients label it with: {@code
+   * text/plain} from Segment's browser SDK (it avoids a CORS preflight), {@code
+   * application/x-www-form-urlencoded} from RudderStack's Node SDK. Only the type and subtype
+   * matter: the body is UTF-8 JSON whatever the charset parameter says.
    */
   static final Format<JsonNode> JSON = new JsonFormat();
 
@@ -60,6 +60,15 @@ final class RequestBody {
   private RequestBody() {}
 
   static <T> Route read(long maxBytes, Format<T> format, Function<T, Route> inner) {
+    return extractRequest(
+        request ->
+            ContentCoding.of(request)
+                .then(codings -> read(new Body<>(codings, maxBytes, format), inner)));
+  }
+
+  private static <T> Route read(Body<T> body, Function<T, Route> inner) {
+    long maxBytes = body.maxBytes();
+    Format<T> format = body.format();
     return extractMaterializer(
         materializer ->
             extractEntity(
@@ -72,15 +81,19 @@ final class RequestBody {
                   // Most bodies arrive whole: decode them directly. toStrict would run a stream
                   // for each one (its cost is in docs/benchmarks.md).
                   if (entity instanceof HttpEntity.Strict whole) {
-                    return decode(whole, format).then(inner);
+                    return body.decode(whole).then(inner);
                   }
+                  // withSizeLimit fails a chunked body past the limit with the exception that says
+                  // so; toStrict's own maxBytes fails it as a generic stream error.
                   return onComplete(
-                      entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, materializer),
+                      entity
+                          .withSizeLimit(maxBytes)
+                          .toStrict(READ_TIMEOUT.toMillis(), materializer),
                       strict -> {
                         if (strict.isSuccess()) {
-                          return decode(strict.get(), format).then(inner);
+                          return body.decode(strict.get()).then(inner);
                         }
-                        if (strict.failed().get() instanceof EntityStreamSizeException) {
+                        if (overLimit(strict.failed().get())) {
                           return format.tooLarge(maxBytes).answer();
                         }
                         return unreadable().answer();
@@ -88,16 +101,47 @@ final class RequestBody {
                 }));
   }
 
-  private static <T> Parsed<T> decode(HttpEntity.Strict entity, Format<T> format) {
-    MediaType mediaType = entity.getContentType().mediaType();
-    if (!format.accepts(mediaType)) {
-      return new Parsed.Invalid<>(format.unsupported(mediaType));
+  /** A body read whole, still in its content codings, and what it is to be decoded as. */
+  private record Body<T>(List<ContentCoding> codings, long maxBytes, Format<T> format) {
+
+    Parsed<T> decode(HttpEntity.Strict entity) {
+      MediaType mediaType = entity.getContentType().mediaType();
+      if (!format.accepts(mediaType)) {
+        return new Parsed.Invalid<>(format.unsupported(mediaType));
+      }
+      byte[] bytes;
+      try {
+        bytes = ContentCoding.decode(codings, entity.getData().toArray(), maxBytes);
+      } catch (ContentCoding.TooLarge e) {
+        return new Parsed.Invalid<>(format.tooLarge(maxBytes));
+      } catch (IOException e) {
+        return new Parsed.Invalid<>(
+            Problem.invalidBody(
+                "The body could not be decoded as its Content-Encoding says: "
+                    + (e.getMessage() == null ? "the data is corrupt" : e.getMessage())
+                    + ".",
+                null));
+      }
+      if (bytes.length == 0) {
+        return new Parsed.Invalid<>(format.empty());
+      }
+      return format.decode(bytes);
     }
-    byte[] bytes = entity.getData().toArray();
-    if (bytes.length == 0) {
-      return new Parsed.Invalid<>(format.empty());
+  }
+
+  /** A body over the limit, told by Pekko HTTP's own exception wherever it wraps it. */
+  private static boolean overLimit(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof EntityStreamSizeException) {
+        return true;
+      }
     }
-    return format.decode(bytes);
+    return false;
+  }
+
+  /** The media type without its parameters, in lower case as Pekko HTTP keeps it. */
+  private static String name(MediaType mediaType) {
+    return mediaType.mainType() + "/" + mediaType.subType();
   }
 
   private static Problem unreadable() {
@@ -106,16 +150,21 @@ final class RequestBody {
 
   private static final class JsonFormat implements Format<JsonNode> {
 
+    private static final Set<String> TYPES =
+        Set.of("application/json", "text/plain", "application/x-www-form-urlencoded");
+
     @Override
     public boolean accepts(MediaType mediaType) {
-      return mediaType.equals(MediaTypes.APPLICATION_JSON.toContentType().mediaType())
-          || (mediaType.mainType().equals("text") && mediaType.subType().equals("plain"));
+      return TYPES.contains(name(mediaType));
     }
 
     @Override
     public Problem unsupported(MediaType mediaType) {
       return Problem.unsupportedMediaType(
-          "The body is " + mediaType + "; send application/json (or text/plain holding JSON).");
+          "The body is "
+              + name(mediaType)
+              + "; send JSON as application/json (or text/plain, or"
+              + " application/x-www-form-urlencoded).");
     }
 
     @Override
@@ -133,26 +182,7 @@ final class RequestBody {
 
     @Override
     public Parsed<JsonNode> decode(byte[] bytes) {
-      JsonNode body;
-      try {
-        body = Json.MAPPER.readTree(bytes);
-      } catch (JsonProcessingException e) {
-        JsonLocation where = e.getLocation();
-        String position =
-            where == null
-                ? ""
-                : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-        return new Parsed.Invalid<>(
-            Problem.invalidBody(
-                "The body is not valid JSON" + position + ": " + e.getOriginalMessage() + ".",
-                List.of()));
-      } catch (IOException e) {
-        return new Parsed.Invalid<>(unreadable());
-      }
-      if (body == null || body.isMissingNode()) {
-        return new Parsed.Invalid<>(empty());
-      }
-      return new Parsed.Valid<>(body);
+      return StrictJson.read(bytes);
     }
   }
 
@@ -205,10 +235,6 @@ final class RequestBody {
             Problem.invalidBody(
                 "The body is not UTF-8 text; save the journey file as UTF-8.", null));
       }
-    }
-
-    private static String name(MediaType mediaType) {
-      return mediaType.mainType() + "/" + mediaType.subType();
     }
   }
 }

@@ -360,13 +360,13 @@ class GatewayRoutesTest {
   }
 
   @Test
-  void formEncodedBodyIs415() {
+  void xmlBodyIs415() {
     Reply reply =
         api.send(
             "POST",
             "/v1/track",
-            "userId=u&event=x",
-            "application/x-www-form-urlencoded",
+            "<track userId=\"u\" event=\"x\"/>",
+            "application/xml",
             basic(WRITE_KEY),
             Check.RESPONSE);
     assertProblem(reply, 415, null, "application/json");

@@ -71,7 +71,7 @@ class ProblemInstanceTest {
         413,
         "/v1/track");
     assertInstance(
-        post("/v1/identify", "userId=u", "application/x-www-form-urlencoded", basic(WRITE_KEY)),
+        post("/v1/identify", "<identify/>", "application/xml", basic(WRITE_KEY)),
         415,
         "/v1/identify");
     assertInstance(
