@@ -1,5 +1,6 @@
 package io.itinera.engine.gateway;
 
+import io.itinera.protocol.LogSafe;
 import java.util.UUID;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
@@ -21,9 +22,13 @@ public final class MalformedRequests extends ParsingErrorHandler {
   public HttpResponse handle(
       StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
     String instance = "urn:uuid:" + UUID.randomUUID();
-    // The summary may quote the client's bytes: control characters would forge log lines.
-    String summary = info.summary().replaceAll("\\p{Cntrl}", "?");
-    log.info("Malformed request {} answered with {}: {}", instance, status.intValue(), summary);
+    String summary = info.summary();
+    // The summary may quote the client's bytes: escaped, so they cannot forge log lines.
+    log.info(
+        "Malformed request {} answered with {}: {}",
+        instance,
+        status.intValue(),
+        LogSafe.quote(summary));
     return Problem.ofStatus(
             status.intValue(),
             status.reason(),
