@@ -6,11 +6,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.itinera.protocol.Utf8;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -30,32 +28,67 @@ final class RequestBody {
 
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
-  /** What a body is read as: which media types are accepted, and how its bytes become a value. */
-  interface Format<T> {
+  private static final long MEGABYTE = 1024 * 1024;
 
-    boolean accepts(MediaType mediaType);
+  /**
+   * What a body is read as: the media types accepted (type and subtype only: the body is UTF-8
+   * whatever a charset parameter says), what to send instead, what an empty body lacks, and how its
+   * bytes become a value.
+   */
+  record Format<T>(
+      Set<String> types,
+      String send,
+      String limits,
+      String emptyHint,
+      Function<byte[], Parsed<T>> decoder) {
+
+    boolean accepts(MediaType mediaType) {
+      return types.contains(name(mediaType));
+    }
 
     /** The 415 for a body of a type this format does not accept. */
-    Problem unsupported(MediaType mediaType);
+    Problem unsupported(MediaType mediaType) {
+      return Problem.unsupportedMediaType("The body is " + name(mediaType) + "; " + send + ".");
+    }
 
-    Problem tooLarge(long maxBytes);
+    Problem tooLarge(long maxBytes) {
+      return Problem.payloadTooLarge(
+          "The body is larger than the "
+              + maxBytes
+              + " bytes"
+              + (maxBytes >= MEGABYTE ? " (" + maxBytes / MEGABYTE + " MB)" : "")
+              + " this route accepts"
+              + limits
+              + ".");
+    }
 
-    /** The body's bytes, non-empty, as a value or the problem with them. */
-    Parsed<T> decode(byte[] bytes);
-
-    Problem empty();
+    Problem empty() {
+      return Problem.invalidBody("The body is empty; " + emptyHint + ".", null);
+    }
   }
 
   /**
    * A JSON document, under any of the media types Segment-compatible clients label it with: {@code
    * text/plain} from Segment's browser SDK (it avoids a CORS preflight), {@code
-   * application/x-www-form-urlencoded} from RudderStack's Node SDK. Only the type and subtype
-   * matter: the body is UTF-8 JSON whatever the charset parameter says.
+   * application/x-www-form-urlencoded} from RudderStack's Node SDK.
    */
-  static final Format<JsonNode> JSON = new JsonFormat();
+  static final Format<JsonNode> JSON =
+      new Format<>(
+          Set.of("application/json", "text/plain", "application/x-www-form-urlencoded"),
+          "send JSON as application/json (or text/plain, or application/x-www-form-urlencoded)",
+          ": 32 KB for one message, 500 KB for a batch",
+          "send a JSON object",
+          StrictJson::read);
 
   /** A journey file: UTF-8 text, sent under any of the names YAML has in the wild. */
-  static final Format<String> YAML_TEXT = new YamlTextFormat();
+  static final Format<String> YAML_TEXT =
+      new Format<>(
+          Set.of(
+              "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"),
+          "send the journey file as application/yaml (or application/x-yaml, text/yaml, text/plain)",
+          "",
+          "send the journey's YAML file",
+          RequestBody::utf8Text);
 
   private RequestBody() {}
 
@@ -125,7 +158,7 @@ final class RequestBody {
       if (bytes.length == 0) {
         return new Parsed.Invalid<>(format.empty());
       }
-      return format.decode(bytes);
+      return format.decoder().apply(bytes);
     }
   }
 
@@ -148,93 +181,12 @@ final class RequestBody {
     return Problem.invalidBody("The body could not be read.", null);
   }
 
-  private static final class JsonFormat implements Format<JsonNode> {
-
-    private static final Set<String> TYPES =
-        Set.of("application/json", "text/plain", "application/x-www-form-urlencoded");
-
-    @Override
-    public boolean accepts(MediaType mediaType) {
-      return TYPES.contains(name(mediaType));
-    }
-
-    @Override
-    public Problem unsupported(MediaType mediaType) {
-      return Problem.unsupportedMediaType(
-          "The body is "
-              + name(mediaType)
-              + "; send JSON as application/json (or text/plain, or"
-              + " application/x-www-form-urlencoded).");
-    }
-
-    @Override
-    public Problem tooLarge(long maxBytes) {
-      return Problem.payloadTooLarge(
-          "The body is larger than the "
-              + maxBytes
-              + " bytes this route accepts: 32 KB for one message, 500 KB for a batch.");
-    }
-
-    @Override
-    public Problem empty() {
-      return Problem.invalidBody("The body is empty; send a JSON object.", null);
-    }
-
-    @Override
-    public Parsed<JsonNode> decode(byte[] bytes) {
-      return StrictJson.read(bytes);
-    }
-  }
-
-  private static final class YamlTextFormat implements Format<String> {
-
-    private static final Set<String> TYPES =
-        Set.of("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain");
-
-    @Override
-    public boolean accepts(MediaType mediaType) {
-      return TYPES.contains(name(mediaType));
-    }
-
-    @Override
-    public Problem unsupported(MediaType mediaType) {
-      return Problem.unsupportedMediaType(
-          "The body is "
-              + name(mediaType)
-              + "; send the journey file as application/yaml (or application/x-yaml, text/yaml,"
-              + " text/plain).");
-    }
-
-    @Override
-    public Problem tooLarge(long maxBytes) {
-      return Problem.payloadTooLarge(
-          "The journey file is larger than the "
-              + maxBytes
-              + " bytes ("
-              + maxBytes / (1024 * 1024)
-              + " MB) this route accepts.");
-    }
-
-    @Override
-    public Problem empty() {
-      return Problem.invalidBody("The body is empty; send the journey's YAML file.", null);
-    }
-
-    @Override
-    public Parsed<String> decode(byte[] bytes) {
-      try {
-        return new Parsed.Valid<>(
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString());
-      } catch (CharacterCodingException e) {
-        return new Parsed.Invalid<>(
-            Problem.invalidBody(
-                "The body is not UTF-8 text; save the journey file as UTF-8.", null));
-      }
+  private static Parsed<String> utf8Text(byte[] bytes) {
+    try {
+      return new Parsed.Valid<>(Utf8.strict(bytes));
+    } catch (CharacterCodingException e) {
+      return new Parsed.Invalid<>(
+          Problem.invalidBody("The body is not UTF-8 text; save the journey file as UTF-8.", null));
     }
   }
 }

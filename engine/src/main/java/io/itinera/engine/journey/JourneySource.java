@@ -2,10 +2,9 @@ package io.itinera.engine.journey;
 
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.diagnostic.Position;
+import io.itinera.protocol.Utf8;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +49,8 @@ record JourneySource(String text, String sha256) {
 
   /** A file's text; refused unless it is UTF-8, so a stored source never holds mangled text. */
   static String readUtf8(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return Utf8.strict(Files.readAllBytes(file));
     } catch (CharacterCodingException e) {
       throw new IOException("the file is not UTF-8 text; save it as UTF-8", e);
     }
