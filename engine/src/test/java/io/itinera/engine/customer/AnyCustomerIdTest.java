@@ -1,6 +1,5 @@
 package io.itinera.engine.customer;
 
-import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
-import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestJourneys;
@@ -59,13 +57,7 @@ class AnyCustomerIdTest {
         ApiClient api = new ApiClient(node.httpPort());
         assertEquals(
             201,
-            api.send(
-                    "PUT",
-                    "/v1/journeys/cart",
-                    TestJourneys.cartReminder("cart", 1, "1s", "reminder"),
-                    "application/yaml",
-                    basic(ADMIN_KEY),
-                    Check.RESPONSE)
+            api.deployJourney("cart", TestJourneys.cartReminder("cart", 1, "1s", "reminder"))
                 .status());
 
         for (String id : List.of(AUTH0_ID, "plain-u-42", ALL_BARS)) {

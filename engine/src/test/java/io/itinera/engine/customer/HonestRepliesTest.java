@@ -1,13 +1,11 @@
 package io.itinera.engine.customer;
 
-import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
-import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.JournalCheck;
 import io.itinera.engine.support.TcpProxy;
 import io.itinera.engine.support.TestDatabase;
@@ -41,16 +39,7 @@ class HonestRepliesTest {
                   RESEND_AFTER.toMillis() + "ms"));
       try {
         ApiClient api = new ApiClient(node.httpPort());
-        assertEquals(
-            201,
-            api.send(
-                    "PUT",
-                    "/v1/journeys/welcome",
-                    TestJourneys.WELCOME,
-                    "application/yaml",
-                    ApiClient.basic(ADMIN_KEY),
-                    Check.RESPONSE)
-                .status());
+        assertEquals(201, api.deployJourney("welcome", TestJourneys.WELCOME).status());
         proxy.slowDown(Duration.ofMillis(150));
 
         long start = System.nanoTime();

@@ -1,12 +1,10 @@
 package io.itinera.engine.fault;
 
-import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
-import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.JournalCheck;
 import io.itinera.engine.support.Scrape;
 import io.itinera.engine.support.TcpProxy;
@@ -62,16 +60,7 @@ class DatabaseOutageTest {
               PREFIX, CUSTOMERS, Duration.ofMillis(100), () -> List.of(node.httpPort()));
       try {
         ApiClient api = new ApiClient(node.httpPort());
-        assertEquals(
-            201,
-            api.send(
-                    "PUT",
-                    "/v1/journeys/outage-reminder",
-                    JOURNEY,
-                    "application/yaml",
-                    ApiClient.basic(ADMIN_KEY),
-                    Check.RESPONSE)
-                .status());
+        assertEquals(201, api.deployJourney("outage-reminder", JOURNEY).status());
         stream.start();
         Thread.sleep(3_000);
         long acknowledgedBefore = stream.acknowledgedCount();

@@ -1,6 +1,5 @@
 package io.itinera.engine.metrics;
 
-import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,16 +49,7 @@ class MetricsTest {
             "text/plain; version=0.0.4; charset=utf-8", before.contentType().toLowerCase());
         assertEquals(0, before.value("itinera_touchpoints_ingested_total"));
 
-        assertEquals(
-            201,
-            api.send(
-                    "PUT",
-                    "/v1/journeys/metered",
-                    JOURNEY,
-                    "application/yaml",
-                    basic(ADMIN_KEY),
-                    Check.RESPONSE)
-                .status());
+        assertEquals(201, api.deployJourney("metered", JOURNEY).status());
 
         // ana consents to e-mail and leaves a cart; bo leaves one without consent; cy buys.
         ok(

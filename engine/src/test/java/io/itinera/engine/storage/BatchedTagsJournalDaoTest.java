@@ -1,13 +1,10 @@
 package io.itinera.engine.storage;
 
-import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
-import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.customer.Tags;
 import io.itinera.engine.support.ApiClient;
-import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestJourneys;
 import io.itinera.engine.support.TestNode;
@@ -35,16 +32,7 @@ class BatchedTagsJournalDaoTest {
       ItineraNode node = TestNode.onPostgres(database);
       try {
         ApiClient api = new ApiClient(node.httpPort());
-        assertEquals(
-            201,
-            api.send(
-                    "PUT",
-                    "/v1/journeys/dao-cart",
-                    JOURNEY,
-                    "application/yaml",
-                    basic(ADMIN_KEY),
-                    Check.RESPONSE)
-                .status());
+        assertEquals(201, api.deployJourney("dao-cart", JOURNEY).status());
         awaitDeployed(node);
 
         // Many writes at once, so the journal groups several customers' writes into each batch.

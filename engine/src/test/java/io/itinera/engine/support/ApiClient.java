@@ -121,6 +121,12 @@ public final class ApiClient {
     return reply;
   }
 
+  /** Deploys a new journey with the admin key; its reply is the 201 of a first deployment. */
+  public Reply deployJourney(String name, String yaml) {
+    return send(
+        "PUT", "/v1/journeys/" + name, yaml, "application/yaml", basic(ADMIN_KEY), Check.RESPONSE);
+  }
+
   public Reply get(String path, String authorization) {
     return send("GET", path, null, null, authorization, Check.REQUEST_AND_RESPONSE);
   }

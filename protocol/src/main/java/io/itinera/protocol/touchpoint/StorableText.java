@@ -20,18 +20,39 @@ final class StorableText {
 
   /** Reports every unstorable string in {@code node}, nested, under {@code at}. */
   static void check(JsonNode node, String at, List<FieldError> errors) {
+    // Every message passes here: pointers are built only for one that holds such a string.
+    if (holdsUnstorable(node)) {
+      collect(node, at, errors);
+    }
+  }
+
+  private static boolean holdsUnstorable(JsonNode node) {
+    if (node.isTextual()) {
+      return hasLoneSurrogate(node.textValue());
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (holdsUnstorable(child)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void collect(JsonNode node, String at, List<FieldError> errors) {
     if (node.isTextual()) {
       if (hasLoneSurrogate(node.textValue())) {
         errors.add(new FieldError(at, "The string holds a lone UTF-16 surrogate; " + FIX));
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        check(node.get(i), at + "/" + i, errors);
+        collect(node.get(i), at + "/" + i, errors);
       }
     } else if (node.isObject()) {
       // Keys need no check: Jackson's parser refuses a lone surrogate in a field name itself.
       for (Map.Entry<String, JsonNode> member : node.properties()) {
-        check(member.getValue(), at + "/" + pointerToken(member.getKey()), errors);
+        collect(member.getValue(), at + "/" + pointerToken(member.getKey()), errors);
       }
     }
   }
