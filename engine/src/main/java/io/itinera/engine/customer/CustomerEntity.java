@@ -259,6 +259,7 @@ public final class CustomerEntity
             new ProfileAbsorbed(
                 command.from(),
                 other.traits(),
+                other.groups(),
                 other.counters(),
                 other.journeys(),
                 nextDue,

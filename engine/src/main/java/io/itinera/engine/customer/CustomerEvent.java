@@ -133,19 +133,26 @@ public sealed interface CustomerEvent extends CborSerializable {
 
   /**
    * Another profile of the same person was merged into this one: its traits (where this one has
-   * none), its touchpoint counts, and its journeys as {@link CustomerJourneys#absorb} takes them
-   * over (journeys this one is not in, with their timers; consent; what was sent, for the caps).
+   * none), its groups (those this one is not in), its touchpoint counts, and its journeys as {@link
+   * CustomerJourneys#absorb} takes them over (journeys this one is not in, with their timers;
+   * consent; what was sent, for the caps).
    *
+   * @param groups null in events journalled before groups were kept
    * @param nextTimerDue the soonest pending timer once absorbed, for the due-timers projection
    */
   record ProfileAbsorbed(
       String from,
       Map<String, Object> traits,
+      Map<String, Map<String, Object>> groups,
       Map<String, Long> counters,
       CustomerJourneys journeys,
       Instant nextTimerDue,
       Instant at)
       implements CustomerEvent, ChangesTimers {
+
+    public ProfileAbsorbed {
+      groups = groups == null ? Map.of() : groups;
+    }
 
     @Override
     public boolean changesTimers() {

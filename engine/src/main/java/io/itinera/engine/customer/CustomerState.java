@@ -8,6 +8,8 @@ import io.itinera.journeys.decision.CustomerContext;
 import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
+import io.itinera.protocol.touchpoint.TouchpointType;
+import io.itinera.protocol.touchpoint.Traits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +22,8 @@ import java.util.TreeMap;
  * Everything the engine holds about one customer. Immutable: each event gives a new state.
  *
  * @param traits profile traits, merged from identify calls (a null trait value removes it)
+ * @param groups the groups (accounts) the customer belongs to, by group id, each with its traits as
+ *     merged from group calls
  * @param counters touchpoints by name over the customer's whole life, for journey conditions
  * @param seenMessages the latest message ids, as hashes, bounded: a repeat of one of them is a
  *     client's retry and is not applied again
@@ -34,6 +38,7 @@ import java.util.TreeMap;
 public record CustomerState(
     String customerId,
     Map<String, Object> traits,
+    Map<String, Map<String, Object>> groups,
     Map<String, Long> counters,
     SeenMessages seenMessages,
     long touchpointCount,
@@ -47,6 +52,9 @@ public record CustomerState(
 
   public CustomerState {
     traits = traits == null ? Map.of() : traits;
+    // Snapshots taken before groups were kept have none; most customers are in no group, and an
+    // empty map read from a snapshot would cost each of them an object while resident.
+    groups = groups == null || groups.isEmpty() ? Map.of() : groups;
     counters = counters == null ? Map.of() : counters;
     seenMessages = seenMessages == null ? SeenMessages.NONE : seenMessages;
     journeys = journeys == null ? CustomerJourneys.EMPTY : journeys;
@@ -56,6 +64,7 @@ public record CustomerState(
   public static CustomerState empty(String customerId) {
     return new CustomerState(
         customerId,
+        Map.of(),
         Map.of(),
         Map.of(),
         SeenMessages.NONE,
@@ -121,11 +130,14 @@ public record CustomerState(
     mergedTraits.putAll(traits);
     Map<String, Long> mergedCounters = new TreeMap<>(counters);
     other.counters().forEach((name, count) -> mergedCounters.merge(name, count, Long::sum));
+    Map<String, Map<String, Object>> mergedGroups = new LinkedHashMap<>(other.groups());
+    mergedGroups.putAll(groups);
     List<String> mergedIds = new ArrayList<>(absorbed);
     mergedIds.add(other.from());
     return new CustomerState(
         customerId,
         Collections.unmodifiableMap(mergedTraits),
+        Collections.unmodifiableMap(mergedGroups),
         Collections.unmodifiableMap(mergedCounters),
         seenMessages,
         touchpointCount,
@@ -144,6 +156,7 @@ public record CustomerState(
     return new CustomerState(
         customerId,
         next.traits(),
+        touchpoint.type() == TouchpointType.GROUP ? joining(touchpoint) : groups,
         next.counters(),
         seenMessages.with(touchpoint.messageId(), settings.recentMessageIds()),
         touchpointCount + 1,
@@ -153,6 +166,15 @@ public record CustomerState(
         journeys,
         absorbed,
         mergedInto);
+  }
+
+  /** The groups with the one a group call names joined, its traits merged as a profile's are. */
+  private Map<String, Map<String, Object>> joining(Touchpoint group) {
+    Map<String, Map<String, Object>> next = new LinkedHashMap<>(groups);
+    Map<String, Object> traits =
+        Traits.merged(groups.getOrDefault(group.groupId(), Map.of()), group.traits());
+    next.put(group.groupId(), Collections.unmodifiableMap(traits));
+    return Collections.unmodifiableMap(next);
   }
 
   /** The journeys' events applied; nothing else changes (the journal position is counted apart). */
@@ -169,6 +191,7 @@ public record CustomerState(
     return new CustomerState(
         customerId,
         traits,
+        groups,
         counters,
         seenMessages,
         touchpointCount,

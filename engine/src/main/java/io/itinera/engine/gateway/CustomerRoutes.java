@@ -38,6 +38,7 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
   record CustomerView(
       String customerId,
       Map<String, Object> traits,
+      Map<String, Map<String, Object>> groups,
       long touchpointCount,
       Instant firstSeen,
       Instant lastSeen,
@@ -51,6 +52,7 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
       return new CustomerView(
           state.customerId(),
           state.traits(),
+          state.groups(),
           state.touchpointCount(),
           state.firstSeen(),
           state.lastSeen(),
@@ -123,6 +125,8 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
       String messageId,
       String event,
       String name,
+      String category,
+      String groupId,
       String channel,
       Map<String, Object> properties,
       Instant timestamp,
@@ -134,6 +138,8 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
           t.messageId(),
           t.event(),
           t.name(),
+          t.category(),
+          t.groupId(),
           t.channel(),
           t.properties(),
           t.timestamp(),

@@ -64,6 +64,10 @@ class AnalyticsSdksTest {
     assertEquals(1, cy.get("touchpointCount").asInt(), "the group: " + cy);
     assertEquals("Order Completed", touchpoint(ana, "track").path("event").asText());
     assertEquals("Pricing", touchpoint(ana, "page").path("name").asText());
+    assertEquals("Docs", touchpoint(ana, "page").path("category").asText(), ana.toString());
+    assertEquals("acme", touchpoint(cy, "group").path("groupId").asText(), cy.toString());
+    assertEquals("Acme", cy.path("groups").path("acme").path("name").asText(), cy.toString());
+    assertEquals(12, cy.path("groups").path("acme").path("employees").asInt(), cy.toString());
 
     List<JsonNode> inCallOrder =
         List.of(

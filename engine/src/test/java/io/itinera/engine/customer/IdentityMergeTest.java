@@ -30,7 +30,13 @@ class IdentityMergeTest {
     api.post(
         "/v1/identify",
         "{\"anonymousId\":\"anon-1\",\"traits\":{\"size\":\"42\",\"consent\":{\"email\":true}}}");
+    api.post(
+        "/v1/group", "{\"anonymousId\":\"anon-1\",\"groupId\":\"acme\",\"traits\":{\"seats\":3}}");
+    api.post(
+        "/v1/group",
+        "{\"anonymousId\":\"anon-1\",\"groupId\":\"beta\",\"traits\":{\"plan\":\"free\"}}");
     api.post("/v1/identify", "{\"userId\":\"ana\",\"traits\":{\"name\":\"Ana\",\"size\":\"41\"}}");
+    api.post("/v1/group", "{\"userId\":\"ana\",\"groupId\":\"acme\",\"traits\":{\"seats\":9}}");
     api.post("/v1/identify", "{\"userId\":\"ana\",\"anonymousId\":\"anon-1\"}");
 
     JsonNode ana = customer("ana");
@@ -39,6 +45,8 @@ class IdentityMergeTest {
     assertEquals(
         true, ana.at("/journeys/consent/email").asBoolean(), "the visitor's consent came along");
     assertEquals("anon-1", ana.at("/mergedProfiles/0").asText());
+    assertEquals(9, ana.at("/groups/acme/seats").asInt(), "the identified profile's group wins");
+    assertEquals("free", ana.at("/groups/beta/plan").asText(), "the visitor's group came along");
     assertEquals("ana", customer("anon-1").at("/mergedInto").asText());
 
     long before = ana.get("touchpointCount").asLong();

@@ -88,7 +88,7 @@ class GatewayRoutesTest {
         api.post(
                 "/v1/page",
                 """
-                {"userId":"%s","name":"Running shoes"}"""
+                {"userId":"%s","name":"Running shoes","category":"Shoes"}"""
                     .formatted(id))
             .status());
     assertEquals(
@@ -122,6 +122,12 @@ class GatewayRoutesTest {
     assertTrue(
         customer.get("traits").get("seats") == null,
         "group traits are the group's, not the customer's");
+    assertEquals(
+        5, customer.path("groups").path("acme").path("seats").asInt(), customer.toString());
+    JsonNode page = customer.get("recentTouchpoints").get(3);
+    assertEquals("Running shoes", page.path("name").asText(), page.toString());
+    assertEquals("Shoes", page.path("category").asText(), page.toString());
+    assertEquals("acme", customer.get("recentTouchpoints").get(0).path("groupId").asText());
     List<String> channels = new ArrayList<>();
     customer
         .get("recentTouchpoints")

@@ -121,12 +121,12 @@ public class DecisionBenchmark {
 
   private Touchpoint track(String event, Map<String, Object> properties) {
     return new Touchpoint(TouchpointType.TRACK, "m-" + event + "-" + now, "runner-7", "runner-7", null, null, null,
-        event, null, "web", properties, Map.of(), Map.of(), now, null, now);
+        event, null, null, "web", properties, Map.of(), Map.of(), now, null, now);
   }
 
   private Touchpoint identify(Map<String, Object> traits) {
     return new Touchpoint(TouchpointType.IDENTIFY, "m-identify-" + now, "runner-7", "runner-7", null, null, null,
-        null, null, "server", Map.of(), traits, Map.of(), now, null, now);
+        null, null, null, "server", Map.of(), traits, Map.of(), now, null, now);
   }
 
   private static LoadedJourney loaded(LoadResult result) {

@@ -6,10 +6,10 @@ import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import io.itinera.protocol.touchpoint.TouchpointType;
+import io.itinera.protocol.touchpoint.Traits;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,18 +54,7 @@ public record CustomerContext(
    */
   public CustomerContext recording(Touchpoint touchpoint) {
     if (touchpoint.type() == TouchpointType.IDENTIFY) {
-      Map<String, Object> merged = new LinkedHashMap<>(traits);
-      touchpoint
-          .traits()
-          .forEach(
-              (name, value) -> {
-                if (value == null) {
-                  merged.remove(name);
-                } else {
-                  merged.put(name, value);
-                }
-              });
-      return new CustomerContext(customerId, merged, counters);
+      return new CustomerContext(customerId, Traits.merged(traits, touchpoint.traits()), counters);
     }
     if (touchpoint.type() == TouchpointType.TRACK
         || touchpoint.type() == TouchpointType.PAGE

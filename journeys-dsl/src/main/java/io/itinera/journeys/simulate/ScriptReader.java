@@ -248,6 +248,7 @@ final class ScriptReader {
             null,
             type == TouchpointType.TRACK ? name : null,
             type == TouchpointType.TRACK ? null : name,
+            null,
             channel,
             identify ? Map.of() : values,
             identify ? values : Map.of(),

@@ -172,6 +172,7 @@ public final class ResidentCustomerFootprint {
         null,
         event == null ? null : fresh(event),
         type == TouchpointType.PAGE ? fresh("Shoes") : null,
+        null,
         fresh("web"),
         properties,
         traits,

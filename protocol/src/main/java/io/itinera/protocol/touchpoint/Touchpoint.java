@@ -14,6 +14,8 @@ import java.util.Map;
  *     TouchpointReader})
  * @param timestamp when it happened, corrected for the sender's clock skew when {@code sentAt} is
  *     given (as Segment does)
+ * @param name the page or screen name of a page or screen call
+ * @param category the page's category of a page call (Segment's top-level {@code category})
  * @param receivedAt when the engine received it
  */
 public record Touchpoint(
@@ -26,6 +28,7 @@ public record Touchpoint(
     String groupId,
     String event,
     String name,
+    String category,
     String channel,
     Map<String, Object> properties,
     Map<String, Object> traits,

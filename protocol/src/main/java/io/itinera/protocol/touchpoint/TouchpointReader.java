@@ -153,6 +153,7 @@ public final class TouchpointReader {
     String groupId = f.id("groupId");
     String event = f.text("event", 255);
     String name = f.text("name", 255);
+    String category = f.text("category", 255);
     Map<String, Object> properties = f.object("properties");
     Map<String, Object> traits = f.object("traits");
     Map<String, Object> context = mergedContext(f, sharedContext);
@@ -182,6 +183,7 @@ public final class TouchpointReader {
             groupId,
             event,
             name,
+            category,
             channel,
             properties,
             traits,

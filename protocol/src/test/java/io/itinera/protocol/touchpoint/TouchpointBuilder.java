@@ -27,6 +27,7 @@ public final class TouchpointBuilder {
   private String groupId;
   private String event;
   private String name;
+  private String category;
   private String channel;
   private Map<String, Object> properties = Map.of();
   private Map<String, Object> traits = Map.of();
@@ -98,6 +99,11 @@ public final class TouchpointBuilder {
     return this;
   }
 
+  public TouchpointBuilder category(String category) {
+    this.category = category;
+    return this;
+  }
+
   /** Without it, the reader's default for the type (a track is {@code server}, a page web). */
   public TouchpointBuilder channel(String channel) {
     this.channel = channel;
@@ -150,6 +156,7 @@ public final class TouchpointBuilder {
         groupId,
         event,
         name,
+        category,
         channel != null ? channel : TouchpointReader.defaultChannel(type),
         properties,
         traits,

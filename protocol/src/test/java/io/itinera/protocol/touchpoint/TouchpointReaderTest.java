@@ -64,6 +64,23 @@ class TouchpointReaderTest {
   }
 
   @Test
+  void aPagesNameAndCategoryAreKeptAndACategoryOver255CharactersIsRejected() throws Exception {
+    Touchpoint page =
+        accepted(
+            """
+            {"userId":"u","name":"Air Zoom","category":"Shoes"}""",
+            TouchpointType.PAGE);
+    assertEquals("Air Zoom", page.name());
+    assertEquals("Shoes", page.category());
+    assertEquals("page Air Zoom", page.label(), "counters keep counting pages by name alone");
+
+    List<FieldError> tooLong =
+        rejected(
+            "{\"userId\":\"u\",\"category\":\"" + "c".repeat(256) + "\"}", TouchpointType.PAGE);
+    assertEquals("/category", tooLong.get(0).pointer(), tooLong.toString());
+  }
+
+  @Test
   void channelDefaultsByTypeWhenContextHasNone() throws Exception {
     String page =
         """
