@@ -2,6 +2,7 @@ package io.itinera.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.CustomerSettings;
@@ -14,6 +15,7 @@ import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.ShardingMetrics;
 import io.itinera.engine.ops.ClusterFormation;
+import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageExtension;
 import io.itinera.engine.storage.StorageSettings;
@@ -181,6 +183,9 @@ public record ItineraNode(
               journeys,
               delivery,
               keys,
+              // The audit log of administration (audit.Audit), written before an admin route
+              // answers.
+              new Audit(storage.dataSource(), BlockingSql.of(system), clock),
               new EventTimeWindow(
                   config.getDuration("itinera.ingest.max-future-skew"),
                   Instant.parse(config.getString("itinera.ingest.earliest-event-time"))),

@@ -7,12 +7,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * The real-time channels' side of {@code deliveries} (next-action): a customer's available actions,
- * taken for showing, given back when the showing did not happen, or withdrawn when the customer's
- * entity refused it.
+ * taken when a page records it showed one, given back when the showing did not happen, or withdrawn
+ * when the customer's entity refused it.
  */
 final class AvailableActions {
 
@@ -20,6 +21,13 @@ final class AvailableActions {
 
   AvailableActions(DataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  /** One delivery by its action id, whatever its status. */
+  Optional<Delivery> get(String actionId) throws SQLException {
+    return DeliveryRows.select(dataSource, "action_id = ?", query -> query.setString(1, actionId))
+        .stream()
+        .findFirst();
   }
 
   /** The customer's actions available on the channel, decided since {@code since}, oldest first. */

@@ -63,6 +63,19 @@ final class Access {
   }
 
   /**
+   * As {@link #require}, handing {@code inner} the caller's key id ({@link KeyIds#of}): the audit
+   * log's "who". Built on {@link #require} so the check stays in one place.
+   */
+  Route requireNamed(Scope scope, String who, Function<String, Route> inner) {
+    return extractCredentials(
+        credentials ->
+            require(
+                scope,
+                who,
+                () -> inner.apply(KeyIds.of(ApiKeys.presented(credentials).orElseThrow()))));
+  }
+
+  /**
    * Reads an ingest body once its write key is good: from the Authorization header when there is
    * one (checked before the body is read), else from the body's {@code writeKey}.
    */

@@ -11,9 +11,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.itinera.engine.delivery.Delivery;
 import io.itinera.engine.delivery.DeliveryService;
+import io.itinera.engine.delivery.NextAction;
 import io.itinera.engine.gateway.DeliveryViews.ActionPageView;
 import io.itinera.engine.gateway.DeliveryViews.NextActionView;
 import io.itinera.protocol.LogSafe;
@@ -37,9 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a channel reads, with a write key or the admin key: its actions by cursor ({@code GET
+ * What a channel reads, with a read key or the admin key: its actions by cursor ({@code GET
  * /v1/channels/{channel}/actions}) and as a Server-Sent Events stream ({@code .../actions/stream}),
- * and the real-time decision ({@code GET /v1/customers/{id}/next-action}). See docs/delivery.md.
+ * both read-only (the client keeps its cursor, nothing is acknowledged), and the real-time
+ * decision: {@code GET /v1/customers/{id}/next-action} answers what to show and changes nothing,
+ * {@code POST /v1/customers/{id}/actions/{actionId}/shown} records that it was shown. See
+ * docs/delivery.md.
  */
 record ActionFeedRoutes(DeliveryService service, Access access) {
 
@@ -56,7 +61,7 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
   /** Built once down to the ids in the path (see GatewayRoutes#routes). */
   Route routes() {
     Route channel = pathPrefix(PathMatchers.segment(), this::actions);
-    Route customer = pathPrefix(PathMatchers.segment(), this::nextAction);
+    Route customer = pathPrefix(PathMatchers.segment(), this::customer);
     return concat(pathPrefix("channels", () -> channel), pathPrefix("customers", () -> customer));
   }
 
@@ -80,14 +85,27 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
                 path("stream", () -> get(() -> reader(() -> stream(channel))))));
   }
 
-  private Route nextAction(String customerId) {
-    return path(
-        "next-action",
-        () -> get(() -> reader(() -> Params.channel(channel -> nextAction(customerId, channel)))));
+  private Route customer(String customerId) {
+    return concat(
+        path(
+            "next-action",
+            () ->
+                get(
+                    () ->
+                        reader(() -> Params.channel(channel -> nextAction(customerId, channel))))),
+        pathPrefix(
+            "actions",
+            () ->
+                pathPrefix(
+                    PathMatchers.segment(),
+                    actionId ->
+                        path(
+                            "shown",
+                            () -> post(() -> reader(() -> shown(customerId, actionId)))))));
   }
 
   private Route reader(Supplier<Route> inner) {
-    return access.require(Access.Scope.READ, "Reading a channel's actions needs", inner);
+    return access.require(Access.Scope.READ, "Channels' actions and next-action need", inner);
   }
 
   private Route page(String channel, long after, int limit) {
@@ -201,7 +219,7 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
   private Route nextAction(String customerId, String channel) {
     return Problem.awaiting(
         service.nextAction().next(customerId, channel),
-        failure -> unavailable("The next action could not be decided in time", failure),
+        failure -> unavailable("The next action could not be read in time", failure),
         shown ->
             shown
                 .map(
@@ -210,5 +228,32 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
                             Json.response(
                                 StatusCodes.OK, new NextActionView(customerId, channel, event(d)))))
                 .orElseGet(() -> complete(StatusCodes.NO_CONTENT)));
+  }
+
+  private Route shown(String customerId, String actionId) {
+    return Problem.awaiting(
+        service.nextAction().recordShown(customerId, actionId),
+        failure -> unavailable("The showing could not be recorded in time", failure),
+        outcome -> {
+          if (outcome instanceof NextAction.Recorded) {
+            return complete(StatusCodes.NO_CONTENT);
+          }
+          if (outcome instanceof NextAction.Refused refused) {
+            return Problem.conflict(
+                    "Action \""
+                        + actionId
+                        + "\" was not recorded as shown: "
+                        + refused.reason()
+                        + ". Do not show it; GET next-action for what to show instead.")
+                .answer();
+          }
+          return Problem.notFound(
+                  "Customer \""
+                      + customerId
+                      + "\" has no action \""
+                      + actionId
+                      + "\"; the id is the \"id\" of the action next-action gave.")
+              .answer();
+        });
   }
 }

@@ -42,7 +42,7 @@ import org.apache.pekko.japi.Pair;
  * Delivery administration over HTTP, admin key only: channel endpoints ({@code /v1/channels}) and
  * the delivery queue with its dead letters ({@code /v1/deliveries}). See docs/delivery.md.
  */
-record DeliveryAdminRoutes(DeliveryService service, Access access) {
+record DeliveryAdminRoutes(DeliveryService service, Access access, AuditTrail auditTrail) {
 
   private static final long MAX_BODY = 32 * 1024;
   private static final int DEFAULT_LIMIT = 100;
@@ -62,9 +62,9 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
     return pathEndOrSingleSlash(
         () ->
             concat(
-                put(() -> admin(() -> putChannel(channel))),
+                put(() -> adminNamed(who -> putChannel(who, channel))),
                 get(() -> admin(() -> showChannel(channel))),
-                delete(() -> admin(() -> deleteChannel(channel)))));
+                delete(() -> adminNamed(who -> deleteChannel(who, channel)))));
   }
 
   private Route deliveries() {
@@ -92,11 +92,16 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
   private Route delivery(String id) {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> admin(() -> showDelivery(id)))),
-        path("retry", () -> post(() -> admin(() -> retry(id)))));
+        path("retry", () -> post(() -> adminNamed(who -> retry(who, id)))));
   }
 
   private Route admin(Supplier<Route> inner) {
     return access.require(Access.Scope.ADMIN, "Channels and deliveries need", inner);
+  }
+
+  /** As {@link #admin}, with the caller's key id for the audit log. */
+  private Route adminNamed(Function<String, Route> inner) {
+    return access.requireNamed(Access.Scope.ADMIN, "Channels and deliveries need", inner);
   }
 
   private Route listChannels() {
@@ -139,7 +144,7 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
                 .orElseGet(missing));
   }
 
-  private Route deleteChannel(String channel) {
+  private Route deleteChannel(String who, String channel) {
     return readOrWrite(
         () -> service.endpoints().delete(channel),
         "The channel could not be changed",
@@ -148,15 +153,16 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
             return noEndpoint(channel);
           }
           service.notices().endpointsChanged();
-          return complete(StatusCodes.NO_CONTENT);
+          return auditTrail.recorded(
+              who, "channel.delete", channel, Map.of(), () -> complete(StatusCodes.NO_CONTENT));
         });
   }
 
-  private Route putChannel(String channel) {
-    return RequestBody.read(MAX_BODY, RequestBody.JSON, body -> putChannel(channel, body));
+  private Route putChannel(String who, String channel) {
+    return RequestBody.read(MAX_BODY, RequestBody.JSON, body -> putChannel(who, channel, body));
   }
 
-  private Route putChannel(String channel, JsonNode body) {
+  private Route putChannel(String who, String channel, JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
     ChannelEndpoint.Settings settings = settings(channel, body, errors);
     if (!errors.isEmpty()) {
@@ -174,7 +180,14 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
         () ->
             service.endpoints().put(settings, ChannelEndpoint.FROM_API, service.clock().instant()),
         "The channel could not be set",
-        put -> channelSet(channel, put));
+        put ->
+            // Whether it was created, not the URL: a URL may carry a token in its query.
+            auditTrail.recorded(
+                who,
+                "channel.put",
+                channel,
+                Map.of("created", put.created()),
+                () -> channelSet(channel, put)));
   }
 
   private Route channelSet(String channel, ChannelEndpoints.Put put) {
@@ -272,11 +285,19 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
         () -> noDelivery(id));
   }
 
-  private Route retry(String id) {
+  private Route retry(String who, String id) {
     return readOrWrite(
         () -> retryNow(id),
         "The delivery could not be retried",
-        result -> retried(id, result.first(), result.second()));
+        result ->
+            result.first() == Deliveries.RetryResult.QUEUED
+                ? auditTrail.recorded(
+                    who,
+                    "delivery.retry",
+                    id,
+                    Map.of("channel", result.second().map(Delivery::channel).orElse("")),
+                    () -> retried(id, result.first(), result.second()))
+                : retried(id, result.first(), result.second()));
   }
 
   private Pair<Deliveries.RetryResult, Optional<Delivery>> retryNow(String id) throws SQLException {

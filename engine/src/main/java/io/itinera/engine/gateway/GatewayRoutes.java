@@ -15,6 +15,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
+import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
@@ -68,6 +69,7 @@ public final class GatewayRoutes {
   private final JourneyRoutes journeys;
   private final DeliveryAdminRoutes deliveryAdmin;
   private final ActionFeedRoutes actionFeed;
+  private final AuditRoutes auditLog;
 
   public GatewayRoutes(
       Customers customers,
@@ -75,14 +77,17 @@ public final class GatewayRoutes {
       JourneyRegistry journeys,
       DeliveryService delivery,
       ApiKeys keys,
+      Audit audit,
       EventTimeWindow eventTimes,
       Clock clock) {
     Access access = new Access(keys);
+    AuditTrail auditTrail = new AuditTrail(audit);
     this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
     this.customers = new CustomerRoutes(customers, history, access);
-    this.journeys = new JourneyRoutes(journeys, access);
-    this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access);
+    this.journeys = new JourneyRoutes(journeys, access, auditTrail);
+    this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access, auditTrail);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
+    this.auditLog = new AuditRoutes(audit, access);
   }
 
   /**
@@ -99,7 +104,8 @@ public final class GatewayRoutes {
             // Before the customer routes: they would refuse /customers/{id}/next-action.
             actionFeed.routes(),
             customers.routes(),
-            journeys.routes());
+            journeys.routes(),
+            auditLog.routes());
     Route v1 = pathPrefix("v1", () -> api);
     Route withCors = respondWithHeaders(CORS, () -> v1);
     return answeringProblems(withCors);

@@ -24,6 +24,7 @@ import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.render.MermaidRenderer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/journeys/{name}} show what is deployed, {@code GET /v1/journeys/{name}/diagram}
  * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only.
  */
-record JourneyRoutes(JourneyRegistry registry, Access access) {
+record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTrail) {
 
   private static final Logger log = LoggerFactory.getLogger(JourneyRoutes.class);
 
@@ -146,9 +147,9 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
         pathEndOrSingleSlash(
             () ->
                 concat(
-                    put(() -> admin(() -> deploy(name))),
+                    put(() -> adminNamed(who -> deploy(who, name))),
                     get(() -> admin(() -> show(name))),
-                    delete(() -> admin(() -> retire(name))))),
+                    delete(() -> adminNamed(who -> retire(who, name))))),
         path("diagram", () -> get(() -> admin(() -> diagram(name)))));
   }
 
@@ -156,11 +157,16 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
     return access.require(Access.Scope.ADMIN, "Journeys need", inner);
   }
 
+  /** As {@link #admin}, with the caller's key id for the audit log. */
+  private Route adminNamed(Function<String, Route> inner) {
+    return access.requireNamed(Access.Scope.ADMIN, "Journeys need", inner);
+  }
+
   private static String location(String name) {
     return "/v1/journeys/" + name;
   }
 
-  private Route deploy(String name) {
+  private Route deploy(String who, String name) {
     return Params.flag(
         "dryRun",
         dryRun ->
@@ -170,10 +176,10 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
                     RequestBody.read(
                         MAX_BYTES,
                         RequestBody.YAML_TEXT,
-                        text -> deploy(name, text, dryRun, migrate))));
+                        text -> deploy(who, name, text, dryRun, migrate))));
   }
 
-  private Route deploy(String name, String text, boolean dryRun, boolean migrate) {
+  private Route deploy(String who, String name, String text, boolean dryRun, boolean migrate) {
     // A dry run deploys nothing, so "migrate" means nothing to it.
     DeployOptions options =
         dryRun
@@ -182,7 +188,17 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
     return fromRegistry(
         "The journey could not be deployed",
         () -> registry.deploy(name, name + ".journey.yaml", text, options),
-        result -> deployed(name, result, dryRun));
+        result -> {
+          if (result instanceof Deployed d && !d.dryRun()) {
+            return auditTrail.recorded(
+                who,
+                "journey.deploy",
+                d.name(),
+                Map.of("version", d.version(), "migrate", migrate),
+                () -> deployed(name, result, dryRun));
+          }
+          return deployed(name, result, dryRun);
+        });
   }
 
   private static Route deployed(String name, DeployResult result, boolean dryRun) {
@@ -274,11 +290,15 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
         });
   }
 
-  private Route retire(String name) {
+  private Route retire(String who, String name) {
     return fromRegistry(
         "The journey could not be retired",
         () -> registry.retire(name),
-        retired -> retired ? complete(StatusCodes.NO_CONTENT) : notDeployed(name));
+        retired ->
+            retired
+                ? auditTrail.recorded(
+                    who, "journey.retire", name, Map.of(), () -> complete(StatusCodes.NO_CONTENT))
+                : notDeployed(name));
   }
 
   private static Route notDeployed(String name) {

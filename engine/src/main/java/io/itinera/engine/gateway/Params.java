@@ -2,10 +2,12 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 
+import io.itinera.engine.audit.AuditEntry;
 import io.itinera.engine.delivery.ChannelEndpoint;
 import io.itinera.engine.delivery.Delivery.Status;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -13,6 +15,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * the value or the 400 problem that names it, and as a directive that answers with that problem.
  */
 final class Params {
+
+  /** What {@link KeyIds#of} gives. */
+  private static final Pattern KEY_ID = Pattern.compile("k-[0-9a-f]{16}");
 
   private Params() {}
 
@@ -84,6 +89,28 @@ final class Params {
     return new Parsed.Valid<>(raw.get());
   }
 
+  /** {@code action}, optional: an audit entry's action, e.g. {@code journey.deploy}. */
+  static Parsed<Optional<String>> auditAction(Optional<String> raw) {
+    if (raw.isPresent() && !AuditEntry.ACTION.matcher(raw.get()).matches()) {
+      return invalid(
+          "action",
+          "\"action\" must be an audit action such as journey.deploy or channel.put; it was \""
+              + raw.get()
+              + "\".");
+    }
+    return new Parsed.Valid<>(raw);
+  }
+
+  /** {@code who}, optional: a key's id as the audit log and the key list show it. */
+  static Parsed<Optional<String>> keyId(Optional<String> raw) {
+    if (raw.isPresent() && !KEY_ID.matcher(raw.get()).matches()) {
+      return invalid(
+          "who",
+          "\"who\" must be a key's id, \"k-\" and 16 hex digits; it was \"" + raw.get() + "\".");
+    }
+    return new Parsed.Valid<>(raw);
+  }
+
   static Route after(Function<Long, Route> inner) {
     return parameterOptional("after", raw -> cursor(raw).then(inner));
   }
@@ -102,6 +129,14 @@ final class Params {
 
   static Route channel(Function<String, Route> inner) {
     return parameterOptional("channel", raw -> channel(raw).then(inner));
+  }
+
+  static Route auditAction(Function<Optional<String>, Route> inner) {
+    return parameterOptional("action", raw -> auditAction(raw).then(inner));
+  }
+
+  static Route keyId(Function<Optional<String>, Route> inner) {
+    return parameterOptional("who", raw -> keyId(raw).then(inner));
   }
 
   private static <T> Parsed<T> invalid(String name, String detail) {

@@ -70,6 +70,16 @@ class EmbeddedDeliveryTest {
                 .get("action")
                 .get("id")
                 .asText());
+        assertEquals(
+            204,
+            api.send(
+                    "POST",
+                    "/v1/customers/hal/actions/" + web + "/shown",
+                    null,
+                    null,
+                    basic(WRITE_KEY),
+                    Check.REQUEST_AND_RESPONSE)
+                .status());
         // A second endpoint through the API, and the listing with counts.
         assertEquals(
             201,

@@ -536,31 +536,35 @@ class WebhookDeliveryTest {
   }
 
   @Test
-  void nextActionShowsEachWaitingActionOnceAfterCheckingConsentNowAndNeverAfterTheGoal()
-      throws Exception {
+  void nextActionChangesNothingAndAShowingIsRecordedOnceByPost() throws Exception {
     String customer = "fay-" + UUID.randomUUID();
     greet(customer, "{}");
     String popup = ping(customer, "web");
     String later = ping(customer, "web");
     await("queued", Duration.ofSeconds(10), () -> status(later).equals("available"));
 
-    Reply shown =
-        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY));
-    assertEquals(200, shown.status(), shown.body());
-    assertEquals(popup, shown.json().get("action").get("id").asText(), "the oldest first");
+    // A GET answers what to show and changes nothing: asked twice, the same answer.
+    for (int ask = 0; ask < 2; ask++) {
+      Reply next = nextAction(customer);
+      assertEquals(200, next.status(), next.body());
+      assertEquals(popup, next.json().get("action").get("id").asText(), "the oldest first");
+      assertEquals("available", status(popup), "a GET changes nothing");
+    }
+    // The page showed it: recorded once, and a repeat is idempotent.
+    assertEquals(204, shown(customer, popup).status());
     assertEquals("delivered", status(popup), "recorded as delivered when shown");
+    assertEquals(204, shown(customer, popup).status(), "a repeat changes nothing");
     assertEquals(
-        later,
-        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
-            .json()
-            .get("action")
-            .get("id")
-            .asText());
-    assertEquals(
-        204,
-        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
-            .status(),
-        "each is shown once");
+        1,
+        database.queryLong(
+            "SELECT count(*) FROM event_journal WHERE event_ser_manifest LIKE '%ActionShown'"
+                + " AND persistence_id = 'Customer|"
+                + customer
+                + "'"),
+        "journalled once");
+    assertEquals(later, nextAction(customer).json().get("action").get("id").asText());
+    assertEquals(204, shown(customer, later).status());
+    assertEquals(204, nextAction(customer).status(), "each is shown once");
     assertEquals(
         400,
         api.send(
@@ -571,21 +575,26 @@ class WebhookDeliveryTest {
                 basic(WRITE_KEY),
                 Check.RESPONSE)
             .status());
+    assertEquals(404, shown("someone-else", later).status(), "only the customer's own action");
+    assertEquals(404, shown(customer, "no-such-action").status());
 
-    // The customer opts out of the web channel after the action was decided: it is not shown.
+    // The customer opts out of the web channel after the action was decided: it is not offered,
+    // and a page that shows it anyway is told not to (409), and it is withdrawn.
     String unwanted = ping(customer, "web");
     await("queued", Duration.ofSeconds(10), () -> status(unwanted).equals("available"));
     api.post(
         "/v1/identify",
         "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":{\"web\":false}}}");
-    assertEquals(
-        204,
-        api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY))
-            .status());
+    assertEquals(204, nextAction(customer).status());
+    assertEquals("available", status(unwanted), "a GET withdraws nothing either");
+    Reply refused = shown(customer, unwanted);
+    assertEquals(409, refused.status(), refused.body());
+    assertTrue(refused.json().get("detail").asText().contains("opted out of web"), refused.body());
     JsonNode withheld = api.get("/v1/deliveries/" + unwanted, basic(ADMIN_KEY)).json();
     assertEquals("withdrawn", withheld.get("status").asText());
     assertTrue(
         withheld.get("lastError").asText().contains("opted out of web"), withheld.toString());
+    assertEquals(409, shown(customer, unwanted).status(), "still refused when repeated");
 
     // Another customer converts before the page asks: the popup is withdrawn by the outbox.
     String buyer = "gus-" + UUID.randomUUID();
@@ -596,9 +605,22 @@ class WebhookDeliveryTest {
         "withdrawn once the goal is reached",
         Duration.ofSeconds(10),
         () -> status(offer).equals("withdrawn"));
-    assertEquals(
-        204,
-        api.get("/v1/customers/" + buyer + "/next-action?channel=web", basic(WRITE_KEY)).status());
+    assertEquals(204, nextAction(buyer).status());
+    assertEquals(409, shown(buyer, offer).status());
+  }
+
+  private Reply nextAction(String customer) {
+    return api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY));
+  }
+
+  private Reply shown(String customer, String actionId) {
+    return api.send(
+        "POST",
+        "/v1/customers/" + customer + "/actions/" + actionId + "/shown",
+        null,
+        null,
+        basic(WRITE_KEY),
+        Check.REQUEST_AND_RESPONSE);
   }
 
   private static String idOf(EventStream.Event event) {

@@ -65,4 +65,19 @@ class ParamsTest {
     assertEquals("web", valid(Params.channel(Optional.of("web"))));
     invalid(Params.channel(Optional.empty()));
   }
+
+  @Test
+  void auditFiltersAreAnActionAndAKeyIdOrAbsent() {
+    assertEquals(Optional.empty(), valid(Params.auditAction(Optional.empty())));
+    assertEquals(
+        Optional.of("journey.deploy"), valid(Params.auditAction(Optional.of("journey.deploy"))));
+    assertEquals(
+        "action", invalid(Params.auditAction(Optional.of("deploy"))).title().split("\"")[1]);
+    invalid(Params.auditAction(Optional.of("Journey.Deploy")));
+    String id = KeyIds.of("some-key");
+    assertEquals(Optional.of(id), valid(Params.keyId(Optional.of(id))));
+    assertEquals(
+        "\"who\" must be a key's id, \"k-\" and 16 hex digits; it was \"some-key\".",
+        invalid(Params.keyId(Optional.of("some-key"))).detail());
+  }
 }
