@@ -4,6 +4,8 @@ import io.itinera.engine.delivery.Delivery.Status;
 import io.itinera.engine.delivery.WebhookAttempts.Outcome;
 import io.itinera.engine.metrics.DeliveryMetrics;
 import io.itinera.engine.metrics.Metrics;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,15 +14,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -40,6 +45,7 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +73,9 @@ final class ChannelSender {
 
   private static final UserAgent USER_AGENT = UserAgent.create("Itinera-Webhooks/0.1");
   private static final int MAX_ERROR_BODY = 4096;
+
+  /** How much of a receiver's error body is kept in {@code lastError}. */
+  static final int MAX_ERROR_ECHO = 512;
 
   private final ChannelEndpoint endpoint;
   private final WebhookAttempts attempts;
@@ -103,6 +112,7 @@ final class ChannelSender {
       ChannelEndpoints endpoints,
       DeliveryNotices notices,
       DeliverySettings settings,
+      ReceiverAddresses addresses,
       Set<String> inFlight,
       Clock clock,
       Executor blocking,
@@ -128,12 +138,33 @@ final class ChannelSender {
             .withConnectionSettings(
                 ClientConnectionSettings.create(system.classicSystem())
                     .withIdleTimeout(endpoint.timeout())
-                    .withConnectingTimeout(endpoint.timeout()));
+                    .withConnectingTimeout(endpoint.timeout())
+                    .withTransport(checkedTransport(addresses, blocking)));
     this.httpLog = Logging.getLogger(system.classicSystem(), ChannelSender.class);
   }
 
   ChannelEndpoint endpoint() {
     return endpoint;
+  }
+
+  /**
+   * TCP to the address the receiver's host resolves to at this connection, once {@code addresses}
+   * allowed it: the connection goes to exactly the address checked, so a name that resolved to a
+   * public address at PUT and to 127.0.0.1 now is refused before any byte is sent (DNS rebinding).
+   * TLS still verifies the URL's host name. The lookup blocks, hence the executor.
+   */
+  private static ClientTransport checkedTransport(ReceiverAddresses addresses, Executor blocking) {
+    return ClientTransport.withCustomResolver(
+        (host, port) ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return new InetSocketAddress(addresses.resolve(host), (Integer) port);
+                  } catch (UnknownHostException e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                blocking));
   }
 
   ChannelSender start() {
@@ -243,10 +274,44 @@ final class ChannelSender {
         .toCompletableFuture()
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
-            (answer, failure) ->
-                failure == null
-                    ? outcome(delivery, answer, clock.instant())
-                    : failed(delivery, clock.instant(), describe(failure)));
+            (answer, failure) -> {
+              if (failure == null) {
+                return outcome(delivery, answer, clock.instant());
+              }
+              Optional<ReceiverAddresses.Refused> refused = refusedIn(failure);
+              return refused.isPresent()
+                  ? refused(delivery, clock.instant(), refused.get())
+                  : failed(delivery, clock.instant(), describe(failure));
+            });
+  }
+
+  private static Optional<ReceiverAddresses.Refused> refusedIn(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ReceiverAddresses.Refused refused) {
+        return Optional.of(refused);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Dead at once: every retry would reach the same refused address. */
+  private Outcome refused(Delivery delivery, Instant now, ReceiverAddresses.Refused refused) {
+    log.warn(
+        "Delivery {} to channel {} is dead, no connection made: {}",
+        delivery.actionId(),
+        endpoint.channel(),
+        refused.getMessage());
+    return new Outcome(
+        delivery.actionId(),
+        Status.DEAD,
+        delivery.attempts() + 1,
+        null,
+        now,
+        null,
+        refused.getMessage());
   }
 
   /** A response's status, Retry-After and the start of its body, the entity consumed. */
@@ -261,11 +326,22 @@ final class ChannelSender {
           .completionStage()
           .thenApply(done -> new Answer(status, retryAfter, null));
     }
+    // The start of the body only: a receiver's error page may be large, and only its first
+    // MAX_ERROR_ECHO characters are shown; the connection is dropped past MAX_ERROR_BODY bytes.
+    AtomicLong read = new AtomicLong();
     return response
         .entity()
-        .toStrict(endpoint.timeout().toMillis(), MAX_ERROR_BODY, Materializer.matFromSystem(system))
-        .thenApply(strict -> new Answer(status, retryAfter, strict.getData().utf8String()))
-        .exceptionally(tooLong -> new Answer(status, retryAfter, null));
+        .getDataBytes()
+        .takeWhile(chunk -> read.getAndAdd(chunk.size()) < MAX_ERROR_BODY)
+        .runFold(
+            ByteString.emptyByteString(), ByteString::concat, Materializer.matFromSystem(system))
+        .thenApply(
+            bytes ->
+                new Answer(
+                    status,
+                    retryAfter,
+                    printable(bytes.take(MAX_ERROR_BODY).utf8String(), MAX_ERROR_ECHO)))
+        .exceptionally(unread -> new Answer(status, retryAfter, null));
   }
 
   private Outcome outcome(Delivery delivery, Answer answer, Instant now) {
@@ -412,7 +488,37 @@ final class ChannelSender {
     if (message.contains("idle-timeout") || message.contains("idle timeout")) {
       return "no response within " + endpoint.timeout().toMillis() + " ms";
     }
-    return message;
+    return printable(message, MAX_ERROR_ECHO);
+  }
+
+  /**
+   * A receiver's text fit to show in {@code lastError}: control characters (terminal escapes, line
+   * breaks that forge log lines) become spaces, runs of spaces one, and at most {@code max}
+   * characters are kept.
+   */
+  static String printable(String text, int max) {
+    StringBuilder clean = new StringBuilder(Math.min(text.length(), max + 1));
+    boolean space = false;
+    for (int i = 0; i < text.length() && clean.length() <= max; ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      boolean blank =
+          Character.isISOControl(c)
+              || Character.isWhitespace(c)
+              || Character.getType(c) == Character.FORMAT
+              || Character.getType(c) == Character.LINE_SEPARATOR
+              || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
+      if (blank) {
+        space = true;
+        continue;
+      }
+      if (space && clean.length() > 0) {
+        clean.append(' ');
+      }
+      space = false;
+      clean.appendCodePoint(c);
+    }
+    return DeliveryRows.truncate(clean.toString(), max);
   }
 
   private static int powerOfTwoAtLeast(int n) {
