@@ -60,6 +60,8 @@ public record DeliveryService(
     OutboxProjection.init(system, storage.dataSource(), queueing, notices, settings, slices, clock);
     WebhookAttempts attempts = new WebhookAttempts(storage.dataSource(), dialect);
     WebhookSenders.init(system, endpoints, attempts, notices, settings, addresses, clock, blocking);
+    DeliveryRetention.start(
+        system, storage.dataSource(), dialect, DeliveryRetention.Settings.from(config), clock);
     DecisionsPersisted eager =
         settings.eager()
             ? EagerOutbox.start(
