@@ -2,10 +2,9 @@ package io.itinera.engine.delivery;
 
 import io.itinera.engine.delivery.Delivery.Status;
 import io.itinera.engine.delivery.WebhookAttempts.Outcome;
+import io.itinera.engine.delivery.WebhookExchange.Answer;
 import io.itinera.engine.metrics.DeliveryMetrics;
 import io.itinera.engine.metrics.Metrics;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,23 +13,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.UserAgent;
@@ -45,7 +41,6 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +67,6 @@ final class ChannelSender {
           .toContentType(HttpCharsets.custom("utf-8"));
 
   private static final UserAgent USER_AGENT = UserAgent.create("Itinera-Webhooks/0.1");
-  private static final int MAX_ERROR_BODY = 4096;
-
-  /** How much of a receiver's error body is kept in {@code lastError}. */
-  static final int MAX_ERROR_ECHO = 512;
 
   private final ChannelEndpoint endpoint;
   private final WebhookAttempts attempts;
@@ -139,32 +130,15 @@ final class ChannelSender {
                 ClientConnectionSettings.create(system.classicSystem())
                     .withIdleTimeout(endpoint.timeout())
                     .withConnectingTimeout(endpoint.timeout())
-                    .withTransport(checkedTransport(addresses, blocking)));
+                    .withTransport(
+                        WebhookExchange.checkedTransport(
+                            addresses,
+                            system.dispatchers().lookup(DispatcherSelector.blocking()))));
     this.httpLog = Logging.getLogger(system.classicSystem(), ChannelSender.class);
   }
 
   ChannelEndpoint endpoint() {
     return endpoint;
-  }
-
-  /**
-   * TCP to the address the receiver's host resolves to at this connection, once {@code addresses}
-   * allowed it: the connection goes to exactly the address checked, so a name that resolved to a
-   * public address at PUT and to 127.0.0.1 now is refused before any byte is sent (DNS rebinding).
-   * TLS still verifies the URL's host name. The lookup blocks, hence the executor.
-   */
-  private static ClientTransport checkedTransport(ReceiverAddresses addresses, Executor blocking) {
-    return ClientTransport.withCustomResolver(
-        (host, port) ->
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return new InetSocketAddress(addresses.resolve(host), (Integer) port);
-                  } catch (UnknownHostException e) {
-                    throw new CompletionException(e);
-                  }
-                },
-                blocking));
   }
 
   ChannelSender start() {
@@ -270,7 +244,7 @@ final class ChannelSender {
             .addHeader(USER_AGENT);
     long limit = endpoint.timeout().toMillis() * 2 + 1000;
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool, httpLog)
-        .thenCompose(this::answer)
+        .thenCompose(response -> WebhookExchange.answer(response, system))
         .toCompletableFuture()
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
@@ -278,23 +252,14 @@ final class ChannelSender {
               if (failure == null) {
                 return outcome(delivery, answer, clock.instant());
               }
-              Optional<ReceiverAddresses.Refused> refused = refusedIn(failure);
+              Optional<ReceiverAddresses.Refused> refused = WebhookExchange.refusedIn(failure);
               return refused.isPresent()
                   ? refused(delivery, clock.instant(), refused.get())
-                  : failed(delivery, clock.instant(), describe(failure));
+                  : failed(
+                      delivery,
+                      clock.instant(),
+                      WebhookExchange.describe(failure, endpoint.timeout()));
             });
-  }
-
-  private static Optional<ReceiverAddresses.Refused> refusedIn(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ReceiverAddresses.Refused refused) {
-        return Optional.of(refused);
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return Optional.empty();
   }
 
   /** Dead at once: every retry would reach the same refused address. */
@@ -312,36 +277,6 @@ final class ChannelSender {
         now,
         null,
         refused.getMessage());
-  }
-
-  /** A response's status, Retry-After and the start of its body, the entity consumed. */
-  private record Answer(int status, String retryAfter, String body) {}
-
-  private CompletionStage<Answer> answer(HttpResponse response) {
-    int status = response.status().intValue();
-    String retryAfter = response.getHeader("Retry-After").map(h -> h.value()).orElse(null);
-    if (status >= 200 && status < 300) {
-      return response
-          .discardEntityBytes(system)
-          .completionStage()
-          .thenApply(done -> new Answer(status, retryAfter, null));
-    }
-    // The start of the body only: a receiver's error page may be large, and only its first
-    // MAX_ERROR_ECHO characters are shown; the connection is dropped past MAX_ERROR_BODY bytes.
-    AtomicLong read = new AtomicLong();
-    return response
-        .entity()
-        .getDataBytes()
-        .takeWhile(chunk -> read.getAndAdd(chunk.size()) < MAX_ERROR_BODY)
-        .runFold(
-            ByteString.emptyByteString(), ByteString::concat, Materializer.matFromSystem(system))
-        .thenApply(
-            bytes ->
-                new Answer(
-                    status,
-                    retryAfter,
-                    printable(bytes.take(MAX_ERROR_BODY).utf8String(), MAX_ERROR_ECHO)))
-        .exceptionally(unread -> new Answer(status, retryAfter, null));
   }
 
   private Outcome outcome(Delivery delivery, Answer answer, Instant now) {
@@ -471,54 +406,6 @@ final class ChannelSender {
           return Done.getInstance();
         },
         blocking);
-  }
-
-  private String describe(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof java.util.concurrent.TimeoutException) {
-      return "no response within " + endpoint.timeout().toMillis() + " ms";
-    }
-    String message =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    if (message.contains("idle-timeout") || message.contains("idle timeout")) {
-      return "no response within " + endpoint.timeout().toMillis() + " ms";
-    }
-    return printable(message, MAX_ERROR_ECHO);
-  }
-
-  /**
-   * A receiver's text fit to show in {@code lastError}: control characters (terminal escapes, line
-   * breaks that forge log lines) become spaces, runs of spaces one, and at most {@code max}
-   * characters are kept.
-   */
-  static String printable(String text, int max) {
-    StringBuilder clean = new StringBuilder(Math.min(text.length(), max + 1));
-    boolean space = false;
-    for (int i = 0; i < text.length() && clean.length() <= max; ) {
-      int c = text.codePointAt(i);
-      i += Character.charCount(c);
-      boolean blank =
-          Character.isISOControl(c)
-              || Character.isWhitespace(c)
-              || Character.getType(c) == Character.FORMAT
-              || Character.getType(c) == Character.LINE_SEPARATOR
-              || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
-      if (blank) {
-        space = true;
-        continue;
-      }
-      if (space && clean.length() > 0) {
-        clean.append(' ');
-      }
-      space = false;
-      clean.appendCodePoint(c);
-    }
-    return DeliveryRows.truncate(clean.toString(), max);
   }
 
   private static int powerOfTwoAtLeast(int n) {

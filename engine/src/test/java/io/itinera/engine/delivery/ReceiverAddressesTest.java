@@ -186,11 +186,11 @@ class ReceiverAddressesTest {
   @Test
   void receiverBodiesAreCutAndLoseTheirControlCharacters() {
     String forged = "oops\r\n2026-12-07 ERROR forged log line\u001b[31m red\u0000\u2028end";
-    String shown = ChannelSender.printable(forged, ChannelSender.MAX_ERROR_ECHO);
+    String shown = WebhookExchange.printable(forged, WebhookExchange.MAX_ERROR_ECHO);
     assertEquals("oops 2026-12-07 ERROR forged log line [31m red end", shown);
     String huge = "x".repeat(10_000);
-    String cut = ChannelSender.printable(huge, ChannelSender.MAX_ERROR_ECHO);
-    assertEquals(ChannelSender.MAX_ERROR_ECHO, cut.length());
+    String cut = WebhookExchange.printable(huge, WebhookExchange.MAX_ERROR_ECHO);
+    assertEquals(WebhookExchange.MAX_ERROR_ECHO, cut.length());
     assertTrue(cut.endsWith("…"));
   }
 
