@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -181,6 +182,30 @@ class ReceiverAddressesTest {
     }
     assertTrue(NetworkRange.parse("10.0.0.0/8").contains(new byte[] {10, 1, 2, 3}));
     assertFalse(NetworkRange.parse("172.16.0.0/12").contains(new byte[] {(byte) 172, 32, 0, 1}));
+  }
+
+  @Test
+  void theAllowListComesFromTheListAndFromTheEnvironmentsCommaSeparatedText() {
+    DeliverySettings settings =
+        DeliverySettings.from(
+            ConfigFactory.parseString(
+                    "itinera.delivery.allowed-networks = [\"192.168.7.0/24\"]\n"
+                        + "itinera.delivery.allowed-networks-text = \"10.20.0.0/16, fd00:1::/64\"")
+                .withFallback(ConfigFactory.load()));
+    assertEquals(
+        List.of("192.168.7.0/24", "10.20.0.0/16", "fd00:1::/64"),
+        settings.allowedNetworks().stream().map(NetworkRange::toString).toList());
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DeliverySettings.from(
+                    ConfigFactory.parseString(
+                            "itinera.delivery.allowed-networks-text = \"10.0.0.0/8,intranet\"")
+                        .withFallback(ConfigFactory.load())));
+    assertTrue(
+        bad.getMessage().startsWith("itinera.delivery.allowed-networks: "), bad.getMessage());
+    assertTrue(bad.getMessage().contains("intranet"), bad.getMessage());
   }
 
   @Test

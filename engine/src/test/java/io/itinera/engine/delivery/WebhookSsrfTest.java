@@ -51,6 +51,8 @@ class WebhookSsrfTest {
     settings.put("itinera.delivery.poll-interval", "100ms");
     // What an operator gets without allowing a network (TestNode allows loopback for the others).
     settings.put("itinera.delivery.allowed-networks", List.of());
+    // An operator's configured endpoint at the metadata service: skipped at start-up, with a log.
+    settings.put("itinera.delivery.channels.meta.url", "http://169.254.169.254/latest/meta-data/");
     node = TestNode.start(settings);
     node.deployedJourneys().replace(List.of(WebhookDeliveryTest.pings().loaded()));
     api = new ApiClient(node.httpPort());
@@ -98,6 +100,11 @@ class WebhookSsrfTest {
         });
     assertEquals(
         404, api.get("/v1/channels/lab", basic(ADMIN_KEY)).status(), "nothing was written");
+  }
+
+  @Test
+  void aConfiguredEndpointThatReachesTheNodesOwnNetworkIsNotSet() {
+    assertEquals(404, api.get("/v1/channels/meta", basic(ADMIN_KEY)).status());
   }
 
   @Test
