@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Which addresses webhooks may reach: not the node's own network (loopback, link-local with the
@@ -220,11 +221,11 @@ public final class ReceiverAddresses {
     }
     long[] values = new long[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      OptionalLongValue value = number(parts[i]);
-      if (value == null) {
+      OptionalLong value = number(parts[i]);
+      if (value.isEmpty()) {
         return Optional.empty();
       }
-      values[i] = value.value();
+      values[i] = value.getAsLong();
     }
     long address = 0;
     for (int i = 0; i < parts.length - 1; i++) {
@@ -245,9 +246,8 @@ public final class ReceiverAddresses {
         });
   }
 
-  private record OptionalLongValue(long value) {}
-
-  private static OptionalLongValue number(String part) {
+  /** One part of an IPv4 literal: decimal, octal (leading 0) or hexadecimal (0x). */
+  private static OptionalLong number(String part) {
     int radix = 10;
     String digits = part;
     if (part.startsWith("0x") || part.startsWith("0X")) {
@@ -258,14 +258,14 @@ public final class ReceiverAddresses {
       digits = part.substring(1);
     }
     if (digits.isEmpty() || digits.length() > 11) {
-      return null;
+      return OptionalLong.empty();
     }
     for (char c : digits.toCharArray()) {
       if (Character.digit(c, radix) < 0) {
-        return null;
+        return OptionalLong.empty();
       }
     }
-    return new OptionalLongValue(Long.parseLong(digits, radix));
+    return OptionalLong.of(Long.parseLong(digits, radix));
   }
 
   /**
