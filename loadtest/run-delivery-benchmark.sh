@@ -109,6 +109,7 @@ ITINERA_HTTP_PORT=$HTTP ITINERA_MANAGEMENT_PORT=$MGMT ITINERA_REMOTE_PORT=$REMOT
 ITINERA_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db?reWriteBatchedInserts=true" \
 ITINERA_JOURNEYS_DIR="$out/journeys" ITINERA_LOG_LEVEL=${LOG_LEVEL:-WARN} \
 ITINERA_CHANNELS="bench { url = \"http://127.0.0.1:$SINK/hook\", max-in-flight = $max_in_flight, timeout = 10s }" \
+ITINERA_DELIVERY_ALLOWED_NETWORKS=127.0.0.0/8 \
   java -Xms512m -Xmx2g ${ENGINE_EXTRA_OPTS:-} -cp "$cp_main" io.itinera.engine.Main > "$out/engine.log" 2>&1 &
 engine=$!; pids+=("$engine")
 wait_http "$engine" "http://127.0.0.1:$MGMT/ready" 90

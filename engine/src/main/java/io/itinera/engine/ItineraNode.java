@@ -14,6 +14,7 @@ import io.itinera.engine.journey.DeployedJourneys;
 import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.ShardingMetrics;
+import io.itinera.engine.metrics.StorageMetrics;
 import io.itinera.engine.ops.ClusterFormation;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
@@ -155,6 +156,11 @@ public record ItineraNode(
           system,
           CustomerEntity.TYPE_KEY,
           config.getDuration("itinera.metrics.sharding-poll-interval"));
+      StorageMetrics.start(
+          system,
+          storage.dataSource(),
+          storage.settings().dialect(),
+          config.getDuration("itinera.metrics.table-size-poll-interval"));
 
       // Durable timers: the journal's timer decisions projected into due_timers, and one waker
       // per slice that wakes the customers whose timers are due.

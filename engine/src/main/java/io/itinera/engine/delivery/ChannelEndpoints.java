@@ -144,15 +144,23 @@ public final class ChannelEndpoints {
   /**
    * Writes the configured endpoints whose stored settings differ (configuration wins at start-up);
    * one whose settings are already stored is left as it is, so an endpoint disabled by a 410 stays
-   * disabled until its configuration changes or it is PUT. An invalid one is logged and skipped.
+   * disabled until its configuration changes or it is PUT. An invalid one, or one whose receiver
+   * {@code addresses} refuses, is logged and skipped.
    *
    * @return how many were written
    */
-  public int applyConfigured(List<ChannelEndpoint.Settings> configured, Instant now)
+  public int applyConfigured(
+      List<ChannelEndpoint.Settings> configured, ReceiverAddresses addresses, Instant now)
       throws SQLException {
     int written = 0;
     for (ChannelEndpoint.Settings settings : configured) {
-      List<ChannelEndpoint.Problem> problems = settings.problems();
+      List<ChannelEndpoint.Problem> problems = new ArrayList<>(settings.problems());
+      if (problems.isEmpty()) {
+        addresses
+            .check(settings.url())
+            .ifPresent(
+                refusal -> problems.add(new ChannelEndpoint.Problem("url", refusal.detail())));
+      }
       if (!problems.isEmpty()) {
         log.warn(
             "Channel {} in itinera.delivery.channels is not set: {}",

@@ -2,6 +2,7 @@ package io.itinera.engine.delivery;
 
 import io.itinera.engine.delivery.Delivery.Status;
 import io.itinera.engine.delivery.WebhookAttempts.Outcome;
+import io.itinera.engine.delivery.WebhookExchange.Answer;
 import io.itinera.engine.metrics.DeliveryMetrics;
 import io.itinera.engine.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.UserAgent;
@@ -66,7 +67,6 @@ final class ChannelSender {
           .toContentType(HttpCharsets.custom("utf-8"));
 
   private static final UserAgent USER_AGENT = UserAgent.create("Itinera-Webhooks/0.1");
-  private static final int MAX_ERROR_BODY = 4096;
 
   private final ChannelEndpoint endpoint;
   private final WebhookAttempts attempts;
@@ -103,6 +103,7 @@ final class ChannelSender {
       ChannelEndpoints endpoints,
       DeliveryNotices notices,
       DeliverySettings settings,
+      ReceiverAddresses addresses,
       Set<String> inFlight,
       Clock clock,
       Executor blocking,
@@ -128,7 +129,11 @@ final class ChannelSender {
             .withConnectionSettings(
                 ClientConnectionSettings.create(system.classicSystem())
                     .withIdleTimeout(endpoint.timeout())
-                    .withConnectingTimeout(endpoint.timeout()));
+                    .withConnectingTimeout(endpoint.timeout())
+                    .withTransport(
+                        WebhookExchange.checkedTransport(
+                            addresses,
+                            system.dispatchers().lookup(DispatcherSelector.blocking()))));
     this.httpLog = Logging.getLogger(system.classicSystem(), ChannelSender.class);
   }
 
@@ -239,33 +244,39 @@ final class ChannelSender {
             .addHeader(USER_AGENT);
     long limit = endpoint.timeout().toMillis() * 2 + 1000;
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool, httpLog)
-        .thenCompose(this::answer)
+        .thenCompose(response -> WebhookExchange.answer(response, system))
         .toCompletableFuture()
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
-            (answer, failure) ->
-                failure == null
-                    ? outcome(delivery, answer, clock.instant())
-                    : failed(delivery, clock.instant(), describe(failure)));
+            (answer, failure) -> {
+              if (failure == null) {
+                return outcome(delivery, answer, clock.instant());
+              }
+              Optional<ReceiverAddresses.Refused> refused = WebhookExchange.refusedIn(failure);
+              return refused.isPresent()
+                  ? refused(delivery, clock.instant(), refused.get())
+                  : failed(
+                      delivery,
+                      clock.instant(),
+                      WebhookExchange.describe(failure, endpoint.timeout()));
+            });
   }
 
-  /** A response's status, Retry-After and the start of its body, the entity consumed. */
-  private record Answer(int status, String retryAfter, String body) {}
-
-  private CompletionStage<Answer> answer(HttpResponse response) {
-    int status = response.status().intValue();
-    String retryAfter = response.getHeader("Retry-After").map(h -> h.value()).orElse(null);
-    if (status >= 200 && status < 300) {
-      return response
-          .discardEntityBytes(system)
-          .completionStage()
-          .thenApply(done -> new Answer(status, retryAfter, null));
-    }
-    return response
-        .entity()
-        .toStrict(endpoint.timeout().toMillis(), MAX_ERROR_BODY, Materializer.matFromSystem(system))
-        .thenApply(strict -> new Answer(status, retryAfter, strict.getData().utf8String()))
-        .exceptionally(tooLong -> new Answer(status, retryAfter, null));
+  /** Dead at once: every retry would reach the same refused address. */
+  private Outcome refused(Delivery delivery, Instant now, ReceiverAddresses.Refused refused) {
+    log.warn(
+        "Delivery {} to channel {} is dead, no connection made: {}",
+        delivery.actionId(),
+        endpoint.channel(),
+        refused.getMessage());
+    return new Outcome(
+        delivery.actionId(),
+        Status.DEAD,
+        delivery.attempts() + 1,
+        null,
+        now,
+        null,
+        refused.getMessage());
   }
 
   private Outcome outcome(Delivery delivery, Answer answer, Instant now) {
@@ -395,24 +406,6 @@ final class ChannelSender {
           return Done.getInstance();
         },
         blocking);
-  }
-
-  private String describe(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof java.util.concurrent.TimeoutException) {
-      return "no response within " + endpoint.timeout().toMillis() + " ms";
-    }
-    String message =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    if (message.contains("idle-timeout") || message.contains("idle timeout")) {
-      return "no response within " + endpoint.timeout().toMillis() + " ms";
-    }
-    return message;
   }
 
   private static int powerOfTwoAtLeast(int n) {

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 
 /**
  * Where the deliveries' SQL differs between PostgreSQL and H2 (the embedded mode and tests), so the
@@ -70,6 +71,34 @@ final class DeliveryDialect {
       try (Statement asynchronous = connection.createStatement()) {
         asynchronous.execute("SET LOCAL synchronous_commit = off");
       }
+    }
+  }
+
+  /**
+   * Deletes at most {@code limit} rows of {@code status} queued before {@code cutoff}, oldest first
+   * on PostgreSQL. The outer condition is repeated there so that a row retried (set pending)
+   * between the subquery's snapshot and the delete is re-checked on its new version and kept. H2
+   * re-reads an IN subquery over the table being deleted from as it goes (deleting fewer than the
+   * limit), so it takes its own form.
+   */
+  int deleteOldest(Connection connection, String status, Timestamp cutoff, int limit)
+      throws SQLException {
+    String sql =
+        dialect == Dialect.POSTGRES
+            ? "DELETE FROM deliveries WHERE status = ? AND queued_at < ? AND action_id IN"
+                + " (SELECT action_id FROM deliveries WHERE status = ? AND queued_at < ?"
+                + " ORDER BY queued_at LIMIT ?)"
+            : "DELETE FROM deliveries WHERE status = ? AND queued_at < ? FETCH FIRST ? ROWS ONLY";
+    try (PreparedStatement delete = connection.prepareStatement(sql)) {
+      int i = 1;
+      delete.setString(i++, status);
+      delete.setTimestamp(i++, cutoff);
+      if (dialect == Dialect.POSTGRES) {
+        delete.setString(i++, status);
+        delete.setTimestamp(i++, cutoff);
+      }
+      delete.setInt(i, limit);
+      return delete.executeUpdate();
     }
   }
 }

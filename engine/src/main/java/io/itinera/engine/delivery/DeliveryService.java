@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * @param decisionsPersisted what the customer entities on this node tell of their persisted
  *     decisions (the eager outbox)
  * @param blocking where the routes run their blocking database calls
+ * @param addresses which receivers webhooks may reach (checked on PUT and on each connection)
  */
 public record DeliveryService(
     DeliverySettings settings,
@@ -27,7 +28,8 @@ public record DeliveryService(
     NextAction nextAction,
     DecisionsPersisted decisionsPersisted,
     BlockingSql blocking,
-    Clock clock) {
+    Clock clock,
+    ReceiverAddresses addresses) {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
 
@@ -44,9 +46,10 @@ public record DeliveryService(
       Clock clock)
       throws Exception {
     DeliverySettings settings = DeliverySettings.from(config);
+    ReceiverAddresses addresses = ReceiverAddresses.allowing(settings.allowedNetworks());
     ChannelEndpoints endpoints =
         new ChannelEndpoints(storage.dataSource(), storage.settings().dialect());
-    int written = endpoints.applyConfigured(settings.channels(), clock.instant());
+    int written = endpoints.applyConfigured(settings.channels(), addresses, clock.instant());
     if (written > 0) {
       log.info("{} channel endpoint(s) set from configuration", written);
     }
@@ -56,7 +59,9 @@ public record DeliveryService(
     BlockingSql blocking = BlockingSql.of(system);
     OutboxProjection.init(system, storage.dataSource(), queueing, notices, settings, slices, clock);
     WebhookAttempts attempts = new WebhookAttempts(storage.dataSource(), dialect);
-    WebhookSenders.init(system, endpoints, attempts, notices, settings, clock, blocking);
+    WebhookSenders.init(system, endpoints, attempts, notices, settings, addresses, clock, blocking);
+    DeliveryRetention.start(
+        system, storage.dataSource(), dialect, DeliveryRetention.Settings.from(config), clock);
     DecisionsPersisted eager =
         settings.eager()
             ? EagerOutbox.start(
@@ -78,6 +83,7 @@ public record DeliveryService(
         nextAction,
         eager,
         blocking,
-        clock);
+        clock,
+        addresses);
   }
 }

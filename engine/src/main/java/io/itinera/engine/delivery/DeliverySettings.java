@@ -15,6 +15,7 @@ import java.util.TreeMap;
  *
  * @param channels endpoints from configuration, applied at start-up (see {@link
  *     ChannelEndpoints#applyConfigured})
+ * @param allowedNetworks blocks webhooks may reach although {@link ReceiverAddresses} refuses them
  */
 public record DeliverySettings(
     String source,
@@ -34,11 +35,13 @@ public record DeliverySettings(
     int defaultMaxInFlight,
     int defaultRateLimit,
     Duration nextActionMaxAge,
-    List<ChannelEndpoint.Settings> channels) {
+    List<ChannelEndpoint.Settings> channels,
+    List<NetworkRange> allowedNetworks) {
 
   public DeliverySettings {
     retrySchedule = List.copyOf(retrySchedule);
     channels = List.copyOf(channels);
+    allowedNetworks = List.copyOf(allowedNetworks);
   }
 
   /** Attempts in all: the first, then one per wait of the schedule. */
@@ -88,6 +91,27 @@ public record DeliverySettings(
         maxInFlight,
         rateLimit,
         c.getDuration("next-action.max-age"),
-        channels);
+        channels,
+        allowedNetworks(c));
+  }
+
+  /** The list, then the comma-separated text (the environment variable's form). */
+  private static List<NetworkRange> allowedNetworks(Config c) {
+    List<String> blocks = new ArrayList<>(c.getStringList("allowed-networks"));
+    for (String block : c.getString("allowed-networks-text").split(",")) {
+      if (!block.isBlank()) {
+        blocks.add(block);
+      }
+    }
+    List<NetworkRange> ranges = new ArrayList<>();
+    for (String block : blocks) {
+      try {
+        ranges.add(NetworkRange.parse(block));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "itinera.delivery.allowed-networks: " + e.getMessage(), e);
+      }
+    }
+    return ranges;
   }
 }

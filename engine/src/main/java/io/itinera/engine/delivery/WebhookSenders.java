@@ -48,6 +48,7 @@ public final class WebhookSenders {
       WebhookAttempts attempts,
       DeliveryNotices notices,
       DeliverySettings settings,
+      ReceiverAddresses addresses,
       Clock clock,
       BlockingSql blocking) {}
 
@@ -59,10 +60,11 @@ public final class WebhookSenders {
       WebhookAttempts attempts,
       DeliveryNotices notices,
       DeliverySettings settings,
+      ReceiverAddresses addresses,
       Clock clock,
       BlockingSql blocking) {
     int senders = settings.senders();
-    Parts parts = new Parts(endpoints, attempts, notices, settings, clock, blocking);
+    Parts parts = new Parts(endpoints, attempts, notices, settings, addresses, clock, blocking);
     ShardedDaemonProcess.get(system)
         .init(
             Command.class,
@@ -172,6 +174,7 @@ public final class WebhookSenders {
               parts.endpoints(),
               parts.notices(),
               parts.settings(),
+              parts.addresses(),
               inFlight.computeIfAbsent(endpoint.channel(), x -> ConcurrentHashMap.newKeySet()),
               parts.clock(),
               parts.blocking().executor(),

@@ -19,6 +19,7 @@ import io.itinera.engine.delivery.Delivery;
 import io.itinera.engine.delivery.Delivery.Status;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.delivery.DeliverySettings;
+import io.itinera.engine.delivery.ReceiverAddresses;
 import io.itinera.engine.gateway.DeliveryViews.ChannelListView;
 import io.itinera.engine.gateway.DeliveryViews.ChannelView;
 import io.itinera.engine.gateway.DeliveryViews.DeliveryListView;
@@ -176,19 +177,33 @@ record DeliveryAdminRoutes(DeliveryService service, Access access, AuditTrail au
     if (!errors.isEmpty()) {
       return invalid(errors);
     }
+    // The host is looked up in DNS, which blocks: on the blocking pool with the write.
     return readOrWrite(
-        () ->
-            service.endpoints().put(settings, ChannelEndpoint.FROM_API, service.clock().instant()),
+        () -> {
+          Optional<ReceiverAddresses.Refusal> refusal = service.addresses().check(settings.url());
+          return refusal.isPresent()
+              ? new PutOutcome(refusal.get(), null)
+              : new PutOutcome(
+                  null,
+                  service
+                      .endpoints()
+                      .put(settings, ChannelEndpoint.FROM_API, service.clock().instant()));
+        },
         "The channel could not be set",
-        put ->
-            // Whether it was created, not the URL: a URL may carry a token in its query.
-            auditTrail.recorded(
-                who,
-                "channel.put",
-                channel,
-                Map.of("created", put.created()),
-                () -> channelSet(channel, put)));
+        outcome ->
+            outcome.refusal() != null
+                ? invalid(List.of(new FieldError("/url", sentence(outcome.refusal().detail()))))
+                // Whether it was created, not the URL: a URL may carry a token in its query.
+                : auditTrail.recorded(
+                    who,
+                    "channel.put",
+                    channel,
+                    Map.of("created", outcome.put().created()),
+                    () -> channelSet(channel, outcome.put())));
   }
+
+  /** A PUT's outcome: refused for its receiver's address (and not written), or set. */
+  private record PutOutcome(ReceiverAddresses.Refusal refusal, ChannelEndpoints.Put put) {}
 
   private Route channelSet(String channel, ChannelEndpoints.Put put) {
     service.notices().endpointsChanged();

@@ -62,7 +62,7 @@ class WebhookDeliveryTest {
       """;
 
   static final List<String> CHANNELS =
-      List.of("email", "crm", "hang", "gone", "web", "feed", "paced");
+      List.of("email", "crm", "hang", "gone", "web", "feed", "paced", "moved", "chatty");
 
   private TestDatabase database;
   private WebhookReceiver receiver;
@@ -621,6 +621,64 @@ class WebhookDeliveryTest {
         null,
         basic(WRITE_KEY),
         Check.REQUEST_AND_RESPONSE);
+  }
+
+  @Test
+  void aRedirectIsNotFollowed() throws Exception {
+    // A receiver could point a redirect at what the SSRF guard refuses: it is an answer like any
+    // other non-2xx, retried at the same URL, never a request elsewhere.
+    receiver.script(
+        "/moved",
+        (attempt, request) ->
+            new Answer(307, Map.of("Location", receiver.url("/elsewhere")), "moved"));
+    putChannel("moved");
+    String customer = "red-" + UUID.randomUUID();
+    greet(customer, "{}");
+    String actionId = ping(customer, "moved");
+    await(
+        "every attempt answered 307",
+        Duration.ofSeconds(15),
+        () -> status(actionId).equals("dead"));
+    JsonNode dead = api.get("/v1/deliveries/" + actionId, basic(ADMIN_KEY)).json();
+    assertEquals(307, dead.get("lastStatus").asInt(), dead.toString());
+    assertEquals(4, receiver.received("/moved").size());
+    assertEquals(List.of(), receiver.received("/elsewhere"), "the redirect was not followed");
+  }
+
+  @Test
+  void aReceiversErrorBodyIsShownCutAndWithoutControlCharacters() throws Exception {
+    String body = "bad\r\nFAKE LOG LINE\u001b[2J" + "x".repeat(5000);
+    receiver.script("/chatty", (attempt, request) -> new Answer(400, Map.of(), body));
+    putChannel("chatty");
+    String customer = "chat-" + UUID.randomUUID();
+    greet(customer, "{}");
+    String actionId = ping(customer, "chatty");
+    await(
+        "the 400 is recorded",
+        Duration.ofSeconds(10),
+        () ->
+            api.get("/v1/deliveries/" + actionId, basic(ADMIN_KEY)).json().hasNonNull("lastError"));
+    String lastError =
+        api.get("/v1/deliveries/" + actionId, basic(ADMIN_KEY)).json().get("lastError").asText();
+    assertTrue(lastError.startsWith("HTTP 400: bad FAKE LOG LINE [2Jxxx"), lastError);
+    assertTrue(lastError.length() <= "HTTP 400: ".length() + 512, "cut: " + lastError.length());
+    assertTrue(lastError.chars().noneMatch(Character::isISOControl), lastError);
+  }
+
+  private void putChannel(String channel) {
+    Reply put =
+        api.send(
+            "PUT",
+            "/v1/channels/" + channel,
+            "{\"url\":\""
+                + receiver.url("/" + channel)
+                + "\",\"secret\":\""
+                + SECRET
+                + "\",\"timeoutMs\":2000}",
+            "application/json",
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
+    assertEquals(201, put.status(), put.body());
   }
 
   private static String idOf(EventStream.Event event) {

@@ -76,7 +76,10 @@ public final class NodeProcess {
             String.join(",", seeds.stream().map(port -> "127.0.0.1:" + port).toList()),
             // As in the Deployment: a node downed by the split-brain resolver, or stopped, exits.
             "ITINERA_EXIT_JVM",
-            "on");
+            "on",
+            // The tests' webhook receivers listen on loopback (docs/security/ssrf.md).
+            "ITINERA_DELIVERY_ALLOWED_NETWORKS",
+            "127.0.0.0/8");
     Path log = Path.of("target", "node-logs", name + ".log");
     try {
       // A fresh log per test run; a restart of this node appends to it (see launch).
