@@ -1,5 +1,6 @@
 package io.itinera.journeys.condition;
 
+import dev.cel.common.CelErrorCode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
@@ -15,10 +16,21 @@ public final class CompiledCondition {
 
   private final String source;
   private final CelRuntime.Program program;
+  private final int maxIterations;
 
-  CompiledCondition(String source, CelRuntime.Program program) {
+  CompiledCondition(String source, CelRuntime.Program program, int maxIterations) {
     this.source = source;
     this.program = program;
+    this.maxIterations = maxIterations;
+  }
+
+  /** What one evaluation gave. */
+  public enum Verdict {
+    HOLDS,
+    /** False, or failed as conditions reading absent data do. */
+    FAILS,
+    /** Stopped at the comprehension iteration limit; counts as false. */
+    OVER_LIMIT
   }
 
   public String source() {
@@ -30,21 +42,29 @@ public final class CompiledCondition {
    * property the touchpoint lacks) does not hold: designers guard optional data with {@code has()}.
    */
   public boolean test(EventFacts event, CustomerFacts customer) {
+    return evaluate(event, customer) == Verdict.HOLDS;
+  }
+
+  /** The same, telling a condition stopped at the iteration limit from one that is false. */
+  public Verdict evaluate(EventFacts event, CustomerFacts customer) {
     try {
-      return Boolean.TRUE.equals(program.eval(resolver(event, customer)));
+      return Boolean.TRUE.equals(program.eval(resolver(event, customer)))
+          ? Verdict.HOLDS
+          : Verdict.FAILS;
     } catch (CelEvaluationException failed) {
-      return false;
+      return failed.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED
+          ? Verdict.OVER_LIMIT
+          : Verdict.FAILS;
     }
   }
 
-  /** The value if it does not depend on any variable (a literal {@code false}, say), else empty. */
-  Optional<Boolean> constantValue() {
-    try {
-      Object value = program.eval(name -> Optional.empty());
-      return value instanceof Boolean constant ? Optional.of(constant) : Optional.empty();
-    } catch (CelEvaluationException dependsOnVariables) {
-      return Optional.empty();
-    }
+  /** The comprehension iterations one evaluation may take. */
+  public int maxIterations() {
+    return maxIterations;
+  }
+
+  CelRuntime.Program program() {
+    return program;
   }
 
   private static CelVariableResolver resolver(EventFacts event, CustomerFacts customer) {

@@ -1,0 +1,95 @@
+package io.itinera.journeys.condition;
+
+import dev.cel.common.CelErrorCode;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Evaluates a condition without variables at deploy, to find the ones that are constant. Folding
+ * runs on two daemon threads of its own, not on the caller's: the engine deploys on its shared
+ * blocking pool, and a costly fold must not hold those threads for longer than the timeout, nor
+ * take more than two cores however many deploys or dry runs arrive at once. A fold that overruns
+ * its timeout is abandoned; CEL cannot be interrupted, but the iteration limit ends it soon after.
+ */
+final class ConstantFolder {
+
+  private static final ExecutorService FOLDING = folding();
+
+  private ConstantFolder() {}
+
+  /** What folding found. */
+  sealed interface Folded {
+
+    /** The condition reads no variable and always has this value. */
+    record Constant(boolean value) implements Folded {}
+
+    /** The condition reads a variable (or fails without one): it is evaluated per touchpoint. */
+    record Variable() implements Folded {}
+
+    /** Evaluating it took more comprehension iterations than allowed. */
+    record OverLimit() implements Folded {}
+
+    /** Evaluating it took longer than the timeout. */
+    record TimedOut() implements Folded {}
+  }
+
+  static Folded fold(CelRuntime.Program program, Duration timeout) {
+    Future<Folded> folding = FOLDING.submit(() -> evaluate(program));
+    try {
+      return folding.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException overran) {
+      folding.cancel(true);
+      return new Folded.TimedOut();
+    } catch (InterruptedException interrupted) {
+      folding.cancel(true);
+      Thread.currentThread().interrupt();
+      return new Folded.TimedOut();
+    } catch (ExecutionException unexpected) {
+      // A failure CEL did not turn into an evaluation error: leave the condition to run time,
+      // where it counts as false like any other failing condition.
+      return new Folded.Variable();
+    }
+  }
+
+  private static Folded evaluate(CelRuntime.Program program) {
+    try {
+      Object value = program.eval(name -> Optional.empty());
+      return value instanceof Boolean constant
+          ? new Folded.Constant(constant)
+          : new Folded.Variable();
+    } catch (CelEvaluationException failed) {
+      return failed.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED
+          ? new Folded.OverLimit()
+          : new Folded.Variable();
+    }
+  }
+
+  private static ExecutorService folding() {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread =
+                  new Thread(task, "itinera-condition-fold-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+}
