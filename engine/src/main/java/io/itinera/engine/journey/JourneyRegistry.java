@@ -130,6 +130,7 @@ public final class JourneyRegistry {
   static ConditionLimits conditionLimits(Config config) {
     return new ConditionLimits(
         config.getInt("itinera.journeys.condition-max-iterations"),
+        config.getDuration("itinera.journeys.condition-max-evaluation-time"),
         config.getDuration("itinera.journeys.condition-fold-timeout"));
   }
 

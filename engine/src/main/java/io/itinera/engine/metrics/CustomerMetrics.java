@@ -31,8 +31,8 @@ import java.util.Locale;
  *   <li>{@code itinera_timers_scheduled_total}, {@code itinera_timers_cancelled_total}, {@code
  *       itinera_timers_fired_total}, and {@code itinera_timer_lateness_seconds}: how long after its
  *       due time a timer fired;
- *   <li>{@code itinera_conditions_over_limit_total}: conditions that stopped at the iteration limit
- *       and counted as false (each decision warns about one condition once);
+ *   <li>{@code itinera_conditions_over_limit_total}: conditions that stopped at their iteration or
+ *       time limit and counted as false (a decision counts each condition once);
  *   <li>{@code itinera_entity_recoveries_total}, {@code itinera_entity_recovery_seconds} (from the
  *       entity's start to its state recovered from snapshot and journal), {@code
  *       itinera_entity_recovery_failures_total}, {@code itinera_entity_stops_total} (passivated
@@ -98,7 +98,7 @@ public final class CustomerMetrics {
     this.conditionsOverLimit =
         Counter.builder("itinera.conditions.over.limit")
             .description(
-                "Journey conditions that stopped at the iteration limit and counted as false")
+                "Journey conditions that stopped at their iteration or time limit and counted as false")
             .register(registry);
     this.decisions =
         new CounterFamily(registry, "itinera.decisions", "Journey decisions persisted", "cause");

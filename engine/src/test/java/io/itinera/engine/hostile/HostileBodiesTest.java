@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Reply;
 import io.itinera.engine.support.NodeOnFreshDatabase;
 import java.io.ByteArrayOutputStream;
@@ -73,11 +74,14 @@ class HostileBodiesTest {
   }
 
   /** The node still records an ordinary touchpoint: the hostile request left it healthy. */
-  static void stillHealthy() {
+  static void stillHealthy(ApiClient api) {
     String customer = "healthy-" + UUID.randomUUID();
-    Reply reply =
-        NODE.api().post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Ping\"}");
+    Reply reply = api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Ping\"}");
     assertEquals(200, reply.status(), reply.body());
+  }
+
+  private static void stillHealthy() {
+    stillHealthy(NODE.api());
   }
 
   @Test

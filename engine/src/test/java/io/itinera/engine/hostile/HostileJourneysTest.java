@@ -92,14 +92,14 @@ class HostileJourneysTest {
           .append("]\n");
     }
     isInvalidJourney(put("bomb", bomb.toString(), true), "alias");
-    HostileBodiesTest.stillHealthy();
+    HostileBodiesTest.stillHealthy(api);
   }
 
   @Test
   void nestingAHundredThousandDeepIsRefused() {
     String deep = "journey: deep\nentry: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
     isInvalidJourney(put("deep", deep, true), "nests too deeply");
-    HostileBodiesTest.stillHealthy();
+    HostileBodiesTest.stillHealthy(api);
   }
 
   @Test
@@ -118,7 +118,7 @@ class HostileJourneysTest {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertTrue(took.toSeconds() < 10, "took " + took);
-    HostileBodiesTest.stillHealthy();
+    HostileBodiesTest.stillHealthy(api);
   }
 
   @Test
@@ -143,13 +143,16 @@ class HostileJourneysTest {
             .json()
             .get("decisions");
     assertEquals(1, decisions.size(), decisions::toString);
-    assertEquals(
-        "warning: "
-            + name
-            + " condition '"
-            + when
-            + "' stopped at the limit of 10000 loop iterations and counted as false",
-        decisions.get(0).get("explanation").get(0).asText());
+    // Which limit it meets first depends on the machine: the loop is simple enough for either.
+    String warning = decisions.get(0).get("explanation").get(0).asText();
+    assertTrue(
+        warning.matches(
+            "warning: "
+                + name
+                + " condition '"
+                + java.util.regex.Pattern.quote(when)
+                + "' stopped at its limit of (10000 loop iterations|100 ms) and counted as false"),
+        warning);
     assertEquals(before + 1, scrape().value("itinera_conditions_over_limit_total"));
   }
 

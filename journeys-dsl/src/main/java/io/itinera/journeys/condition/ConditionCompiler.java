@@ -144,7 +144,10 @@ public final class ConditionCompiler {
     try {
       CompiledCondition compiled =
           new CompiledCondition(
-              source, runtime.createProgram(result.getAst()), limits.maxIterations());
+              source,
+              runtime.createProgram(result.getAst()),
+              limits,
+              hasLoop(result.getAst().getExpr()));
       List<CelWarning> warnings = traitsReadWithoutHas(result.getAst());
       if (!fold) {
         return new Compilation.Compiled(compiled, null, warnings);
@@ -170,6 +173,23 @@ public final class ConditionCompiler {
     } catch (dev.cel.common.CelValidationException | CelEvaluationException unexpected) {
       return new Compilation.Failed(List.of(new CelError(1, 0, unexpected.getMessage())), false);
     }
+  }
+
+  /** Whether {@code expr} has a comprehension (a macro such as {@code all} or {@code map}). */
+  private static boolean hasLoop(CelExpr expr) {
+    return switch (expr.getKind()) {
+      case COMPREHENSION -> true;
+      case SELECT -> hasLoop(expr.select().operand());
+      case CALL ->
+          expr.call().target().map(ConditionCompiler::hasLoop).orElse(false)
+              || expr.call().args().stream().anyMatch(ConditionCompiler::hasLoop);
+      case LIST -> expr.list().elements().stream().anyMatch(ConditionCompiler::hasLoop);
+      case MAP ->
+          expr.map().entries().stream()
+              .anyMatch(entry -> hasLoop(entry.key()) || hasLoop(entry.value()));
+      case STRUCT -> expr.struct().entries().stream().anyMatch(entry -> hasLoop(entry.value()));
+      default -> false;
+    };
   }
 
   private static Compilation overLimit(String message) {

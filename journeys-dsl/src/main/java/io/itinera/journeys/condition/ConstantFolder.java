@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Evaluates a condition without variables at deploy, to find the ones that are constant. Folding
  * runs on two daemon threads of its own, not on the caller's: the engine deploys on its shared
  * blocking pool, and a costly fold must not hold those threads for longer than the timeout, nor
- * take more than two cores however many deploys or dry runs arrive at once. A fold that overruns
- * its timeout is abandoned; CEL cannot be interrupted, but the iteration limit ends it soon after.
+ * take more than two cores however many deploys or dry runs arrive at once. The fold stops itself
+ * at the timeout ({@link EvaluationBudget}); the caller stops waiting then too, also when the fold
+ * had to queue behind others.
  */
 final class ConstantFolder {
 
@@ -44,7 +45,7 @@ final class ConstantFolder {
   }
 
   static Folded fold(CelRuntime.Program program, Duration timeout) {
-    Future<Folded> folding = FOLDING.submit(() -> evaluate(program));
+    Future<Folded> folding = FOLDING.submit(() -> evaluate(program, timeout));
     try {
       return folding.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException overran) {
@@ -61,13 +62,20 @@ final class ConstantFolder {
     }
   }
 
-  private static Folded evaluate(CelRuntime.Program program) {
+  private static Folded evaluate(CelRuntime.Program program, Duration timeout) {
+    EvaluationBudget budget = new EvaluationBudget(timeout.toNanos());
     try {
-      Object value = program.eval(name -> Optional.empty());
+      Object value = program.trace(name -> Optional.empty(), budget);
+      if (budget.spent()) {
+        return new Folded.TimedOut();
+      }
       return value instanceof Boolean constant
           ? new Folded.Constant(constant)
           : new Folded.Variable();
     } catch (CelEvaluationException failed) {
+      if (budget.spent()) {
+        return new Folded.TimedOut();
+      }
       return failed.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED
           ? new Folded.OverLimit()
           : new Folded.Variable();

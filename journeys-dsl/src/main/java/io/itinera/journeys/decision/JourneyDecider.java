@@ -398,16 +398,17 @@ public final class JourneyDecider {
   }
 
   /**
-   * Whether {@code when} holds. One that stops at the iteration limit counts as false, and the
-   * decision says so, once per condition, so the designer learns why the trigger never fires.
+   * Whether {@code when} holds. One that stops at a limit counts as false, and the decision says
+   * so, once per condition, so the designer learns why the trigger never fires.
    */
   private boolean holds(
       LoadedJourney loaded, Condition when, EventFacts event, CustomerFacts facts) {
     Verdict verdict = loaded.verdict(when, event, facts);
-    if (verdict == Verdict.OVER_LIMIT && overLimit.add(when.source())) {
+    boolean stopped = verdict == Verdict.OVER_LIMIT || verdict == Verdict.OUT_OF_TIME;
+    if (stopped && overLimit.add(when.source())) {
       emit(
           new ConditionOverLimit(
-              loaded.journey().name(), when.source(), loaded.compiled(when).maxIterations(), now));
+              loaded.journey().name(), when.source(), loaded.compiled(when).limit(verdict), now));
     }
     return verdict == Verdict.HOLDS;
   }

@@ -108,13 +108,13 @@ public sealed interface JourneyEvent extends CborSerializable {
   record LedgerTrimmed(Instant before) implements JourneyEvent {}
 
   /**
-   * A condition stopped at the comprehension iteration limit and counted as false: a warning for
-   * the journey's designer, changing nothing in the customer's state.
+   * A condition stopped at a limit (iterations or time) and counted as false: a warning for the
+   * journey's designer, changing nothing in the customer's state.
    *
    * @param condition the condition's source, cut to {@link #MAX_SOURCE} characters
-   * @param maxIterations the limit it reached
+   * @param limit the limit it reached: "10000 loop iterations", "50 ms"
    */
-  record ConditionOverLimit(String journey, String condition, int maxIterations, Instant at)
+  record ConditionOverLimit(String journey, String condition, String limit, Instant at)
       implements JourneyEvent {
 
     /** Enough to recognise the condition in the journey file. */

@@ -31,7 +31,7 @@ public final class LoadedJourney {
     return verdict(condition, event, customer) == Verdict.HOLDS;
   }
 
-  /** The same, telling a condition stopped at the iteration limit from a false one. */
+  /** The same, telling a condition stopped at a limit from a false one. */
   public Verdict verdict(Condition condition, EventFacts event, CustomerFacts customer) {
     return condition == null ? Verdict.HOLDS : compiled(condition).evaluate(event, customer);
   }

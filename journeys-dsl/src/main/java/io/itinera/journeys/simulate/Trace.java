@@ -68,9 +68,9 @@ public final class Trace {
               + e.journey()
               + " condition '"
               + e.condition()
-              + "' stopped at the limit of "
-              + e.maxIterations()
-              + " loop iterations and counted as false");
+              + "' stopped at its limit of "
+              + e.limit()
+              + " and counted as false");
     }
     return Optional.empty();
   }

@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
 class ConditionLimitsTest {
 
   private static final ConditionCompiler COMPILER = new ConditionCompiler();
+
+  /** A time limit that a cold JIT on a busy machine cannot reach before the iteration limit. */
+  private static final ConditionCompiler PATIENT =
+      new ConditionCompiler(
+          new ConditionLimits(10_000, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
   private static final CustomerFacts NOBODY = new CustomerFacts(Map.of(), "", Map.of());
 
   /** {@code [0, 1, ..., n-1]} as a CEL list literal. */
@@ -63,7 +69,8 @@ class ConditionLimitsTest {
   void aFoldOverItsTimeoutIsRefused() {
     // A high iteration limit lets the fold run for seconds: the timeout must stop the wait.
     ConditionCompiler patient =
-        new ConditionCompiler(new ConditionLimits(100_000_000, Duration.ofMillis(100)));
+        new ConditionCompiler(
+            new ConditionLimits(100_000_000, Duration.ofMillis(50), Duration.ofMillis(100)));
     Compilation compilation =
         assertTimeoutPreemptively(
             Duration.ofSeconds(2),
@@ -83,7 +90,7 @@ class ConditionLimitsTest {
   void aConditionOverTouchpointDataStopsAtTheLimitAndCountsAsFalse() {
     CompiledCondition pairs =
         ((Compilation.Compiled)
-                COMPILER.compile(
+                PATIENT.compile(
                     "event.properties.items.all(a, event.properties.items.all(b, a != b || a =="
                         + " b))",
                     ConditionScope.EVENT_AND_CUSTOMER))
@@ -100,7 +107,8 @@ class ConditionLimitsTest {
   @Test
   void theLimitIsConfigurable() {
     ConditionCompiler strict =
-        new ConditionCompiler(new ConditionLimits(10, Duration.ofSeconds(1)));
+        new ConditionCompiler(
+            new ConditionLimits(10, Duration.ofMillis(50), Duration.ofSeconds(1)));
     assertInstanceOf(
         Compilation.Failed.class,
         strict.compile(list(11) + ".all(a, a >= 0)", ConditionScope.EVENT_AND_CUSTOMER));
@@ -109,6 +117,23 @@ class ConditionLimitsTest {
         ((Compilation.Compiled)
                 strict.compile(list(10) + ".all(a, a >= 0)", ConditionScope.EVENT_AND_CUSTOMER))
             .constant());
+  }
+
+  @Test
+  void aConditionWhoseIterationsAreCostlyStopsAtTheTimeLimit() {
+    // Six thousand iterations, each comparing two lists of four thousand: seconds without a limit.
+    String lists = list(4_000);
+    CompiledCondition costly =
+        ((Compilation.Compiled)
+                COMPILER.compile(
+                    "event.properties.items.all(a, " + lists + " == " + lists + ")",
+                    ConditionScope.EVENT_AND_CUSTOMER))
+            .condition();
+    EventFacts items = facts(IntStream.range(0, 6_000).boxed().toList());
+    long start = System.nanoTime();
+    assertEquals(Verdict.OUT_OF_TIME, costly.evaluate(items, NOBODY));
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 500);
+    assertEquals("100 ms", costly.limit(Verdict.OUT_OF_TIME));
   }
 
   private static EventFacts facts(List<Integer> items) {
