@@ -102,10 +102,6 @@ public final class ConditionCompiler {
             .build();
   }
 
-  public ConditionLimits limits() {
-    return limits;
-  }
-
   private static CelCompiler compiler(boolean withEvent) {
     CelCompilerBuilder builder =
         CelCompilerFactory.standardCelCompilerBuilder()
@@ -149,30 +145,32 @@ public final class ConditionCompiler {
               limits,
               hasLoop(result.getAst().getExpr()));
       List<CelWarning> warnings = traitsReadWithoutHas(result.getAst());
-      if (!fold) {
-        return new Compilation.Compiled(compiled, null, warnings);
-      }
-      ConstantFolder.Folded folded = ConstantFolder.fold(compiled.program(), limits.foldTimeout());
-      if (folded instanceof ConstantFolder.Folded.Constant constant) {
-        return new Compilation.Compiled(compiled, constant.value(), warnings);
-      }
-      if (folded instanceof ConstantFolder.Folded.OverLimit) {
-        return overLimit(
-            "the condition takes more than "
-                + limits.maxIterations()
-                + " loop iterations (all, exists, exists_one, map, filter) in one evaluation,"
-                + " the limit; loop over less");
-      }
-      if (folded instanceof ConstantFolder.Folded.TimedOut) {
-        return overLimit(
-            "the condition took longer than "
-                + limits.foldTimeout().toMillis()
-                + " ms to evaluate, the limit; simplify it");
-      }
-      return new Compilation.Compiled(compiled, null, warnings);
+      return fold ? folded(compiled, warnings) : new Compilation.Compiled(compiled, null, warnings);
     } catch (dev.cel.common.CelValidationException | CelEvaluationException unexpected) {
       return new Compilation.Failed(List.of(new CelError(1, 0, unexpected.getMessage())), false);
     }
+  }
+
+  /** The condition with its constant value if it has one, or failed if folding exceeded limits. */
+  private Compilation folded(CompiledCondition compiled, List<CelWarning> warnings) {
+    ConstantFolder.Folded folded = ConstantFolder.fold(compiled.program(), limits.foldTimeout());
+    if (folded instanceof ConstantFolder.Folded.Constant constant) {
+      return new Compilation.Compiled(compiled, constant.value(), warnings);
+    }
+    if (folded instanceof ConstantFolder.Folded.OverLimit) {
+      return overLimit(
+          "the condition takes more than "
+              + limits.maxIterations()
+              + " loop iterations (all, exists, exists_one, map, filter) in one evaluation,"
+              + " the limit; loop over less");
+    }
+    if (folded instanceof ConstantFolder.Folded.TimedOut) {
+      return overLimit(
+          "the condition took longer than "
+              + limits.foldTimeout().toMillis()
+              + " ms to evaluate, the limit; simplify it");
+    }
+    return new Compilation.Compiled(compiled, null, warnings);
   }
 
   /** Whether {@code expr} has a comprehension (a macro such as {@code all} or {@code map}). */
