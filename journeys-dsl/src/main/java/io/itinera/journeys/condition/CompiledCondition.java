@@ -96,6 +96,10 @@ public final class CompiledCondition {
     return program;
   }
 
+  boolean loops() {
+    return loops;
+  }
+
   private static CelVariableResolver resolver(EventFacts event, CustomerFacts customer) {
     return name ->
         Optional.ofNullable(

@@ -153,7 +153,8 @@ public final class ConditionCompiler {
 
   /** The condition with its constant value if it has one, or failed if folding exceeded limits. */
   private Compilation folded(CompiledCondition compiled, List<CelWarning> warnings) {
-    ConstantFolder.Folded folded = ConstantFolder.fold(compiled.program(), limits.foldTimeout());
+    ConstantFolder.Folded folded =
+        ConstantFolder.fold(compiled.program(), compiled.loops(), limits.foldTimeout());
     if (folded instanceof ConstantFolder.Folded.Constant constant) {
       return new Compilation.Compiled(compiled, constant.value(), warnings);
     }

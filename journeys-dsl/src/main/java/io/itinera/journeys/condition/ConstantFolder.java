@@ -15,12 +15,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Evaluates a condition without variables at deploy, to find the ones that are constant. Folding
- * runs on two daemon threads of its own, not on the caller's: the engine deploys on its shared
- * blocking pool, and a costly fold must not hold those threads for longer than the timeout, nor
- * take more than two cores however many deploys or dry runs arrive at once. The fold stops itself
- * at the timeout ({@link EvaluationBudget}); the caller stops waiting then too, also when the fold
- * had to queue behind others.
+ * Evaluates a condition without variables at deploy, to find the ones that are constant. Folding a
+ * condition with a loop runs on two daemon threads of its own, not on the caller's: the engine
+ * deploys on its shared blocking pool, and a costly fold must not hold those threads for longer
+ * than the timeout, nor take more than two cores however many deploys or dry runs arrive at once.
+ * The fold stops itself at the timeout ({@link EvaluationBudget}); the caller stops waiting then
+ * too, also when the fold had to queue behind others.
  */
 final class ConstantFolder {
 
@@ -44,7 +44,14 @@ final class ConstantFolder {
     record TimedOut() implements Folded {}
   }
 
-  static Folded fold(CelRuntime.Program program, Duration timeout) {
+  /**
+   * Folds {@code program}. Without a loop its work is bounded by its size and it is folded in the
+   * caller's thread (a handoff would cost more than the fold); with one, on the folding threads.
+   */
+  static Folded fold(CelRuntime.Program program, boolean loops, Duration timeout) {
+    if (!loops) {
+      return evaluate(program, timeout);
+    }
     Future<Folded> folding = FOLDING.submit(() -> evaluate(program, timeout));
     try {
       return folding.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
