@@ -122,7 +122,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
       String outcome,
       boolean dryRun,
       Instant deployedAt,
-      List<JourneyProblemItem> warnings) {}
+      List<JourneyProblemItem> warnings,
+      Integer warningsOmitted) {}
 
   record JourneyListView(List<JourneySummary> journeys) {}
 
@@ -213,7 +214,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
               d.dryRun() ? "valid" : "deployed",
               d.dryRun(),
               d.deployedAt(),
-              JourneyProblemItem.all(file, d.warnings()));
+              JourneyProblemItem.first(file, d.warnings()),
+              JourneyProblemItem.omitted(d.warnings()));
       if (d.dryRun()) {
         return complete(Json.response(StatusCodes.OK, view));
       }
@@ -230,7 +232,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
                   "unchanged",
                   dryRun,
                   null,
-                  JourneyProblemItem.all(file, u.warnings()))));
+                  JourneyProblemItem.first(file, u.warnings()),
+                  JourneyProblemItem.omitted(u.warnings()))));
     }
     if (result instanceof Invalid invalid) {
       String first = invalid.errors().get(0).format(file);
