@@ -66,7 +66,23 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
     static List<JourneyProblemItem> all(String file, List<Diagnostic> problems) {
       return problems.stream().map(p -> of(file, p)).toList();
     }
+
+    /**
+     * The first {@link #LISTED} of them: a megabyte of unknown keys made a 22 MB reply, which helps
+     * nobody and costs the node the memory and the bandwidth.
+     */
+    static List<JourneyProblemItem> first(String file, List<Diagnostic> problems) {
+      return all(file, problems.subList(0, Math.min(LISTED, problems.size())));
+    }
+
+    /** How many {@link #first} leaves out, or null (left out of the reply) when none. */
+    static Integer omitted(List<Diagnostic> problems) {
+      return problems.size() > LISTED ? problems.size() - LISTED : null;
+    }
   }
+
+  /** The most errors, and the most warnings, one reply lists. */
+  static final int LISTED = 100;
 
   /**
    * The 422 body for a journey with errors: an RFC 9457 problem whose {@code errors} point into the
@@ -79,7 +95,9 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
       String detail,
       String instance,
       List<JourneyProblemItem> errors,
-      List<JourneyProblemItem> warnings) {
+      Integer errorsOmitted,
+      List<JourneyProblemItem> warnings,
+      Integer warningsOmitted) {
 
     /** The fields Segment's SDKs read, as every {@link Problem} has them. */
     @JsonProperty("code")
@@ -105,7 +123,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
       String outcome,
       boolean dryRun,
       Instant deployedAt,
-      List<JourneyProblemItem> warnings) {}
+      List<JourneyProblemItem> warnings,
+      Integer warningsOmitted) {}
 
   record JourneyListView(List<JourneySummary> journeys) {}
 
@@ -211,7 +230,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
               d.dryRun() ? "valid" : "deployed",
               d.dryRun(),
               d.deployedAt(),
-              JourneyProblemItem.all(file, d.warnings()));
+              JourneyProblemItem.first(file, d.warnings()),
+              JourneyProblemItem.omitted(d.warnings()));
       if (d.dryRun()) {
         return complete(Json.response(StatusCodes.OK, view));
       }
@@ -228,7 +248,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
                   "unchanged",
                   dryRun,
                   null,
-                  JourneyProblemItem.all(file, u.warnings()))));
+                  JourneyProblemItem.first(file, u.warnings()),
+                  JourneyProblemItem.omitted(u.warnings()))));
     }
     if (result instanceof Invalid invalid) {
       String first = invalid.errors().get(0).format(file);
@@ -238,7 +259,11 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
               + " and was not deployed; the first: "
               + first
               + (first.matches(".*[.?!]$") ? "" : ".")
-              + " Fix every one listed in \"errors\" and send it again.";
+              + (invalid.errors().size() > LISTED
+                  ? " The first "
+                      + LISTED
+                      + " are listed in \"errors\"; fix them and send it again."
+                  : " Fix every one listed in \"errors\" and send it again.");
       return Problem.located(
           path ->
               Json.response(
@@ -250,8 +275,10 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
                       422,
                       detail,
                       path,
-                      JourneyProblemItem.all(file, invalid.errors()),
-                      JourneyProblemItem.all(file, invalid.warnings()))));
+                      JourneyProblemItem.first(file, invalid.errors()),
+                      JourneyProblemItem.omitted(invalid.errors()),
+                      JourneyProblemItem.first(file, invalid.warnings()),
+                      JourneyProblemItem.omitted(invalid.warnings()))));
     }
     Conflict conflict = (Conflict) result;
     return Problem.conflict(conflict.detail()).answer();

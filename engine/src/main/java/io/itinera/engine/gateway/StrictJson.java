@@ -1,8 +1,10 @@
 package io.itinera.engine.gateway;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,13 +24,19 @@ import java.util.List;
 /**
  * A request body read as exactly one JSON value, refusing what a lenient reader would let through
  * silently: content after the value (a second message would be dropped), numbers beyond a double's
- * range (they would become infinity), and bytes that are not well-formed UTF-8 (Jackson reads
- * overlong sequences such as {@code C0 AF} as if they were the character they disguise).
+ * range (they would become infinity), bytes that are not well-formed UTF-8 (Jackson reads overlong
+ * sequences such as {@code C0 AF} as if they were the character they disguise), and a key twice in
+ * one object (readers disagree on which one wins, so a proxy that checks the first {@code userId}
+ * and a node that keeps the last could be told different things). Nesting deeper than Jackson's 500
+ * levels and numbers longer than its 1,000 digits are refused by Jackson's read constraints.
  */
 final class StrictJson {
 
   private static final ObjectReader READER =
-      Json.MAPPER.readerFor(JsonNode.class).with(new FiniteNumbers());
+      Json.MAPPER
+          .readerFor(JsonNode.class)
+          .with(new FiniteNumbers())
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   private StrictJson() {}
 
@@ -58,6 +66,21 @@ final class StrictJson {
             "The number " + at(parser.currentTokenLocation()) + " is beyond the range of a double.",
             List.of(new FieldError(pointer, "A number beyond the range of a double.")));
       }
+    } catch (JsonParseException e) {
+      JsonParser failed = e.getProcessor();
+      if (e.getOriginalMessage().startsWith("Duplicate field") && failed != null) {
+        String pointer = failed.getParsingContext().pathAsPointer().toString();
+        return invalid(
+            "The body has the key at "
+                + pointer
+                + " twice, "
+                + at(e.getLocation())
+                + "; send each key once.",
+            List.of(new FieldError(pointer, "A key that appears twice in its object.")));
+      }
+      return invalid(
+          "The body is not valid JSON " + at(e.getLocation()) + ": " + e.getOriginalMessage() + ".",
+          List.of());
     } catch (JsonProcessingException e) {
       return invalid(
           "The body is not valid JSON " + at(e.getLocation()) + ": " + e.getOriginalMessage() + ".",

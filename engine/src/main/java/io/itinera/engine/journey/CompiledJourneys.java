@@ -1,5 +1,6 @@
 package io.itinera.engine.journey;
 
+import io.itinera.journeys.condition.ConditionLimits;
 import io.itinera.journeys.load.JourneyLoader;
 import io.itinera.journeys.load.LoadResult;
 import java.util.Map;
@@ -13,7 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CompiledJourneys {
 
   /** Builds a CEL environment once; used under its own lock. */
-  private final JourneyLoader loader = new JourneyLoader();
+  private final JourneyLoader loader;
+
+  CompiledJourneys(ConditionLimits limits) {
+    this.loader = new JourneyLoader(limits);
+  }
 
   private final Map<String, LoadResult> byKey = new ConcurrentHashMap<>();
 

@@ -9,6 +9,7 @@ import io.itinera.engine.journey.JourneyVersions.Fingerprint;
 import io.itinera.engine.journey.JourneyVersions.Snapshot;
 import io.itinera.engine.journey.VersionRule.Verdict;
 import io.itinera.engine.storage.BlockingSql;
+import io.itinera.journeys.condition.ConditionLimits;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.load.LoadResult;
 import io.itinera.journeys.load.LoadedJourney;
@@ -98,7 +99,7 @@ public final class JourneyRegistry {
   private final DeployedJourneys deployed;
   private final Clock clock;
   private final BlockingSql blocking;
-  private final CompiledJourneys compiled = new CompiledJourneys();
+  private final CompiledJourneys compiled;
 
   private final Object reloading = new Object();
   private Fingerprint loadedFingerprint;
@@ -108,10 +109,29 @@ public final class JourneyRegistry {
 
   public JourneyRegistry(
       DataSource dataSource, DeployedJourneys deployed, Clock clock, BlockingSql blocking) {
+    this(dataSource, deployed, clock, blocking, ConditionLimits.DEFAULT);
+  }
+
+  /** A registry whose journeys' conditions are held to {@code limits}. */
+  public JourneyRegistry(
+      DataSource dataSource,
+      DeployedJourneys deployed,
+      Clock clock,
+      BlockingSql blocking,
+      ConditionLimits limits) {
     this.versions = new JourneyVersions(dataSource);
     this.deployed = deployed;
     this.clock = clock;
     this.blocking = blocking;
+    this.compiled = new CompiledJourneys(limits);
+  }
+
+  /** The limits of {@code itinera.journeys.condition-*}. */
+  static ConditionLimits conditionLimits(Config config) {
+    return new ConditionLimits(
+        config.getInt("itinera.journeys.condition-max-iterations"),
+        config.getDuration("itinera.journeys.condition-max-evaluation-time"),
+        config.getDuration("itinera.journeys.condition-fold-timeout"));
   }
 
   /**
@@ -123,7 +143,8 @@ public final class JourneyRegistry {
       ActorSystem<?> system, DataSource dataSource, DeployedJourneys deployed, Config config) {
     BlockingSql blocking = BlockingSql.of(system);
     JourneyRegistry registry =
-        new JourneyRegistry(dataSource, deployed, Clock.systemUTC(), blocking);
+        new JourneyRegistry(
+            dataSource, deployed, Clock.systemUTC(), blocking, conditionLimits(config));
     String directory = config.getString("itinera.journeys.directory").trim();
     if (!directory.isEmpty()) {
       registry.deployDirectory(Path.of(directory));

@@ -4,6 +4,7 @@ import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
 import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.ConditionOverLimit;
 import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
 import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
@@ -30,6 +31,8 @@ import java.util.Locale;
  *   <li>{@code itinera_timers_scheduled_total}, {@code itinera_timers_cancelled_total}, {@code
  *       itinera_timers_fired_total}, and {@code itinera_timer_lateness_seconds}: how long after its
  *       due time a timer fired;
+ *   <li>{@code itinera_conditions_over_limit_total}: conditions that stopped at their iteration or
+ *       time limit and counted as false (a decision counts each condition once);
  *   <li>{@code itinera_entity_recoveries_total}, {@code itinera_entity_recovery_seconds} (from the
  *       entity's start to its state recovered from snapshot and journal), {@code
  *       itinera_entity_recovery_failures_total}, {@code itinera_entity_stops_total} (passivated
@@ -50,6 +53,7 @@ public final class CustomerMetrics {
   private final Timer recoveryTime;
   private final Counter recoveryFailures;
   private final Counter stops;
+  private final Counter conditionsOverLimit;
 
   CustomerMetrics(MeterRegistry registry) {
     this.timersScheduled =
@@ -90,6 +94,11 @@ public final class CustomerMetrics {
         Counter.builder("itinera.entity.stops")
             .description(
                 "Customer entities stopped: passivated when idle, or moved with their shard")
+            .register(registry);
+    this.conditionsOverLimit =
+        Counter.builder("itinera.conditions.over.limit")
+            .description(
+                "Journey conditions that stopped at their iteration or time limit and counted as false")
             .register(registry);
     this.decisions =
         new CounterFamily(registry, "itinera.decisions", "Journey decisions persisted", "cause");
@@ -136,6 +145,8 @@ public final class CustomerMetrics {
       timersScheduled.increment();
     } else if (event instanceof TimerCancelled) {
       timersCancelled.increment();
+    } else if (event instanceof ConditionOverLimit) {
+      conditionsOverLimit.increment();
     } else if (event instanceof TimerFired fired) {
       timersFired.increment();
       Duration late = Duration.between(fired.timer().due(), fired.at());

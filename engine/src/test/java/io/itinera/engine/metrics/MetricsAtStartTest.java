@@ -47,6 +47,7 @@ class MetricsAtStartTest {
         zero(scrape, "itinera_persist_seconds_count", "outcome", "failed");
         zero(scrape, "itinera_timer_wakeups_total", "outcome", "failed");
         zero(scrape, "itinera_entity_recovery_failures_total");
+        zero(scrape, "itinera_conditions_over_limit_total");
         for (String cause : List.of("touchpoint", "timer", "merge")) {
           zero(scrape, "itinera_decisions_total", "cause", cause);
         }

@@ -1,5 +1,6 @@
 package io.itinera.journeys.condition;
 
+import dev.cel.common.CelErrorCode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
@@ -15,10 +16,33 @@ public final class CompiledCondition {
 
   private final String source;
   private final CelRuntime.Program program;
+  private final int maxIterations;
+  private final long maxNanos;
+  private final boolean loops;
 
-  CompiledCondition(String source, CelRuntime.Program program) {
+  /**
+   * @param loops whether the condition has a comprehension: only those are timed, as without a loop
+   *     the work is bounded by the sizes of the expression and of the touchpoint, and timing costs
+   *     a call per evaluated expression
+   */
+  CompiledCondition(
+      String source, CelRuntime.Program program, ConditionLimits limits, boolean loops) {
     this.source = source;
     this.program = program;
+    this.maxIterations = limits.maxIterations();
+    this.maxNanos = limits.maxEvaluationTime().toNanos();
+    this.loops = loops;
+  }
+
+  /** What one evaluation gave. */
+  public enum Verdict {
+    HOLDS,
+    /** False, or failed as conditions reading absent data do. */
+    FAILS,
+    /** Stopped at the comprehension iteration limit; counts as false. */
+    OVER_LIMIT,
+    /** Stopped at the evaluation time limit; counts as false. */
+    OUT_OF_TIME
   }
 
   public String source() {
@@ -30,21 +54,50 @@ public final class CompiledCondition {
    * property the touchpoint lacks) does not hold: designers guard optional data with {@code has()}.
    */
   public boolean test(EventFacts event, CustomerFacts customer) {
+    return evaluate(event, customer) == Verdict.HOLDS;
+  }
+
+  /** The same, telling a condition stopped at the iteration limit from one that is false. */
+  public Verdict evaluate(EventFacts event, CustomerFacts customer) {
+    if (!loops) {
+      try {
+        return Boolean.TRUE.equals(program.eval(resolver(event, customer)))
+            ? Verdict.HOLDS
+            : Verdict.FAILS;
+      } catch (CelEvaluationException failed) {
+        return Verdict.FAILS;
+      }
+    }
+    EvaluationBudget budget = new EvaluationBudget(maxNanos);
     try {
-      return Boolean.TRUE.equals(program.eval(resolver(event, customer)));
+      Object value = program.trace(resolver(event, customer), budget);
+      if (budget.spent()) {
+        return Verdict.OUT_OF_TIME;
+      }
+      return Boolean.TRUE.equals(value) ? Verdict.HOLDS : Verdict.FAILS;
     } catch (CelEvaluationException failed) {
-      return false;
+      if (budget.spent()) {
+        return Verdict.OUT_OF_TIME;
+      }
+      return failed.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED
+          ? Verdict.OVER_LIMIT
+          : Verdict.FAILS;
     }
   }
 
-  /** The value if it does not depend on any variable (a literal {@code false}, say), else empty. */
-  Optional<Boolean> constantValue() {
-    try {
-      Object value = program.eval(name -> Optional.empty());
-      return value instanceof Boolean constant ? Optional.of(constant) : Optional.empty();
-    } catch (CelEvaluationException dependsOnVariables) {
-      return Optional.empty();
-    }
+  /** The limit a verdict of {@link Verdict#OVER_LIMIT} or {@link Verdict#OUT_OF_TIME} met. */
+  public String limit(Verdict verdict) {
+    return verdict == Verdict.OUT_OF_TIME
+        ? maxNanos / 1_000_000 + " ms"
+        : maxIterations + " loop iterations";
+  }
+
+  CelRuntime.Program program() {
+    return program;
+  }
+
+  boolean loops() {
+    return loops;
   }
 
   private static CelVariableResolver resolver(EventFacts event, CustomerFacts customer) {

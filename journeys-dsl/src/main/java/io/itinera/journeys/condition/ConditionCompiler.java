@@ -2,6 +2,7 @@ package io.itinera.journeys.condition;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.Operator;
@@ -76,7 +77,30 @@ public final class ConditionCompiler {
    * literal, where the standard runtime found no overload and the condition was false. Maps reach
    * it as {@link CelMapView}s (see there why).
    */
-  private final CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder().build();
+  private final CelRuntime runtime;
+
+  private final ConditionLimits limits;
+
+  public ConditionCompiler() {
+    this(ConditionLimits.DEFAULT);
+  }
+
+  /**
+   * A compiler whose programs stop at {@code limits}' iteration limit, when folded at deploy and
+   * when evaluated per touchpoint alike.
+   */
+  public ConditionCompiler(ConditionLimits limits) {
+    this.limits = limits;
+    this.runtime =
+        CelRuntimeFactory.plannerRuntimeBuilder()
+            .setOptions(
+                // The planner's own defaults, plus the limit.
+                CelOptions.current()
+                    .enableHeterogeneousNumericComparisons(true)
+                    .comprehensionMaxIterations(limits.maxIterations())
+                    .build())
+            .build();
+  }
 
   private static CelCompiler compiler(boolean withEvent) {
     CelCompilerBuilder builder =
@@ -90,8 +114,16 @@ public final class ConditionCompiler {
     return builder.build();
   }
 
-  /** Parses and type-checks; never throws for a bad expression. */
+  /** Parses, type-checks and folds; never throws for a bad expression. */
   public Compilation compile(String source, ConditionScope scope) {
+    return compile(source, scope, true);
+  }
+
+  /**
+   * Parses and type-checks, and with {@code fold} evaluates a condition that reads no variable to
+   * find its constant value, within the limits: a condition that exceeds them fails to compile.
+   */
+  public Compilation compile(String source, ConditionScope scope, boolean fold) {
     CelValidationResult result =
         (scope == ConditionScope.EVENT_AND_CUSTOMER ? withEvent : customerOnly).compile(source);
     if (result.hasError()) {
@@ -103,16 +135,64 @@ public final class ConditionCompiler {
                 Math.max(0, issue.getSourceLocation().getColumn()),
                 explain(issue.getMessage(), source, issue.getSourceLocation(), scope)));
       }
-      return new Compilation.Failed(errors);
+      return new Compilation.Failed(errors, false);
     }
     try {
       CompiledCondition compiled =
-          new CompiledCondition(source, runtime.createProgram(result.getAst()));
-      return new Compilation.Compiled(
-          compiled, compiled.constantValue().orElse(null), traitsReadWithoutHas(result.getAst()));
+          new CompiledCondition(
+              source,
+              runtime.createProgram(result.getAst()),
+              limits,
+              hasLoop(result.getAst().getExpr()));
+      List<CelWarning> warnings = traitsReadWithoutHas(result.getAst());
+      return fold ? folded(compiled, warnings) : new Compilation.Compiled(compiled, null, warnings);
     } catch (dev.cel.common.CelValidationException | CelEvaluationException unexpected) {
-      return new Compilation.Failed(List.of(new CelError(1, 0, unexpected.getMessage())));
+      return new Compilation.Failed(List.of(new CelError(1, 0, unexpected.getMessage())), false);
     }
+  }
+
+  /** The condition with its constant value if it has one, or failed if folding exceeded limits. */
+  private Compilation folded(CompiledCondition compiled, List<CelWarning> warnings) {
+    ConstantFolder.Folded folded =
+        ConstantFolder.fold(compiled.program(), compiled.loops(), limits.foldTimeout());
+    if (folded instanceof ConstantFolder.Folded.Constant constant) {
+      return new Compilation.Compiled(compiled, constant.value(), warnings);
+    }
+    if (folded instanceof ConstantFolder.Folded.OverLimit) {
+      return overLimit(
+          "the condition takes more than "
+              + limits.maxIterations()
+              + " loop iterations (all, exists, exists_one, map, filter) in one evaluation,"
+              + " the limit; loop over less");
+    }
+    if (folded instanceof ConstantFolder.Folded.TimedOut) {
+      return overLimit(
+          "the condition took longer than "
+              + limits.foldTimeout().toMillis()
+              + " ms to evaluate, the limit; simplify it");
+    }
+    return new Compilation.Compiled(compiled, null, warnings);
+  }
+
+  /** Whether {@code expr} has a comprehension (a macro such as {@code all} or {@code map}). */
+  private static boolean hasLoop(CelExpr expr) {
+    return switch (expr.getKind()) {
+      case COMPREHENSION -> true;
+      case SELECT -> hasLoop(expr.select().operand());
+      case CALL ->
+          expr.call().target().map(ConditionCompiler::hasLoop).orElse(false)
+              || expr.call().args().stream().anyMatch(ConditionCompiler::hasLoop);
+      case LIST -> expr.list().elements().stream().anyMatch(ConditionCompiler::hasLoop);
+      case MAP ->
+          expr.map().entries().stream()
+              .anyMatch(entry -> hasLoop(entry.key()) || hasLoop(entry.value()));
+      case STRUCT -> expr.struct().entries().stream().anyMatch(entry -> hasLoop(entry.value()));
+      default -> false;
+    };
+  }
+
+  private static Compilation overLimit(String message) {
+    return new Compilation.Failed(List.of(new CelError(1, 0, message)), true);
   }
 
   /**
@@ -340,7 +420,10 @@ public final class ConditionCompiler {
     record Compiled(CompiledCondition condition, Boolean constant, List<CelWarning> warnings)
         implements Compilation {}
 
-    record Failed(List<CelError> errors) implements Compilation {}
+    /**
+     * @param overLimit whether it failed by exceeding the {@link ConditionLimits} when folded
+     */
+    record Failed(List<CelError> errors, boolean overLimit) implements Compilation {}
   }
 
   /** A CEL error at a 1-based line and 0-based column of the expression, as CEL counts. */

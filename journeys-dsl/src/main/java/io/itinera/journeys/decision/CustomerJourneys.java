@@ -140,7 +140,9 @@ public record CustomerJourneys(
           new LedgerEntry(action.id(), action.journey(), action.channel(), action.offer(), e.at()));
       return Optional.of(new CustomerJourneys(journeys, leftAt, counts, timers, next, consent));
     }
-    if (event instanceof ActionSuppressed || event instanceof ActionDeferred) {
+    if (event instanceof ActionSuppressed
+        || event instanceof ActionDeferred
+        || event instanceof JourneyEvent.ConditionOverLimit) {
       return Optional.of(this);
     }
     if (event instanceof TimerScheduled e) {

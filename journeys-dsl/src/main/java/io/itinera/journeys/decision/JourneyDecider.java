@@ -1,7 +1,9 @@
 package io.itinera.journeys.decision;
 
+import io.itinera.journeys.condition.CompiledCondition.Verdict;
 import io.itinera.journeys.condition.CustomerFacts;
 import io.itinera.journeys.condition.EventFacts;
+import io.itinera.journeys.decision.JourneyEvent.ConditionOverLimit;
 import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
 import io.itinera.journeys.decision.JourneyEvent.GoalReached;
 import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
@@ -29,9 +31,11 @@ import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -51,6 +55,9 @@ public final class JourneyDecider {
   private final Instant now;
   private final WorkingState working;
   private final ActionDelivery delivery;
+
+  /** The conditions already warned about in this decision, so each is warned about once. */
+  private final Set<String> overLimit = new HashSet<>();
 
   private JourneyDecider(
       CustomerJourneys state, CustomerContext customer, JourneySet deployed, Instant now) {
@@ -195,7 +202,7 @@ public final class JourneyDecider {
     CustomerFacts facts = facts(journey.name());
     boolean entering =
         entry.event() == null
-            ? loaded.holds(entry.when(), null, facts)
+            ? holds(loaded, entry.when(), null, facts)
             : matches(loaded, entry.event(), entry.when(), event, facts);
     if (!entering) {
       return;
@@ -380,14 +387,30 @@ public final class JourneyDecider {
         customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
   }
 
-  private static boolean matches(
+  private boolean matches(
       LoadedJourney loaded, Trigger trigger, EventFacts event, CustomerFacts facts) {
     return matches(loaded, trigger.event(), trigger.when(), event, facts);
   }
 
-  private static boolean matches(
+  private boolean matches(
       LoadedJourney loaded, String name, Condition when, EventFacts event, CustomerFacts facts) {
-    return name.equals(event.name()) && loaded.holds(when, event, facts);
+    return name.equals(event.name()) && holds(loaded, when, event, facts);
+  }
+
+  /**
+   * Whether {@code when} holds. One that stops at a limit counts as false, and the decision says
+   * so, once per condition, so the designer learns why the trigger never fires.
+   */
+  private boolean holds(
+      LoadedJourney loaded, Condition when, EventFacts event, CustomerFacts facts) {
+    Verdict verdict = loaded.verdict(when, event, facts);
+    boolean stopped = verdict == Verdict.OVER_LIMIT || verdict == Verdict.OUT_OF_TIME;
+    if (stopped && overLimit.add(when.source())) {
+      emit(
+          new ConditionOverLimit(
+              loaded.journey().name(), when.source(), loaded.compiled(when).limit(verdict), now));
+    }
+    return verdict == Verdict.HOLDS;
   }
 
   private static Optional<AbsenceTrigger> absenceTrigger(Stage stage, String name) {

@@ -29,7 +29,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = JourneyEvent.GoalReached.class, name = "GoalReached"),
   @JsonSubTypes.Type(value = JourneyEvent.JourneyExited.class, name = "JourneyExited"),
   @JsonSubTypes.Type(value = JourneyEvent.ConsentChanged.class, name = "ConsentChanged"),
-  @JsonSubTypes.Type(value = JourneyEvent.LedgerTrimmed.class, name = "LedgerTrimmed")
+  @JsonSubTypes.Type(value = JourneyEvent.LedgerTrimmed.class, name = "LedgerTrimmed"),
+  @JsonSubTypes.Type(value = JourneyEvent.ConditionOverLimit.class, name = "ConditionOverLimit")
 })
 public sealed interface JourneyEvent extends CborSerializable {
 
@@ -105,4 +106,24 @@ public sealed interface JourneyEvent extends CborSerializable {
 
   /** Ledger entries at or before {@code before} are older than every cap window and dropped. */
   record LedgerTrimmed(Instant before) implements JourneyEvent {}
+
+  /**
+   * A condition stopped at a limit (iterations or time) and counted as false: a warning for the
+   * journey's designer, changing nothing in the customer's state.
+   *
+   * @param condition the condition's source, cut to {@link #MAX_SOURCE} characters
+   * @param limit the limit it reached: "10000 loop iterations", "50 ms"
+   */
+  record ConditionOverLimit(String journey, String condition, String limit, Instant at)
+      implements JourneyEvent {
+
+    /** Enough to recognise the condition in the journey file. */
+    public static final int MAX_SOURCE = 200;
+
+    public ConditionOverLimit {
+      if (condition.length() > MAX_SOURCE) {
+        condition = condition.substring(0, MAX_SOURCE) + "...";
+      }
+    }
+  }
 }

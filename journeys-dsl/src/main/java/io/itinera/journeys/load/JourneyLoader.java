@@ -1,6 +1,7 @@
 package io.itinera.journeys.load;
 
 import io.itinera.journeys.condition.ConditionCompiler;
+import io.itinera.journeys.condition.ConditionLimits;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.model.Journey;
@@ -24,7 +25,16 @@ import java.util.List;
  */
 public final class JourneyLoader {
 
-  private final JourneyValidator validator = new JourneyValidator(new ConditionCompiler());
+  private final JourneyValidator validator;
+
+  public JourneyLoader() {
+    this(ConditionLimits.DEFAULT);
+  }
+
+  /** A loader whose conditions are held to {@code limits}, at load and when evaluated. */
+  public JourneyLoader(ConditionLimits limits) {
+    this.validator = new JourneyValidator(new ConditionCompiler(limits));
+  }
 
   public LoadResult load(Path file) {
     String text;

@@ -1,6 +1,7 @@
 package io.itinera.journeys.load;
 
 import io.itinera.journeys.condition.CompiledCondition;
+import io.itinera.journeys.condition.CompiledCondition.Verdict;
 import io.itinera.journeys.condition.CustomerFacts;
 import io.itinera.journeys.condition.EventFacts;
 import io.itinera.journeys.model.Condition;
@@ -27,7 +28,12 @@ public final class LoadedJourney {
 
   /** Whether {@code condition} holds; an absent condition always does. */
   public boolean holds(Condition condition, EventFacts event, CustomerFacts customer) {
-    return condition == null || compiled(condition).test(event, customer);
+    return verdict(condition, event, customer) == Verdict.HOLDS;
+  }
+
+  /** The same, telling a condition stopped at a limit from a false one. */
+  public Verdict verdict(Condition condition, EventFacts event, CustomerFacts customer) {
+    return condition == null ? Verdict.HOLDS : compiled(condition).evaluate(event, customer);
   }
 
   /** The compiled form of one of this journey's conditions. */

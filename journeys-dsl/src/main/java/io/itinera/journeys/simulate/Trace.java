@@ -4,6 +4,7 @@ import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
 import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.ConditionOverLimit;
 import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
 import io.itinera.journeys.decision.JourneyEvent.GoalReached;
 import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
@@ -60,6 +61,16 @@ public final class Trace {
     }
     if (event instanceof ConsentChanged e) {
       return Optional.of("consent " + e.channel() + (e.granted() ? " opted in" : " opted out"));
+    }
+    if (event instanceof ConditionOverLimit e) {
+      return Optional.of(
+          "warning: "
+              + e.journey()
+              + " condition '"
+              + e.condition()
+              + "' stopped at its limit of "
+              + e.limit()
+              + " and counted as false");
     }
     return Optional.empty();
   }

@@ -35,6 +35,12 @@ final class Check {
   final Set<String> exitEvents = new HashSet<>();
   private final ConditionCompiler compiler;
 
+  /**
+   * Once a condition exceeded the limits while folded, the journey is refused anyway: the rest are
+   * not folded, so a file of many costly conditions costs one timeout, not one each.
+   */
+  private boolean folding = true;
+
   Check(Journey journey, SourceMap sourceMap, ConditionCompiler compiler) {
     this.journey = journey;
     this.sourceMap = sourceMap;
@@ -67,8 +73,9 @@ final class Check {
     if (condition == null) {
       return null;
     }
-    Compilation compilation = compiler.compile(condition.source(), scope);
+    Compilation compilation = compiler.compile(condition.source(), scope, folding);
     if (compilation instanceof Compilation.Failed failed) {
+      folding &= !failed.overLimit();
       for (CelError cel : failed.errors()) {
         error(
             sourceMap.condition(path, cel.line(), cel.column()),

@@ -40,7 +40,9 @@ class ReplayTest {
     held.track("Product Viewed", "web", RunningShoesTest.RUNNING);
     held.track("Product Added", "web");
     held.after(Duration.ofHours(1));
-    return List.of(runner, popup, held);
+    Timeline costly = new Timeline("ann", CostlyConditionTest.PAIRS);
+    costly.track("Cart Viewed", "web", Map.of("items", CostlyConditionTest.ITEMS));
+    return List.of(runner, popup, held, costly);
   }
 
   @Test

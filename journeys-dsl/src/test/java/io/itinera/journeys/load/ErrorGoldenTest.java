@@ -613,4 +613,28 @@ class ErrorGoldenTest {
               start: {}
             """));
   }
+
+  @Test
+  void aConstantConditionOverTheIterationLimitIsAnErrorAtItsPlace() {
+    String hundred =
+        java.util.stream.IntStream.range(0, 100)
+            .mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    String when = hundred + ".all(a, " + hundred + ".all(b, " + hundred + ".all(c, c >= 0)))";
+    assertEquals(
+        List.of(
+            "j.yaml:5:28: condition error: the condition takes more than 10000 loop iterations"
+                + " (all, exists, exists_one, map, filter) in one evaluation, the limit; loop over"
+                + " less"),
+        errors(
+            """
+            journey: j
+            entry: {event: A}
+            stages:
+              start:
+                on: [{event: B, when: "%s", goto: done}]
+              done: {}
+            """
+                .formatted(when)));
+  }
 }
