@@ -119,6 +119,10 @@ public record CustomerState(
     if (event instanceof ProfileAbsorbed absorbedProfile) {
       return absorb(absorbedProfile);
     }
+    if (event instanceof CustomerEvent.CustomerErased) {
+      // Nothing survives an erasure but the journal position, so later events number on.
+      return empty(customerId).with(sequenceNr, CustomerJourneys.EMPTY, null);
+    }
     // Java 17 has no exhaustive switch over a sealed type: a new event kind fails here, loudly.
     throw new IllegalStateException(
         "CustomerState has no rule for the event " + event.getClass().getName());

@@ -79,7 +79,9 @@ public final class GatewayRoutes {
       Clock clock) {
     Access access = new Access(keys);
     this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
-    this.customers = new CustomerRoutes(customers, history, access);
+    this.customers =
+        new CustomerRoutes(
+            customers, history, access, new CustomerExport(customers, history, clock));
     this.journeys = new JourneyRoutes(journeys, access);
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
