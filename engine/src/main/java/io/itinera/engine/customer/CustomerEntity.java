@@ -149,6 +149,23 @@ public final class CustomerEntity
                 customerId, settings, deployed, clock, metrics, persisted, records, context));
   }
 
+  /**
+   * The entity itself rather than its behavior, for a test that calls its methods (tagsFor): it has
+   * no actor context, so it cannot erase.
+   */
+  static CustomerEntity detached(
+      String customerId, CustomerSettings settings, DeployedJourneys deployed, Clock clock) {
+    return new CustomerEntity(
+        customerId,
+        settings,
+        deployed,
+        clock,
+        CustomerMetrics.none(),
+        DecisionsPersisted.NONE,
+        CustomerRecords.NONE,
+        null);
+  }
+
   private CustomerEntity(
       String customerId,
       CustomerSettings settings,
