@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 class ErasureTest {
 
-  private static final String USER = "erasure-user";
-  private static final String ANONYMOUS = "erasure-anon";
-  private static final String MARKER = "mk" + UUID.randomUUID().toString().replace("-", "");
+  static final String USER = "erasure-user";
+  static final String ANONYMOUS = "erasure-anon";
+  static final String MARKER = "mk" + UUID.randomUUID().toString().replace("-", "");
 
   @Test
   void anErasedCustomerLeavesNoMarkerInAnyTableAndStartsAfresh() throws Exception {
@@ -115,7 +115,7 @@ class ErasureTest {
    * adds to cart (a timer), has a trait set then removed, and writes over a hundred events (a
    * snapshot); then the visitor is merged into the customer.
    */
-  private static void writeCustomer(ApiClient api) {
+  static void writeCustomer(ApiClient api) {
     api.post(
         "/v1/page",
         "{\"anonymousId\":\""
@@ -165,7 +165,16 @@ class ErasureTest {
     api.post("/v1/identify", "{\"userId\":\"" + USER + "\",\"anonymousId\":\"" + ANONYMOUS + "\"}");
   }
 
-  private static JsonNode erase(ApiClient api, String customerId) {
+  /** Whether the customer's web action is in the delivery queue (the export lists it). */
+  static boolean delivered(ApiClient api) {
+    return api.get("/v1/customers/" + USER + "/export", basic(WRITE_KEY))
+            .json()
+            .get("deliveries")
+            .size()
+        == 1;
+  }
+
+  static JsonNode erase(ApiClient api, String customerId) {
     Reply erased = delete(api, customerId, basic(ADMIN_KEY));
     assertEquals(200, erased.status(), String.valueOf(erased.json()));
     return erased.json();
@@ -183,7 +192,7 @@ class ErasureTest {
     return new Reply(reply.status(), reply.json());
   }
 
-  private static ApiClient.Reply read(ApiClient api, String customerId) {
+  static ApiClient.Reply read(ApiClient api, String customerId) {
     return api.get("/v1/customers/" + customerId, basic(WRITE_KEY));
   }
 
@@ -225,7 +234,7 @@ class ErasureTest {
     return holding;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
