@@ -93,15 +93,27 @@ class ErasureTest {
   }
 
   @Test
-  void erasingAnIdNeverSeenIsNotFound() throws Exception {
-    try (TestDatabase database = TestDatabase.createFresh("erasure_unknown")) {
+  void erasingAnAliasErasesItsOwnProfileAndNamesTheCustomerItWentTo() throws Exception {
+    try (TestDatabase database = TestDatabase.createFresh("erasure_alias")) {
       ItineraNode node = TestNode.onPostgres(database);
       try {
         ApiClient api = new ApiClient(node.httpPort());
         Reply refused = delete(api, "nobody", basic(WRITE_KEY));
         assertEquals(401, refused.status(), "a write key cannot erase");
-        assertEquals(404, delete(api, "nobody", basic(ADMIN_KEY)).status());
-        assertEquals(0, database.queryLong("SELECT count(*) FROM event_journal"));
+        assertEquals(404, delete(api, "nobody", basic(ADMIN_KEY)).status(), "never seen");
+        assertEquals(0, database.queryLong("SELECT count(*) FROM event_journal"), "no marker");
+
+        api.post("/v1/page", "{\"anonymousId\":\"device-1\",\"name\":\"Shoes\"}");
+        api.post("/v1/identify", "{\"userId\":\"keeper\",\"anonymousId\":\"device-1\"}");
+        JsonNode erased = erase(api, "device-1");
+        assertEquals("keeper", erased.get("mergedInto").asText());
+        assertEquals(0, erased.get("mergedProfiles").asInt());
+        assertEquals(404, read(api, "device-1").status());
+        JsonNode keeper = read(api, "keeper").json();
+        assertEquals(
+            "device-1",
+            keeper.at("/mergedProfiles/0").asText(),
+            "the customer it went to is not erased");
       } finally {
         TestNode.stop(node);
       }
