@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code events} touchpoints through {@code /v1/batch} (500 per request, alternately "Product
  * Added" and "Order Completed"), every event is given a tag row (the worst case for the deletion;
  * the journey tags only the events that change a timer), then {@code DELETE /v1/customers/{id}} is
- * timed from request to reply, the reply coming once every row is deleted. Around it, a probe times
+ * timed from request to reply, the reply coming once every row is deleted. The customer's export
+ * ({@code GET /v1/customers/{id}/export}, streamed) is timed just before. Around it, a probe times
  * how long a new customer's timer takes to reach {@code due_timers} through eventsByTag, before and
  * after the erasure: whether the deleted rows stall the projections. A first, small erasure warms
  * the code path up and is not counted.
@@ -84,6 +85,11 @@ public final class ErasureBenchmark {
         tagEveryEvent(url, customer);
         long rows = count(url, customer);
         long tagRows = tags(url, customer);
+        long exportStarted = System.nanoTime();
+        int exportBytes =
+            send(http, "GET", base + "/v1/customers/" + customer + "/export", null, null, 200)
+                .length();
+        double exportMillis = (System.nanoTime() - exportStarted) / 1e6;
         double before = probe(http, base, url, "probe-before-" + run);
         long started = System.nanoTime();
         String reply = erase(http, base, customer);
@@ -91,14 +97,16 @@ public final class ErasureBenchmark {
         double after = probe(http, base, url, "probe-after-" + run);
         millis.add(took);
         System.out.printf(
-            "RESULT run %d: %d events (%d journal rows, %d tag rows) written in %.1f s; erased in"
-                + " %.0f ms; left %d rows; a timer reached due_timers in %.0f ms before, %.0f ms"
-                + " after; reply %s%n",
+            "RESULT run %d: %d events (%d journal rows, %d tag rows) written in %.1f s; exported"
+                + " in %.0f ms (%d characters); erased in %.0f ms; left %d rows; a timer reached"
+                + " due_timers in %.0f ms before, %.0f ms after; reply %s%n",
             run,
             events,
             rows,
             tagRows,
             fillSeconds,
+            exportMillis,
+            exportBytes,
             took,
             count(url, customer),
             before,
