@@ -138,7 +138,25 @@ public sealed interface CustomerCommand extends CborSerializable {
       int mergedProfiles,
       String mergedInto,
       Instant at)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    static Erased of(
+        String customerId,
+        CustomerRecords.Deleted deleted,
+        Erase command,
+        String mergedInto,
+        Instant at) {
+      return new Erased(
+          customerId,
+          deleted.events(),
+          deleted.snapshots(),
+          deleted.deliveries(),
+          deleted.dueTimers(),
+          command.mergedProfiles(),
+          mergedInto,
+          at);
+    }
+  }
 
   /** The entity's own message: the erasure's rows are deleted (or the deletion failed). */
   record ErasureDeleted(Erased erased, Throwable failure, ActorRef<StatusReply<Erased>> replyTo)

@@ -291,15 +291,7 @@ public final class CustomerEntity
                       new ErasureDeleted(
                           deleted == null
                               ? null
-                              : new Erased(
-                                  customerId,
-                                  deleted.events(),
-                                  deleted.snapshots(),
-                                  deleted.deliveries(),
-                                  deleted.dueTimers(),
-                                  command.mergedProfiles(),
-                                  mergedInto,
-                                  marker.at()),
+                              : Erased.of(customerId, deleted, command, mergedInto, marker.at()),
                           failure,
                           command.replyTo()));
             })
