@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerHistory;
+import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
@@ -150,7 +151,10 @@ public record ItineraNode(
               customerSettings.tagSlices(),
               config.getDuration("itinera.http.ask-timeout"),
               clock);
-      CustomerEntity.init(system, customerSettings, deployed, clock, delivery.decisionsPersisted());
+      // Export and erasure (GDPR) read and delete the customer's rows outside the journal too.
+      CustomerRecords records = new CustomerRecords(storage.dataSource(), BlockingSql.of(system));
+      CustomerEntity.init(
+          system, customerSettings, deployed, clock, delivery.decisionsPersisted(), records);
       // Meters for Prometheus at /metrics on the management port (ops.MetricsRoute).
       ShardingMetrics.start(
           system,
@@ -185,7 +189,7 @@ public record ItineraNode(
       GatewayRoutes gateway =
           new GatewayRoutes(
               customers,
-              new CustomerHistory(system),
+              new CustomerHistory(system, records),
               journeys,
               delivery,
               keys,

@@ -109,4 +109,56 @@ public sealed interface CustomerCommand extends CborSerializable {
 
   /** The customer's current state, for the read API. */
   record GetCustomer(ActorRef<CustomerState> replyTo) implements CustomerCommand {}
+
+  /**
+   * Erase everything held about this customer (GDPR Art. 17): journal a {@link
+   * CustomerEvent.CustomerErased} marker, start afresh, and delete the journal rows before it, the
+   * snapshots, deliveries and due timer. Replies when all of it is deleted; commands that arrive
+   * meanwhile wait. Asked again, it erases again (whatever came since), so a failed one is retried.
+   *
+   * @param mergedProfiles how many profiles merged into this one were erased just before ({@link
+   *     Customers#erase}), for the marker
+   */
+  record Erase(int mergedProfiles, ActorRef<StatusReply<Erased>> replyTo)
+      implements CustomerCommand {}
+
+  /**
+   * The reply to {@link Erase}: what was deleted ({@code at} null: the customer was never seen).
+   *
+   * @param mergedProfiles profiles merged into this one, erased with it
+   * @param mergedInto the customer this profile had been merged into, whose profile still holds
+   *     what it absorbed from this one (erase that customer to erase the person)
+   */
+  record Erased(
+      String customerId,
+      long events,
+      int snapshots,
+      int deliveries,
+      int dueTimers,
+      int mergedProfiles,
+      String mergedInto,
+      Instant at)
+      implements CborSerializable {
+
+    static Erased of(
+        String customerId,
+        CustomerRecords.Deleted deleted,
+        Erase command,
+        String mergedInto,
+        Instant at) {
+      return new Erased(
+          customerId,
+          deleted.events(),
+          deleted.snapshots(),
+          deleted.deliveries(),
+          deleted.dueTimers(),
+          command.mergedProfiles(),
+          mergedInto,
+          at);
+    }
+  }
+
+  /** The entity's own message: the erasure's rows are deleted (or the deletion failed). */
+  record ErasureDeleted(Erased erased, Throwable failure, ActorRef<StatusReply<Erased>> replyTo)
+      implements CustomerCommand {}
 }

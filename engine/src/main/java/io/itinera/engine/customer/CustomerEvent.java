@@ -159,4 +159,29 @@ public sealed interface CustomerEvent extends CborSerializable {
       return !journeys.timers().isEmpty();
     }
   }
+
+  /**
+   * The customer's data was erased on request (GDPR Art. 17): every event before this one, their
+   * snapshots, deliveries and due timers were deleted, and the state starts afresh. It carries no
+   * personal data, only what was erased and when, so it stays as the audit fact of the erasure and
+   * as the journal's highest sequence number, which pekko-persistence-jdbc reads back on recovery.
+   * Tagged for both projections: the due-timers projection clears the customer's row on it (no
+   * timer pending), and the outbox deletes deliveries a lagging group queued after the erasure.
+   *
+   * @param eventsErased journal events deleted (all before this one)
+   * @param mergedProfiles how many profiles merged into this one were erased with it
+   */
+  record CustomerErased(long eventsErased, int mergedProfiles, Instant at)
+      implements CustomerEvent, ChangesTimers {
+
+    @Override
+    public Instant nextTimerDue() {
+      return null;
+    }
+
+    @Override
+    public boolean changesTimers() {
+      return true;
+    }
+  }
 }

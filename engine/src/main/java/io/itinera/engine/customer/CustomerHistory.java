@@ -8,10 +8,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * A customer's journey decisions as the journal holds them, newest last: what a support agent reads
@@ -28,9 +30,11 @@ public final class CustomerHistory {
 
   private final ActorSystem<?> system;
   private final JdbcReadJournal journal;
+  private final CustomerRecords records;
 
-  public CustomerHistory(ActorSystem<?> system) {
+  public CustomerHistory(ActorSystem<?> system, CustomerRecords records) {
     this.system = system;
+    this.records = records;
     this.journal =
         PersistenceQuery.get(system)
             .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
@@ -74,6 +78,20 @@ public final class CustomerHistory {
             },
             system)
         .thenApply(done -> new Recent(List.copyOf(keptTouchpoints), List.copyOf(keptDecisions)));
+  }
+
+  /**
+   * Every event of the customer's journal, oldest first, as a stream (an export reads them all,
+   * however many: the journal is read in batches, never held whole).
+   */
+  public Source<EventEnvelope, NotUsed> journal(String customerId) {
+    return journal.currentEventsByPersistenceId(
+        CustomerPersistenceId.of(customerId).id(), 0L, Long.MAX_VALUE);
+  }
+
+  /** The rows naming the customer outside the journal (deliveries), for an export. */
+  public CustomerRecords records() {
+    return records;
   }
 
   private static Optional<JourneysDecided> decisionIn(EventEnvelope envelope) {

@@ -77,6 +77,11 @@ public record CustomerState(
         null);
   }
 
+  /** This state at another place in the journal. */
+  CustomerState withSequenceNr(long sequenceNr) {
+    return with(sequenceNr, journeys, mergedInto);
+  }
+
   /** Whether anything was ever recorded for this customer. */
   public boolean known() {
     return touchpointCount > 0;
@@ -118,6 +123,10 @@ public record CustomerState(
     }
     if (event instanceof ProfileAbsorbed absorbedProfile) {
       return absorb(absorbedProfile);
+    }
+    if (event instanceof CustomerEvent.CustomerErased) {
+      // Nothing survives an erasure but the journal position, so later events number on.
+      return empty(customerId).withSequenceNr(sequenceNr);
     }
     // Java 17 has no exhaustive switch over a sealed type: a new event kind fails here, loudly.
     throw new IllegalStateException(

@@ -1,6 +1,8 @@
 package io.itinera.engine.customer;
 
 import io.itinera.engine.customer.CustomerCommand.Absorb;
+import io.itinera.engine.customer.CustomerCommand.Erase;
+import io.itinera.engine.customer.CustomerCommand.Erased;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
@@ -9,9 +11,11 @@ import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -188,6 +192,36 @@ public final class Customers {
   public static boolean isOverloaded(Throwable failure) {
     return failure instanceof WriteAdmission.Overloaded
         || failure.getCause() instanceof WriteAdmission.Overloaded;
+  }
+
+  /**
+   * Erases the customer and, first, every profile merged into them (recursively: a merged profile
+   * may have absorbed others before), so a retry after a failure half-way still finds them in the
+   * customer's state. A profile that was itself merged into another is erased alone: the profile it
+   * went to keeps what it absorbed, and the reply names it.
+   */
+  public CompletionStage<Erased> erase(String customerId) {
+    return erase(customerId, new HashSet<>(List.of(customerId)));
+  }
+
+  private CompletionStage<Erased> erase(String customerId, Set<String> visited) {
+    return get(customerId)
+        .thenCompose(
+            state -> {
+              CompletionStage<Integer> merged = CompletableFuture.completedFuture(0);
+              for (String absorbed : state.absorbed()) {
+                if (visited.add(absorbed)) {
+                  merged =
+                      merged.thenCompose(
+                          count -> erase(absorbed, visited).thenApply(erased -> count + 1));
+                }
+              }
+              return merged;
+            })
+        .thenCompose(
+            merged ->
+                entity(customerId)
+                    .askWithStatus(replyTo -> new Erase(merged, replyTo), askTimeout));
   }
 
   public CompletionStage<CustomerState> get(String customerId) {

@@ -48,4 +48,9 @@ final class RecentRequests {
     }
     answered.addLast(new Answered(requestId, reply));
   }
+
+  /** Forgets every answer: an erasure leaves nothing of the customer's, their actions included. */
+  void forget() {
+    answered = null;
+  }
 }

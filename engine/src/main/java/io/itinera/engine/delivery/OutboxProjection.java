@@ -1,8 +1,10 @@
 package io.itinera.engine.delivery;
 
 import io.itinera.engine.customer.CustomerEvent;
+import io.itinera.engine.customer.CustomerEvent.CustomerErased;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerPersistenceId;
+import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.Tags;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.journeys.decision.JourneyEvent;
@@ -106,12 +108,27 @@ public final class OutboxProjection {
     public void process(PooledJdbcSession session, List<EventEnvelope<CustomerEvent>> envelopes)
         throws Exception {
       List<Queueing.Change> changes = changes(envelopes);
-      if (changes.isEmpty()) {
+      List<EventEnvelope<CustomerEvent>> erasures =
+          envelopes.stream().filter(e -> e.event() instanceof CustomerErased).toList();
+      if (changes.isEmpty() && erasures.isEmpty()) {
         return;
       }
       Set<String> channels =
           session.withConnection(
-              connection -> queueing.apply(connection, changes, clock.instant()));
+              connection -> {
+                Set<String> queued =
+                    changes.isEmpty()
+                        ? Set.of()
+                        : queueing.apply(connection, changes, clock.instant());
+                // What a lagging group queued from events read before an erasure deleted them.
+                for (EventEnvelope<CustomerEvent> erasure : erasures) {
+                  CustomerRecords.deleteDeliveries(
+                      connection,
+                      CustomerPersistenceId.customerId(erasure.persistenceId()),
+                      ((CustomerErased) erasure.event()).at());
+                }
+                return queued;
+              });
       beforeCommit.accept(changes.size());
       if (!channels.isEmpty()) {
         List<String> queued = List.copyOf(channels);

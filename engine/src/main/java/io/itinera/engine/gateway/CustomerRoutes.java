@@ -2,6 +2,7 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
@@ -30,9 +31,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The read API: {@code GET /v1/customers/{id}}, what the engine holds about one customer, its
  * journeys included, and {@code GET /v1/customers/{id}/decisions}, why: the journeys' decisions
- * with a sentence for each. Needs a write key or the admin key: profiles are personal data.
+ * with a sentence for each. Needs a write key or the admin key: profiles are personal data. And the
+ * data-protection routes: {@code GET /v1/customers/{id}/export} ({@link CustomerExport}) and {@code
+ * DELETE /v1/customers/{id}}, the erasure (admin key; docs/security/erasure.md).
  */
-record CustomerRoutes(Customers customers, CustomerHistory history, Access access) {
+record CustomerRoutes(
+    Customers customers,
+    CustomerHistory history,
+    Access access,
+    CustomerExport export,
+    AuditTrail auditTrail) {
 
   /** A customer as the read API shows it. */
   record CustomerView(
@@ -155,7 +163,12 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
   /** Built once down to the customer's id (see GatewayRoutes#routes). */
   Route routes() {
     Route customer =
-        pathPrefix(PathMatchers.segment(), customerId -> get(() -> customer(customerId)));
+        pathPrefix(
+            PathMatchers.segment(),
+            customerId ->
+                concat(
+                    get(() -> customer(customerId)),
+                    delete(() -> pathEndOrSingleSlash(() -> erase(customerId)))));
     return pathPrefix("customers", () -> customer);
   }
 
@@ -166,6 +179,7 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
         () ->
             concat(
                 pathEndOrSingleSlash(() -> show(customerId)),
+                path("export", () -> export.export(customerId)),
                 path(
                     "decisions",
                     () ->
@@ -173,6 +187,40 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
                             DEFAULT_DECISIONS,
                             MAX_DECISIONS,
                             limit -> decisions(customerId, limit)))));
+  }
+
+  /**
+   * Erases the customer and the profiles merged into them ({@link Customers#erase}); answers what
+   * was deleted, or 404 for an id never seen.
+   */
+  private Route erase(String customerId) {
+    return access.requireNamed(
+        Access.Scope.ADMIN,
+        "Erasing a customer needs",
+        who ->
+            Problem.awaiting(
+                customers.erase(customerId),
+                failure ->
+                    Problem.unavailable(
+                        "The erasure did not finish in time; retry (an erasure can be repeated)."),
+                erased -> {
+                  if (erased.at() == null) {
+                    return Problem.notFound("No customer \"" + customerId + "\" has been seen.")
+                        .answer();
+                  }
+                  // Audit entries are never deleted, so the entry names the customer by a digest
+                  // of the id: whoever knows the id can find its erasure, the log alone cannot
+                  // tell whom it erased.
+                  return auditTrail.recorded(
+                      who,
+                      "customer.erase",
+                      "customer " + KeyIds.of(customerId).substring(2),
+                      Map.of(
+                          "events", erased.events(),
+                          "deliveries", erased.deliveries(),
+                          "mergedProfiles", erased.mergedProfiles()),
+                      () -> complete(Json.response(StatusCodes.OK, erased)));
+                }));
   }
 
   private Route decisions(String customerId, int limit) {

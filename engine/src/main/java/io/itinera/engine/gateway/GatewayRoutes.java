@@ -83,7 +83,9 @@ public final class GatewayRoutes {
     Access access = new Access(keys);
     AuditTrail auditTrail = new AuditTrail(audit);
     this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
-    this.customers = new CustomerRoutes(customers, history, access);
+    this.customers =
+        new CustomerRoutes(
+            customers, history, access, new CustomerExport(customers, history, clock), auditTrail);
     this.journeys = new JourneyRoutes(journeys, access, auditTrail);
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access, auditTrail);
     this.actionFeed = new ActionFeedRoutes(delivery, access);

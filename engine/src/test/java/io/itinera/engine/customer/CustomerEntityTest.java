@@ -311,10 +311,36 @@ class CustomerEntityTest {
   }
 
   @Test
+  void anErasureJournalsAMarkerAndStartsAfreshNumberingOn() {
+    deployCart();
+    record(emailOptIn("i1"));
+    record(track("m1", "Product Added", clock.instant()));
+    assertFalse(customer.getState().journeys().timers().isEmpty(), "a reminder is pending");
+
+    var erased =
+        customer.<StatusReply<CustomerCommand.Erased>>runCommand(
+            replyTo -> new CustomerCommand.Erase(0, replyTo));
+    assertTrue(erased.reply().isSuccess());
+    CustomerEvent.CustomerErased marker =
+        assertInstanceOf(CustomerEvent.CustomerErased.class, erased.event());
+    assertEquals(2, marker.eventsErased());
+    assertEquals(CustomerState.empty("c-1").withSequenceNr(3), erased.state());
+    assertEquals(
+        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4)),
+        CustomerEntity.detached("c-1", SETTINGS, deployed, clock).tagsFor(marker),
+        "both projections read the marker");
+
+    customer.restart();
+    assertEquals(3, customer.getState().sequenceNr(), "the marker is replayed, afresh");
+    assertEquals(0, customer.getState().touchpointCount());
+    var again = record(track("m1", "Product Added", clock.instant()));
+    assertEquals(1, again.reply().getValue().recorded(), "its message ids are forgotten too");
+  }
+
+  @Test
   void timerAndActionDecisionsAreTaggedForTheirProjections() {
     deployCart();
-    CustomerEntity entity =
-        (CustomerEntity) CustomerEntity.create("c-1", SETTINGS, deployed, clock);
+    CustomerEntity entity = CustomerEntity.detached("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
     assertEquals(
         Set.of(Tags.timers("c-1", 4)),
