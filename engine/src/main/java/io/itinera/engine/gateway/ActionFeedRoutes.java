@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a channel reads, with a write key or the admin key: its actions by cursor ({@code GET
+ * What a channel reads, with a read key or the admin key: its actions by cursor ({@code GET
  * /v1/channels/{channel}/actions}) and as a Server-Sent Events stream ({@code .../actions/stream}),
  * and the real-time decision ({@code GET /v1/customers/{id}/next-action}). See docs/delivery.md.
  */
@@ -87,7 +87,7 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
   }
 
   private Route reader(Supplier<Route> inner) {
-    return access.require(Access.Scope.READ, "Reading a channel's actions needs", inner);
+    return access.require(Scope.READ, "Reading a channel's actions needs", inner);
   }
 
   private Route page(String channel, long after, int limit) {

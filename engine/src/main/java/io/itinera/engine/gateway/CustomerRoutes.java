@@ -30,7 +30,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The read API: {@code GET /v1/customers/{id}}, what the engine holds about one customer, its
  * journeys included, and {@code GET /v1/customers/{id}/decisions}, why: the journeys' decisions
- * with a sentence for each. Needs a write key or the admin key: profiles are personal data.
+ * with a sentence for each. Needs a read key or the admin key: profiles are personal data.
  */
 record CustomerRoutes(Customers customers, CustomerHistory history, Access access) {
 
@@ -161,7 +161,7 @@ record CustomerRoutes(Customers customers, CustomerHistory history, Access acces
 
   private Route customer(String customerId) {
     return access.require(
-        Access.Scope.READ,
+        Scope.READ,
         "Reading a customer needs",
         () ->
             concat(

@@ -96,7 +96,7 @@ record DeliveryAdminRoutes(DeliveryService service, Access access) {
   }
 
   private Route admin(Supplier<Route> inner) {
-    return access.require(Access.Scope.ADMIN, "Channels and deliveries need", inner);
+    return access.require(Scope.ADMIN, "Channels and deliveries need", inner);
   }
 
   private Route listChannels() {

@@ -68,21 +68,24 @@ public final class GatewayRoutes {
   private final JourneyRoutes journeys;
   private final DeliveryAdminRoutes deliveryAdmin;
   private final ActionFeedRoutes actionFeed;
+  private final KeyRoutes keys;
 
   public GatewayRoutes(
       Customers customers,
       CustomerHistory history,
       JourneyRegistry journeys,
       DeliveryService delivery,
-      ApiKeys keys,
+      KeyRing keys,
+      RateLimits rateLimits,
       EventTimeWindow eventTimes,
       Clock clock) {
-    Access access = new Access(keys);
+    Access access = new Access(keys, rateLimits);
     this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
     this.customers = new CustomerRoutes(customers, history, access);
     this.journeys = new JourneyRoutes(journeys, access);
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
+    this.keys = new KeyRoutes(keys, access);
   }
 
   /**
@@ -99,7 +102,8 @@ public final class GatewayRoutes {
             // Before the customer routes: they would refuse /customers/{id}/next-action.
             actionFeed.routes(),
             customers.routes(),
-            journeys.routes());
+            journeys.routes(),
+            keys.routes());
     Route v1 = pathPrefix("v1", () -> api);
     Route withCors = respondWithHeaders(CORS, () -> v1);
     return answeringProblems(withCors);

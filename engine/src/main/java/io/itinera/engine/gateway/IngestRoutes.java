@@ -83,7 +83,7 @@ final class IngestRoutes {
     Route record =
         access.ingest(
             IngestLimits.MAX_EVENT_BYTES,
-            body -> {
+            (caller, body) -> {
               TouchpointReader.Read read = reader.readSingle(body, type, Instant.now(clock));
               if (read instanceof Rejected rejected) {
                 return Problem.invalidBody(summary(rejected.errors()), rejected.errors()).answer();
@@ -103,7 +103,7 @@ final class IngestRoutes {
     Route record =
         access.ingest(
             IngestLimits.MAX_BATCH_BYTES,
-            body -> {
+            (caller, body) -> {
               BatchRead read = reader.readBatch(body, Instant.now(clock));
               if (!read.envelopeErrors().isEmpty()) {
                 return Problem.invalidBody(summary(read.envelopeErrors()), read.envelopeErrors())
@@ -137,6 +137,8 @@ final class IngestRoutes {
               switch (response.status().intValue()) {
                 case 400 -> "invalid";
                 case 401 -> "unauthorized";
+                case 403 -> "forbidden";
+                case 429 -> "rate_limited";
                 case 413 -> "too_large";
                 case 415 -> "unsupported_media_type";
                 default -> null;

@@ -153,7 +153,7 @@ record JourneyRoutes(JourneyRegistry registry, Access access) {
   }
 
   private Route admin(Supplier<Route> inner) {
-    return access.require(Access.Scope.ADMIN, "Journeys need", inner);
+    return access.require(Scope.ADMIN, "Journeys need", inner);
   }
 
   private static String location(String name) {

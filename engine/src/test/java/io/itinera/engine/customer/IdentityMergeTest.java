@@ -1,6 +1,6 @@
 package io.itinera.engine.customer;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +21,7 @@ class IdentityMergeTest {
   private static final ApiClient api = NODE.api();
 
   private static JsonNode customer(String id) {
-    return api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
+    return api.get("/v1/customers/" + id, basic(READ_KEY)).json();
   }
 
   @Test
