@@ -9,6 +9,7 @@ import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.gateway.GatewayRoutes;
+import io.itinera.engine.gateway.HeaderTimeout;
 import io.itinera.engine.gateway.KeyRing;
 import io.itinera.engine.gateway.KeyStore;
 import io.itinera.engine.gateway.RateLimits;
@@ -202,7 +203,10 @@ public record ItineraNode(
       ServerBinding binding =
           Http.get(system)
               .newServerAt(httpInterface, config.getInt("itinera.http.port"))
-              .bind(gateway.routes())
+              // Each connection's first request must arrive within the header timeout.
+              .bindFlow(
+                  HeaderTimeout.bounded(
+                      gateway.routes(), config.getDuration("itinera.http.header-timeout"), system))
               .toCompletableFuture()
               .get();
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
