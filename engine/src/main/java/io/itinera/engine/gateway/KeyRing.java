@@ -1,7 +1,9 @@
 package io.itinera.engine.gateway;
 
 import io.itinera.engine.storage.BlockingSql;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,20 @@ import org.slf4j.LoggerFactory;
 public final class KeyRing {
 
   private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
+
+  /**
+   * A digest per thread: {@code MessageDigest.getInstance} looks the provider up each time, which
+   * cost more than the hash itself on every request. Same SHA-256 as {@link KeyIds#sha256}.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("Every Java runtime has SHA-256", e);
+            }
+          });
 
   /** A key as the ring knows it: its secret's SHA-256, who it is, and until when it opens. */
   record KnownKey(byte[] digest, Caller caller, Instant expiresAt) {}
@@ -91,7 +107,7 @@ public final class KeyRing {
 
   /** Who holds {@code secret}, if it opens the API now. */
   Optional<Caller> find(String secret) {
-    byte[] digest = KeyIds.sha256(secret);
+    byte[] digest = SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
     String id = KeyIds.ofDigest(digest);
     KnownKey key = environment.byId().get(id);
     if (key == null) {
