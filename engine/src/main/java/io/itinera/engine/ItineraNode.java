@@ -203,10 +203,13 @@ public record ItineraNode(
       ServerBinding binding =
           Http.get(system)
               .newServerAt(httpInterface, config.getInt("itinera.http.port"))
-              // Each connection's first request must arrive within the header timeout.
+              // A request's headers must arrive in time (gateway.HeaderTimeout).
               .bindFlow(
                   HeaderTimeout.bounded(
-                      gateway.routes(), config.getDuration("itinera.http.header-timeout"), system))
+                      gateway.routes(),
+                      config.getDuration("itinera.http.header-timeout"),
+                      config.getDuration("itinera.http.keep-alive-header-timeout"),
+                      system))
               .toCompletableFuture()
               .get();
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
