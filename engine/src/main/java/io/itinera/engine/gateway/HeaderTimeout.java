@@ -95,6 +95,14 @@ public final class HeaderTimeout {
                   cancelTimer(TIMER);
                   push(requestsOut, grab(requestsIn));
                 }
+
+                @Override
+                public void onUpstreamFinish() {
+                  // No more requests (the client is done, or the server closes after an error):
+                  // the one being answered must still go out.
+                  cancelTimer(TIMER);
+                  complete(requestsOut);
+                }
               });
           setHandler(
               requestsOut,
@@ -103,6 +111,11 @@ public final class HeaderTimeout {
                 public void onPull() {
                   pull(requestsIn);
                 }
+
+                @Override
+                public void onDownstreamFinish(Throwable cause) {
+                  cancel(requestsIn, cause);
+                }
               });
           setHandler(
               responsesIn,
@@ -110,6 +123,11 @@ public final class HeaderTimeout {
                 @Override
                 public void onPush() {
                   push(responsesOut, whenSent(grab(responsesIn)));
+                }
+
+                @Override
+                public void onUpstreamFinish() {
+                  complete(responsesOut);
                 }
               });
           setHandler(
