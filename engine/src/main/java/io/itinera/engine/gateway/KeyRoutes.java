@@ -235,8 +235,9 @@ final class KeyRoutes {
           if (!revoked) {
             return noKey(id);
           }
-          ring.reload();
-          return complete(StatusCodes.NO_CONTENT);
+          // Answered once this node has dropped the key, so "revoked" means it here at once.
+          return Problem.awaiting(
+              ring.reload(), KeyRoutes::unavailable, done -> complete(StatusCodes.NO_CONTENT));
         });
   }
 
