@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public final class KeyRing {
   private final BlockingSql blocking;
   private final Clock clock;
   private volatile Map<String, KnownKey> stored = Map.of();
+  private final AtomicLong reloads = new AtomicLong();
+  private long applied;
 
   KeyRing(ApiKeys environment, KeyStore store, BlockingSql blocking, Clock clock) {
     this.environment = environment;
@@ -124,7 +127,20 @@ public final class KeyRing {
 
   /** Reads the table again; called on a schedule and after every change made through this node. */
   CompletionStage<Void> reload() {
-    return blocking.supply(store::all).thenAccept(keys -> stored = live(keys, clock.instant()));
+    long number = reloads.incrementAndGet();
+    return blocking.supply(store::all).thenAccept(keys -> apply(number, keys));
+  }
+
+  /**
+   * Keeps a reload's keys unless a later-started one was kept already: a scheduled reload that read
+   * the table before a revocation must not bring the key back after the revocation's own reload.
+   * Off the hot path, so a lock will do.
+   */
+  private synchronized void apply(long number, List<KeyStore.StoredKey> keys) {
+    if (number > applied) {
+      applied = number;
+      stored = live(keys, clock.instant());
+    }
   }
 
   private static Map<String, KnownKey> live(List<KeyStore.StoredKey> keys, Instant now) {
