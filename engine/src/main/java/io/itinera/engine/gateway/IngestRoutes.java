@@ -214,7 +214,6 @@ final class IngestRoutes {
               switch (response.status().intValue()) {
                 case 400 -> "invalid";
                 case 401 -> "unauthorized";
-                case 403 -> "forbidden";
                 case 429 -> "rate_limited";
                 case 413 -> "too_large";
                 case 415 -> "unsupported_media_type";
