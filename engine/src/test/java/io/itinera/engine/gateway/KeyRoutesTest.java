@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.itinera.engine.storage.BlockingSql;
+import io.itinera.engine.storage.StorageExtension;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
 import io.itinera.engine.support.NodeOnFreshDatabase;
+import java.time.Clock;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -112,6 +115,28 @@ class KeyRoutesTest {
     assertEquals(
         404, admin("DELETE", "/v1/keys/" + again.json().get("id").asText(), null).status());
     assertEquals(409, admin("DELETE", "/v1/keys/" + KeyIds.of(ADMIN_KEY), null).status());
+  }
+
+  /**
+   * Another node's ring (here a second ring on the same table) learns of a key made through this
+   * node, and of its revocation, at its next reload (every itinera.keys.refresh-interval).
+   */
+  @Test
+  void otherNodesSeeANewKeyAndARevocationAtTheirNextReload() throws Exception {
+    KeyRing elsewhere =
+        new KeyRing(
+            ApiKeys.from(NODE.node().system().settings().config()),
+            new KeyStore(StorageExtension.get(NODE.node().system()).dataSource()),
+            BlockingSql.of(NODE.node().system()),
+            Clock.systemUTC());
+    JsonNode made = create("read", null);
+    String secret = made.get("secret").asText();
+    assertTrue(elsewhere.find(secret).isEmpty(), "not before its reload");
+    elsewhere.reload().toCompletableFuture().get();
+    assertTrue(elsewhere.find(secret).isPresent(), "the new key is seen");
+    assertEquals(204, admin("DELETE", "/v1/keys/" + made.get("id").asText(), null).status());
+    elsewhere.reload().toCompletableFuture().get();
+    assertTrue(elsewhere.find(secret).isEmpty(), "the revocation is seen");
   }
 
   @Test
