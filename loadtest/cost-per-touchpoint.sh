@@ -18,7 +18,7 @@ db="itinera_cost_$(date +%s)"
 psql -q -c "create database $db"
 [[ -n "${DB_SETTING:-}" ]] && psql -q -c "alter database $db set ${DB_SETTING}"
 ITINERA_JOURNEYS_DIR="$journeys" ITINERA_HTTP_PORT=18080 ITINERA_MANAGEMENT_PORT=18558 ITINERA_REMOTE_PORT=25620 \
-  ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db?reWriteBatchedInserts=true" \
+  ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_RATE_LIMIT_INGEST=1000000 ITINERA_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db?reWriteBatchedInserts=true" \
   ITINERA_DB_USER="$PGUSER" ITINERA_JAVA_OPTS="-Xms512m -Xmx2g ${ENGINE_EXTRA_OPTS:-}" ./itinera run > "$out/engine.log" 2>&1 &
 srv=$!
 analyzer=""

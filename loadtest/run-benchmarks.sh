@@ -276,7 +276,7 @@ fi
 engine_row() { # label simulation rates database journeys-dir (empty: no journeys deployed)
   local label=$1 simulation=$2 rates=$3 db=$4 journeys=${5:-}
   ITINERA_JOURNEYS_DIR="$journeys" ITINERA_HTTP_PORT=$HTTP_PORT ITINERA_MANAGEMENT_PORT=$MGMT_PORT ITINERA_REMOTE_PORT=$REMOTE_PORT \
-    ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_DB_URL="$(jdbc "$db")" ITINERA_DB_USER="$PGUSER" \
+    ITINERA_HTTP_INTERFACE=127.0.0.1 ITINERA_RATE_LIMIT_INGEST=1000000 ITINERA_DB_URL="$(jdbc "$db")" ITINERA_DB_USER="$PGUSER" \
     ITINERA_JAVA_OPTS="$SERVER_OPTS ${ENGINE_EXTRA_OPTS:-}" "$engine_dir/itinera" run > "$out/engine-$label.log" 2>&1 &
   local srv=$!; pids+=("$srv")
   # The shared test server runs with autovacuum off: without statistics PostgreSQL plans the

@@ -11,6 +11,10 @@ import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.gateway.GatewayRoutes;
+import io.itinera.engine.gateway.HeaderTimeout;
+import io.itinera.engine.gateway.KeyRing;
+import io.itinera.engine.gateway.KeyStore;
+import io.itinera.engine.gateway.RateLimits;
 import io.itinera.engine.journey.DeployedJourneys;
 import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.metrics.Metrics;
@@ -179,6 +183,15 @@ public record ItineraNode(
           TimerWaker.Settings.from(config),
           clock);
       ApiKeys keys = ApiKeys.from(config);
+      // The environment's keys and the stored ones (gateway.KeyRing); may refuse the interface.
+      String httpInterface = keys.httpInterface(config.getString("itinera.http.interface"));
+      KeyRing keyRing =
+          KeyRing.start(
+              system,
+              keys,
+              new KeyStore(storage.dataSource()),
+              config.getDuration("itinera.keys.refresh-interval"),
+              clock);
       Customers customers =
           new Customers(
               ClusterSharding.get(system),
@@ -192,7 +205,8 @@ public record ItineraNode(
               new CustomerHistory(system, records),
               journeys,
               delivery,
-              keys,
+              keyRing,
+              RateLimits.from(config),
               // The audit log of administration (audit.Audit), written before an admin route
               // answers.
               new Audit(storage.dataSource(), BlockingSql.of(system), clock),
@@ -203,9 +217,14 @@ public record ItineraNode(
 
       ServerBinding binding =
           Http.get(system)
-              .newServerAt(
-                  config.getString("itinera.http.interface"), config.getInt("itinera.http.port"))
-              .bind(gateway.routes())
+              .newServerAt(httpInterface, config.getInt("itinera.http.port"))
+              // A request's headers must arrive in time (gateway.HeaderTimeout).
+              .bindFlow(
+                  HeaderTimeout.bounded(
+                      gateway.routes(),
+                      config.getDuration("itinera.http.header-timeout"),
+                      config.getDuration("itinera.http.keep-alive-header-timeout"),
+                      system))
               .toCompletableFuture()
               .get();
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
@@ -219,12 +238,15 @@ public record ItineraNode(
               + " {}",
           binding.localAddress().getPort(),
           managementPort);
-      if (keys.usesDevelopmentDefaults()) {
+      if (keys.usesDevelopmentKeys()) {
         log.warn(
-            "Using the development keys: write key \"{}\", admin key \"{}\". Set ITINERA_WRITE_KEYS"
-                + " and ITINERA_ADMIN_KEY for anything but a local trial.",
+            "Using the development keys (\"{}\", \"{}\", \"{}\"), which are public: the HTTP"
+                + " API listens on {} only. Set ITINERA_WRITE_KEYS, ITINERA_READ_KEYS and"
+                + " ITINERA_ADMIN_KEY to serve beyond this machine.",
             ApiKeys.DEVELOPMENT_WRITE_KEY,
-            ApiKeys.DEVELOPMENT_ADMIN_KEY);
+            ApiKeys.DEVELOPMENT_READ_KEY,
+            ApiKeys.DEVELOPMENT_ADMIN_KEY,
+            httpInterface);
       }
       return new ItineraNode(system, binding, managementPort, deployed);
     } catch (Exception | Error e) {

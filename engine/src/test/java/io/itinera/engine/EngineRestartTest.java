@@ -1,6 +1,6 @@
 package io.itinera.engine;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +86,7 @@ class EngineRestartTest {
       assertEquals(48, api.post("/v1/batch", batch + "]}").json().get("recorded").asInt());
       recorded += 48;
       for (String customer : CUSTOMERS) {
-        before.add(api.get("/v1/customers/" + customer, basic(WRITE_KEY)).json());
+        before.add(api.get("/v1/customers/" + customer, basic(READ_KEY)).json());
       }
     } finally {
       TestNode.stop(first);
@@ -96,7 +96,7 @@ class EngineRestartTest {
     try {
       ApiClient api = new ApiClient(second.httpPort());
       for (int i = 0; i < CUSTOMERS.size(); i++) {
-        JsonNode after = api.get("/v1/customers/" + CUSTOMERS.get(i), basic(WRITE_KEY)).json();
+        JsonNode after = api.get("/v1/customers/" + CUSTOMERS.get(i), basic(READ_KEY)).json();
         assertEquals(before.get(i), after, "state of " + CUSTOMERS.get(i) + " after restart");
         assertEquals(13, after.get("touchpointCount").asInt());
       }

@@ -1,6 +1,6 @@
 package io.itinera.engine;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -46,7 +46,7 @@ class TwoNodeClusterTest {
                   + "}}");
         }
         for (int i = 0; i < 20; i++) {
-          var customer = viaSecond.get("/v1/customers/member-" + i, basic(WRITE_KEY)).json();
+          var customer = viaSecond.get("/v1/customers/member-" + i, basic(READ_KEY)).json();
           assertEquals(i, customer.get("traits").get("visits").asInt());
         }
         assertEquals(

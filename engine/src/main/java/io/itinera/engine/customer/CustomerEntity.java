@@ -315,15 +315,7 @@ public final class CustomerEntity
    * carrying both a userId and the anonymousId the visitor had, or an alias's previousId.
    */
   private Optional<String> otherIdentity(Touchpoint touchpoint) {
-    String other =
-        switch (touchpoint.type()) {
-          case IDENTIFY -> touchpoint.userId() == null ? null : touchpoint.anonymousId();
-          case ALIAS -> touchpoint.previousId();
-          default -> null;
-        };
-    return other == null || other.isBlank() || other.equals(customerId)
-        ? Optional.empty()
-        : Optional.of(other);
+    return Customers.otherIdentity(touchpoint, customerId);
   }
 
   private ReplyEffect<CustomerEvent, CustomerState> onHandOver(

@@ -34,6 +34,9 @@ import java.util.TreeMap;
  *     ledger their caps count
  * @param absorbed the other profiles (anonymous ids) merged into this one
  * @param mergedInto the customer this profile was merged into, or null
+ * @param identified whether a touchpoint with a userId was ever recorded here: this profile is (or
+ *     absorbed) a known customer, whom an ingest key may not merge into another (Customers#record).
+ *     False in snapshots taken before it was kept, until the customer's next identified touchpoint
  */
 public record CustomerState(
     String customerId,
@@ -47,7 +50,8 @@ public record CustomerState(
     Instant lastSeen,
     CustomerJourneys journeys,
     List<String> absorbed,
-    String mergedInto)
+    String mergedInto,
+    boolean identified)
     implements CborSerializable {
 
   public CustomerState {
@@ -74,7 +78,8 @@ public record CustomerState(
         null,
         CustomerJourneys.EMPTY,
         List.of(),
-        null);
+        null,
+        false);
   }
 
   /** This state at another place in the journal. */
@@ -155,7 +160,8 @@ public record CustomerState(
         lastSeen,
         journeys.absorb(other.journeys()),
         List.copyOf(mergedIds),
-        mergedInto);
+        mergedInto,
+        identified);
   }
 
   private CustomerState apply(Touchpoint touchpoint, CustomerSettings settings) {
@@ -174,7 +180,8 @@ public record CustomerState(
         lastSeen == null || at.isAfter(lastSeen) ? at : lastSeen,
         journeys,
         absorbed,
-        mergedInto);
+        mergedInto,
+        identified || touchpoint.userId() != null);
   }
 
   /** The groups with the one a group call names joined, its traits merged as a profile's are. */
@@ -209,6 +216,7 @@ public record CustomerState(
         lastSeen,
         journeys,
         absorbed,
-        mergedInto);
+        mergedInto,
+        identified);
   }
 }

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -67,9 +68,39 @@ public final class Customers {
     return metrics;
   }
 
-  /** Records one customer's touchpoints in their order; completes when they are in the journal. */
-  public CompletionStage<Recorded> record(String customerId, List<Touchpoint> touchpoints) {
-    return admission.admit(touchpoints.size(), () -> recordAndMerge(customerId, touchpoints));
+  /**
+   * Records one customer's touchpoints in their order; completes when they are in the journal.
+   *
+   * @param anonymousMergesOnly set for an ingest (public) key: the touchpoints may merge only an
+   *     anonymous profile (seen, never identified, not merged elsewhere) into this customer; other
+   *     merges they ask for are skipped (the gateway refuses those of identified profiles first)
+   */
+  public CompletionStage<Recorded> record(
+      String customerId, List<Touchpoint> touchpoints, boolean anonymousMergesOnly) {
+    return admission.admit(
+        touchpoints.size(), () -> recordAndMerge(customerId, touchpoints, anonymousMergesOnly));
+  }
+
+  /**
+   * The other profile a touchpoint says is this same person, as Segment's identity calls do: an
+   * identify's anonymousId beside a userId, or an alias's previousId; never {@code customerId}
+   * itself.
+   */
+  public static Optional<String> otherIdentity(Touchpoint touchpoint, String customerId) {
+    String other =
+        switch (touchpoint.type()) {
+          case IDENTIFY -> touchpoint.userId() == null ? null : touchpoint.anonymousId();
+          case ALIAS -> touchpoint.previousId();
+          default -> null;
+        };
+    return other == null || other.isBlank() || other.equals(customerId)
+        ? Optional.empty()
+        : Optional.of(other);
+  }
+
+  /** Whether the profile {@code customerId} is a known customer (it was ever identified). */
+  public CompletionStage<Boolean> identified(String customerId) {
+    return get(customerId).thenApply(CustomerState::identified);
   }
 
   /**
@@ -79,7 +110,7 @@ public final class Customers {
    * touchpoints are still recorded, and the client's retry (a repeat, acknowledged) merges again.
    */
   private CompletionStage<Recorded> recordAndMerge(
-      String customerId, List<Touchpoint> touchpoints) {
+      String customerId, List<Touchpoint> touchpoints, boolean anonymousMergesOnly) {
     return ask(customerId, touchpoints)
         .thenCompose(
             recorded ->
@@ -90,12 +121,31 @@ public final class Customers {
             recorded -> {
               CompletionStage<Done> merges = CompletableFuture.completedFuture(Done.getInstance());
               for (String other : recorded.toMerge()) {
-                merges = merges.thenCompose(done -> merge(other, customerId));
+                merges =
+                    merges.thenCompose(
+                        done ->
+                            anonymousMergesOnly
+                                ? mergeIfAnonymous(other, customerId)
+                                : merge(other, customerId));
               }
               return merges.thenApply(
                   done ->
                       new Recorded(recorded.recorded(), recorded.duplicates(), recorded.actions()));
             });
+  }
+
+  /**
+   * Merges {@code from} only if it is an anonymous profile: seen, never identified, not merged
+   * elsewhere. A profile never seen is not merged, so a public key cannot claim an id before its
+   * owner shows up (its later touchpoints would otherwise follow to the claimant).
+   */
+  private CompletionStage<Done> mergeIfAnonymous(String from, String into) {
+    return get(from)
+        .thenCompose(
+            profile ->
+                profile.known() && !profile.identified() && profile.mergedInto() == null
+                    ? merge(from, into)
+                    : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
   /** Merges the profile {@code from} into customer {@code into}: hand-over, then absorb. */
@@ -168,18 +218,21 @@ public final class Customers {
    * Completes when all are in the journal, or fails if any customer's write failed (the others stay
    * recorded; a retry of the whole request is de-duplicated by message id).
    */
-  public CompletionStage<Recorded> recordAll(List<Touchpoint> touchpoints) {
+  public CompletionStage<Recorded> recordAll(
+      List<Touchpoint> touchpoints, boolean anonymousMergesOnly) {
     Map<String, List<Touchpoint>> byCustomer = new LinkedHashMap<>();
     for (Touchpoint touchpoint : touchpoints) {
       byCustomer.computeIfAbsent(touchpoint.customerId(), id -> new ArrayList<>()).add(touchpoint);
     }
-    return admission.admit(touchpoints.size(), () -> askAll(byCustomer));
+    return admission.admit(touchpoints.size(), () -> askAll(byCustomer, anonymousMergesOnly));
   }
 
-  private CompletionStage<Recorded> askAll(Map<String, List<Touchpoint>> byCustomer) {
+  private CompletionStage<Recorded> askAll(
+      Map<String, List<Touchpoint>> byCustomer, boolean anonymousMergesOnly) {
     List<CompletableFuture<Recorded>> writes = new ArrayList<>(byCustomer.size());
     byCustomer.forEach(
-        (id, ofCustomer) -> writes.add(recordAndMerge(id, ofCustomer).toCompletableFuture()));
+        (id, ofCustomer) ->
+            writes.add(recordAndMerge(id, ofCustomer, anonymousMergesOnly).toCompletableFuture()));
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .thenApply(
             done ->

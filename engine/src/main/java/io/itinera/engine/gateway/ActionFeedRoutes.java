@@ -105,7 +105,7 @@ record ActionFeedRoutes(DeliveryService service, Access access) {
   }
 
   private Route reader(Supplier<Route> inner) {
-    return access.require(Access.Scope.READ, "Channels' actions and next-action need", inner);
+    return access.require(Scope.READ, "Channels' actions and next-action need", inner);
   }
 
   private Route page(String channel, long after, int limit) {

@@ -31,7 +31,7 @@ record AuditRoutes(Audit audit, Access access) {
         get(
             () ->
                 access.require(
-                    Access.Scope.ADMIN,
+                    Scope.ADMIN,
                     "The audit log needs",
                     () ->
                         Params.auditAction(

@@ -31,9 +31,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The read API: {@code GET /v1/customers/{id}}, what the engine holds about one customer, its
  * journeys included, and {@code GET /v1/customers/{id}/decisions}, why: the journeys' decisions
- * with a sentence for each. Needs a write key or the admin key: profiles are personal data. And the
- * data-protection routes: {@code GET /v1/customers/{id}/export} ({@link CustomerExport}) and {@code
- * DELETE /v1/customers/{id}}, the erasure (admin key; docs/security/erasure.md).
+ * with a sentence for each. Needs a read key or the admin key: profiles are personal data. And the
+ * data-protection routes: {@code GET /v1/customers/{id}/export} ({@link CustomerExport}, read key)
+ * and {@code DELETE /v1/customers/{id}}, the erasure (admin key; docs/security/erasure.md).
  */
 record CustomerRoutes(
     Customers customers,
@@ -174,7 +174,7 @@ record CustomerRoutes(
 
   private Route customer(String customerId) {
     return access.require(
-        Access.Scope.READ,
+        Scope.READ,
         "Reading a customer needs",
         () ->
             concat(
@@ -195,7 +195,7 @@ record CustomerRoutes(
    */
   private Route erase(String customerId) {
     return access.requireNamed(
-        Access.Scope.ADMIN,
+        Scope.ADMIN,
         "Erasing a customer needs",
         who ->
             Problem.awaiting(

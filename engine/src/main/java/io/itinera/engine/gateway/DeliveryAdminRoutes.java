@@ -97,12 +97,12 @@ record DeliveryAdminRoutes(DeliveryService service, Access access, AuditTrail au
   }
 
   private Route admin(Supplier<Route> inner) {
-    return access.require(Access.Scope.ADMIN, "Channels and deliveries need", inner);
+    return access.require(Scope.ADMIN, "Channels and deliveries need", inner);
   }
 
   /** As {@link #admin}, with the caller's key id for the audit log. */
   private Route adminNamed(Function<String, Route> inner) {
-    return access.requireNamed(Access.Scope.ADMIN, "Channels and deliveries need", inner);
+    return access.requireNamed(Scope.ADMIN, "Channels and deliveries need", inner);
   }
 
   private Route listChannels() {

@@ -70,17 +70,19 @@ public final class GatewayRoutes {
   private final DeliveryAdminRoutes deliveryAdmin;
   private final ActionFeedRoutes actionFeed;
   private final AuditRoutes auditLog;
+  private final KeyRoutes keys;
 
   public GatewayRoutes(
       Customers customers,
       CustomerHistory history,
       JourneyRegistry journeys,
       DeliveryService delivery,
-      ApiKeys keys,
+      KeyRing keys,
+      RateLimits rateLimits,
       Audit audit,
       EventTimeWindow eventTimes,
       Clock clock) {
-    Access access = new Access(keys);
+    Access access = new Access(keys, rateLimits);
     AuditTrail auditTrail = new AuditTrail(audit);
     this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
     this.customers =
@@ -90,6 +92,7 @@ public final class GatewayRoutes {
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access, auditTrail);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
     this.auditLog = new AuditRoutes(audit, access);
+    this.keys = new KeyRoutes(keys, access, auditTrail);
   }
 
   /**
@@ -107,7 +110,8 @@ public final class GatewayRoutes {
             actionFeed.routes(),
             customers.routes(),
             journeys.routes(),
-            auditLog.routes());
+            auditLog.routes(),
+            keys.routes());
     Route v1 = pathPrefix("v1", () -> api);
     Route withCors = respondWithHeaders(CORS, () -> v1);
     return answeringProblems(withCors);

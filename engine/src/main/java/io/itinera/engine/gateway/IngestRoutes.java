@@ -26,7 +26,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -59,6 +61,7 @@ final class IngestRoutes {
   private final TouchpointReader reader;
   private final Clock clock;
   private final IngestMetrics metrics;
+  private final IdentityRule identityRule;
 
   IngestRoutes(Customers customers, Access access, EventTimeWindow window, Clock clock) {
     this.customers = customers;
@@ -66,6 +69,7 @@ final class IngestRoutes {
     this.access = access;
     this.reader = new TouchpointReader(Json.MAPPER, window);
     this.clock = clock;
+    this.identityRule = new IdentityRule(customers);
   }
 
   Route routes() {
@@ -83,17 +87,33 @@ final class IngestRoutes {
     Route record =
         access.ingest(
             IngestLimits.MAX_EVENT_BYTES,
-            body -> {
+            (caller, body) -> {
               TouchpointReader.Read read = reader.readSingle(body, type, Instant.now(clock));
               if (read instanceof Rejected rejected) {
                 return Problem.invalidBody(summary(rejected.errors()), rejected.errors()).answer();
               }
               Touchpoint touchpoint = ((Accepted) read).touchpoint();
-              return recorded(
-                  type.wireName(),
-                  1,
-                  customers.record(touchpoint.customerId(), List.of(touchpoint)),
-                  List.of());
+              if (!IdentityRule.appliesTo(caller)) {
+                return recorded(
+                    type.wireName(),
+                    1,
+                    customers.record(touchpoint.customerId(), List.of(touchpoint), false),
+                    List.of());
+              }
+              return Problem.awaiting(
+                  identityRule.refused(List.of(touchpoint), i -> ""),
+                  failure -> checkFailed(type.wireName(), 1),
+                  refused -> {
+                    if (!refused.isEmpty()) {
+                      FieldError error = refused.get(0);
+                      return Problem.invalidBody(summary(List.of(error)), List.of(error)).answer();
+                    }
+                    return recorded(
+                        type.wireName(),
+                        1,
+                        customers.record(touchpoint.customerId(), List.of(touchpoint), true),
+                        List.of());
+                  });
             });
     Route posted = post(() -> record);
     return path(type.wireName(), () -> posted);
@@ -103,7 +123,7 @@ final class IngestRoutes {
     Route record =
         access.ingest(
             IngestLimits.MAX_BATCH_BYTES,
-            body -> {
+            (caller, body) -> {
               BatchRead read = reader.readBatch(body, Instant.now(clock));
               if (!read.envelopeErrors().isEmpty()) {
                 return Problem.invalidBody(summary(read.envelopeErrors()), read.envelopeErrors())
@@ -116,14 +136,71 @@ final class IngestRoutes {
                         "Every message in the batch is invalid. " + summary(all), all)
                     .answer();
               }
-              return recorded(
-                  name,
-                  read.accepted().size(),
-                  customers.recordAll(read.accepted()),
-                  read.rejected());
+              if (!IdentityRule.appliesTo(caller)) {
+                return recorded(
+                    name,
+                    read.accepted().size(),
+                    customers.recordAll(read.accepted(), false),
+                    read.rejected());
+              }
+              int[] indexes = acceptedIndexes(read);
+              return Problem.awaiting(
+                  identityRule.refused(read.accepted(), i -> "/batch/" + indexes[i]),
+                  failure -> checkFailed(name, read.accepted().size()),
+                  refused -> withoutRefused(name, read, indexes, refused));
             });
     Route posted = post(() -> record);
     return path(name, () -> posted);
+  }
+
+  /** Each accepted touchpoint's index in the batch: the indexes that were not rejected. */
+  private static int[] acceptedIndexes(BatchRead read) {
+    int size = read.accepted().size() + read.rejected().size();
+    boolean[] rejected = new boolean[size];
+    read.rejected().forEach(item -> rejected[item.index()] = true);
+    int[] indexes = new int[read.accepted().size()];
+    for (int i = 0, next = 0; i < size; i++) {
+      if (!rejected[i]) {
+        indexes[next++] = i;
+      }
+    }
+    return indexes;
+  }
+
+  /** The batch recorded without the messages the identity rule refused, which join "rejected". */
+  private Route withoutRefused(
+      String name, BatchRead read, int[] indexes, Map<Integer, FieldError> refused) {
+    if (refused.isEmpty()) {
+      return recorded(
+          name,
+          read.accepted().size(),
+          customers.recordAll(read.accepted(), true),
+          read.rejected());
+    }
+    List<Touchpoint> allowed = new ArrayList<>();
+    List<RejectedItem> rejected = new ArrayList<>(read.rejected());
+    for (int i = 0; i < read.accepted().size(); i++) {
+      FieldError error = refused.get(i);
+      if (error == null) {
+        allowed.add(read.accepted().get(i));
+      } else {
+        rejected.add(new RejectedItem(indexes[i], List.of(error)));
+      }
+    }
+    rejected.sort(Comparator.comparingInt(RejectedItem::index));
+    if (allowed.isEmpty()) {
+      List<FieldError> all = rejected.stream().flatMap(item -> item.errors().stream()).toList();
+      return Problem.invalidBody("Every message in the batch is invalid. " + summary(all), all)
+          .answer();
+    }
+    return recorded(name, allowed.size(), customers.recordAll(allowed, true), rejected);
+  }
+
+  private Problem checkFailed(String route, int touchpoints) {
+    metrics.rejected(route, "unavailable", touchpoints);
+    return Problem.unavailable(
+        "The profiles these touchpoints would merge could not be checked in time; nothing was"
+            + " recorded. Retry with the same messageId.");
   }
 
   /**
@@ -137,6 +214,7 @@ final class IngestRoutes {
               switch (response.status().intValue()) {
                 case 400 -> "invalid";
                 case 401 -> "unauthorized";
+                case 429 -> "rate_limited";
                 case 413 -> "too_large";
                 case 415 -> "unsupported_media_type";
                 default -> null;

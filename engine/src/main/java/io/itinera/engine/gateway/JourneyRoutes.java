@@ -173,12 +173,12 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
   }
 
   private Route admin(Supplier<Route> inner) {
-    return access.require(Access.Scope.ADMIN, "Journeys need", inner);
+    return access.require(Scope.ADMIN, "Journeys need", inner);
   }
 
   /** As {@link #admin}, with the caller's key id for the audit log. */
   private Route adminNamed(Function<String, Route> inner) {
-    return access.requireNamed(Access.Scope.ADMIN, "Journeys need", inner);
+    return access.requireNamed(Scope.ADMIN, "Journeys need", inner);
   }
 
   private static String location(String name) {

@@ -16,7 +16,14 @@ public final class KeyIds {
 
   /** {@code k-} and the first 16 hex digits of the secret's SHA-256. */
   public static String of(String secret) {
-    return "k-" + HexFormat.of().formatHex(sha256(secret), 0, 8);
+    return ofDigest(sha256(secret));
+  }
+
+  /**
+   * The id of the key whose secret's SHA-256 is {@code digest}, for callers that hold it already.
+   */
+  public static String ofDigest(byte[] digest) {
+    return "k-" + HexFormat.of().formatHex(digest, 0, 8);
   }
 
   /** The SHA-256 of a key's secret, as it is stored and compared. */

@@ -70,6 +70,16 @@ public record Problem(
     return new Problem(UNAUTHORIZED, "Unauthorized", 401, detail, null, null);
   }
 
+  /** A known key whose scope does not cover the route: asking again with it will not help. */
+  static Problem forbidden(String detail) {
+    return new Problem(TYPES + "forbidden", "Forbidden", 403, detail, null, null);
+  }
+
+  /** The caller's key is over its rate limit; the route adds {@code Retry-After}. */
+  static Problem tooManyRequests(String detail) {
+    return new Problem(TYPES + "rate-limited", "Too many requests", 429, detail, null, null);
+  }
+
   static Problem notFound(String detail) {
     return new Problem(TYPES + "not-found", "Not found", 404, detail, null, null);
   }

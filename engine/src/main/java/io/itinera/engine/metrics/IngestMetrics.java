@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  *   <li>{@code itinera_touchpoints_rejected_total{route,reason}}: not recorded. Per touchpoint for
  *       {@code invalid} batch items, {@code overloaded} (admission) and {@code unavailable} (the
  *       journal did not confirm in time: 503); one per request refused as a whole ({@code
- *       unauthorized}, {@code invalid}, {@code too_large}, {@code unsupported_media_type});
+ *       unauthorized}, {@code invalid}, {@code too_large}, {@code unsupported_media_type}, {@code
+ *       rate_limited}: the key is over its rate limit, 429);
  *   <li>{@code itinera_persist_seconds{outcome}}: ask-to-reply time of one customer's
  *       RecordTouchpoints, {@code outcome} {@code ok} or {@code failed} (a timeout: 5 s);
  *   <li>{@code itinera_admission_refusals_total}: write calls refused at once because too many
@@ -48,6 +49,7 @@ public final class IngestMetrics {
           "unauthorized",
           "too_large",
           "unsupported_media_type",
+          "rate_limited",
           "overloaded",
           "unavailable");
 

@@ -125,7 +125,7 @@ class AuditLogTest {
     assertEquals(400, badRequest("/v1/audit?action=DROP%20TABLE").status());
     assertEquals(400, badRequest("/v1/audit?who=dev-admin-key").status());
     assertEquals(400, badRequest("/v1/audit?limit=0").status());
-    assertEquals(401, api.get("/v1/audit", basic(WRITE_KEY)).status());
+    assertEquals(403, api.get("/v1/audit", basic(WRITE_KEY)).status());
     assertEquals(
         405,
         api.send("DELETE", "/v1/audit", null, null, basic(ADMIN_KEY), Check.NOTHING).status(),

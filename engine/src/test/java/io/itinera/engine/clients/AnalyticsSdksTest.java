@@ -1,5 +1,6 @@
 package io.itinera.engine.clients;
 
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,7 +107,7 @@ class AnalyticsSdksTest {
   }
 
   private static JsonNode customer(String id) {
-    Reply reply = api.get("/v1/customers/" + id, basic(WRITE_KEY));
+    Reply reply = api.get("/v1/customers/" + id, basic(READ_KEY));
     assertEquals(200, reply.status(), id + ": " + reply.body());
     return reply.json();
   }

@@ -1,6 +1,6 @@
 package io.itinera.engine.customer;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +69,7 @@ class AnyCustomerIdTest {
               api.post("/v1/track", "{\"userId\":\"" + id + "\",\"event\":\"Product Added\"}"));
         }
 
-        Reply customer = api.get("/v1/customers/" + IN_PATH, basic(WRITE_KEY));
+        Reply customer = api.get("/v1/customers/" + IN_PATH, basic(READ_KEY));
         assertEquals(200, customer.status(), customer.body());
         assertEquals(AUTH0_ID, customer.json().get("customerId").asText());
 
@@ -77,7 +77,7 @@ class AnyCustomerIdTest {
         Received reminder = awaitWebhookFor(receiver, AUTH0_ID);
         assertEquals(AUTH0_ID, reminder.json().path("subject").asText(), reminder.body());
 
-        Reply decisions = api.get("/v1/customers/" + IN_PATH + "/decisions", basic(WRITE_KEY));
+        Reply decisions = api.get("/v1/customers/" + IN_PATH + "/decisions", basic(READ_KEY));
         assertEquals(200, decisions.status(), decisions.body());
         assertEquals(AUTH0_ID, decisions.json().get("customerId").asText());
         assertTrue(decisions.body().contains("TimerFired"), "the timer fired: " + decisions.body());

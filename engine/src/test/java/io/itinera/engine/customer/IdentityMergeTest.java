@@ -1,18 +1,24 @@
 package io.itinera.engine.customer;
 
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.support.ApiClient;
+import io.itinera.engine.support.ApiClient.Check;
+import io.itinera.engine.support.ApiClient.Reply;
 import io.itinera.engine.support.NodeOnFreshDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Segment's identity calls over real HTTP: an anonymous visitor who identifies, or is aliased, is
- * one customer from then on, with what was known about the visitor.
+ * one customer from then on, with what was known about the visitor. With the public ingest key,
+ * only an anonymous profile can be merged so; merging two known customers needs a read key.
  */
 class IdentityMergeTest {
 
@@ -21,7 +27,7 @@ class IdentityMergeTest {
   private static final ApiClient api = NODE.api();
 
   private static JsonNode customer(String id) {
-    return api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
+    return api.get("/v1/customers/" + id, basic(READ_KEY)).json();
   }
 
   @Test
@@ -59,16 +65,80 @@ class IdentityMergeTest {
         "recorded on the merged profile");
   }
 
+  /** A call from the customer's own backend, with its read key. */
+  private static Reply fromServer(String path, String json) {
+    return api.send(
+        "POST", path, json, "application/json", basic(READ_KEY), Check.REQUEST_AND_RESPONSE);
+  }
+
   @Test
   void anAliasMergesThePreviousIdAndARepeatedMergeChangesNothing() {
     api.post("/v1/identify", "{\"userId\":\"old-crm-7\",\"traits\":{\"plan\":\"pro\"}}");
     String alias =
         "{\"type\":\"alias\",\"messageId\":\"alias-1\",\"userId\":\"ben\",\"previousId\":\"old-crm-7\"}";
-    api.post("/v1/alias", alias);
+    fromServer("/v1/alias", alias);
     assertEquals("pro", customer("ben").at("/traits/plan").asText());
     // The client retries the same call: acknowledged as a repeat, merged once.
-    JsonNode again = api.post("/v1/alias", alias).json();
+    JsonNode again = fromServer("/v1/alias", alias).json();
     assertEquals(1, again.get("duplicates").asInt());
     assertEquals(1, customer("ben").get("mergedProfiles").size());
+  }
+
+  @Test
+  void thePublicKeyCannotMergeAKnownCustomerIntoAnother() {
+    api.post(
+        "/v1/identify", "{\"userId\":\"victim\",\"traits\":{\"email\":\"victim@example.com\"}}");
+    api.post("/v1/identify", "{\"userId\":\"attacker\"}");
+
+    Reply takeover =
+        api.send(
+            "POST",
+            "/v1/alias",
+            "{\"previousId\":\"victim\",\"userId\":\"attacker\"}",
+            "application/json",
+            basic(WRITE_KEY),
+            Check.RESPONSE);
+    assertEquals(400, takeover.status(), takeover.body());
+    assertEquals("/previousId", takeover.json().at("/errors/0/pointer").asText());
+    assertTrue(takeover.json().get("detail").asText().contains("read or admin key"));
+
+    api.post("/v1/track", "{\"userId\":\"victim\",\"event\":\"Product Viewed\"}");
+    JsonNode victim = customer("victim");
+    assertTrue(victim.path("mergedInto").isMissingNode(), victim.toString());
+    assertEquals(2, victim.get("touchpointCount").asInt(), "the victim's events stay theirs");
+    JsonNode attacker = customer("attacker");
+    assertTrue(attacker.path("mergedProfiles").isMissingNode(), attacker.toString());
+    assertTrue(attacker.path("traits").path("email").isMissingNode(), "nothing leaked");
+
+    // In a batch, only that message is refused; identify's anonymousId is held to the same rule.
+    Reply batch =
+        api.post(
+            "/v1/batch",
+            """
+            {"batch":[
+              {"type":"track","userId":"attacker","event":"Product Viewed"},
+              {"type":"identify","userId":"attacker","anonymousId":"victim"}]}""");
+    assertEquals(200, batch.status(), batch.body());
+    assertEquals(1, batch.json().get("recorded").asInt());
+    assertEquals(1, batch.json().at("/rejected/0/index").asInt());
+    assertEquals("/batch/1/anonymousId", batch.json().at("/rejected/0/errors/0/pointer").asText());
+    assertTrue(customer("victim").path("mergedInto").isMissingNode());
+
+    // The customer's own backend may merge two known customers.
+    assertEquals(
+        200,
+        fromServer("/v1/alias", "{\"previousId\":\"victim\",\"userId\":\"attacker\"}").status());
+    assertEquals("attacker", customer("victim").at("/mergedInto").asText());
+  }
+
+  @Test
+  void thePublicKeyCannotClaimAnIdBeforeItsOwnerShowsUp() {
+    Reply claim = api.post("/v1/alias", "{\"previousId\":\"future-user\",\"userId\":\"claimant\"}");
+    assertEquals(200, claim.status(), "nothing to merge: recorded, not refused");
+    api.post("/v1/identify", "{\"userId\":\"future-user\",\"traits\":{\"name\":\"Fay\"}}");
+    JsonNode owner = customer("future-user");
+    assertTrue(owner.path("mergedInto").isMissingNode(), owner.toString());
+    assertEquals("Fay", owner.at("/traits/name").asText());
+    assertFalse(customer("claimant").has("mergedProfiles"));
   }
 }

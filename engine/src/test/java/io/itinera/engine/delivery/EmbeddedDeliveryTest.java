@@ -1,7 +1,7 @@
 package io.itinera.engine.delivery;
 
 import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,11 +61,11 @@ class EmbeddedDeliveryTest {
             "the web actions are available",
             Duration.ofSeconds(10),
             () ->
-                api.get("/v1/channels/web/actions", basic(WRITE_KEY)).json().get("actions").size()
+                api.get("/v1/channels/web/actions", basic(READ_KEY)).json().get("actions").size()
                     == 2);
         assertEquals(
             web,
-            api.get("/v1/customers/hal/next-action?channel=web", basic(WRITE_KEY))
+            api.get("/v1/customers/hal/next-action?channel=web", basic(READ_KEY))
                 .json()
                 .get("action")
                 .get("id")
@@ -77,7 +77,7 @@ class EmbeddedDeliveryTest {
                     "/v1/customers/hal/actions/" + web + "/shown",
                     null,
                     null,
-                    basic(WRITE_KEY),
+                    basic(READ_KEY),
                     Check.REQUEST_AND_RESPONSE)
                 .status());
         // A second endpoint through the API, and the listing with counts.

@@ -1,6 +1,6 @@
 package io.itinera.engine.delivery;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 
 import java.net.URI;
@@ -26,7 +26,7 @@ final class EventStream implements AutoCloseable {
   EventStream(int port, String path, String lastEventId) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", basic(WRITE_KEY))
+            .header("Authorization", basic(READ_KEY))
             .header("Accept", "text/event-stream");
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);

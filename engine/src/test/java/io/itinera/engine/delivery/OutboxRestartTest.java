@@ -1,6 +1,6 @@
 package io.itinera.engine.delivery;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,7 +119,7 @@ class OutboxRestartTest {
         assertEquals(acknowledged, actionIds(database), "exactly the acknowledged actions");
         JsonNode page =
             new ApiClient(second.httpPort())
-                .get("/v1/channels/feed/actions?limit=1000", basic(WRITE_KEY))
+                .get("/v1/channels/feed/actions?limit=1000", basic(READ_KEY))
                 .json();
         assertEquals(CUSTOMERS, page.get("actions").size());
       } finally {

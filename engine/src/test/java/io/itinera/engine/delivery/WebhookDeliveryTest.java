@@ -1,6 +1,7 @@
 package io.itinera.engine.delivery;
 
 import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -169,7 +170,7 @@ class WebhookDeliveryTest {
     assertEquals(3, delivery.get("attempts").asInt());
     assertEquals(200, delivery.get("lastStatus").asInt());
     assertEquals(event, delivery.get("event"), "the delivery shows the CloudEvent as sent");
-    assertEquals(401, api.get("/v1/deliveries/" + actionId, basic(WRITE_KEY)).status());
+    assertEquals(403, api.get("/v1/deliveries/" + actionId, basic(READ_KEY)).status());
 
     Scrape metrics = Scrape.of(node.managementPort());
     assertTrue(
@@ -422,7 +423,7 @@ class WebhookDeliveryTest {
                 Check.RESPONSE)
             .status());
     assertEquals(
-        401,
+        403,
         api.send(
                 "PUT",
                 "/v1/channels/lab",
@@ -485,17 +486,17 @@ class WebhookDeliveryTest {
         Duration.ofSeconds(10),
         () -> ids.stream().allMatch(id -> status(id).equals("available")));
 
-    JsonNode first = api.get("/v1/channels/feed/actions?limit=2", basic(WRITE_KEY)).json();
+    JsonNode first = api.get("/v1/channels/feed/actions?limit=2", basic(READ_KEY)).json();
     assertEquals(List.of(ids.get(0), ids.get(1)), first.get("actions").findValuesAsText("id"));
     assertTrue(first.get("hasMore").asBoolean());
     assertEquals("io.itinera.action.feed.send", first.get("actions").get(0).get("type").asText());
     JsonNode second =
-        api.get("/v1/channels/feed/actions?after=" + first.get("next").asText(), basic(WRITE_KEY))
+        api.get("/v1/channels/feed/actions?after=" + first.get("next").asText(), basic(READ_KEY))
             .json();
     assertEquals(List.of(ids.get(2)), second.get("actions").findValuesAsText("id"));
     assertFalse(second.get("hasMore").asBoolean());
     JsonNode none =
-        api.get("/v1/channels/feed/actions?after=" + second.get("next").asText(), basic(WRITE_KEY))
+        api.get("/v1/channels/feed/actions?after=" + second.get("next").asText(), basic(READ_KEY))
             .json();
     assertEquals(0, none.get("actions").size());
     assertEquals(second.get("next"), none.get("next"), "nothing new: the same cursor");
@@ -507,7 +508,7 @@ class WebhookDeliveryTest {
                 "/v1/channels/feed/actions?after=x",
                 null,
                 null,
-                basic(WRITE_KEY),
+                basic(READ_KEY),
                 Check.RESPONSE)
             .status());
 
@@ -572,7 +573,7 @@ class WebhookDeliveryTest {
                 "/v1/customers/" + customer + "/next-action",
                 null,
                 null,
-                basic(WRITE_KEY),
+                basic(READ_KEY),
                 Check.RESPONSE)
             .status());
     assertEquals(404, shown("someone-else", later).status(), "only the customer's own action");
@@ -610,7 +611,7 @@ class WebhookDeliveryTest {
   }
 
   private Reply nextAction(String customer) {
-    return api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(WRITE_KEY));
+    return api.get("/v1/customers/" + customer + "/next-action?channel=web", basic(READ_KEY));
   }
 
   private Reply shown(String customer, String actionId) {
@@ -619,7 +620,7 @@ class WebhookDeliveryTest {
         "/v1/customers/" + customer + "/actions/" + actionId + "/shown",
         null,
         null,
-        basic(WRITE_KEY),
+        basic(READ_KEY),
         Check.REQUEST_AND_RESPONSE);
   }
 

@@ -1,7 +1,7 @@
 package io.itinera.engine.fault;
 
 import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,7 +168,7 @@ class ClusterFaultTest {
         // Each customer's state agrees with what the client had acknowledged.
         Map<String, List<String>> acknowledged = stream.acknowledged();
         for (String customer : stream.customers()) {
-          JsonNode view = api.get("/v1/customers/" + customer, basic(WRITE_KEY)).json();
+          JsonNode view = api.get("/v1/customers/" + customer, basic(READ_KEY)).json();
           assertEquals(
               acknowledged.get(customer).size(),
               view.get("touchpointCount").asInt(),
@@ -240,7 +240,7 @@ class ClusterFaultTest {
     List<Double> lateness = new ArrayList<>();
     for (String customer : customers) {
       JsonNode decisions =
-          api.get("/v1/customers/" + customer + "/decisions", basic(WRITE_KEY)).json();
+          api.get("/v1/customers/" + customer + "/decisions", basic(READ_KEY)).json();
       for (JsonNode decision : decisions.get("decisions")) {
         for (JsonNode event : decision.get("events")) {
           if ("TimerFired".equals(event.path("kind").asText())) {

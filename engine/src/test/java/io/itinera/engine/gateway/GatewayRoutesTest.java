@@ -1,6 +1,7 @@
 package io.itinera.engine.gateway;
 
 import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,7 @@ class GatewayRoutesTest {
     assertTrue(reply.json().get("success").asBoolean());
     assertEquals(1, reply.json().get("recorded").asInt());
 
-    JsonNode customer = api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
+    JsonNode customer = api.get("/v1/customers/" + id, basic(READ_KEY)).json();
     assertEquals(id, customer.get("customerId").asText());
     assertEquals(1, customer.get("touchpointCount").asInt());
     JsonNode touchpoint = customer.get("recentTouchpoints").get(0);
@@ -152,7 +153,7 @@ class GatewayRoutesTest {
             Check.RESPONSE);
     assertEquals(200, reply.status(), reply.body());
     assertEquals(
-        1, api.get("/v1/customers/" + id, basic(WRITE_KEY)).json().get("touchpointCount").asInt());
+        1, api.get("/v1/customers/" + id, basic(READ_KEY)).json().get("touchpointCount").asInt());
   }
 
   @Test
@@ -168,7 +169,7 @@ class GatewayRoutesTest {
     assertEquals(0, again.json().get("recorded").asInt());
     assertEquals(1, again.json().get("duplicates").asInt());
     assertEquals(
-        1, api.get("/v1/customers/" + id, basic(WRITE_KEY)).json().get("touchpointCount").asInt());
+        1, api.get("/v1/customers/" + id, basic(READ_KEY)).json().get("touchpointCount").asInt());
   }
 
   @Test
@@ -206,7 +207,7 @@ class GatewayRoutesTest {
     assertEquals("/batch/11/type", rejected.get(1).get("errors").get(0).get("pointer").asText());
 
     List<String> events = new ArrayList<>();
-    api.get("/v1/customers/" + a, basic(WRITE_KEY))
+    api.get("/v1/customers/" + a, basic(READ_KEY))
         .json()
         .get("recentTouchpoints")
         .forEach(t -> events.add(t.get("event").asText()));
@@ -224,7 +225,7 @@ class GatewayRoutesTest {
             "traits":{"tier":"gold"},"timestamp":"2024-05-01T12:00:00Z"}]}"""
                 .formatted(id));
     assertEquals(200, reply.status(), reply.body());
-    JsonNode customer = api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
+    JsonNode customer = api.get("/v1/customers/" + id, basic(READ_KEY)).json();
     assertEquals("2024-05-01T12:00:00Z", customer.get("firstSeen").asText());
   }
 
@@ -334,7 +335,7 @@ class GatewayRoutesTest {
         api.send("GET", "/v1/customers/u", null, null, null, Check.RESPONSE),
         401,
         null,
-        "needs a write key or the admin key");
+        "needs a read key or the admin key");
   }
 
   @Test
@@ -404,7 +405,7 @@ class GatewayRoutesTest {
   @Test
   void unknownCustomerIs404() {
     assertProblem(
-        api.get("/v1/customers/" + customer(), basic(WRITE_KEY)), 404, null, "has been seen");
+        api.get("/v1/customers/" + customer(), basic(READ_KEY)), 404, null, "has been seen");
   }
 
   @Test

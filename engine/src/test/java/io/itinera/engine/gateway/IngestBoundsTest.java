@@ -1,5 +1,6 @@
 package io.itinera.engine.gateway;
 
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +55,7 @@ class IngestBoundsTest {
     assertEquals(1, rejected.get(0).get("index").asInt());
     assertEquals(List.of("/batch/1/properties/note"), pointers(rejected.get(0).get("errors")));
 
-    JsonNode state = api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
+    JsonNode state = api.get("/v1/customers/" + id, basic(READ_KEY)).json();
     assertEquals(2, state.get("touchpointCount").asInt(), state.toString());
     List<String> events = new ArrayList<>();
     state.get("recentTouchpoints").forEach(t -> events.add(t.get("event").asText()));

@@ -325,13 +325,22 @@ class JourneyRoutesTest {
         "admin key");
     assertProblem(
         api.send("GET", "/v1/journeys", null, null, basic(WRITE_KEY), Check.RESPONSE),
-        401,
-        "unauthorized",
-        "a write key is not enough");
+        403,
+        "forbidden",
+        "has the ingest scope");
     Reply put =
         api.send("PUT", "/v1/journeys/" + name, yaml, YAML, "Bearer " + WRITE_KEY, Check.RESPONSE);
-    assertProblem(put, 401, "unauthorized", "admin key");
-    assertTrue(put.header("WWW-Authenticate").orElse("").startsWith("Basic"));
+    assertProblem(put, 403, "forbidden", "admin key");
+    assertProblem(
+        api.send("GET", "/v1/journeys/" + name, null, null, "Bearer nope", Check.RESPONSE),
+        401,
+        "unauthorized",
+        "admin key");
+    assertTrue(
+        api.send("GET", "/v1/journeys", null, null, null, Check.RESPONSE)
+            .header("WWW-Authenticate")
+            .orElse("")
+            .startsWith("Basic"));
     assertProblem(
         api.send("GET", "/v1/journeys/" + name, null, null, null, Check.RESPONSE),
         401,
@@ -345,8 +354,8 @@ class JourneyRoutesTest {
         "admin key");
     assertProblem(
         api.send("DELETE", "/v1/journeys/" + name, null, null, basic(WRITE_KEY), Check.RESPONSE),
-        401,
-        "unauthorized",
+        403,
+        "forbidden",
         "admin key");
   }
 

@@ -1,6 +1,7 @@
 package io.itinera.engine.gateway;
 
 import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,11 +56,11 @@ class ProblemInstanceTest {
   void adminRouteWithAWriteKeyNamesItsRoute() {
     assertInstance(
         api.send("GET", "/v1/journeys", null, null, basic(WRITE_KEY), Check.RESPONSE),
-        401,
+        403,
         "/v1/journeys");
     assertInstance(
         api.send("GET", "/v1/deliveries", null, null, basic(WRITE_KEY), Check.RESPONSE),
-        401,
+        403,
         "/v1/deliveries");
   }
 
@@ -102,7 +103,7 @@ class ProblemInstanceTest {
             "/v1/customers/c-1/decisions?limit=many",
             null,
             null,
-            basic(WRITE_KEY),
+            basic(READ_KEY),
             Check.RESPONSE),
         400,
         "/v1/customers/c-1/decisions");
@@ -112,7 +113,7 @@ class ProblemInstanceTest {
             "/v1/channels/web/actions?after=-1",
             null,
             null,
-            basic(WRITE_KEY),
+            basic(READ_KEY),
             Check.RESPONSE);
     assertInstance(cursor, 400, "/v1/channels/web/actions");
     assertEquals("Invalid query parameter \"after\"", cursor.json().get("title").asText());
@@ -128,7 +129,7 @@ class ProblemInstanceTest {
                 HttpRequest.newBuilder(
                         URI.create(
                             "http://127.0.0.1:" + NODE.node().httpPort() + path + "?after=0"))
-                    .header("Authorization", basic(WRITE_KEY))
+                    .header("Authorization", basic(READ_KEY))
                     .header("Accept", "application/json")
                     .timeout(Duration.ofSeconds(30))
                     .build(),

@@ -1,5 +1,6 @@
 package io.itinera.engine.gateway;
 
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.WRITE_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,7 +89,7 @@ class WireFormatsTest {
   }
 
   private static int touchpoints(String customer) {
-    return api.get("/v1/customers/" + customer, basic(WRITE_KEY))
+    return api.get("/v1/customers/" + customer, basic(READ_KEY))
         .json()
         .get("touchpointCount")
         .asInt();

@@ -1,7 +1,7 @@
 package io.itinera.engine.journey;
 
 import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,13 +92,13 @@ class RunningShoesStoryTest {
   }
 
   private static JsonNode customer(String id) {
-    return api.get("/v1/customers/" + id, basic(WRITE_KEY)).json();
+    return api.get("/v1/customers/" + id, basic(READ_KEY)).json();
   }
 
   private static List<String> sent(String id) {
     List<String> templates = new ArrayList<>();
     for (JsonNode decision :
-        api.get("/v1/customers/" + id + "/decisions?limit=1000", basic(WRITE_KEY))
+        api.get("/v1/customers/" + id + "/decisions?limit=1000", basic(READ_KEY))
             .json()
             .get("decisions")) {
       for (JsonNode event : decision.get("events")) {

@@ -223,7 +223,11 @@ class KubernetesManifestsTest {
       env.put((String) map(entry).get("name"), map(entry));
     }
     for (String secret :
-        List.of("ITINERA_DB_PASSWORD", "ITINERA_WRITE_KEYS", "ITINERA_ADMIN_KEY")) {
+        List.of(
+            "ITINERA_DB_PASSWORD",
+            "ITINERA_WRITE_KEYS",
+            "ITINERA_READ_KEYS",
+            "ITINERA_ADMIN_KEY")) {
       assertNotNull(env.get(secret), secret + " must be set, or the development defaults apply");
       assertNotNull(at(env.get(secret), "valueFrom", "secretKeyRef"), secret + " from a Secret");
     }

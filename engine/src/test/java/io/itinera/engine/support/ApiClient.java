@@ -28,7 +28,10 @@ import java.util.function.IntSupplier;
  */
 public final class ApiClient {
 
+  /** The development keys: ingest (Segment's write key), read and admin. */
   public static final String WRITE_KEY = "dev-write-key";
+
+  public static final String READ_KEY = "dev-read-key";
   public static final String ADMIN_KEY = "dev-admin-key";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final OpenApiInteractionValidator OPENAPI =

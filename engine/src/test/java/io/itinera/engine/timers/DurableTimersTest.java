@@ -1,6 +1,6 @@
 package io.itinera.engine.timers;
 
-import static io.itinera.engine.support.ApiClient.WRITE_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static io.itinera.engine.support.ApiClient.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +71,7 @@ class DurableTimersTest {
         Thread.sleep(4_000);
         for (int i = 0; i < CUSTOMERS.size(); i++) {
           JsonNode decisions =
-              api.get("/v1/customers/" + CUSTOMERS.get(i) + "/decisions", basic(WRITE_KEY)).json();
+              api.get("/v1/customers/" + CUSTOMERS.get(i) + "/decisions", basic(READ_KEY)).json();
           long reminders = count(decisions, "ActionEmitted");
           long fired = count(decisions, "TimerFired");
           if (i % 2 == 0) {

@@ -70,6 +70,8 @@ final class EngineNode {
     environment.put("ITINERA_DB_URL", launch.databaseUrl());
     environment.put("ITINERA_DB_USER", "postgres");
     environment.put("ITINERA_HTTP_INTERFACE", "127.0.0.1");
+    // One development key carries the whole load: its rate limit is checked, never reached.
+    environment.put("ITINERA_RATE_LIMIT_INGEST", "1000000");
     environment.put("ITINERA_JOURNEYS_DIR", "");
     // -Ditinera.node-options="-Dpekko.cluster...=..." tries other settings without a rebuild.
     environment.put(
