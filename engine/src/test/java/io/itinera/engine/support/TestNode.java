@@ -23,7 +23,7 @@ public final class TestNode {
     all.put("pekko.management.http.bind-hostname", "127.0.0.1");
     all.put("pekko.remote.artery.canonical.port", 0);
     // The tests' webhook receivers listen on loopback, which webhooks may not reach by default:
-    // allowed the documented way (docs/security/ssrf.md).
+    // allowed the documented way (docs/security/receivers-and-retention.md).
     all.put("itinera.delivery.allowed-networks", java.util.List.of("127.0.0.0/8"));
     all.putAll(settings);
     return ItineraNode.start(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()), clock);
