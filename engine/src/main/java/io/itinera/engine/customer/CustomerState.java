@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * @param mergedInto the customer this profile was merged into, or null
  * @param identified whether a touchpoint with a userId was ever recorded here: this profile is (or
  *     absorbed) a known customer, whom an ingest key may not merge into another (Customers#record).
- *     False in snapshots taken before it was kept, until the customer's next identified touchpoint
+ *     Null, unknown, in snapshots taken before it was kept, until the next identified touchpoint:
+ *     such a profile is not merged by an ingest key either (see {@link #mayBeKnownCustomer})
  */
 public record CustomerState(
     String customerId,
@@ -51,7 +52,7 @@ public record CustomerState(
     CustomerJourneys journeys,
     List<String> absorbed,
     String mergedInto,
-    boolean identified)
+    Boolean identified)
     implements CborSerializable {
 
   public CustomerState {
@@ -85,6 +86,19 @@ public record CustomerState(
   /** This state at another place in the journal. */
   CustomerState withSequenceNr(long sequenceNr) {
     return with(sequenceNr, journeys, mergedInto);
+  }
+
+  /** Whether a touchpoint with a userId was recorded here, as far as this state knows. */
+  public boolean surelyIdentified() {
+    return Boolean.TRUE.equals(identified);
+  }
+
+  /**
+   * Whether this profile may be a known customer: identified, or restored from a snapshot taken
+   * before identification was kept. An ingest key merges neither kind.
+   */
+  public boolean mayBeKnownCustomer() {
+    return !Boolean.FALSE.equals(identified);
   }
 
   /** Whether anything was ever recorded for this customer. */
@@ -181,7 +195,7 @@ public record CustomerState(
         journeys,
         absorbed,
         mergedInto,
-        identified || touchpoint.userId() != null);
+        touchpoint.userId() != null ? Boolean.TRUE : identified);
   }
 
   /** The groups with the one a group call names joined, its traits merged as a profile's are. */

@@ -100,7 +100,7 @@ public final class Customers {
 
   /** Whether the profile {@code customerId} is a known customer (it was ever identified). */
   public CompletionStage<Boolean> identified(String customerId) {
-    return get(customerId).thenApply(CustomerState::identified);
+    return get(customerId).thenApply(CustomerState::surelyIdentified);
   }
 
   /**
@@ -136,14 +136,16 @@ public final class Customers {
 
   /**
    * Merges {@code from} only if it is an anonymous profile: seen, never identified, not merged
-   * elsewhere. A profile never seen is not merged, so a public key cannot claim an id before its
-   * owner shows up (its later touchpoints would otherwise follow to the claimant).
+   * elsewhere. One restored from a snapshot older than the identified flag may be a known customer:
+   * its message is recorded (the gateway refused only sure ones) but it is not merged. A profile
+   * never seen is not merged, so a public key cannot claim an id before its owner shows up (its
+   * later touchpoints would otherwise follow to the claimant).
    */
   private CompletionStage<Done> mergeIfAnonymous(String from, String into) {
     return get(from)
         .thenCompose(
             profile ->
-                profile.known() && !profile.identified() && profile.mergedInto() == null
+                profile.known() && !profile.mayBeKnownCustomer() && profile.mergedInto() == null
                     ? merge(from, into)
                     : CompletableFuture.completedFuture(Done.getInstance()));
   }

@@ -77,7 +77,8 @@ public final class NodeProcess {
             // As in the Deployment: a node downed by the split-brain resolver, or stopped, exits.
             "ITINERA_EXIT_JVM",
             "on",
-            // The tests' webhook receivers listen on loopback (docs/security/receivers-and-retention.md).
+            // The tests' webhook receivers listen on loopback
+            // (docs/security/receivers-and-retention.md).
             "ITINERA_DELIVERY_ALLOWED_NETWORKS",
             "127.0.0.0/8");
     Path log = Path.of("target", "node-logs", name + ".log");
