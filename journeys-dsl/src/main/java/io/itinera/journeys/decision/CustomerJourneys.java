@@ -142,7 +142,9 @@ public record CustomerJourneys(
     }
     if (event instanceof ActionSuppressed
         || event instanceof ActionDeferred
-        || event instanceof JourneyEvent.ConditionOverLimit) {
+        || event instanceof JourneyEvent.ConditionOverLimit
+        // Splits keep the arm where they branch on it; until then it changes no state here.
+        || event instanceof JourneyEvent.ArmAssigned) {
       return Optional.of(this);
     }
     if (event instanceof TimerScheduled e) {

@@ -211,7 +211,13 @@ public final class JourneyDecider {
         Holdout.isHeldOut(customer.customerId(), journey.name(), journey.holdoutPercent());
     emit(
         new JourneyEntered(
-            journey.name(), journey.version(), journey.startStage(), holdout, cause, now));
+            journey.name(),
+            journey.version(),
+            journey.startStage(),
+            holdout,
+            cause,
+            now,
+            List.of()));
     enterStage(loaded, journey.startStage(), cause);
   }
 

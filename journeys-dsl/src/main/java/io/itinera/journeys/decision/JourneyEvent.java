@@ -30,7 +30,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = JourneyEvent.JourneyExited.class, name = "JourneyExited"),
   @JsonSubTypes.Type(value = JourneyEvent.ConsentChanged.class, name = "ConsentChanged"),
   @JsonSubTypes.Type(value = JourneyEvent.LedgerTrimmed.class, name = "LedgerTrimmed"),
-  @JsonSubTypes.Type(value = JourneyEvent.ConditionOverLimit.class, name = "ConditionOverLimit")
+  @JsonSubTypes.Type(value = JourneyEvent.ConditionOverLimit.class, name = "ConditionOverLimit"),
+  @JsonSubTypes.Type(value = JourneyEvent.ArmAssigned.class, name = "ArmAssigned")
 })
 public sealed interface JourneyEvent extends CborSerializable {
 
@@ -39,9 +40,29 @@ public sealed interface JourneyEvent extends CborSerializable {
    *
    * @param holdout whether they fell in the holdout group (a stable hash of customer and journey)
    * @param cause the message id of the touchpoint that entered them
+   * @param segments the journey's named segments the customer matched on entry, for analytics'
+   *     breakdowns; empty when none (and in events written before segments existed)
    */
   record JourneyEntered(
-      String journey, int version, String stage, boolean holdout, String cause, Instant at)
+      String journey,
+      int version,
+      String stage,
+      boolean holdout,
+      String cause,
+      Instant at,
+      List<String> segments)
+      implements JourneyEvent {
+
+    public JourneyEntered {
+      segments = segments == null ? List.of() : List.copyOf(segments);
+    }
+  }
+
+  /**
+   * The customer was given an arm of an experiment's split while in {@code stage}: chosen once, and
+   * journalled so that a replay takes the same path and analytics can count each arm.
+   */
+  record ArmAssigned(String journey, String split, String arm, String stage, Instant at)
       implements JourneyEvent {}
 
   /** The customer moved from one stage to another because a trigger fired. */

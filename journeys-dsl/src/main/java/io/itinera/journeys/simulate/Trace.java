@@ -62,6 +62,10 @@ public final class Trace {
     if (event instanceof ConsentChanged e) {
       return Optional.of("consent " + e.channel() + (e.granted() ? " opted in" : " opted out"));
     }
+    if (event instanceof JourneyEvent.ArmAssigned e) {
+      return Optional.of(
+          e.journey() + " split " + e.split() + ": arm " + e.arm() + " (in " + e.stage() + ")");
+    }
     if (event instanceof ConditionOverLimit e) {
       return Optional.of(
           "warning: "
