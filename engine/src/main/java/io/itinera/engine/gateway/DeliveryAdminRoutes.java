@@ -344,14 +344,7 @@ record DeliveryAdminRoutes(DeliveryService service, Access access, AuditTrail au
   }
 
   private static Route invalid(List<FieldError> errors) {
-    return Problem.invalidBody(
-            "The channel's settings are not valid: "
-                + errors.get(0).detail()
-                + (errors.size() > 1
-                    ? " (and " + (errors.size() - 1) + " more in \"errors\")"
-                    : ""),
-            errors)
-        .answer();
+    return Problem.invalidFields("The channel's settings", errors).answer();
   }
 
   private static String sentence(String text) {

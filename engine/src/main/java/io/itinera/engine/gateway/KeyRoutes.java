@@ -295,14 +295,7 @@ final class KeyRoutes {
   }
 
   private static Route invalid(List<FieldError> errors) {
-    return Problem.invalidBody(
-            "The key is not valid: "
-                + errors.get(0).detail()
-                + (errors.size() > 1
-                    ? " (and " + (errors.size() - 1) + " more in \"errors\")"
-                    : ""),
-            errors)
-        .answer();
+    return Problem.invalidFields("The key", errors).answer();
   }
 
   private static Problem unavailable(Throwable failure) {

@@ -50,6 +50,19 @@ public record Problem(
     return new Problem(TYPES + "invalid-body", "Invalid request body", 400, detail, null, errors);
   }
 
+  /**
+   * A body whose fields are wrong: "{@code subject} is not valid: " and the first error, with how
+   * many more {@code errors} holds.
+   */
+  static Problem invalidFields(String subject, List<FieldError> errors) {
+    return invalidBody(
+        subject
+            + " is not valid: "
+            + errors.get(0).detail()
+            + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more in \"errors\")" : ""),
+        errors);
+  }
+
   /** A query parameter is wrong; {@code detail} names it and says what it must be. */
   static Problem invalidParameter(String parameter, String detail) {
     return new Problem(
