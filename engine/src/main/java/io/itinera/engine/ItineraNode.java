@@ -2,6 +2,7 @@ package io.itinera.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.analytics.Analytics;
 import io.itinera.engine.analytics.AnalyticsProjection;
 import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerEntity;
@@ -214,6 +215,7 @@ public record ItineraNode(
               customers,
               new CustomerHistory(system, records),
               journeys,
+              new Analytics(system, storage.dataSource(), customerSettings.tagSlices()),
               delivery,
               keyRing,
               RateLimits.from(config),
