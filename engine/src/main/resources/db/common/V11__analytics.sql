@@ -7,24 +7,25 @@
 -- or 'holdout'; segment is '' for all customers, and each customer is counted once more under each
 -- named segment they matched on entry. day is the day the customer entered the journey (a cohort:
 -- of those who entered that day, how many moved on, dropped, reached the goal), except in
--- analytics_split_day, where it is the day the arm was assigned.
+-- analytics_split_day, where it is the day the arm was assigned. DAY is a keyword in H2: the column
+-- is "day", quoted, in every statement.
 
 CREATE TABLE IF NOT EXISTS analytics_journey_day (
   journey      VARCHAR(200) NOT NULL,
   version      INT          NOT NULL,
-  day          DATE         NOT NULL,
+  "day"          DATE         NOT NULL,
   arm          VARCHAR(120) NOT NULL,
   segment      VARCHAR(120) NOT NULL,
   entered      BIGINT       NOT NULL DEFAULT 0,
   goal_reached BIGINT       NOT NULL DEFAULT 0,
   exited       BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (journey, day, version, arm, segment)
+  PRIMARY KEY (journey, "day", version, arm, segment)
 );
 
 CREATE TABLE IF NOT EXISTS analytics_stage_day (
   journey      VARCHAR(200) NOT NULL,
   version      INT          NOT NULL,
-  day          DATE         NOT NULL,
+  "day"          DATE         NOT NULL,
   arm          VARCHAR(120) NOT NULL,
   segment      VARCHAR(120) NOT NULL,
   stage        VARCHAR(200) NOT NULL,
@@ -32,19 +33,19 @@ CREATE TABLE IF NOT EXISTS analytics_stage_day (
   moved_on     BIGINT       NOT NULL DEFAULT 0,
   dropped      BIGINT       NOT NULL DEFAULT 0,
   goal_reached BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (journey, day, version, arm, segment, stage)
+  PRIMARY KEY (journey, "day", version, arm, segment, stage)
 );
 
 CREATE TABLE IF NOT EXISTS analytics_transition_day (
   journey    VARCHAR(200) NOT NULL,
   version    INT          NOT NULL,
-  day        DATE         NOT NULL,
+  "day"        DATE         NOT NULL,
   arm        VARCHAR(120) NOT NULL,
   segment    VARCHAR(120) NOT NULL,
   from_stage VARCHAR(200) NOT NULL,
   to_stage   VARCHAR(200) NOT NULL,
   moved      BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (journey, day, version, arm, segment, from_stage, to_stage)
+  PRIMARY KEY (journey, "day", version, arm, segment, from_stage, to_stage)
 );
 
 -- Time spent in a stage, counted when the customer left it: bucket 0 is under 1 s, bucket b >= 1
@@ -52,13 +53,13 @@ CREATE TABLE IF NOT EXISTS analytics_transition_day (
 CREATE TABLE IF NOT EXISTS analytics_stage_time (
   journey   VARCHAR(200) NOT NULL,
   version   INT          NOT NULL,
-  day       DATE         NOT NULL,
+  "day"       DATE         NOT NULL,
   arm       VARCHAR(120) NOT NULL,
   segment   VARCHAR(120) NOT NULL,
   stage     VARCHAR(200) NOT NULL,
   bucket    INT          NOT NULL,
   customers BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (journey, day, version, arm, segment, stage, bucket)
+  PRIMARY KEY (journey, "day", version, arm, segment, stage, bucket)
 );
 
 -- outcome: decided (went out to its channel), suppressed:<reason>, deferred (held by quiet hours;
@@ -66,7 +67,7 @@ CREATE TABLE IF NOT EXISTS analytics_stage_time (
 CREATE TABLE IF NOT EXISTS analytics_action_day (
   journey  VARCHAR(200) NOT NULL,
   version  INT          NOT NULL,
-  day      DATE         NOT NULL,
+  "day"      DATE         NOT NULL,
   arm      VARCHAR(120) NOT NULL,
   segment  VARCHAR(120) NOT NULL,
   stage    VARCHAR(200) NOT NULL,
@@ -74,7 +75,7 @@ CREATE TABLE IF NOT EXISTS analytics_action_day (
   template VARCHAR(200) NOT NULL,
   outcome  VARCHAR(80)  NOT NULL,
   actions  BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (journey, day, version, arm, segment, stage, channel, template, outcome)
+  PRIMARY KEY (journey, "day", version, arm, segment, stage, channel, template, outcome)
 );
 
 -- Experiments: day is the day of the assignment; goal_reached counts those assigned that day who
@@ -82,13 +83,13 @@ CREATE TABLE IF NOT EXISTS analytics_action_day (
 CREATE TABLE IF NOT EXISTS analytics_split_day (
   journey      VARCHAR(200) NOT NULL,
   version      INT          NOT NULL,
-  day          DATE         NOT NULL,
+  "day"          DATE         NOT NULL,
   split        VARCHAR(120) NOT NULL,
   arm          VARCHAR(120) NOT NULL,
   segment      VARCHAR(120) NOT NULL,
   assigned     BIGINT       NOT NULL DEFAULT 0,
   goal_reached BIGINT       NOT NULL DEFAULT 0,
-  PRIMARY KEY (journey, split, day, version, arm, segment)
+  PRIMARY KEY (journey, split, "day", version, arm, segment)
 );
 
 -- What the projection must remember about a customer in a journey to count their later events:
@@ -117,7 +118,7 @@ CREATE TABLE IF NOT EXISTS analytics_action (
   customer_id VARCHAR(255)  NOT NULL,
   journey     VARCHAR(200)  NOT NULL,
   version     INT           NOT NULL,
-  day         DATE          NOT NULL,
+  "day"         DATE          NOT NULL,
   arm         VARCHAR(120)  NOT NULL,
   segments    VARCHAR(2000) NOT NULL,
   stage       VARCHAR(200)  NOT NULL,

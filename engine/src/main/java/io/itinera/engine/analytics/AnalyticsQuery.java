@@ -122,7 +122,7 @@ final class AnalyticsQuery {
       throws SQLException {
     String sql =
         select
-            + " WHERE journey = ? AND day >= ? AND day <= ? AND segment = ?"
+            + " WHERE journey = ? AND \"day\" >= ? AND \"day\" <= ? AND segment = ?"
             + (range.version() == null ? "" : " AND version = ?")
             + groupBy;
     try (Connection connection = dataSource.getConnection();

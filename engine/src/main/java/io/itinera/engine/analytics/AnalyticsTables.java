@@ -84,7 +84,7 @@ final class AnalyticsTables {
     for (List<String> chunk : chunks(actionIds)) {
       try (PreparedStatement query =
           connection.prepareStatement(
-              "SELECT action_id, customer_id, journey, version, day, arm, segments, stage,"
+              "SELECT action_id, customer_id, journey, version, \"day\", arm, segments, stage,"
                   + " channel, template, engaged, emitted_at FROM analytics_action"
                   + " WHERE action_id IN ("
                   + marks(chunk.size())
@@ -186,7 +186,7 @@ final class AnalyticsTables {
               connection.prepareStatement("DELETE FROM analytics_action WHERE action_id = ?");
           PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO analytics_action (action_id, customer_id, journey, version, day,"
+                  "INSERT INTO analytics_action (action_id, customer_id, journey, version, \"day\","
                       + " arm, segments, stage, channel, template, engaged, emitted_at)"
                       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (EmittedAction action : added) {
@@ -314,7 +314,7 @@ final class AnalyticsTables {
   /** H2 cannot type a bare parameter in a select list. */
   private static String h2Type(String column) {
     return switch (column) {
-      case "day" -> "DATE";
+      case Table.DAY -> "DATE";
       case "version", "bucket" -> "INT";
       default -> "VARCHAR(200)";
     };

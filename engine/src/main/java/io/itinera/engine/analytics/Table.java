@@ -7,17 +7,25 @@ import java.util.List;
  * lists them (the segment last), and the counts they hold.
  */
 enum Table {
-  JOURNEY("analytics_journey_day", List.of("journey", "day", "version", "arm")),
-  STAGE("analytics_stage_day", List.of("journey", "day", "version", "arm", "stage")),
+  JOURNEY("analytics_journey_day", List.of("journey", Quoted.DAY, "version", "arm")),
+  STAGE("analytics_stage_day", List.of("journey", Quoted.DAY, "version", "arm", "stage")),
   TRANSITION(
       "analytics_transition_day",
-      List.of("journey", "day", "version", "arm", "from_stage", "to_stage")),
+      List.of("journey", Quoted.DAY, "version", "arm", "from_stage", "to_stage")),
   STAGE_TIME(
-      "analytics_stage_time", List.of("journey", "day", "version", "arm", "stage", "bucket")),
+      "analytics_stage_time", List.of("journey", Quoted.DAY, "version", "arm", "stage", "bucket")),
   ACTION(
       "analytics_action_day",
-      List.of("journey", "day", "version", "arm", "stage", "channel", "template", "outcome")),
-  SPLIT("analytics_split_day", List.of("journey", "split", "day", "version", "arm"));
+      List.of("journey", Quoted.DAY, "version", "arm", "stage", "channel", "template", "outcome")),
+  SPLIT("analytics_split_day", List.of("journey", "split", Quoted.DAY, "version", "arm"));
+
+  /** The day column: a keyword in H2, so quoted everywhere (the same column on PostgreSQL). */
+  static final String DAY = Quoted.DAY;
+
+  /** Apart, so the constants above may use it. */
+  private static final class Quoted {
+    static final String DAY = "\"day\"";
+  }
 
   final String table;
   final List<String> keyColumns;
