@@ -81,6 +81,10 @@ final class FunnelPopulation {
     return actions.size();
   }
 
+  long clickedCount() {
+    return clicked.size();
+  }
+
   String customer(int i) {
     return prefix + "-" + i;
   }
