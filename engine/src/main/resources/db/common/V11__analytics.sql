@@ -128,3 +128,12 @@ CREATE TABLE IF NOT EXISTS analytics_action (
   emitted_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS analytics_action_customer ON analytics_action (customer_id);
+
+-- A delivery's final outcome (delivered, dead) written by the webhook senders before the analytics
+-- projection knew its action: the projection counts it, and deletes it, in the transaction that
+-- records the action (see analytics.DeliveryOutcomes for why nothing is counted twice or lost).
+CREATE TABLE IF NOT EXISTS analytics_delivery_outcome (
+  action_id VARCHAR(64) NOT NULL,
+  outcome   VARCHAR(16) NOT NULL,
+  PRIMARY KEY (action_id, outcome)
+);

@@ -224,7 +224,7 @@ final class AnalyticsCounts {
    * Counts what became of an action: engaged (once, however often the customer clicks), or shown on
    * a real-time channel (delivered; an action is shown once).
    */
-  private void outcome(String actionId, String outcome) {
+  void outcome(String actionId, String outcome) {
     EmittedAction action = actions.get(actionId);
     if (action == null) {
       return;

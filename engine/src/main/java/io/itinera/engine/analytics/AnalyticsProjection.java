@@ -118,6 +118,11 @@ public final class AnalyticsProjection {
               counts.add(
                   CustomerPersistenceId.customerId(envelope.persistenceId()), envelope.event());
             }
+            // Deliveries whose outcome came before the projection knew their action.
+            List<String> recorded =
+                counts.newActions().stream().map(EmittedAction::actionId).toList();
+            DeliveryOutcomes.takeWaiting(connection, recorded)
+                .forEach((id, outcomes) -> outcomes.forEach(o -> counts.outcome(id, o)));
             tables.write(connection, counts);
             return null;
           });
