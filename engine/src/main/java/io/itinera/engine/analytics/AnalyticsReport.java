@@ -8,6 +8,7 @@ import io.itinera.engine.analytics.AnalyticsQuery.TimeRow;
 import io.itinera.engine.analytics.AnalyticsQuery.TransitionRow;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +208,7 @@ public record AnalyticsReport(
     Map<List<String>, Map<String, Long>> byAction = new LinkedHashMap<>();
     rows.stream()
         .sorted(
-            java.util.Comparator.comparing(ActionRow::stage)
+            Comparator.comparing(ActionRow::stage)
                 .thenComparing(ActionRow::channel)
                 .thenComparing(ActionRow::template))
         .forEach(
@@ -287,7 +288,7 @@ public record AnalyticsReport(
    */
   static List<SplitArmView> splitArms(List<SplitRow> rows) {
     return rows.stream()
-        .sorted(java.util.Comparator.comparing(SplitRow::split).thenComparing(SplitRow::arm))
+        .sorted(Comparator.comparing(SplitRow::split).thenComparing(SplitRow::arm))
         .map(
             r ->
                 new SplitArmView(

@@ -17,6 +17,7 @@ import io.itinera.journeys.model.Journey;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -155,7 +156,7 @@ record AnalyticsRoutes(
 
   /** CSV only when asked for by name: a client accepting anything gets the JSON. */
   private static boolean wantsCsv(Optional<String> accept) {
-    return accept.map(value -> value.toLowerCase().contains("text/csv")).orElse(false);
+    return accept.map(value -> value.toLowerCase(Locale.ROOT).contains("text/csv")).orElse(false);
   }
 
   private Route rebuild(String who) {
