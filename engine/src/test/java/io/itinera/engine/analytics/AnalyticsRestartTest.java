@@ -68,7 +68,8 @@ class AnalyticsRestartTest {
             database.queryLong(
                 "SELECT coalesce(sum(entered), 0) FROM analytics_journey_day WHERE segment = ''");
         assertTrue(counted < CUSTOMERS, "in the middle: " + counted + " entries counted");
-        assertEquals(1, terminateOpenTransactions(database), "one group was open");
+        // The blocked group at least; another slice's group may be between statements too.
+        assertTrue(terminateOpenTransactions(database) >= 1, "the blocked group was open");
       } finally {
         first.system().terminate();
         crash.countDown();

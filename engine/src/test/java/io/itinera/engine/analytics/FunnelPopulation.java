@@ -70,15 +70,11 @@ final class FunnelPopulation {
 
   private final String prefix;
   private final int customers;
+  private int messages;
 
   FunnelPopulation(String prefix, int customers) {
     this.prefix = prefix;
     this.customers = customers;
-  }
-
-  /** How many cart offers went out. */
-  long actionsSent() {
-    return actions.size();
   }
 
   long clickedCount() {
@@ -124,8 +120,12 @@ final class FunnelPopulation {
     send(api, after);
   }
 
-  private static String track(String customer, String event, String properties) {
-    return "{\"type\":\"track\",\"userId\":\""
+  private String track(String customer, String event, String properties) {
+    return "{\"type\":\"track\",\"messageId\":\""
+        + prefix
+        + "-m"
+        + (messages++)
+        + "\",\"userId\":\""
         + customer
         + "\",\"event\":\""
         + event
