@@ -2,6 +2,8 @@ package io.itinera.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.analytics.Analytics;
+import io.itinera.engine.analytics.AnalyticsProjection;
 import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerEntity;
 import io.itinera.engine.customer.CustomerHistory;
@@ -182,6 +184,15 @@ public record ItineraNode(
           customerSettings.tagSlices(),
           TimerWaker.Settings.from(config),
           clock);
+      // Journey analytics: the journal's journey events counted into the analytics tables.
+      AnalyticsProjection.init(
+          system,
+          storage.dataSource(),
+          storage.settings().dialect(),
+          customerSettings.tagSlices(),
+          new AnalyticsProjection.Grouping(
+              config.getInt("itinera.analytics.group-size"),
+              config.getDuration("itinera.analytics.group-within")));
       ApiKeys keys = ApiKeys.from(config);
       // The environment's keys and the stored ones (gateway.KeyRing); may refuse the interface.
       String httpInterface = keys.httpInterface(config.getString("itinera.http.interface"));
@@ -204,6 +215,7 @@ public record ItineraNode(
               customers,
               new CustomerHistory(system, records),
               journeys,
+              new Analytics(system, storage.dataSource(), customerSettings.tagSlices()),
               delivery,
               keyRing,
               RateLimits.from(config),

@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -494,29 +495,31 @@ public final class CustomerEntity
 
   /**
    * Events that change timers are tagged for the due-timers projection, decisions that emitted
-   * actions (or reached a goal, or left a journey) for the delivery outbox; both by slice of
-   * customers, so each projection runs as that many streams. The slice count is stored in tags:
-   * never change it on a running system.
+   * actions (or reached a goal, or left a journey) for the delivery outbox, and what journey
+   * analytics counts (a journey event it counts, a touchpoint naming an action) for the analytics
+   * projection; each by slice of customers, so each projection runs as that many streams. The slice
+   * count is stored in tags: never change it on a running system.
    */
   @Override
   public Set<String> tagsFor(CustomerEvent event) {
-    boolean timers = event instanceof ChangesTimers change && change.changesTimers();
-    boolean actions =
-        CustomerEvent.decisionIn(event).filter(JourneysDecided::concernsDelivery).isPresent();
+    int slices = settings.tagSlices();
     if (event instanceof CustomerErased) {
       return Set.of(
-          Tags.timers(customerId, settings.tagSlices()),
-          Tags.actions(customerId, settings.tagSlices()));
+          Tags.timers(customerId, slices),
+          Tags.actions(customerId, slices),
+          Tags.analytics(customerId, slices));
     }
-    if (timers && actions) {
-      return Set.of(
-          Tags.timers(customerId, settings.tagSlices()),
-          Tags.actions(customerId, settings.tagSlices()));
+    Set<String> tags = new HashSet<>(3);
+    if (event instanceof ChangesTimers change && change.changesTimers()) {
+      tags.add(Tags.timers(customerId, slices));
     }
-    if (timers) {
-      return Set.of(Tags.timers(customerId, settings.tagSlices()));
+    if (CustomerEvent.decisionIn(event).filter(JourneysDecided::concernsDelivery).isPresent()) {
+      tags.add(Tags.actions(customerId, slices));
     }
-    return actions ? Set.of(Tags.actions(customerId, settings.tagSlices())) : Set.of();
+    if (CustomerEvent.countedByAnalytics(event)) {
+      tags.add(Tags.analytics(customerId, slices));
+    }
+    return tags;
   }
 
   /**

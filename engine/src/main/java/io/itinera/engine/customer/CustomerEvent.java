@@ -69,6 +69,35 @@ public sealed interface CustomerEvent extends CborSerializable {
   }
 
   /**
+   * Whether journey analytics counts something in this event: a journey event it counts (entry,
+   * stage, goal, exit, arm, action), a touchpoint naming an action it engages with ({@code
+   * properties.actionId}), an action shown on a real-time channel, an erasure.
+   */
+  static boolean countedByAnalytics(CustomerEvent event) {
+    if (event instanceof ActionShown || event instanceof CustomerErased) {
+      return true;
+    }
+    if (event instanceof TouchpointRecorded recorded
+        && recorded.touchpoint().properties().get("actionId") instanceof String) {
+      return true;
+    }
+    return decisionIn(event)
+        .map(decided -> decided.events().stream().anyMatch(CustomerEvent::counted))
+        .orElse(false);
+  }
+
+  private static boolean counted(JourneyEvent event) {
+    return event instanceof JourneyEvent.JourneyEntered
+        || event instanceof JourneyEvent.StageEntered
+        || event instanceof JourneyEvent.GoalReached
+        || event instanceof JourneyEvent.JourneyExited
+        || event instanceof JourneyEvent.ArmAssigned
+        || event instanceof ActionEmitted
+        || event instanceof JourneyEvent.ActionSuppressed
+        || event instanceof JourneyEvent.ActionDeferred;
+  }
+
+  /**
    * What the journeys decided about one touchpoint or one due timer, persisted together with it so
    * a decision is never half in the journal.
    *

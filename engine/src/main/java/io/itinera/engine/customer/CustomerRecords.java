@@ -42,6 +42,10 @@ public final class CustomerRecords {
       "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ? AND \"sequence_number\" < ?";
   private static final String DELETE_DELIVERIES =
       "DELETE FROM deliveries WHERE customer_id = ? AND emitted_at <= ?";
+  private static final String DELETE_ANALYTICS_JOURNEYS =
+      "DELETE FROM analytics_customer_journey WHERE customer_id = ?";
+  private static final String DELETE_ANALYTICS_ACTIONS =
+      "DELETE FROM analytics_action WHERE customer_id = ?";
   private static final String DELETE_DUE_TIMER = "DELETE FROM due_timers WHERE customer_id = ?";
 
   private final DataSource dataSource;
@@ -74,6 +78,9 @@ public final class CustomerRecords {
               int snapshots = update(connection, DELETE_SNAPSHOTS, persistenceId, markerSequenceNr);
               int deliveries = deleteDeliveries(connection, customerId, erasedAt);
               int dueTimers = update(connection, DELETE_DUE_TIMER, customerId, null);
+              // Analytics' rows naming the customer; its counts name nobody and stay.
+              update(connection, DELETE_ANALYTICS_JOURNEYS, customerId, null);
+              update(connection, DELETE_ANALYTICS_ACTIONS, customerId, null);
               connection.commit();
               return new Deleted(events, snapshots, deliveries, dueTimers);
             } catch (SQLException | RuntimeException e) {

@@ -24,6 +24,14 @@ public final class Tags {
     return "actions-" + slice;
   }
 
+  public static String analytics(String customerId, int slices) {
+    return "analytics-" + slice(customerId, slices);
+  }
+
+  public static String analytics(int slice) {
+    return "analytics-" + slice;
+  }
+
   public static int slice(String customerId, int slices) {
     return Math.floorMod(customerId.hashCode(), slices);
   }

@@ -1,6 +1,7 @@
 package io.itinera.engine.delivery;
 
 import com.typesafe.config.Config;
+import io.itinera.engine.analytics.DeliveryOutcomes;
 import io.itinera.engine.customer.DecisionsPersisted;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
@@ -58,7 +59,10 @@ public record DeliveryService(
     DeliveryNotices notices = DeliveryNotices.start(system);
     BlockingSql blocking = BlockingSql.of(system);
     OutboxProjection.init(system, storage.dataSource(), queueing, notices, settings, slices, clock);
-    WebhookAttempts attempts = new WebhookAttempts(storage.dataSource(), dialect);
+    // Final outcomes are counted for journey analytics in the transaction that writes them.
+    WebhookAttempts attempts =
+        new WebhookAttempts(
+            storage.dataSource(), dialect, new DeliveryOutcomes(storage.settings().dialect()));
     WebhookSenders.init(system, endpoints, attempts, notices, settings, addresses, clock, blocking);
     DeliveryRetention.start(
         system, storage.dataSource(), dialect, DeliveryRetention.Settings.from(config), clock);

@@ -1,5 +1,6 @@
 package io.itinera.engine.delivery;
 
+import io.itinera.engine.analytics.DeliveryOutcomes;
 import io.itinera.engine.delivery.Delivery.Status;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +9,10 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -36,10 +40,12 @@ final class WebhookAttempts {
 
   private final DataSource dataSource;
   private final DeliveryDialect dialect;
+  private final DeliveryOutcomes analytics;
 
-  WebhookAttempts(DataSource dataSource, DeliveryDialect dialect) {
+  WebhookAttempts(DataSource dataSource, DeliveryDialect dialect, DeliveryOutcomes analytics) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.analytics = analytics;
   }
 
   /**
@@ -63,8 +69,15 @@ final class WebhookAttempts {
         .toList();
   }
 
-  /** Writes the outcomes of attempts in one transaction; rows no longer pending are left alone. */
-  void record(List<Outcome> outcomes) throws SQLException {
+  /**
+   * Writes the outcomes of attempts in one transaction; rows no longer pending are left alone. A
+   * final outcome (delivered, dead) is counted for journey analytics in the same transaction, so
+   * exactly once. Rows are updated in action id order, the order the analytics projection locks
+   * them in.
+   */
+  void record(List<Outcome> unordered) throws SQLException {
+    List<Outcome> outcomes =
+        unordered.stream().sorted(Comparator.comparing(Outcome::actionId)).toList();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       // An outcome lost with a database crash only means the delivery is sent again, under the
@@ -80,7 +93,17 @@ final class WebhookAttempts {
           bind(update, outcome);
           update.addBatch();
         }
-        update.executeBatch();
+        int[] updated = update.executeBatch();
+        Map<String, String> finished = new HashMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+          Status status = outcomes.get(i).status();
+          if (updated[i] == 1 && (status == Status.DELIVERED || status == Status.DEAD)) {
+            finished.put(
+                outcomes.get(i).actionId(),
+                status == Status.DELIVERED ? DeliveryOutcomes.DELIVERED : DeliveryOutcomes.DEAD);
+          }
+        }
+        analytics.record(connection, finished);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

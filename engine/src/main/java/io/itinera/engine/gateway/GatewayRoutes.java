@@ -15,6 +15,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
+import io.itinera.engine.analytics.Analytics;
 import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
@@ -71,11 +72,13 @@ public final class GatewayRoutes {
   private final ActionFeedRoutes actionFeed;
   private final AuditRoutes auditLog;
   private final KeyRoutes keys;
+  private final AnalyticsRoutes analytics;
 
   public GatewayRoutes(
       Customers customers,
       CustomerHistory history,
       JourneyRegistry journeys,
+      Analytics analytics,
       DeliveryService delivery,
       KeyRing keys,
       RateLimits rateLimits,
@@ -88,7 +91,8 @@ public final class GatewayRoutes {
     this.customers =
         new CustomerRoutes(
             customers, history, access, new CustomerExport(customers, history, clock), auditTrail);
-    this.journeys = new JourneyRoutes(journeys, access, auditTrail);
+    this.analytics = new AnalyticsRoutes(analytics, journeys, access, auditTrail, clock);
+    this.journeys = new JourneyRoutes(journeys, access, auditTrail, this.analytics);
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access, auditTrail);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
     this.auditLog = new AuditRoutes(audit, access);
@@ -110,6 +114,7 @@ public final class GatewayRoutes {
             actionFeed.routes(),
             customers.routes(),
             journeys.routes(),
+            analytics.routes(),
             auditLog.routes(),
             keys.routes());
     Route v1 = pathPrefix("v1", () -> api);

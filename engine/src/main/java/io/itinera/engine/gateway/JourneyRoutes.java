@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/journeys/{name}} show what is deployed, {@code GET /v1/journeys/{name}/diagram}
  * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only.
  */
-record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTrail) {
+record JourneyRoutes(
+    JourneyRegistry registry, Access access, AuditTrail auditTrail, AnalyticsRoutes analytics) {
 
   private static final Logger log = LoggerFactory.getLogger(JourneyRoutes.class);
 
@@ -169,7 +170,8 @@ record JourneyRoutes(JourneyRegistry registry, Access access, AuditTrail auditTr
                     put(() -> adminNamed(who -> deploy(who, name))),
                     get(() -> admin(() -> show(name))),
                     delete(() -> adminNamed(who -> retire(who, name))))),
-        path("diagram", () -> get(() -> admin(() -> diagram(name)))));
+        path("diagram", () -> get(() -> admin(() -> diagram(name)))),
+        path("analytics", () -> get(() -> analytics.report(name))));
   }
 
   private Route admin(Supplier<Route> inner) {

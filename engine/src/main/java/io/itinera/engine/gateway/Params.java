@@ -5,6 +5,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import io.itinera.engine.audit.AuditEntry;
 import io.itinera.engine.delivery.ChannelEndpoint;
 import io.itinera.engine.delivery.Delivery.Status;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -18,6 +20,9 @@ final class Params {
 
   /** What {@link KeyIds#of} gives. */
   private static final Pattern KEY_ID = Pattern.compile("k-[0-9a-f]{16}");
+
+  /** A segment's name as journeys declare it. */
+  private static final Pattern SEGMENT = Pattern.compile("[^,\\s][^,]{0,119}");
 
   private Params() {}
 
@@ -109,6 +114,51 @@ final class Params {
           "\"who\" must be a key's id, \"k-\" and 16 hex digits; it was \"" + raw.get() + "\".");
     }
     return new Parsed.Valid<>(raw);
+  }
+
+  /** A day such as {@code from}: an ISO date, {@code yyyy-mm-dd}; {@code fallback} when absent. */
+  static Parsed<LocalDate> date(String name, Optional<String> raw, LocalDate fallback) {
+    if (raw.isEmpty()) {
+      return new Parsed.Valid<>(fallback);
+    }
+    try {
+      return new Parsed.Valid<>(LocalDate.parse(raw.get().trim()));
+    } catch (DateTimeParseException e) {
+      return invalid(
+          name, "\"" + name + "\" must be a date, yyyy-mm-dd (UTC); it was \"" + raw.get() + "\".");
+    }
+  }
+
+  /** {@code version}, optional: a journey's version, a whole number from 1. */
+  static Parsed<Optional<Integer>> version(Optional<String> raw) {
+    if (raw.isEmpty()) {
+      return new Parsed.Valid<>(Optional.empty());
+    }
+    try {
+      int value = Integer.parseInt(raw.get().trim());
+      if (value >= 1) {
+        return new Parsed.Valid<>(Optional.of(value));
+      }
+    } catch (NumberFormatException e) {
+      // not a number: the same problem as one below 1
+    }
+    return invalid(
+        "version",
+        "\"version\" must be a journey version, a whole number from 1; it was \""
+            + raw.get()
+            + "\".");
+  }
+
+  /** {@code segment}, optional: a segment's name; "" (every customer) when absent. */
+  static Parsed<String> segment(Optional<String> raw) {
+    if (raw.isPresent() && !SEGMENT.matcher(raw.get()).matches()) {
+      return invalid(
+          "segment",
+          "\"segment\" must be a segment's name (up to 120 characters, no comma); it was \""
+              + raw.get()
+              + "\".");
+    }
+    return new Parsed.Valid<>(raw.orElse(""));
   }
 
   static Route after(Function<Long, Route> inner) {

@@ -326,9 +326,9 @@ class CustomerEntityTest {
     assertEquals(2, marker.eventsErased());
     assertEquals(CustomerState.empty("c-1").withSequenceNr(3), erased.state());
     assertEquals(
-        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4), Tags.analytics("c-1", 4)),
         CustomerEntity.detached("c-1", SETTINGS, deployed, clock).tagsFor(marker),
-        "both projections read the marker");
+        "every projection reads the marker");
 
     customer.restart();
     assertEquals(3, customer.getState().sequenceNr(), "the marker is replayed, afresh");
@@ -343,9 +343,9 @@ class CustomerEntityTest {
     CustomerEntity entity = CustomerEntity.detached("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
     assertEquals(
-        Set.of(Tags.timers("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.analytics("c-1", 4)),
         entity.tagsFor(recorded.events().get(0)),
-        "the touchpoint whose decision scheduled the reminder");
+        "the touchpoint whose decision entered the journey and scheduled the reminder");
     var plain = record(track("m0", "Page Viewed", clock.instant()));
     assertEquals(
         Set.of(), entity.tagsFor(plain.events().get(0)), "nothing decided, nothing tagged");
@@ -353,8 +353,21 @@ class CustomerEntityTest {
     clock.advance(Duration.ofMinutes(15));
     var fired = customer.<Woken>runCommand(WakeUp::new);
     assertEquals(
-        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4), Tags.analytics("c-1", 4)),
         entity.tagsFor(fired.events().get(0)),
-        "the reminder both fires a timer and emits an action");
+        "the reminder fires a timer and emits an action, which analytics counts");
+    var click =
+        record(
+            TouchpointBuilder.track("Email Link Clicked")
+                .messageId("k1")
+                .userId("c-1")
+                .channel("email")
+                .properties(Map.of("actionId", "a-1"))
+                .at(clock.instant())
+                .build());
+    assertEquals(
+        Set.of(Tags.analytics("c-1", 4)),
+        entity.tagsFor(click.events().get(0)),
+        "a click naming an action, for engagement");
   }
 }

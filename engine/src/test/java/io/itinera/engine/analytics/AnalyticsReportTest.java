@@ -1,0 +1,41 @@
+package io.itinera.engine.analytics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.itinera.engine.analytics.AnalyticsQuery.ArmRow;
+import io.itinera.engine.analytics.AnalyticsQuery.TimeRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The report's own figures, until the statistics package replaces them at merge. */
+class AnalyticsReportTest {
+
+  @Test
+  void medianAndP90AreInterpolatedInsideTheirBuckets() {
+    // 10 customers in [1, 2) s, 10 in [4, 8) s.
+    AnalyticsReport.TimeView time =
+        AnalyticsReport.stageTime(List.of(new TimeRow("s", 1, 10), new TimeRow("s", 3, 10)));
+    assertEquals(20, time.customers());
+    assertEquals(2.0, time.medianSeconds(), 1e-9, "the 10th of 20 is the top of [1, 2)");
+    assertEquals(4 + 4 * 0.8, time.p90Seconds(), 1e-9, "the 18th: 8 of 10 into [4, 8)");
+    assertNull(AnalyticsReport.stageTime(List.of()).medianSeconds(), "nobody left the stage");
+  }
+
+  @Test
+  void liftIsTheDifferenceOverTheHoldoutRate() {
+    AnalyticsReport.LiftView lift =
+        AnalyticsReport.lift(
+            List.of(new ArmRow("treated", 1000, 120, 0), new ArmRow("holdout", 100, 10, 0)));
+    assertEquals(0.12, lift.treatedRate(), 1e-12);
+    assertEquals(0.10, lift.holdoutRate(), 1e-12);
+    assertEquals(0.2, lift.pis(), 1e-9);
+    assertEquals(0.02, lift.difference(), 1e-12);
+    assertNull(
+        AnalyticsReport.lift(
+                List.of(new ArmRow("treated", 10, 1, 0), new ArmRow("holdout", 10, 0, 0)))
+            .pis(),
+        "no PIS over a holdout rate of 0");
+    assertNull(AnalyticsReport.lift(List.of(new ArmRow("treated", 10, 1, 0))), "no holdout yet");
+  }
+}
