@@ -29,7 +29,7 @@ public final class Arms {
     if (new HashSet<>(arms.stream().map(ArmOutcome::arm).toList()).size() != arms.size()) {
       throw new IllegalArgumentException("two arms have the same name: " + arms);
     }
-    List<ArmOutcome> challengers = arms.stream().filter(arm -> arm != controlArm).toList();
+    List<ArmOutcome> challengers = arms.stream().filter(arm -> !arm.arm().equals(control)).toList();
     double[] raw =
         challengers.stream().mapToDouble(arm -> Proportions.pValue(arm, controlArm)).toArray();
     double[] adjusted = holm(raw);
