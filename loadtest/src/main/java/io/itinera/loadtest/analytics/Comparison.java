@@ -45,8 +45,12 @@ final class Comparison {
             0.95);
     JsonNode lift = reported.lift();
     System.out.printf(ROW, "figure", "planted", "statistics of the played counts", "reported");
-    row("treated", percent(treatedRate), tally(treated), reportedTally(lift, "treated"));
-    row("holdout", percent(options.holdoutRate()), tally(holdout), reportedTally(lift, "holdout"));
+    row("treated", percent(treatedRate), tally(treated), reportedTally(reported, "treated"));
+    row(
+        "holdout",
+        percent(options.holdoutRate()),
+        tally(holdout),
+        reportedTally(reported, "holdout"));
     row(
         "PIS",
         plantedPis == null ? "-" : number(plantedPis),
@@ -64,7 +68,7 @@ final class Comparison {
         String.valueOf(played.morePerArmNeeded()),
         lift.path("morePerArmNeeded").asText("-"));
     System.out.printf("verdict (played):   %s%n", played.verdict());
-    System.out.printf("verdict (reported): %s%n", lift.path("verdict").asText());
+    System.out.printf("verdict (reported): %s%n", lift.path("verdict").asText("-"));
     options.arms().forEach((arm, rate) -> armRow(arm, rate, reported));
     boolean counts = reported.counts(treated, holdout);
     JsonNode interval = lift.path("pisInterval");
@@ -104,6 +108,7 @@ final class Comparison {
         result == null
             ? "not reported"
             : reportedEstimate(result.path("rate"), result.path("interval"))
+                + String.format(Locale.ROOT, " of %,d", Reported.armCustomers(result))
                 + " adj. p "
                 + reportedPValue(result.path("adjustedPValue"));
     row("arm " + arm, percent(rate), tally(played), shown);
@@ -117,9 +122,9 @@ final class Comparison {
     return String.format(Locale.ROOT, "%s of %,d", percent(tally.rate()), tally.customers());
   }
 
-  private static String reportedTally(JsonNode lift, String side) {
-    long customers = lift.path(side).path("customers").asLong(-1);
-    long converted = lift.path(side).path("converted").asLong(-1);
+  private static String reportedTally(Reported reported, String side) {
+    long customers = reported.customers(side);
+    long converted = reported.converted(side);
     return customers <= 0
         ? customers + " customers"
         : String.format(
@@ -135,6 +140,9 @@ final class Comparison {
   private static String reportedEstimate(JsonNode value, JsonNode interval) {
     if (!value.isNumber()) {
       return "none";
+    }
+    if (!interval.has("low")) {
+      return number(value.asDouble()) + " (no interval)";
     }
     return number(value.asDouble())
         + " ["
