@@ -12,9 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The engine's public HTTP API as the harness uses it, with the three keys: deploy a journey
@@ -25,6 +30,9 @@ final class EngineClient {
 
   /** Well under the API's 2,500 messages and 500 KB per batch. */
   private static final int BATCH = 500;
+
+  /** Batches in flight at once: 4 made a node on two cores time out asks (503s, retried). */
+  private static final int SENDERS = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,23 +59,47 @@ final class EngineClient {
     expect(reply, "deploying " + journey, 200, 201);
   }
 
-  /** Sends the messages (Segment track calls) in batches, refusing any the engine rejected. */
+  /**
+   * Sends the messages (Segment track calls) in batches, {@link #SENDERS} at a time, refusing any
+   * the engine rejected. A customer's messages must all be in one call to keep their order.
+   */
   void track(List<ObjectNode> messages) throws IOException, InterruptedException {
-    for (int from = 0; from < messages.size(); from += BATCH) {
-      ArrayNode batch = JSON.createArrayNode();
-      messages.subList(from, Math.min(messages.size(), from + BATCH)).forEach(batch::add);
-      ObjectNode body = JSON.createObjectNode();
-      body.set("batch", batch);
-      HttpResponse<String> reply =
-          send(
-              request("/v1/batch", writeKey)
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-      expect(reply, "sending touchpoints", 200);
-      JsonNode rejected = JSON.readTree(reply.body()).path("rejected");
-      if (rejected.size() > 0) {
-        throw new IllegalStateException("the engine rejected touchpoints: " + rejected);
+    ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int from = 0; from < messages.size(); from += BATCH) {
+        List<ObjectNode> part = messages.subList(from, Math.min(messages.size(), from + BATCH));
+        sent.add(
+            senders.submit(
+                () -> {
+                  sendBatch(part);
+                  return null;
+                }));
       }
+      for (Future<?> batch : sent) {
+        batch.get();
+      }
+    } catch (ExecutionException failed) {
+      throw new IllegalStateException(failed.getCause());
+    } finally {
+      senders.shutdownNow();
+    }
+  }
+
+  private void sendBatch(List<ObjectNode> messages) throws IOException, InterruptedException {
+    ArrayNode batch = JSON.createArrayNode();
+    messages.forEach(batch::add);
+    ObjectNode body = JSON.createObjectNode();
+    body.set("batch", batch);
+    HttpResponse<String> reply =
+        send(
+            request("/v1/batch", writeKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    expect(reply, "sending touchpoints", 200);
+    JsonNode rejected = JSON.readTree(reply.body()).path("rejected");
+    if (rejected.size() > 0) {
+      throw new IllegalStateException("the engine rejected touchpoints: " + rejected);
     }
   }
 

@@ -14,8 +14,9 @@ import java.util.Optional;
  * rather than at fixed paths:
  *
  * <ul>
- *   <li>the lift: the first object with {@code pis} and {@code treatedRate} (the engine's {@code
- *       LiftEstimate}: intervals as {@code {low, high}}, {@code pValue}, {@code verdict});
+ *   <li>the lift: the first object with {@code treatedRate} and {@code holdoutRate} (the engine's
+ *       {@code LiftEstimate}: {@code pis}, left out while it is null, intervals as {@code {low,
+ *       high}}, {@code pValue}, {@code verdict});
  *   <li>an arm's counts: the lift's {@code treated}/{@code holdout} {@code {arm, customers,
  *       converted}}, or else an object with {@code arm}, {@code customers} and {@code converted};
  *   <li>an experiment arm: an object with {@code outcome} {@code {arm, customers, converted}} (an
@@ -33,7 +34,7 @@ record Reported(
     pending.add(answer);
     while (!pending.isEmpty()) {
       JsonNode node = pending.poll();
-      if (lift == null && node.has("pis") && node.has("treatedRate")) {
+      if (lift == null && node.has("treatedRate") && node.has("holdoutRate")) {
         lift = node;
       }
       if (node.has("arm") && node.has("customers") && node.has("converted")) {
