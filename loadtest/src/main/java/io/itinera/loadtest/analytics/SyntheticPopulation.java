@@ -106,6 +106,10 @@ public final class SyntheticPopulation {
       String id = options.journey() + "-c" + i;
       ids.add(id);
       entries.add(engine.trackMessage(id, options.entryEvent(), id + "-entry"));
+      if (!options.assignEvent().isEmpty()) {
+        // right after the entry and, batches being of an even size, in the same batch: in order
+        entries.add(engine.trackMessage(id, options.assignEvent(), id + "-assign"));
+      }
     }
     long started = System.nanoTime();
     engine.track(entries);
@@ -129,14 +133,18 @@ public final class SyntheticPopulation {
           planted.put(arm, before.plus(new Tally(customers.size(), Math.max(0, converting))));
         });
     engine.track(goals);
+    Map<String, Integer> wave = new TreeMap<>();
+    byArm.forEach((arm, customers) -> wave.put(arm, customers.size()));
     System.out.printf(
-        "customers %,d to %,d: entered in %.1f s, arms read in %.1f s, %,d goals in %.1f s%n",
+        "customers %,d to %,d: entered in %.1f s, arms read in %.1f s, %,d goals in %.1f s;"
+            + " arms %s%n",
         from,
         to,
         (entered - started) / 1e9,
         (read - entered) / 1e9,
         goals.size(),
-        (System.nanoTime() - read) / 1e9);
+        (System.nanoTime() - read) / 1e9,
+        wave);
   }
 
   /**
