@@ -31,7 +31,8 @@ import java.util.concurrent.Future;
  * mvn -B -q -pl loadtest -am package -DskipTests
  * java -cp 'loadtest/target/classes:loadtest/target/lib/*' \
  *     io.itinera.loadtest.analytics.SyntheticPopulation --customers=20000 --holdout=10 \
- *     --treated-rate=0.12 --holdout-rate=0.10 [--arms=a=0.05,b=0.10,c=0.15 --journey-file=...]
+ *     --treated-rate=0.12 --holdout-rate=0.10 \
+ *     [--journey-file=... --assign-event=... --arms=a=0.05,b=0.10,c=0.15 --waves=16]
  * </pre>
  *
  * Exit status 0 when the analytics count exactly the customers and conversions played and the PIS
