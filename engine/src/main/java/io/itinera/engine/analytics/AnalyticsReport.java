@@ -6,6 +6,14 @@ import io.itinera.engine.analytics.AnalyticsQuery.SplitRow;
 import io.itinera.engine.analytics.AnalyticsQuery.StageRow;
 import io.itinera.engine.analytics.AnalyticsQuery.TimeRow;
 import io.itinera.engine.analytics.AnalyticsQuery.TransitionRow;
+import io.itinera.engine.analytics.stats.ArmOutcome;
+import io.itinera.engine.analytics.stats.ArmResult;
+import io.itinera.engine.analytics.stats.Arms;
+import io.itinera.engine.analytics.stats.Interval;
+import io.itinera.engine.analytics.stats.Lift;
+import io.itinera.engine.analytics.stats.LiftEstimate;
+import io.itinera.engine.analytics.stats.StageTime;
+import io.itinera.engine.analytics.stats.StageTimes;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,17 +93,59 @@ public record AnalyticsReport(
   public record ArmView(String arm, long customers, long converted, long exited, Double rate) {}
 
   /**
-   * Treated against holdout. {@code pis} is (treated rate - holdout rate) / holdout rate, null when
-   * the holdout rate is 0; {@code method} says how the figures were computed.
+   * Treated against holdout ({@link Lift#estimate}, docs/analytics.md). {@code pis} is (treated
+   * rate - holdout rate) / holdout rate, null (with its interval) when the holdout rate is 0 or an
+   * arm is empty; {@code method} names the interval methods.
    */
   public record LiftView(
-      double treatedRate, double holdoutRate, Double pis, double difference, String method) {}
+      double treatedRate,
+      double holdoutRate,
+      Double pis,
+      Interval pisInterval,
+      double difference,
+      Interval differenceInterval,
+      double pValue,
+      String verdict,
+      Long morePerArmNeeded,
+      String method) {
 
+    static LiftView of(LiftEstimate estimate) {
+      return new LiftView(
+          estimate.treatedRate(),
+          estimate.holdoutRate(),
+          estimate.pis(),
+          estimate.pisInterval(),
+          estimate.difference(),
+          estimate.differenceInterval(),
+          estimate.pValue(),
+          estimate.verdict(),
+          estimate.morePerArmNeeded(),
+          METHOD);
+    }
+  }
+
+  /**
+   * One arm of a split against the split's control ({@link Arms#compare}): its rate with a Wilson
+   * interval and, but for the control, the p-value against it before and after Holm's correction.
+   */
   public record SplitArmView(
-      String split, String arm, long assigned, long goalReached, Double rate) {}
+      String split,
+      String arm,
+      long assigned,
+      long goalReached,
+      Double rate,
+      Interval interval,
+      boolean control,
+      Double pValue,
+      Double adjustedPValue,
+      boolean significant) {}
 
-  /** What the minimal local computation reports as its method, until the stats API replaces it. */
-  static final String LOCAL_METHOD = "rates only (no interval until the statistics are merged)";
+  /** The figures' confidence, and how they are computed (docs/analytics.md says why). */
+  static final double CONFIDENCE = 0.95;
+
+  static final String METHOD =
+      "95% intervals: PIS by Katz's log method, the difference by Newcombe's hybrid score;"
+          + " p-value by chi-square, Fisher's exact test when a cell expects under 5";
 
   static AnalyticsReport of(
       AnalyticsQuery.Range range,
@@ -172,11 +222,7 @@ public record AnalyticsReport(
     return views;
   }
 
-  /**
-   * Median and p90 of a stage's time buckets, interpolated linearly inside the bucket that holds
-   * the quantile (bucket 0: [0, 1) s; bucket b: [2^(b-1), 2^b) s). MINIMAL LOCAL COMPUTATION, to be
-   * replaced at merge by the lead with {@code StageTimes.of}.
-   */
+  /** Median and p90 of a stage's time buckets ({@link StageTimes#of}). */
   static TimeView stageTime(List<TimeRow> rows) {
     long[] buckets = new long[64];
     long total = 0;
@@ -184,24 +230,8 @@ public record AnalyticsReport(
       buckets[row.bucket()] += row.customers();
       total += row.customers();
     }
-    if (total == 0) {
-      return new TimeView(0, null, null);
-    }
-    return new TimeView(total, quantile(buckets, total, 0.5), quantile(buckets, total, 0.9));
-  }
-
-  private static double quantile(long[] buckets, long total, double q) {
-    double rank = q * total;
-    long below = 0;
-    for (int b = 0; b < buckets.length; b++) {
-      if (buckets[b] > 0 && below + buckets[b] >= rank) {
-        double low = b == 0 ? 0 : Math.pow(2, b - 1);
-        double high = b == 0 ? 1 : Math.pow(2, b);
-        return low + (high - low) * (rank - below) / buckets[b];
-      }
-      below += buckets[b];
-    }
-    return Math.pow(2, buckets.length - 1);
+    StageTime time = StageTimes.of(buckets);
+    return new TimeView(total, time.medianSeconds(), time.p90Seconds());
   }
 
   private static List<ActionView> actionViews(List<ActionRow> rows) {
@@ -264,40 +294,59 @@ public record AnalyticsReport(
     return views;
   }
 
-  /**
-   * Treated against holdout: rates, their difference and PIS. MINIMAL LOCAL COMPUTATION, to be
-   * replaced at merge by the lead with {@code Lift.estimate(treated, holdout, 0.95)} (intervals,
-   * p-value, verdict, customers still needed).
-   */
+  /** Treated against holdout: rates, PIS and the difference with their intervals, a verdict. */
   static LiftView lift(List<ArmRow> rows) {
     List<ArmView> arms = armViews(rows);
-    ArmView treated = arms.get(0);
-    ArmView holdout = arms.get(1);
-    if (treated.customers() == 0 || holdout.customers() == 0) {
-      return null;
-    }
-    double treatedRate = treated.rate();
-    double holdoutRate = holdout.rate();
-    Double pis = holdoutRate == 0 ? null : (treatedRate - holdoutRate) / holdoutRate;
-    return new LiftView(treatedRate, holdoutRate, pis, treatedRate - holdoutRate, LOCAL_METHOD);
+    return LiftView.of(Lift.estimate(outcome(arms.get(0)), outcome(arms.get(1)), CONFIDENCE));
+  }
+
+  private static ArmOutcome outcome(ArmView arm) {
+    return new ArmOutcome(arm.arm(), arm.customers(), arm.converted());
   }
 
   /**
-   * The experiments' arms with their goal rates. MINIMAL LOCAL COMPUTATION, to be replaced at merge
-   * by the lead with {@code Arms.compare} (intervals, Holm-corrected p-values).
+   * Each split's arms against its control: the arm named {@code control}, else the first by name
+   * (docs/analytics.md), with Holm's correction over the other arms.
    */
   static List<SplitArmView> splitArms(List<SplitRow> rows) {
-    return rows.stream()
-        .sorted(Comparator.comparing(SplitRow::split).thenComparing(SplitRow::arm))
-        .map(
-            r ->
+    Map<String, List<SplitRow>> bySplit = new TreeMap<>();
+    rows.forEach(r -> bySplit.computeIfAbsent(r.split(), k -> new ArrayList<>()).add(r));
+    List<SplitArmView> views = new ArrayList<>();
+    bySplit.forEach(
+        (split, arms) -> {
+          List<SplitRow> sorted =
+              arms.stream().sorted(Comparator.comparing(SplitRow::arm)).toList();
+          String control =
+              sorted.stream()
+                  .map(SplitRow::arm)
+                  .filter("control"::equals)
+                  .findFirst()
+                  .orElse(sorted.get(0).arm());
+          List<ArmResult> results =
+              Arms.compare(
+                  sorted.stream()
+                      .map(r -> new ArmOutcome(r.arm(), r.assigned(), r.goalReached()))
+                      .toList(),
+                  control,
+                  CONFIDENCE);
+          for (int i = 0; i < sorted.size(); i++) {
+            SplitRow row = sorted.get(i);
+            ArmResult result = results.get(i);
+            views.add(
                 new SplitArmView(
-                    r.split(),
-                    r.arm(),
-                    r.assigned(),
-                    r.goalReached(),
-                    ratio(r.goalReached(), r.assigned())))
-        .toList();
+                    split,
+                    row.arm(),
+                    row.assigned(),
+                    row.goalReached(),
+                    ratio(row.goalReached(), row.assigned()),
+                    row.assigned() == 0 ? null : result.interval(),
+                    row.arm().equals(control),
+                    result.pValueVsControl(),
+                    result.adjustedPValue(),
+                    result.significant()));
+          }
+        });
+    return views;
   }
 
   private static Double ratio(long part, long whole) {

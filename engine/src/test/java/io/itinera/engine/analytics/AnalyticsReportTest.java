@@ -2,6 +2,7 @@ package io.itinera.engine.analytics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.itinera.engine.analytics.AnalyticsQuery.ArmRow;
 import io.itinera.engine.analytics.AnalyticsQuery.TimeRow;
@@ -18,7 +19,11 @@ class AnalyticsReportTest {
         AnalyticsReport.stageTime(List.of(new TimeRow("s", 1, 10), new TimeRow("s", 3, 10)));
     assertEquals(20, time.customers());
     assertEquals(2.0, time.medianSeconds(), 1e-9, "the 10th of 20 is the top of [1, 2)");
-    assertEquals(4 + 4 * 0.8, time.p90Seconds(), 1e-9, "the 18th: 8 of 10 into [4, 8)");
+    assertEquals(
+        4 * Math.pow(2, 0.8),
+        time.p90Seconds(),
+        1e-9,
+        "the 18th: 8 of 10 into [4, 8), geometrically");
     assertNull(AnalyticsReport.stageTime(List.of()).medianSeconds(), "nobody left the stage");
   }
 
@@ -36,6 +41,16 @@ class AnalyticsReportTest {
                 List.of(new ArmRow("treated", 10, 1, 0), new ArmRow("holdout", 10, 0, 0)))
             .pis(),
         "no PIS over a holdout rate of 0");
-    assertNull(AnalyticsReport.lift(List.of(new ArmRow("treated", 10, 1, 0))), "no holdout yet");
+    AnalyticsReport.LiftView noHoldout =
+        AnalyticsReport.lift(List.of(new ArmRow("treated", 10, 1, 0)));
+    assertNull(noHoldout.pis(), "no holdout yet");
+    assertTrue(noHoldout.verdict().contains("holdout"), noHoldout.verdict());
+
+    AnalyticsReport.LiftView large =
+        AnalyticsReport.lift(
+            List.of(new ArmRow("treated", 18000, 2160, 0), new ArmRow("holdout", 2000, 200, 0)));
+    assertTrue(large.pisInterval().low() > 0, "12% against 10% over 20,000 customers: " + large);
+    assertTrue(large.pisInterval().high() > 0.2, large.toString());
+    assertTrue(large.verdict().startsWith("lift 20%"), large.verdict());
   }
 }
