@@ -235,8 +235,12 @@ final class StageReader {
 
   private Split.Arm arm(NodeReader.Fields fields, String path) {
     String name = fields.requiredText("name", "name the arm, e.g. name: ten-percent");
+    // Any whole number: the validator says what is wrong with one that is not positive.
     Integer weight =
-        fields.requiredInteger("weight", 1, "give its share of customers in percent, e.g. 50");
+        fields
+            .required("weight", "give its share of customers in percent, e.g. weight: 50")
+            .map(n -> nodes.integer(n, "weight", Integer.MIN_VALUE))
+            .orElse(null);
     List<Action> actions =
         fields
             .optional("do")
