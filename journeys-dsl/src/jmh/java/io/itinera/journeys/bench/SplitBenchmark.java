@@ -60,7 +60,7 @@ public class SplitBenchmark {
           on:
             - event: Product Added
       %s
-        offered: {on: [{event: Order Completed}]}
+        offered: {on: [{event: Order Completed}, {event: Order Shipped, goto: shipping}]}
         shipping: {on: [{event: Order Completed}]}
       """;
 
@@ -97,7 +97,7 @@ public class SplitBenchmark {
       loaded.add(loaded(loader.load(file.toString(), Files.readString(file))));
     }
     String trigger = split.equals("none") ? PLAIN : SPLIT.formatted(split);
-    loaded.add(loaded(loader.load("offer.journey.yaml", OFFER.formatted(trigger))));
+    loaded.add(loaded(loader.load("offer.journey.yaml", OFFER.formatted(trigger.indent(8).stripTrailing()))));
     journeys = JourneySet.of(loaded);
     // Well past the warm-up, so the bandit samples.
     Map<String, ArmCounts> counts = Map.of("ten", new ArmCounts(5000, 600), "ship", new ArmCounts(5000, 500));

@@ -4,7 +4,7 @@ import io.itinera.journeys.model.Split;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.statistics.distribution.BetaDistribution;
+import org.apache.commons.rng.sampling.distribution.ChengBetaSampler;
 
 /**
  * Which arm of a split a customer gets: by weight from a stable hash for a fixed split; for a
@@ -39,10 +39,10 @@ public final class Bandit {
     for (Split.Arm arm : arms) {
       ArmCounts seen = counts.getOrDefault(arm.name(), ArmCounts.NONE);
       long converted = Math.max(0, Math.min(seen.converted(), seen.assigned()));
+      // Cheng's sampler straight from commons-rng: what a Beta distribution's sampler is, without
+      // the distribution's set-up (log-beta and the like) that a draw does not need.
       double sample =
-          BetaDistribution.of(1 + converted, 1 + seen.assigned() - converted)
-              .createSampler(random)
-              .sample();
+          ChengBetaSampler.of(random, 1 + converted, 1 + seen.assigned() - converted).sample();
       if (sample > bestSample) {
         best = arm;
         bestSample = sample;
