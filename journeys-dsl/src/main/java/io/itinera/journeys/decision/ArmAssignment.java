@@ -32,15 +32,15 @@ final class ArmAssignment {
 
   Split.Arm armFor(Journey journey, String stage, Split split) {
     JourneyProgress progress = working.state().journeys().get(journey.name());
-    int bucket = Bandit.bucket(customer.customerId(), journey.name(), split.name());
-    if (progress.holdout()) {
-      return Bandit.byWeight(split, bucket);
-    }
     // An arm a later version no longer has is chosen again, among the arms it does have.
     Optional<Split.Arm> kept =
         Optional.ofNullable(progress.arms().get(split.name())).flatMap(split::arm);
     if (kept.isPresent()) {
       return kept.get();
+    }
+    int bucket = Bandit.bucket(customer.customerId(), journey.name(), split.name());
+    if (progress.holdout()) {
+      return Bandit.byWeight(split, bucket);
     }
     Split.Arm arm =
         split.strategy() == Split.Strategy.FIXED
