@@ -25,7 +25,6 @@ import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.Goal;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.ReEntryPolicy;
-import io.itinera.journeys.model.Segment;
 import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
@@ -239,24 +238,8 @@ public final class JourneyDecider {
             holdout,
             cause,
             now,
-            segments(loaded)));
+            Segments.matched(loaded, when -> holds(loaded, when, null, facts))));
     enterStage(loaded, journey.startStage(), cause);
-  }
-
-  /** The journey's segments the customer matches as they enter, in the order written. */
-  private List<String> segments(LoadedJourney loaded) {
-    List<Segment> segments = loaded.journey().segments();
-    if (segments.isEmpty()) {
-      return List.of();
-    }
-    CustomerFacts facts = facts(loaded.journey().name());
-    List<String> matched = new ArrayList<>();
-    for (Segment segment : segments) {
-      if (holds(loaded, segment.when(), null, facts)) {
-        matched.add(segment.name());
-      }
-    }
-    return matched;
   }
 
   private boolean reEntryAllows(Journey journey) {
