@@ -101,6 +101,10 @@ final class SplitChecks {
     }
     if (split.strategy() == Split.Strategy.BANDIT) {
       bandit(split, path);
+    } else if (split.minSharePercent() != 0 || split.warmUp() != 0) {
+      check.warning(
+          check.at(path + (split.minSharePercent() != 0 ? "/minShare" : "/warmUp")),
+          "minShare and warmUp apply only to a bandit; add 'strategy: bandit' or remove them");
     }
   }
 

@@ -151,6 +151,24 @@ class SplitValidationTest {
   }
 
   @Test
+  void aBanditsSettingsOnAFixedSplitAreAWarning() {
+    assertEquals(
+        List.of(
+            "j.yaml:14:21: warning: minShare and warmUp apply only to a bandit; add 'strategy:"
+                + " bandit' or remove them"),
+        Journeys.problems(
+            journey(
+                GOAL,
+                """
+                name: offer
+                arms:
+                  - {name: a, weight: 50}
+                  - {name: b, weight: 50, goto: called}
+                minShare: 10%
+                """)));
+  }
+
+  @Test
   void aSegmentWithBadCelIsReportedAtItsColumn() {
     String yaml =
         """
