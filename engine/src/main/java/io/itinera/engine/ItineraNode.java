@@ -11,6 +11,7 @@ import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
+import io.itinera.engine.experiment.SplitCounts;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.gateway.GatewayRoutes;
 import io.itinera.engine.gateway.HeaderTimeout;
@@ -145,6 +146,12 @@ public record ItineraNode(
       DeployedJourneys deployed = new DeployedJourneys();
       JourneyRegistry journeys =
           JourneyRegistry.start(system, storage.dataSource(), deployed, config);
+      // Bandit splits learn from the arms' counts the analytics side keeps, shared by all nodes.
+      deployed.learnFrom(
+          SplitCounts.start(
+              system,
+              storage.dataSource(),
+              config.getDuration("itinera.journeys.split-counts-refresh")));
       CustomerSettings customerSettings = CustomerSettings.from(config);
       // Action delivery: the outbox from the journal into the delivery queue, webhook senders per
       // channel, pull, stream and next-action (see delivery.DeliveryService).

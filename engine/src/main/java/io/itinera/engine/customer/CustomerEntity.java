@@ -459,7 +459,8 @@ public final class CustomerEntity
     /** What the journeys decide on {@code input} in state {@code in}; null when nothing. */
     private JourneysDecided decision(CustomerState in, String cause, Input input) {
       Decision decision =
-          JourneyDecider.decide(in.journeys(), in.context(), input, deployed.indexed(), now);
+          JourneyDecider.decide(
+              in.journeys(), in.context(), input, deployed.indexed(), deployed.experiments(), now);
       if (decision.events().isEmpty()) {
         return null;
       }

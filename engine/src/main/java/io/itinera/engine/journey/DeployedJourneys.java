@@ -1,5 +1,7 @@
 package io.itinera.engine.journey;
 
+import io.itinera.journeys.decision.ArmStatistics;
+import io.itinera.journeys.decision.Experiments;
 import io.itinera.journeys.decision.JourneySet;
 import io.itinera.journeys.load.LoadedJourney;
 import java.util.ArrayList;
@@ -20,6 +22,8 @@ public final class DeployedJourneys {
   private final AtomicReference<JourneySet> current =
       new AtomicReference<>(JourneySet.of(List.of()));
 
+  private volatile Experiments experiments = Experiments.NONE;
+
   public List<LoadedJourney> current() {
     return current.get().all();
   }
@@ -27,6 +31,16 @@ public final class DeployedJourneys {
   /** The same journeys, indexed for {@code JourneyDecider}. */
   public JourneySet indexed() {
     return current.get();
+  }
+
+  /** What bandit splits learn from, with a thread-local random source; see {@code SplitCounts}. */
+  public Experiments experiments() {
+    return experiments;
+  }
+
+  /** Bandit splits learn from {@code statistics} from now on. */
+  public void learnFrom(ArmStatistics statistics) {
+    experiments = new Experiments(statistics, Experiments.NONE.random());
   }
 
   public void replace(List<LoadedJourney> journeys) {

@@ -26,8 +26,9 @@ public final class JourneysCli {
       """
       usage: itinera journeys validate FILE...   check journey files; exit 1 on any error
              itinera journeys render FILE        print the journey as a Mermaid state diagram
-             itinera journeys simulate FILE... SCRIPT
-                                                 dry-run journeys on a script of touchpoints
+             itinera journeys simulate [--seed N] FILE... SCRIPT
+                                                 dry-run journeys on a script of touchpoints;
+                                                 N seeds the bandit splits (default 1)
       """;
 
   private final PrintStream out;
@@ -54,13 +55,7 @@ public final class JourneysCli {
       case "render":
         return files.size() != 1 ? usage("render needs exactly one FILE") : render(files.get(0));
       case "simulate":
-        return files.size() < 2
-            ? usage("simulate needs FILE... SCRIPT")
-            : Simulate.run(
-                files.subList(0, files.size() - 1).stream().map(Path::of).toList(),
-                Path.of(files.get(files.size() - 1)),
-                out,
-                err);
+        return simulate(files);
       case "help":
       case "--help":
       case "-h":
@@ -69,6 +64,26 @@ public final class JourneysCli {
       default:
         return usage("unknown command '" + args[0] + "'");
     }
+  }
+
+  private int simulate(List<String> args) {
+    long seed = Simulate.DEFAULT_SEED;
+    List<String> files = args;
+    if (!args.isEmpty() && args.get(0).equals("--seed")) {
+      if (args.size() < 2 || !args.get(1).matches("-?\\d{1,18}")) {
+        return usage("--seed needs a whole number, e.g. --seed 42");
+      }
+      seed = Long.parseLong(args.get(1));
+      files = args.subList(2, args.size());
+    }
+    return files.size() < 2
+        ? usage("simulate needs FILE... SCRIPT")
+        : Simulate.run(
+            files.subList(0, files.size() - 1).stream().map(Path::of).toList(),
+            Path.of(files.get(files.size() - 1)),
+            seed,
+            out,
+            err);
   }
 
   private int validate(List<String> files) {

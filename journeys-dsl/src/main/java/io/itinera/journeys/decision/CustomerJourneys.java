@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
 import io.itinera.journeys.decision.JourneyEvent.ActionSuppressed;
+import io.itinera.journeys.decision.JourneyEvent.ArmAssigned;
 import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
 import io.itinera.journeys.decision.JourneyEvent.GoalReached;
 import io.itinera.journeys.decision.JourneyEvent.JourneyEntered;
@@ -99,7 +100,7 @@ public record CustomerJourneys(
     if (event instanceof JourneyEntered e) {
       JourneyProgress progress =
           new JourneyProgress(
-              e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false);
+              e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false, Map.of());
       return Optional.of(withJourneys(put(journeys, e.journey(), progress)));
     }
     if (event instanceof StageEntered e) {
@@ -116,6 +117,13 @@ public record CustomerJourneys(
       List<CountWindow> next = remove(counts, w -> w.counts(e.journey(), e.stage(), e.trigger()));
       next.add(new CountWindow(e.journey(), e.stage(), e.trigger(), e.recent()));
       return Optional.of(withCounts(next));
+    }
+    if (event instanceof ArmAssigned e) {
+      // Kept with the journey's progress: later firings and replays take the same arm, and a
+      // re-entry starts with none.
+      return Optional.of(
+          withJourneys(
+              put(journeys, e.journey(), journeys.get(e.journey()).withArm(e.split(), e.arm()))));
     }
     if (event instanceof GoalReached e) {
       return Optional.of(
@@ -142,9 +150,7 @@ public record CustomerJourneys(
     }
     if (event instanceof ActionSuppressed
         || event instanceof ActionDeferred
-        || event instanceof JourneyEvent.ConditionOverLimit
-        // Splits keep the arm where they branch on it; until then it changes no state here.
-        || event instanceof JourneyEvent.ArmAssigned) {
+        || event instanceof JourneyEvent.ConditionOverLimit) {
       return Optional.of(this);
     }
     if (event instanceof TimerScheduled e) {

@@ -25,6 +25,7 @@ import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.Goal;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.ReEntryPolicy;
+import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -55,17 +56,23 @@ public final class JourneyDecider {
   private final Instant now;
   private final WorkingState working;
   private final ActionDelivery delivery;
+  private final ArmAssignment arms;
 
   /** The conditions already warned about in this decision, so each is warned about once. */
   private final Set<String> overLimit = new HashSet<>();
 
   private JourneyDecider(
-      CustomerJourneys state, CustomerContext customer, JourneySet deployed, Instant now) {
+      CustomerJourneys state,
+      CustomerContext customer,
+      JourneySet deployed,
+      Experiments experiments,
+      Instant now) {
     this.working = new WorkingState(state);
     this.customer = customer;
     this.deployed = deployed;
     this.now = now;
     this.delivery = new ActionDelivery(working, customer, now);
+    this.arms = new ArmAssignment(working, customer, experiments, now);
   }
 
   /**
@@ -92,7 +99,21 @@ public final class JourneyDecider {
       Input input,
       JourneySet journeys,
       Instant now) {
-    JourneyDecider decider = new JourneyDecider(state, customer, journeys, now);
+    return decide(state, customer, input, journeys, Experiments.NONE, now);
+  }
+
+  /**
+   * The same, with what bandit splits learn from: the arms' counts and a random source (see {@link
+   * Experiments}). Without them every bandit is still warming up.
+   */
+  public static Decision decide(
+      CustomerJourneys state,
+      CustomerContext customer,
+      Input input,
+      JourneySet journeys,
+      Experiments experiments,
+      Instant now) {
+    JourneyDecider decider = new JourneyDecider(state, customer, journeys, experiments, now);
     if (input instanceof Input.TouchpointArrived arrived) {
       decider.onTouchpoint(arrived.touchpoint());
     } else if (input instanceof Input.TimerDue due) {
@@ -217,7 +238,7 @@ public final class JourneyDecider {
             holdout,
             cause,
             now,
-            List.of()));
+            Segments.matched(loaded, when -> holds(loaded, when, null, facts))));
     enterStage(loaded, journey.startStage(), cause);
   }
 
@@ -305,13 +326,21 @@ public final class JourneyDecider {
     for (Action action : trigger.actions()) {
       delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
     }
-    if (trigger.gotoStage() != null) {
+    String gotoStage = trigger.gotoStage();
+    if (trigger.split() != null) {
+      Split.Arm arm = arms.armFor(loaded.journey(), stage.name(), trigger.split());
+      for (Action action : arm.actions()) {
+        delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
+      }
+      gotoStage = arm.gotoStage() == null ? gotoStage : arm.gotoStage();
+    }
+    if (gotoStage != null) {
       cancelTimers(
           name,
           timer -> timer.kind() == PendingTimer.Kind.ABSENCE && timer.stage().equals(stage.name()),
           "left stage " + stage.name());
-      emit(new StageEntered(name, stage.name(), trigger.gotoStage(), trigger.name(), now));
-      enterStage(loaded, trigger.gotoStage(), cause);
+      emit(new StageEntered(name, stage.name(), gotoStage, trigger.name(), now));
+      enterStage(loaded, gotoStage, cause);
     }
   }
 

@@ -1,7 +1,10 @@
 package io.itinera.journeys.decision;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.itinera.protocol.CborSerializable;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a customer is in one journey they are in.
@@ -10,6 +13,8 @@ import java.time.Instant;
  * @param since when they entered the current stage
  * @param holdout whether they are in the journey's holdout group: tracked, sent nothing
  * @param goalReached whether the goal was reached since entry
+ * @param arms the arm they were given in each split, by split name, since entry: a split that fires
+ *     again, or a replay, takes the same arm (empty in states written before splits)
  */
 public record JourneyProgress(
     String journey,
@@ -18,14 +23,26 @@ public record JourneyProgress(
     Instant since,
     Instant enteredAt,
     boolean holdout,
-    boolean goalReached)
+    boolean goalReached,
+    Map<String, String> arms)
     implements CborSerializable {
 
+  public JourneyProgress {
+    arms = arms == null ? ImmutableSortedMap.of() : ImmutableSortedMap.copyOf(arms);
+  }
+
   JourneyProgress inStage(String next, Instant at) {
-    return new JourneyProgress(journey, version, next, at, enteredAt, holdout, goalReached);
+    return new JourneyProgress(journey, version, next, at, enteredAt, holdout, goalReached, arms);
   }
 
   JourneyProgress withGoalReached() {
-    return new JourneyProgress(journey, version, stage, since, enteredAt, holdout, true);
+    return new JourneyProgress(journey, version, stage, since, enteredAt, holdout, true, arms);
+  }
+
+  JourneyProgress withArm(String split, String arm) {
+    Map<String, String> next = new TreeMap<>(arms);
+    next.put(split, arm);
+    return new JourneyProgress(
+        journey, version, stage, since, enteredAt, holdout, goalReached, next);
   }
 }

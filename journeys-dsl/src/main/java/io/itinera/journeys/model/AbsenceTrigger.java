@@ -14,7 +14,8 @@ public record AbsenceTrigger(
     Condition when,
     Duration within,
     List<Action> actions,
-    String gotoStage)
+    String gotoStage,
+    Split split)
     implements Trigger {
 
   public AbsenceTrigger {

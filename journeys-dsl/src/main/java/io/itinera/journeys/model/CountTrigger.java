@@ -11,7 +11,8 @@ public record CountTrigger(
     int atLeast,
     Duration within,
     List<Action> actions,
-    String gotoStage)
+    String gotoStage,
+    Split split)
     implements Trigger {
 
   public CountTrigger {

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param goal the conversion the holdout lift is measured on, or null
  * @param holdoutPercent share of entering customers (0 to 100) who are tracked but sent nothing
  * @param priority higher wins when journeys contend for the same capped channel
+ * @param segments named conditions over the customer, recorded at entry for analytics
  */
 public record Journey(
     String name,
@@ -23,7 +24,8 @@ public record Journey(
     double holdoutPercent,
     int priority,
     FrequencyCaps caps,
-    List<QuietHours> quietHours) {
+    List<QuietHours> quietHours,
+    List<Segment> segments) {
 
   public Journey {
     description = description == null ? "" : description;
@@ -32,6 +34,7 @@ public record Journey(
     reEntry = reEntry == null ? new ReEntryPolicy.Never() : reEntry;
     caps = caps == null ? FrequencyCaps.NONE : caps;
     quietHours = List.copyOf(quietHours);
+    segments = segments == null ? List.of() : List.copyOf(segments);
   }
 
   public Optional<Stage> stage(String stageName) {

@@ -38,6 +38,7 @@ public final class JourneyBuilder {
   private Duration offerCooldown;
   private final List<FrequencyCaps.Cap> journeyCaps = new ArrayList<>();
   private final List<QuietHours> quietHours = new ArrayList<>();
+  private final List<Segment> segments = new ArrayList<>();
 
   private JourneyBuilder(String name) {
     this.name = name;
@@ -135,6 +136,12 @@ public final class JourneyBuilder {
     return this;
   }
 
+  /** A named condition over the customer, recorded at entry for analytics' breakdowns. */
+  public JourneyBuilder segment(String segmentName, String when) {
+    segments.add(new Segment(segmentName, Condition.of(when)));
+    return this;
+  }
+
   public Journey build() {
     return new Journey(
         name,
@@ -148,7 +155,8 @@ public final class JourneyBuilder {
         holdoutPercent,
         priority,
         new FrequencyCaps(channelCaps, overallCaps, journeyCaps, offerCooldown),
-        quietHours);
+        quietHours,
+        segments);
   }
 
   public static TriggerBuilder touchpoint(String event) {
@@ -214,6 +222,7 @@ public final class JourneyBuilder {
     private Condition when;
     private final List<Action> actions = new ArrayList<>();
     private String gotoStage;
+    private Split split;
 
     private TriggerBuilder(Kind kind, String event, int atLeast, Duration within) {
       this.kind = kind;
@@ -242,13 +251,41 @@ public final class JourneyBuilder {
       return this;
     }
 
+    /** An experiment run after the trigger's actions; see {@link JourneyBuilder#split}. */
+    public TriggerBuilder split(Split split) {
+      this.split = split;
+      return this;
+    }
+
     private Trigger build() {
       return switch (kind) {
-        case TOUCHPOINT -> new TouchpointTrigger(name, event, when, actions, gotoStage);
-        case COUNT -> new CountTrigger(name, event, when, atLeast, within, actions, gotoStage);
-        case ABSENCE -> new AbsenceTrigger(name, event, when, within, actions, gotoStage);
+        case TOUCHPOINT -> new TouchpointTrigger(name, event, when, actions, gotoStage, split);
+        case COUNT ->
+            new CountTrigger(name, event, when, atLeast, within, actions, gotoStage, split);
+        case ABSENCE -> new AbsenceTrigger(name, event, when, within, actions, gotoStage, split);
       };
     }
+  }
+
+  /** A fixed (A/B/n) split of the given arms. */
+  public static Split split(String splitName, Split.Arm... arms) {
+    return new Split(splitName, Split.Strategy.FIXED, List.of(arms), 0, 0);
+  }
+
+  /** A Thompson-sampling split with the default minimum share and warm-up. */
+  public static Split bandit(String splitName, Split.Arm... arms) {
+    return new Split(
+        splitName,
+        Split.Strategy.BANDIT,
+        List.of(arms),
+        Split.DEFAULT_MIN_SHARE,
+        Split.DEFAULT_WARM_UP);
+  }
+
+  /** An arm of a split: its weight in percent, its actions, and the stage it goes to or null. */
+  public static Split.Arm arm(
+      String armName, int weight, String gotoStage, ActionBuilder... actions) {
+    return new Split.Arm(armName, weight, built(actions), gotoStage);
   }
 
   private static List<Action> built(ActionBuilder... actions) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Fires on one touchpoint, if its condition holds. */
 public record TouchpointTrigger(
-    String name, String event, Condition when, List<Action> actions, String gotoStage)
+    String name, String event, Condition when, List<Action> actions, String gotoStage, Split split)
     implements Trigger {
 
   public TouchpointTrigger {

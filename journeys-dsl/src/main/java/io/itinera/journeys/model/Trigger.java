@@ -20,6 +20,9 @@ public sealed interface Trigger permits TouchpointTrigger, CountTrigger, Absence
 
   List<Action> actions();
 
-  /** The stage to move to, or null to stay. */
+  /** The stage to move to, or null to stay; an arm of {@link #split()} may name another. */
   String gotoStage();
+
+  /** The experiment that runs after {@link #actions()}, or null. */
+  Split split();
 }

@@ -13,6 +13,7 @@ import io.itinera.journeys.model.Goal;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.QuietHours;
 import io.itinera.journeys.model.ReEntryPolicy;
+import io.itinera.journeys.model.Segment;
 import io.itinera.journeys.model.Stage;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -126,6 +127,7 @@ public final class JourneyParser {
         top.optional("quietHours")
             .map(n -> nodes.mappings(n, "quietHours", Section.QUIET_HOURS, this::quietHours))
             .orElse(List.of());
+    List<Segment> segments = top.optional("segments").map(this::segments).orElse(List.of());
     List<Stage> stageList =
         top.required("stages", "list the stages, e.g. stages: {awareness: {on: [...]}}")
             .map(stages::stages)
@@ -142,7 +144,27 @@ public final class JourneyParser {
         holdout,
         priority,
         caps,
-        quietHours);
+        quietHours,
+        segments);
+  }
+
+  /** {@code segments: {gold: "CEL over the customer", ...}}, in the order written. */
+  private List<Segment> segments(Node node) {
+    NodeReader.Fields fields = nodes.fields(node, "segments", null);
+    if (fields == null) {
+      return List.of();
+    }
+    List<Segment> segments = new ArrayList<>();
+    fields
+        .all()
+        .forEach(
+            (name, value) -> {
+              Condition when = nodes.condition(value, "segments/" + name);
+              if (when != null) {
+                segments.add(new Segment(name, when));
+              }
+            });
+    return segments;
   }
 
   private Entry entry(NodeReader.Fields fields, String path) {

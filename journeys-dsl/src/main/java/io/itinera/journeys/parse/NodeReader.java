@@ -123,6 +123,22 @@ final class NodeReader {
     return percent;
   }
 
+  /** A percentage from 0 to 100, written {@code 5%} or {@code 5}, or null once reported. */
+  Double percent(Node node, String what) {
+    String text = text(node);
+    if (text == null) {
+      return null;
+    }
+    var matcher = PERCENT.matcher(text.trim());
+    if (!matcher.matches() || Double.parseDouble(matcher.group(1)) > 100) {
+      error(
+          position(node),
+          what + " '" + text + "' is not a percentage from 0 to 100; write e.g. 5%");
+      return null;
+    }
+    return Double.parseDouble(matcher.group(1));
+  }
+
   LocalTime timeOfDay(Node node) {
     String text = text(node);
     if (text == null) {

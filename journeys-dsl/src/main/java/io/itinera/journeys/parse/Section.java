@@ -21,6 +21,7 @@ public enum Section {
           "exit",
           "caps",
           "quietHours",
+          "segments",
           "stages")),
   ENTRY("the entry", List.of("event", "when", "stage")),
   RE_ENTRY("reEntry", List.of("after")),
@@ -31,7 +32,9 @@ public enum Section {
   CAP("a cap", List.of("max", "per")),
   QUIET_HOURS("quiet hours", List.of("channels", "from", "to", "zone")),
   STAGE("a stage", List.of("description", "enter", "on")),
-  TRIGGER("a trigger", List.of("name", "event", "count", "absence", "when", "do", "goto")),
+  TRIGGER("a trigger", List.of("name", "event", "count", "absence", "when", "do", "goto", "split")),
+  SPLIT("a split", List.of("name", "strategy", "arms", "minShare", "warmUp")),
+  ARM("an arm", List.of("name", "weight", "do", "goto")),
   COUNT("count", List.of("event", "atLeast", "within")),
   ABSENCE("absence", List.of("event", "within")),
   ACTION("an action", List.of("name", "channel", "type", "template", "offer", "params", "delay"));

@@ -7,6 +7,7 @@ import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
+import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
@@ -125,7 +126,11 @@ final class StageReader {
                 .optional("do")
                 .map(n -> nodes.mappings(n, path + "/do", Section.ACTION, this::action))
                 .orElse(List.of()),
-            fields.optional("goto").map(nodes::text).orElse(null));
+            fields.optional("goto").map(nodes::text).orElse(null),
+            fields
+                .optional("split")
+                .map(n -> nodes.mapping(n, path + "/split", Section.SPLIT, this::split))
+                .orElse(null));
     int errorsBefore = nodes.errorCount();
     Trigger trigger =
         switch (kinds.get(0)) {
@@ -135,7 +140,8 @@ final class StageReader {
                   nodes.text(fields.get("event")),
                   common.when(),
                   common.actions(),
-                  common.gotoStage());
+                  common.gotoStage(),
+                  common.split());
           case "count" ->
               nodes.mapping(
                   fields.get("count"),
@@ -153,7 +159,8 @@ final class StageReader {
   }
 
   /** The keys every kind of trigger has. */
-  private record Common(String name, Condition when, List<Action> actions, String gotoStage) {}
+  private record Common(
+      String name, Condition when, List<Action> actions, String gotoStage, Split split) {}
 
   private Trigger count(NodeReader.Fields fields, Common common) {
     String event =
@@ -169,7 +176,8 @@ final class StageReader {
             atLeast,
             within,
             common.actions(),
-            common.gotoStage());
+            common.gotoStage(),
+            common.split());
   }
 
   private Trigger absence(NodeReader.Fields fields, Common common) {
@@ -180,7 +188,66 @@ final class StageReader {
     return event == null || within == null
         ? null
         : new AbsenceTrigger(
-            common.name(), event, common.when(), within, common.actions(), common.gotoStage());
+            common.name(),
+            event,
+            common.when(),
+            within,
+            common.actions(),
+            common.gotoStage(),
+            common.split());
+  }
+
+  private Split split(NodeReader.Fields fields, String path) {
+    String name = fields.requiredText("name", "name the split, e.g. name: first-offer");
+    Split.Strategy strategy = fields.optional("strategy").map(this::strategy).orElse(null);
+    List<Split.Arm> arms =
+        fields
+            .required("arms", "list the arms, e.g. arms: [{name: a, weight: 50}, ...]")
+            .map(n -> nodes.mappings(n, path + "/arms", Section.ARM, this::arm))
+            .orElse(List.of());
+    double minShare =
+        fields
+            .optional("minShare")
+            .map(n -> nodes.percent(n, "minShare"))
+            .orElse(strategy == Split.Strategy.BANDIT ? Split.DEFAULT_MIN_SHARE : 0.0);
+    int warmUp =
+        fields
+            .optional("warmUp")
+            .map(n -> nodes.integer(n, "warmUp", 0))
+            .orElse(strategy == Split.Strategy.BANDIT ? Split.DEFAULT_WARM_UP : 0);
+    return name == null ? null : new Split(name, strategy, arms, minShare, warmUp);
+  }
+
+  private Split.Strategy strategy(Node node) {
+    String text = nodes.text(node);
+    if ("fixed".equals(text)) {
+      return Split.Strategy.FIXED;
+    }
+    if ("bandit".equals(text)) {
+      return Split.Strategy.BANDIT;
+    }
+    if (text != null) {
+      nodes.error(
+          position(node), "strategy '" + text + "' is not a strategy; write fixed or bandit");
+    }
+    return null;
+  }
+
+  private Split.Arm arm(NodeReader.Fields fields, String path) {
+    String name = fields.requiredText("name", "name the arm, e.g. name: ten-percent");
+    // Any whole number: the validator says what is wrong with one that is not positive.
+    Integer weight =
+        fields
+            .required("weight", "give its share of customers in percent, e.g. weight: 50")
+            .map(n -> nodes.integer(n, "weight", Integer.MIN_VALUE))
+            .orElse(null);
+    List<Action> actions =
+        fields
+            .optional("do")
+            .map(n -> nodes.mappings(n, path + "/do", Section.ACTION, this::action))
+            .orElse(List.of());
+    String gotoStage = fields.optional("goto").map(nodes::text).orElse(null);
+    return name == null || weight == null ? null : new Split.Arm(name, weight, actions, gotoStage);
   }
 
   private Action action(NodeReader.Fields fields, String path) {

@@ -4,6 +4,7 @@ import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.DurationText;
 import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.Journey;
+import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
 import java.util.ArrayList;
@@ -16,6 +17,21 @@ import java.util.stream.Collectors;
  * loop on its stage, and every stage's actions are listed in a note beside it.
  */
 public final class MermaidRenderer {
+
+  private static void edge(StringBuilder out, String from, String to, String label) {
+    out.append("    ")
+        .append(id(from))
+        .append(" --> ")
+        .append(id(to))
+        .append(" : ")
+        .append(label)
+        .append('\n');
+  }
+
+  private static boolean armsMove(Trigger trigger) {
+    return trigger.split() != null
+        && trigger.split().arms().stream().anyMatch(arm -> arm.gotoStage() != null);
+  }
 
   private static final int MAX_CONDITION_LENGTH = 40;
 
@@ -44,15 +60,22 @@ public final class MermaidRenderer {
     for (Stage stage : journey.stages()) {
       for (Trigger trigger : stage.on()) {
         String target = trigger.gotoStage() == null ? stage.name() : trigger.gotoStage();
-        out.append("    ")
-            .append(id(stage.name()))
-            .append(" --> ")
-            .append(id(target))
-            .append(" : ")
-            .append(triggerLabel(trigger))
-            .append('\n');
+        if (trigger.split() == null) {
+          edge(out, stage.name(), target, triggerLabel(trigger));
+          continue;
+        }
+        for (Split.Arm arm : trigger.split().arms()) {
+          edge(
+              out,
+              stage.name(),
+              arm.gotoStage() == null ? target : arm.gotoStage(),
+              triggerLabel(trigger)
+                  + " ["
+                  + label(trigger.split().name() + ": " + arm.name())
+                  + "]");
+        }
       }
-      if (stage.on().stream().allMatch(t -> t.gotoStage() == null)) {
+      if (stage.on().stream().allMatch(t -> t.gotoStage() == null && !armsMove(t))) {
         out.append("    ").append(id(stage.name())).append(" --> [*]\n");
       }
     }

@@ -24,6 +24,9 @@ public final class Simulate {
   public static final int OK = 0;
   public static final int INVALID = 1;
 
+  /** The seed when none is given, so that a script always gives the same trace. */
+  public static final long DEFAULT_SEED = 1;
+
   private Simulate() {}
 
   /**
@@ -33,6 +36,15 @@ public final class Simulate {
    * @return {@link #OK}, or {@link #INVALID} when a file has errors
    */
   public static int run(List<Path> journeyFiles, Path script, PrintStream out, PrintStream err) {
+    return run(journeyFiles, script, DEFAULT_SEED, out, err);
+  }
+
+  /**
+   * The same, with the seed of the bandit splits' random source: a run is repeatable, and another
+   * seed shows another course the bandit could take.
+   */
+  public static int run(
+      List<Path> journeyFiles, Path script, long seed, PrintStream out, PrintStream err) {
     JourneyLoader loader = new JourneyLoader();
     List<LoadedJourney> journeys = new ArrayList<>();
     boolean valid = true;
@@ -59,7 +71,7 @@ public final class Simulate {
     if (!valid || !read.problems().isEmpty()) {
       return INVALID;
     }
-    if (!new Simulation(journeys, out).run(read.steps())) {
+    if (!new Simulation(journeys, out, seed).run(read.steps())) {
       err.println(
           script
               + ": timers were still firing after "

@@ -3,9 +3,11 @@ package io.itinera.journeys.simulate;
 import io.itinera.journeys.decision.CustomerContext;
 import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.Decision;
+import io.itinera.journeys.decision.Experiments;
 import io.itinera.journeys.decision.Input;
 import io.itinera.journeys.decision.JourneyDecider;
 import io.itinera.journeys.decision.JourneyEvent;
+import io.itinera.journeys.decision.JourneySet;
 import io.itinera.journeys.decision.PendingTimer;
 import io.itinera.journeys.load.LoadedJourney;
 import java.io.PrintStream;
@@ -24,9 +26,11 @@ final class Simulation {
   /** Without an end line, a journey that re-arms its own timer would never stop. */
   static final int TIMERS_WITHOUT_END = 10_000;
 
-  private final List<LoadedJourney> journeys;
+  private final JourneySet journeys;
   private final PrintStream out;
   private final Map<String, Customer> customers = new LinkedHashMap<>();
+  private final SimulatedCounts counts = new SimulatedCounts();
+  private final Experiments experiments;
 
   private static final class Customer {
     CustomerContext context;
@@ -37,9 +41,13 @@ final class Simulation {
     }
   }
 
-  Simulation(List<LoadedJourney> journeys, PrintStream out) {
-    this.journeys = journeys;
+  /**
+   * @param seed the bandit splits' random source: the same seed gives the same trace
+   */
+  Simulation(List<LoadedJourney> journeys, PrintStream out, long seed) {
+    this.journeys = JourneySet.of(journeys);
     this.out = out;
+    this.experiments = Experiments.seeded(counts, seed);
   }
 
   /** Runs every step; false if, without an end line, timers were still firing after the limit. */
@@ -83,11 +91,12 @@ final class Simulation {
 
   private void decide(Customer customer, Input input, Instant now) {
     Decision decision =
-        JourneyDecider.decide(customer.state, customer.context, input, journeys, now);
+        JourneyDecider.decide(customer.state, customer.context, input, journeys, experiments, now);
     for (JourneyEvent event : decision.events()) {
       Trace.line(event).ifPresent(line -> print(now, customer.context.customerId(), line));
+      counts.count(event, customer.state);
+      customer.state = customer.state.apply(event);
     }
-    customer.state = decision.applyTo(customer.state);
   }
 
   private void print(Instant at, String customerId, String text) {

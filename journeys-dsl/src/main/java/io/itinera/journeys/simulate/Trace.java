@@ -27,7 +27,11 @@ public final class Trace {
   public static Optional<String> line(JourneyEvent event) {
     if (event instanceof JourneyEntered e) {
       return Optional.of(
-          e.journey() + " entered at " + e.stage() + (e.holdout() ? ", in the holdout" : ""));
+          e.journey()
+              + " entered at "
+              + e.stage()
+              + (e.holdout() ? ", in the holdout" : "")
+              + (e.segments().isEmpty() ? "" : ", segments " + String.join(", ", e.segments())));
     }
     if (event instanceof StageEntered e) {
       return Optional.of(

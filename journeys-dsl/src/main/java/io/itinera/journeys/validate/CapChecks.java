@@ -30,7 +30,15 @@ final class CapChecks {
     boolean offers = false;
     for (Stage stage : check.journey.stages()) {
       List<Action> all = new ArrayList<>(stage.enter());
-      stage.on().forEach(trigger -> all.addAll(trigger.actions()));
+      stage
+          .on()
+          .forEach(
+              trigger -> {
+                all.addAll(trigger.actions());
+                if (trigger.split() != null) {
+                  trigger.split().arms().forEach(arm -> all.addAll(arm.actions()));
+                }
+              });
       for (Action action : all) {
         usedChannels.add(action.channel());
         offers |= action.offer() != null;

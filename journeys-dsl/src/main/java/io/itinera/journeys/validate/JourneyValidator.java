@@ -38,6 +38,9 @@ public final class JourneyValidator {
     references.names();
     references.entry();
     new TriggerChecks(check).stages();
+    SplitChecks splits = new SplitChecks(check);
+    splits.splits();
+    splits.segments();
     if (complete) {
       references.reachability();
     }

@@ -3,13 +3,16 @@ package io.itinera.journeys.validate;
 import io.itinera.journeys.condition.ConditionScope;
 import io.itinera.journeys.diagnostic.Position;
 import io.itinera.journeys.model.Exit;
+import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The checks on what names and refers to stages and touchpoints: stage names, the entry, exits and
@@ -89,7 +92,7 @@ final class ReferenceChecks {
             .ifPresent(
                 stage ->
                     stage.on().stream()
-                        .map(Trigger::gotoStage)
+                        .flatMap(ReferenceChecks::gotos)
                         .filter(check.stageNames::contains)
                         .forEach(next::push));
       }
@@ -105,6 +108,15 @@ final class ReferenceChecks {
                 + "' and no goto leads here from there; add a goto to it or remove it");
       }
     }
+  }
+
+  /** The stages a trigger may lead to: its own goto and its split's arms'. */
+  private static Stream<String> gotos(Trigger trigger) {
+    Stream<String> arms =
+        trigger.split() == null
+            ? Stream.empty()
+            : trigger.split().arms().stream().map(Split.Arm::gotoStage);
+    return Stream.concat(Stream.of(trigger.gotoStage()), arms).filter(Objects::nonNull);
   }
 
   void exitsAndGoal() {

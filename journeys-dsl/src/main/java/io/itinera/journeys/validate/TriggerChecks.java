@@ -71,7 +71,7 @@ final class TriggerChecks {
               + gotoStage
               + "', which runs its enter actions again; drop the goto to stay without re-entering");
     }
-    if (trigger.actions().isEmpty() && gotoStage == null) {
+    if (trigger.actions().isEmpty() && gotoStage == null && trigger.split() == null) {
       check.warning(
           where,
           "trigger '" + trigger.name() + "' does nothing; give it actions under 'do' or a 'goto'");

@@ -11,6 +11,7 @@ import io.itinera.journeys.model.Goal;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.QuietHours;
 import io.itinera.journeys.model.ReEntryPolicy;
+import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
@@ -70,6 +71,11 @@ public final class JourneyWriter {
     putIfAny(root, "exit", journey.exits(), JourneyWriter::exit);
     putIfPresent(root, "caps", caps(journey.caps()));
     putIfAny(root, "quietHours", journey.quietHours(), JourneyWriter::quietHours);
+    if (!journey.segments().isEmpty()) {
+      Map<String, Object> segments = new LinkedHashMap<>();
+      journey.segments().forEach(s -> segments.put(s.name(), s.when().source()));
+      root.put("segments", segments);
+    }
     Map<String, Object> stages = new LinkedHashMap<>();
     journey.stages().forEach(stage -> stages.put(stage.name(), stage(stage)));
     root.put("stages", stages);
@@ -171,6 +177,30 @@ public final class JourneyWriter {
     putIfPresent(map, "when", source(trigger.when()));
     putIfAny(map, "do", trigger.actions(), JourneyWriter::action);
     putIfPresent(map, "goto", trigger.gotoStage());
+    putIfPresent(map, "split", trigger.split() == null ? null : split(trigger.split()));
+    return map;
+  }
+
+  private static Map<String, Object> split(Split split) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("name", split.name());
+    if (split.strategy() == Split.Strategy.BANDIT) {
+      map.put("strategy", "bandit");
+      map.put(
+          "minShare",
+          BigDecimal.valueOf(split.minSharePercent()).stripTrailingZeros().toPlainString() + "%");
+      map.put("warmUp", split.warmUp());
+    }
+    putIfAny(map, "arms", split.arms(), JourneyWriter::arm);
+    return map;
+  }
+
+  private static Map<String, Object> arm(Split.Arm arm) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("name", arm.name());
+    map.put("weight", arm.weight());
+    putIfAny(map, "do", arm.actions(), JourneyWriter::action);
+    putIfPresent(map, "goto", arm.gotoStage());
     return map;
   }
 

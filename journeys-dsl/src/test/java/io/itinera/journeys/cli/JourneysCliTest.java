@@ -79,4 +79,21 @@ class JourneysCliTest {
     assertEquals(2, cli.run("deploy", "x"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown command 'deploy'"));
   }
+
+  @Test
+  void simulateTakesASeedForBanditSplits() {
+    assertEquals(
+        0,
+        cli.run(
+            "simulate",
+            "--seed",
+            "42",
+            "../journeys/cart-offer-test.journey.yaml",
+            "../journeys/cart-offer-test.simulate"));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .contains("ada cart-offer-test split cart-follow-up: arm ten-percent (in carted)"));
+    assertEquals(2, cli.run("simulate", "--seed", "forty-two", "a.journey.yaml", "a.simulate"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seed needs a whole number"));
+  }
 }

@@ -42,7 +42,11 @@ class ReplayTest {
     held.after(Duration.ofHours(1));
     Timeline costly = new Timeline("ann", CostlyConditionTest.PAIRS);
     costly.track("Cart Viewed", "web", Map.of("items", CostlyConditionTest.ITEMS));
-    return List.of(runner, popup, held, costly);
+    Timeline tested = new Timeline("ada", SplitTest.CART_TEST);
+    tested.identify(Map.of("tier", "gold", "consent", Map.of("email", true)));
+    tested.track("Product Added", "web");
+    tested.after(Duration.ofHours(2)).track("Order Completed", "web");
+    return List.of(runner, popup, held, costly, tested);
   }
 
   @Test

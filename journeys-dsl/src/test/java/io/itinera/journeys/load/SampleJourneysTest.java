@@ -31,10 +31,11 @@ class SampleJourneysTest {
   }
 
   @Test
-  void theThreeSamplesOfTheIssueAreThere() throws IOException {
+  void theSamplesOfTheIssuesAreThere() throws IOException {
     assertEquals(
         List.of(
             "b2b-trial-onboarding.journey.yaml",
+            "cart-offer-test.journey.yaml",
             "running-shoes.journey.yaml",
             "win-back.journey.yaml"),
         samples().map(p -> p.getFileName().toString()).toList());

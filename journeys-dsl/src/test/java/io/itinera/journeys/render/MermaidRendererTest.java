@@ -49,6 +49,31 @@ class MermaidRendererTest {
   }
 
   @Test
+  void eachArmOfASplitIsAnEdgeToWhereItGoes() {
+    Journey tested =
+        JourneyBuilder.journey("tested")
+            .enterOn("Product Added")
+            .stage(
+                "carted",
+                s ->
+                    s.on(
+                        touchpoint("Checkout Started")
+                            .goTo("reminded")
+                            .split(
+                                JourneyBuilder.split(
+                                    "offer",
+                                    JourneyBuilder.arm("a", 50, null, action("web", "show", "a")),
+                                    JourneyBuilder.arm("b", 50, "called")))))
+            .stage("reminded", s -> s)
+            .stage("called", s -> s)
+            .build();
+    String diagram = MermaidRenderer.render(tested);
+    assertTrue(diagram.contains("s_carted --> s_reminded : Checkout Started [offerː a]"), diagram);
+    assertTrue(diagram.contains("s_carted --> s_called : Checkout Started [offerː b]"), diagram);
+    assertTrue(!diagram.contains("s_carted --> [*]"), diagram);
+  }
+
+  @Test
   void characterThatMermaidReadsAsSyntaxAreReplacedInLabels() {
     Journey odd =
         JourneyBuilder.journey("odd")

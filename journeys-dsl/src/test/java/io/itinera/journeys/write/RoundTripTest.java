@@ -91,6 +91,43 @@ class RoundTripTest {
   }
 
   @Test
+  void aBanditSplitAndSegmentsSurviveWriteAndParse() {
+    Journey tested =
+        JourneyBuilder.journey("tested")
+            .enterOn("Product Added")
+            .goal("purchase", "Order Completed", null, null)
+            .segment("gold", "has(customer.traits.tier) && customer.traits.tier == 'gold'")
+            .segment("returning", "'Order Completed' in customer.counters")
+            .stage(
+                "carted",
+                s ->
+                    s.on(
+                        JourneyBuilder.absence("Order Completed", Duration.ofHours(1))
+                            .split(
+                                JourneyBuilder.bandit(
+                                    "offer",
+                                    JourneyBuilder.arm(
+                                        "ten",
+                                        34,
+                                        null,
+                                        JourneyBuilder.action("email", "send", "a")),
+                                    JourneyBuilder.arm("ship", 33, "called"),
+                                    JourneyBuilder.arm(
+                                        "none",
+                                        33,
+                                        null,
+                                        JourneyBuilder.action("web", "show", "b"))))
+                            .goTo("reminded")))
+            .stage("reminded", s -> s)
+            .stage("called", s -> s)
+            .build();
+    assertTrue(
+        Journeys.LOADER.load(tested).ok(), Journeys.LOADER.load(tested).problems()::toString);
+    String written = JourneyWriter.write(tested);
+    assertEquals(tested, reparse(written), written);
+  }
+
+  @Test
   void reEntryAlwaysAndDefaultsSurviveWriteAndParse() {
     Journey plain =
         JourneyBuilder.journey("plain")
