@@ -70,9 +70,12 @@ public final class Analytics {
           if (deployed == null && !query.known(journey, null)) {
             return new UnknownJourney(journey);
           }
-          // A segment the journey declares is known before anyone matched it; until journeys
-          // declare segments (issue 17, item 6), a segment is known once it was counted.
-          if (!segment.isEmpty() && !query.known(journey, segment)) {
+          // A segment is known when the deployed journey declares it (before anyone matched it)
+          // or when it was counted (a segment of an earlier version).
+          boolean declared =
+              deployed != null
+                  && deployed.segments().stream().anyMatch(s -> s.name().equals(segment));
+          if (!segment.isEmpty() && !declared && !query.known(journey, segment)) {
             return new UnknownSegment(segment);
           }
           AnalyticsQuery.Range range =

@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -164,6 +166,26 @@ class AnalyticsTest {
     assertProblem(400, "/v1/journeys/shoe-funnel/analytics?version=0", "version");
     assertProblem(400, "/v1/journeys/shoe-funnel/analytics?segment=vip", "segment");
     assertProblem(404, "/v1/journeys/no-such-journey/analytics", null);
+  }
+
+  @Test
+  @Order(5)
+  void aSegmentTheJourneyDeclaresIsKnownBeforeAnyoneMatchedIt() throws Exception {
+    String yaml =
+        Files.readString(Path.of("..", "journeys", "cart-offer-test.journey.yaml"))
+            .replace("journey: cart-offer-test", "journey: segmented");
+    assertEquals(201, api.deployJourney("segmented", yaml).status());
+    ApiClient.Reply gold =
+        api.send(
+            "GET",
+            "/v1/journeys/segmented/analytics?segment=gold",
+            null,
+            null,
+            basic(READ_KEY),
+            Check.RESPONSE);
+    assertEquals(200, gold.status(), gold.body());
+    assertEquals("gold", gold.json().get("segment").asText());
+    assertProblem(400, "/v1/journeys/segmented/analytics?segment=platinum", "segment");
   }
 
   private static void assertProblem(int status, String path, String parameter) {
