@@ -127,6 +127,10 @@ public record AnalyticsReport(
   /**
    * One arm of a split against the split's control ({@link Arms#compare}): its rate with a Wilson
    * interval and, but for the control, the p-value against it before and after Holm's correction.
+   *
+   * @param share the arm's part of the split's assignments in the range: a bandit's allocation
+   * @param posteriorMean the mean of the arm's Beta(1 + converted, 1 + assigned - converted), what
+   *     a bandit believes its rate is (the decider samples from the same posterior)
    */
   public record SplitArmView(
       String split,
@@ -134,6 +138,8 @@ public record AnalyticsReport(
       long assigned,
       long goalReached,
       Double rate,
+      Double share,
+      double posteriorMean,
       Interval interval,
       boolean control,
       Double pValue,
@@ -322,6 +328,7 @@ public record AnalyticsReport(
                   .filter("control"::equals)
                   .findFirst()
                   .orElse(sorted.get(0).arm());
+          long splitAssigned = sorted.stream().mapToLong(SplitRow::assigned).sum();
           List<ArmResult> results =
               Arms.compare(
                   sorted.stream()
@@ -339,6 +346,8 @@ public record AnalyticsReport(
                     row.assigned(),
                     row.goalReached(),
                     ratio(row.goalReached(), row.assigned()),
+                    ratio(row.assigned(), splitAssigned),
+                    (1.0 + row.goalReached()) / (2.0 + row.assigned()),
                     row.assigned() == 0 ? null : result.interval(),
                     row.arm().equals(control),
                     result.pValueVsControl(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.itinera.engine.analytics.AnalyticsQuery.ArmRow;
+import io.itinera.engine.analytics.AnalyticsQuery.SplitRow;
 import io.itinera.engine.analytics.AnalyticsQuery.TimeRow;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,24 @@ class AnalyticsReportTest {
     assertTrue(large.pisInterval().low() > 0, "12% against 10% over 20,000 customers: " + large);
     assertTrue(large.pisInterval().high() > 0.2, large.toString());
     assertTrue(large.verdict().startsWith("lift 20%"), large.verdict());
+  }
+
+  @Test
+  void aSplitsArmsShowTheirShareAndPosteriorAgainstTheControl() {
+    List<AnalyticsReport.SplitArmView> arms =
+        AnalyticsReport.splitArms(
+            List.of(
+                new SplitRow("offer", "free-shipping", 600, 90),
+                new SplitRow("offer", "control", 300, 30),
+                new SplitRow("offer", "ten-percent", 100, 10)));
+    AnalyticsReport.SplitArmView control =
+        arms.stream().filter(a -> a.arm().equals("control")).findFirst().orElseThrow();
+    AnalyticsReport.SplitArmView shipping =
+        arms.stream().filter(a -> a.arm().equals("free-shipping")).findFirst().orElseThrow();
+    assertTrue(control.control(), "the arm named control is the control");
+    assertNull(control.pValue());
+    assertEquals(0.6, shipping.share(), 1e-12, "a bandit's allocation");
+    assertEquals(91.0 / 602.0, shipping.posteriorMean(), 1e-12);
+    assertTrue(shipping.adjustedPValue() >= shipping.pValue(), "Holm never lowers a p-value");
   }
 }
