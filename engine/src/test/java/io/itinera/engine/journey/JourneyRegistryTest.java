@@ -249,10 +249,11 @@ class JourneyRegistryTest {
     Path samples = Path.of("..", "journeys");
 
     List<FileResult> first = registry.deployDirectory(samples);
-    assertEquals(3, first.size());
+    assertEquals(4, first.size());
     first.forEach(r -> assertInstanceOf(Deployed.class, r.result(), r.file() + ": " + r.result()));
     assertEquals(
-        List.of("b2b-trial-onboarding v1", "running-shoes v1", "win-back v1"), loaded(deployed));
+        List.of("b2b-trial-onboarding v1", "cart-offer-test v1", "running-shoes v1", "win-back v1"),
+        loaded(deployed));
 
     registry.retire("win-back");
     List<FileResult> second = registry.deployDirectory(samples);
@@ -265,7 +266,9 @@ class JourneyRegistryTest {
                     r.result() instanceof Unchanged u
                         && u.name().equals("win-back")
                         && u.retired()));
-    assertEquals(List.of("b2b-trial-onboarding v1", "running-shoes v1"), loaded(deployed));
+    assertEquals(
+        List.of("b2b-trial-onboarding v1", "cart-offer-test v1", "running-shoes v1"),
+        loaded(deployed));
   }
 
   @Test

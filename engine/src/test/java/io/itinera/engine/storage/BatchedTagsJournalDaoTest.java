@@ -66,12 +66,14 @@ class BatchedTagsJournalDaoTest {
           3L * customers,
           database.queryLong(
               "SELECT count(*) FROM event_journal WHERE persistence_id LIKE '%dao-%' AND event_ser_manifest LIKE '%TouchpointRecorded%'"));
-      // The cart's decision (journey entered, timer set) is each customer's only tagged event: no
-      // action goes out before the timer fires, so one timers-<slice> row per customer.
+      // The cart's decision (journey entered, timer set) is each customer's only event tagged for
+      // the timers: no action goes out before the timer fires, so one timers-<slice> row per
+      // customer. (Analytics tags every journey decision too; its own tests count those.)
       List<String> tagged =
           database.query(
               "SELECT j.persistence_id || ' ' || j.event_ser_manifest || ' ' || t.tag"
                   + " FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id"
+                  + " WHERE t.tag LIKE 'timers-%'"
                   + " ORDER BY j.persistence_id",
               rows -> rows.getString(1));
       assertEquals(customers, tagged.size(), String.join("\n", tagged));
@@ -87,7 +89,7 @@ class BatchedTagsJournalDaoTest {
       List<String> taggedMessages =
           database.query(
               "SELECT j.persistence_id FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id"
-                  + " WHERE position(set_byte('\\x00'::bytea, 0, 96 + length("
+                  + " WHERE t.tag LIKE 'timers-%' AND position(set_byte('\\x00'::bytea, 0, 96 + length("
                   + messageId
                   + "))"
                   + " || convert_to("
