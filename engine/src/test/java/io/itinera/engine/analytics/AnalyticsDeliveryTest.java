@@ -59,20 +59,23 @@ class AnalyticsDeliveryTest {
             () ->
                 database.queryLong("SELECT count(*) FROM deliveries WHERE status = 'pending'") == 0
                     && database.queryLong("SELECT count(*) FROM deliveries") > 0);
-        long delivered =
-            database.queryLong("SELECT count(*) FROM deliveries WHERE status = 'delivered'");
-        long dead = database.queryLong("SELECT count(*) FROM deliveries WHERE status = 'dead'");
-        assertTrue(delivered > 0 && dead > 0, delivered + " delivered, " + dead + " dead");
+        // Read the table again on every try: the outbox may still be queueing the last actions
+        // when the first ones are settled, and a count taken once would then be short.
         FunnelPopulation.await(
-            "the analytics count them",
-            Duration.ofSeconds(20),
+            "the analytics count every settled delivery",
+            Duration.ofSeconds(30),
             () -> {
               JsonNode offer = offer(api);
               return offer != null
-                  && offer.get("delivered").asLong() == delivered
-                  && offer.get("dead").asLong() == dead;
+                  && database.queryLong("SELECT count(*) FROM deliveries WHERE status = 'pending'")
+                      == 0
+                  && offer.get("delivered").asLong() == count(database, "delivered")
+                  && offer.get("dead").asLong() == count(database, "dead");
             });
         Thread.sleep(500);
+        long delivered = count(database, "delivered");
+        long dead = count(database, "dead");
+        assertTrue(delivered > 0 && dead > 0, delivered + " delivered, " + dead + " dead");
         JsonNode offer = offer(api);
         assertEquals(delivered, offer.get("delivered").asLong(), "none twice");
         assertEquals(dead, offer.get("dead").asLong(), "none twice");
@@ -84,6 +87,10 @@ class AnalyticsDeliveryTest {
         TestNode.stop(node);
       }
     }
+  }
+
+  private static long count(TestDatabase database, String status) {
+    return database.queryLong("SELECT count(*) FROM deliveries WHERE status = '" + status + "'");
   }
 
   private static JsonNode offer(ApiClient api) {
