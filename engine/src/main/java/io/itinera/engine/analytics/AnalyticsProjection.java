@@ -5,6 +5,8 @@ import io.itinera.engine.customer.CustomerEvent.ActionShown;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.customer.Tags;
+import io.itinera.engine.metrics.Metrics;
+import io.itinera.engine.metrics.ProjectionMetrics;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.engine.storage.StorageSettings.Dialect;
 import java.time.Duration;
@@ -80,7 +82,7 @@ public final class AnalyticsProjection {
             ProjectionId.of(NAME, Tags.analytics(slice)),
             source,
             () -> new PooledJdbcSession(dataSource),
-            () -> new Handler(tables),
+            () -> new Handler(tables, Metrics.get(system).projection(NAME)),
             system)
         .withGroup(grouping.size(), grouping.within())
         .withRestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
@@ -90,14 +92,17 @@ public final class AnalyticsProjection {
       extends JdbcHandler<List<EventEnvelope<CustomerEvent>>, PooledJdbcSession> {
 
     private final AnalyticsTables tables;
+    private final ProjectionMetrics metrics;
 
-    Handler(AnalyticsTables tables) {
+    Handler(AnalyticsTables tables, ProjectionMetrics metrics) {
       this.tables = tables;
+      this.metrics = metrics;
     }
 
     @Override
     public void process(PooledJdbcSession session, List<EventEnvelope<CustomerEvent>> envelopes)
         throws Exception {
+      long started = System.nanoTime();
       Set<String> customers = new LinkedHashSet<>();
       Set<String> actionIds = new LinkedHashSet<>();
       for (EventEnvelope<CustomerEvent> envelope : envelopes) {
@@ -127,6 +132,11 @@ public final class AnalyticsProjection {
             return null;
           });
       beforeCommit.accept(envelopes.size());
+      long newest = envelopes.get(envelopes.size() - 1).timestamp();
+      metrics.group(
+          envelopes.size(),
+          Duration.ofNanos(System.nanoTime() - started),
+          Duration.ofMillis(System.currentTimeMillis() - newest));
     }
   }
 }

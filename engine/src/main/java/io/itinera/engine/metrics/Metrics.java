@@ -32,6 +32,8 @@ public final class Metrics implements Extension {
   private final CustomerMetrics customers;
   private final TimerMetrics timers;
   private final DeliveryMetrics deliveries;
+  private final java.util.Map<String, ProjectionMetrics> projections =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Metrics(ExtendedActorSystem system) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -61,6 +63,11 @@ public final class Metrics implements Extension {
 
   public static Metrics get(org.apache.pekko.actor.ActorSystem system) {
     return ID.get(system);
+  }
+
+  /** The meters of one read-side projection (analytics, outbox...), registered once by name. */
+  public ProjectionMetrics projection(String name) {
+    return projections.computeIfAbsent(name, n -> new ProjectionMetrics(registry, n));
   }
 
   /** Where other parts of the engine register their own meters (named {@code itinera.*}). */

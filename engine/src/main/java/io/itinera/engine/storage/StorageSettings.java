@@ -85,6 +85,12 @@ public record StorageSettings(
                             ? BatchedTagsJournalDao.class.getName()
                             : "org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao"))
                 .withValue(
+                    "jdbc-read-journal.dao",
+                    ConfigValueFactory.fromAnyRef(
+                        dialect == Dialect.POSTGRES
+                            ? TagRangeReadJournalDao.class.getName()
+                            : "org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao"))
+                .withValue(
                     "pekko.projection.jdbc.dialect",
                     ConfigValueFactory.fromAnyRef(
                         dialect == Dialect.H2 ? "h2-dialect" : "postgres-dialect")));

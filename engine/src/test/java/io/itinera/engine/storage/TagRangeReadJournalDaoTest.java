@@ -1,0 +1,85 @@
+package io.itinera.engine.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.itinera.engine.ItineraNode;
+import io.itinera.engine.support.ApiClient;
+import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.TestJourneys;
+import io.itinera.engine.support.TestNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read journal's tag query with its ordering range on the tag table too: for every tag the
+ * engine writes, the query yields exactly the tag's rows, in ordering order, paging through them in
+ * polls smaller than the tag's history (max-buffer-size 7 here), as the plugin's own query did.
+ */
+class TagRangeReadJournalDaoTest {
+
+  private static final String JOURNEY = TestJourneys.cartReminder("dao-range", 1, "1h", "reminder");
+
+  @Test
+  void everyTagReadsItsOwnRowsInOrderPollAfterPoll() throws Exception {
+    try (TestDatabase database = TestDatabase.createFresh("dao_range")) {
+      ItineraNode node =
+          TestNode.start(
+              Map.of("itinera.db.url", database.url(), "jdbc-read-journal.max-buffer-size", 7));
+      try {
+        assertEquals(
+            TagRangeReadJournalDao.class.getName(),
+            node.system().settings().config().getString("jdbc-read-journal.dao"));
+        ApiClient api = new ApiClient(node.httpPort());
+        assertEquals(201, api.deployJourney("dao-range", JOURNEY).status());
+        for (int c = 0; c < 40; c++) {
+          for (String event : List.of("Page Viewed", "Product Added", "Page Viewed")) {
+            String body = "{\"userId\":\"range-" + c + "\",\"event\":\"" + event + "\"}";
+            assertEquals(200, api.post("/v1/track", body).status());
+          }
+        }
+        List<String> tags =
+            database.query("SELECT DISTINCT tag FROM event_tag ORDER BY tag", r -> r.getString(1));
+        assertTrue(tags.size() >= 4, "tags written: " + tags);
+        JdbcReadJournal journal =
+            PersistenceQuery.get(node.system())
+                .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+        for (String tag : tags) {
+          List<Long> expected =
+              database.query(
+                  "SELECT event_id FROM event_tag WHERE tag = '" + tag + "' ORDER BY event_id",
+                  r -> r.getLong(1));
+          List<Long> read =
+              journal
+                  .currentEventsByTag(tag, Offset.noOffset())
+                  .map(envelope -> ((Sequence) envelope.offset()).value())
+                  .runWith(Sink.seq(), node.system())
+                  .toCompletableFuture()
+                  .get(30, TimeUnit.SECONDS);
+          assertEquals(expected, read, tag);
+          // From an offset in the middle: only what follows it.
+          if (expected.size() > 2) {
+            long middle = expected.get(expected.size() / 2);
+            List<Long> rest =
+                journal
+                    .currentEventsByTag(tag, Offset.sequence(middle))
+                    .map(envelope -> ((Sequence) envelope.offset()).value())
+                    .runWith(Sink.seq(), node.system())
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(expected.subList(expected.size() / 2 + 1, expected.size()), rest, tag);
+          }
+        }
+      } finally {
+        TestNode.stop(node);
+      }
+    }
+  }
+}
