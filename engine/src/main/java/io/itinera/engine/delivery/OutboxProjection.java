@@ -6,6 +6,8 @@ import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.Tags;
+import io.itinera.engine.metrics.Metrics;
+import io.itinera.engine.metrics.ProjectionMetrics;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.ActionEmitted;
@@ -85,7 +87,7 @@ public final class OutboxProjection {
             ProjectionId.of("outbox", Tags.actions(slice)),
             source,
             () -> new PooledJdbcSession(dataSource),
-            () -> new Handler(queueing, notices, clock),
+            () -> new Handler(queueing, notices, clock, Metrics.get(system).projection("outbox")),
             system)
         .withGroup(settings.outboxGroupSize(), settings.outboxGroupWithin())
         .withRestartBackoff(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
@@ -97,16 +99,19 @@ public final class OutboxProjection {
     private final Queueing queueing;
     private final DeliveryNotices notices;
     private final Clock clock;
+    private final ProjectionMetrics metrics;
 
-    Handler(Queueing queueing, DeliveryNotices notices, Clock clock) {
+    Handler(Queueing queueing, DeliveryNotices notices, Clock clock, ProjectionMetrics metrics) {
       this.queueing = queueing;
       this.notices = notices;
       this.clock = clock;
+      this.metrics = metrics;
     }
 
     @Override
     public void process(PooledJdbcSession session, List<EventEnvelope<CustomerEvent>> envelopes)
         throws Exception {
+      long started = System.nanoTime();
       List<Queueing.Change> changes = changes(envelopes);
       List<EventEnvelope<CustomerEvent>> erasures =
           envelopes.stream().filter(e -> e.event() instanceof CustomerErased).toList();
@@ -130,6 +135,11 @@ public final class OutboxProjection {
                 return queued;
               });
       beforeCommit.accept(changes.size());
+      metrics.group(
+          envelopes.size(),
+          Duration.ofNanos(System.nanoTime() - started),
+          Duration.ofMillis(
+              System.currentTimeMillis() - envelopes.get(envelopes.size() - 1).timestamp()));
       if (!channels.isEmpty()) {
         List<String> queued = List.copyOf(channels);
         session.afterCommit(() -> notices.channelsQueued(queued));

@@ -43,6 +43,12 @@ public final class ProjectionMetrics {
             .register(registry);
   }
 
+  /** Meters that go nowhere, for a handler run outside a node (tests). */
+  public static ProjectionMetrics none(String projection) {
+    return new ProjectionMetrics(
+        new io.micrometer.core.instrument.composite.CompositeMeterRegistry(), projection);
+  }
+
   /** A group of {@code size} events handled in {@code took}, its newest written {@code lag} ago. */
   public void group(int size, Duration took, Duration lag) {
     events.record(size);

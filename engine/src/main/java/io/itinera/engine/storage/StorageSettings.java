@@ -103,7 +103,8 @@ public record StorageSettings(
    * grows with the journal and eight tag streams polling every 50 ms saturate the pool. Without
    * hash and merge joins it walks the ordering range and probes event_tag by key, whatever the
    * history (docs/benchmarks.md, "Behind the design", has the figures). No other query of the
-   * plugin joins.
+   * plugin joins. That alone was not enough: the probe by key needs the range on event_tag too,
+   * which {@link TagRangeReadJournalDao} adds; these settings stay as a second guard.
    */
   static final String EVENTS_BY_TAG_PLAN = "SET enable_hashjoin = off; SET enable_mergejoin = off";
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.CustomerEvent.CustomerErased;
 import io.itinera.engine.customer.CustomerPersistenceId;
+import io.itinera.engine.metrics.ProjectionMetrics;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageSettings;
@@ -62,7 +63,10 @@ class OutboxErasureTest {
       // No channel gets rows from a marker, so the handler tells no one: no notices needed.
       OutboxProjection.Handler handler =
           new OutboxProjection.Handler(
-              queueing, null, new TestClock(NOW.plus(Duration.ofMinutes(2))));
+              queueing,
+              null,
+              new TestClock(NOW.plus(Duration.ofMinutes(2))),
+              ProjectionMetrics.none("outbox"));
       PooledJdbcSession session = new PooledJdbcSession(storage.dataSource());
       handler.process(session, List.<EventEnvelope<CustomerEvent>>of(envelope));
       session.commit();
