@@ -3,6 +3,7 @@ package io.itinera.journeys.decision;
 import io.itinera.journeys.condition.CompiledCondition.Verdict;
 import io.itinera.journeys.condition.CustomerFacts;
 import io.itinera.journeys.condition.EventFacts;
+import io.itinera.journeys.decision.JourneyEvent.BranchTaken;
 import io.itinera.journeys.decision.JourneyEvent.ConditionOverLimit;
 import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
 import io.itinera.journeys.decision.JourneyEvent.GoalReached;
@@ -18,6 +19,7 @@ import io.itinera.journeys.decision.JourneyEvent.TriggerFired;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
 import io.itinera.journeys.model.Entry;
@@ -57,6 +59,9 @@ public final class JourneyDecider {
   private final WorkingState working;
   private final ActionDelivery delivery;
   private final ArmAssignment arms;
+
+  /** The touchpoint being decided on, or null for a timer: what branches and guards may read. */
+  private EventFacts event;
 
   /** The conditions already warned about in this decision, so each is warned about once. */
   private final Set<String> overLimit = new HashSet<>();
@@ -130,6 +135,7 @@ public final class JourneyDecider {
             touchpoint.channel(),
             touchpoint.properties(),
             touchpoint.timestamp() == null ? now : touchpoint.timestamp());
+    this.event = event;
     trimLedger();
     recordConsent(touchpoint, cause);
     for (LoadedJourney latest : deployed.byPriority) {
@@ -171,7 +177,7 @@ public final class JourneyDecider {
       if (absence.isPresent()) {
         fire(loaded, stage.get(), absence.get(), timer.id());
       }
-    } else {
+    } else if (guardHolds(loaded, timer)) {
       delivery.deliver(loaded, timer.action());
     }
     completeIfDone(timer.journey());
@@ -324,15 +330,22 @@ public final class JourneyDecider {
     String name = loaded.journey().name();
     emit(new TriggerFired(name, stage.name(), trigger.name(), cause, now));
     for (Action action : trigger.actions()) {
-      delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
+      perform(loaded, stage.name(), trigger.name(), action, cause);
     }
     String gotoStage = trigger.gotoStage();
     if (trigger.split() != null) {
       Split.Arm arm = arms.armFor(loaded.journey(), stage.name(), trigger.split());
       for (Action action : arm.actions()) {
-        delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
+        perform(loaded, stage.name(), trigger.name(), action, cause);
       }
       gotoStage = arm.gotoStage() == null ? gotoStage : arm.gotoStage();
+    }
+    if (trigger instanceof AbsenceTrigger absence) {
+      Optional<Branch> arm =
+          takeBranch(loaded, stage.name(), trigger.name(), absence.branch(), cause);
+      if (arm.isPresent() && arm.get().gotoStage() != null) {
+        gotoStage = arm.get().gotoStage();
+      }
     }
     if (gotoStage != null) {
       cancelTimers(
@@ -344,12 +357,24 @@ public final class JourneyDecider {
     }
   }
 
-  /** Enter actions, then one timer per absence trigger: the stage's clock starts now. */
+  /**
+   * Enter actions, then the branch, then one timer per absence trigger: the stage's clock starts
+   * now. A branch arm that moves on enters its stage instead of arming this one's timers (the
+   * validator refuses branches that would go round in a loop).
+   */
   private void enterStage(LoadedJourney loaded, String stageName, String cause) {
     Journey journey = loaded.journey();
     Stage stage = journey.stage(stageName).orElseThrow();
     for (Action action : stage.enter()) {
-      delivery.perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
+      perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
+    }
+    Optional<Branch> arm =
+        takeBranch(loaded, stageName, PlannedAction.ON_ENTER, stage.branch(), cause);
+    if (arm.isPresent() && arm.get().gotoStage() != null) {
+      String next = arm.get().gotoStage();
+      emit(new StageEntered(journey.name(), stageName, next, "branch " + arm.get().name(), now));
+      enterStage(loaded, next, cause);
+      return;
     }
     for (Trigger trigger : stage.on()) {
       if (trigger instanceof AbsenceTrigger absence) {
@@ -367,6 +392,57 @@ public final class JourneyDecider {
                     null)));
       }
     }
+  }
+
+  /**
+   * The first arm of {@code branch} whose condition holds, else its otherwise arm, journalled and
+   * with its actions performed; empty when no arm is taken.
+   */
+  private Optional<Branch> takeBranch(
+      LoadedJourney loaded,
+      String stageName,
+      String triggerName,
+      List<Branch> branch,
+      String cause) {
+    CustomerFacts facts = facts(loaded.journey().name());
+    for (Branch arm : branch) {
+      if (arm.otherwise() || holds(loaded, arm.when(), event, facts)) {
+        emit(
+            new BranchTaken(
+                loaded.journey().name(), stageName, triggerName, arm.name(), cause, now));
+        for (Action action : arm.actions()) {
+          perform(loaded, stageName, triggerName, action, cause);
+        }
+        return Optional.of(arm);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An action whose guard holds goes to delivery; a delayed one's guard is checked when its timer
+   * fires instead, against the customer as they are then.
+   */
+  private void perform(
+      LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
+    boolean waits = !action.delay().isZero() || action.until() != null;
+    if (waits || holds(loaded, action.when(), event, facts(loaded.journey().name()))) {
+      delivery.perform(loaded, stageName, triggerName, action, cause);
+    }
+  }
+
+  /** Whether a delayed action's guard holds now; one the journey no longer has counts as held. */
+  private boolean guardHolds(LoadedJourney loaded, PendingTimer timer) {
+    if (timer.when() == null) {
+      return true;
+    }
+    Condition when = new Condition(timer.when());
+    try {
+      loaded.compiled(when);
+    } catch (IllegalArgumentException notInThisVersion) {
+      return true;
+    }
+    return holds(loaded, when, null, facts(timer.journey()));
   }
 
   /**
