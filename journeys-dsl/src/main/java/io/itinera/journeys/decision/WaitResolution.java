@@ -100,7 +100,7 @@ public final class WaitResolution {
               + "', which is not an ISO-8601 date or instant");
     }
     Instant due = date.plus(relative.offset());
-    String when = describe(relative) + " (" + date + ")";
+    String when = describe(relative) + " at " + date;
     if (due.isBefore(now)) {
       return new Skipped(SuppressionReason.DATE_PASSED, when + " is already past");
     }

@@ -25,7 +25,7 @@ final class BranchReader {
 
   List<Branch> branch(Node node, String path) {
     int errorsBefore = nodes.errorCount();
-    List<Branch> arms = nodes.mappings(node, path, Section.BRANCH, this::arm);
+    List<Branch> arms = nodes.mappings(node, path, Section.BRANCH_ARM, this::arm);
     if (arms.isEmpty() && errorsBefore == nodes.errorCount()) {
       nodes.error(position(node), "'branch' is empty; list its arms or remove it");
     }

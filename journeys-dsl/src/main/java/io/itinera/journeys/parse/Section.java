@@ -36,7 +36,7 @@ public enum Section {
   TRIGGER(
       "a trigger",
       List.of("name", "event", "count", "absence", "when", "do", "goto", "split", "branch")),
-  BRANCH("a branch arm", List.of("name", "when", "otherwise", "do", "goto")),
+  BRANCH_ARM("a branch arm", List.of("name", "when", "otherwise", "do", "goto")),
   SPLIT("a split", List.of("name", "strategy", "arms", "minShare", "warmUp")),
   ARM("an arm", List.of("name", "weight", "do", "goto")),
   COUNT("count", List.of("event", "atLeast", "within")),
