@@ -2,6 +2,7 @@ package io.itinera.journeys.validate;
 
 import io.itinera.journeys.condition.ConditionScope;
 import io.itinera.journeys.model.AbsenceTrigger;
+import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
@@ -29,19 +30,31 @@ final class BranchChecks {
   void branches() {
     for (Stage stage : check.journey.stages()) {
       String stagePath = check.stagePath(stage);
-      arms(stage, stage.branch(), stagePath + "/branch", "the stage's branch");
+      arms(stage, stage.branch(), stage.enter(), stagePath + "/branch", "the stage's branch");
       for (int i = 0; i < stage.on().size(); i++) {
         Trigger trigger = stage.on().get(i);
         if (trigger instanceof AbsenceTrigger absence) {
           String path = check.sourceMap.pathOf(trigger, SourceMap.trigger(stage.name(), i));
-          arms(stage, absence.branch(), path + "/branch", "the branch of '" + trigger.name() + "'");
+          arms(
+              stage,
+              absence.branch(),
+              trigger.actions(),
+              path + "/branch",
+              "the branch of '" + trigger.name() + "'");
         }
       }
       loop(stage);
     }
   }
 
-  private void arms(Stage stage, List<Branch> branch, String listPath, String owner) {
+  /**
+   * @param before the actions that go out with an arm's (the stage's enter, the trigger's do): an
+   *     arm's action must be named apart from them, as its id is made from its name
+   */
+  private void arms(
+      Stage stage, List<Branch> branch, List<Action> before, String listPath, String owner) {
+    Set<String> taken = new HashSet<>();
+    before.forEach(action -> taken.add(action.name()));
     Set<String> names = new HashSet<>();
     Branch otherwise = null;
     for (int i = 0; i < branch.size(); i++) {
@@ -84,6 +97,18 @@ final class BranchChecks {
       }
       triggers.actions(
           arm.actions(), stage.name(), "arm '" + arm.name() + "' of " + owner, path + "/do");
+      for (int a = 0; a < arm.actions().size(); a++) {
+        Action action = arm.actions().get(a);
+        if (taken.contains(action.name())) {
+          check.error(
+              check.at(check.sourceMap.pathOf(action, path + "/do/" + a)),
+              "arm '"
+                  + arm.name()
+                  + "' has an action named '"
+                  + action.name()
+                  + "' like one that goes out before it; add a distinct 'name' to one of them");
+        }
+      }
     }
   }
 

@@ -236,4 +236,20 @@ class BranchAndWaitErrorsTest {
               start: {}
             """));
   }
+
+  @Test
+  void anArmsActionNamedLikeAnEnterAction() {
+    assertEquals(
+        List.of(
+            "j.yaml:9:14: arm 'otherwise' has an action named 't' like one that goes out before it; add a distinct 'name' to one of them"),
+        errors(
+            HEAD
+                + """
+                    enter:
+                      - {channel: web, type: show, template: t}
+                    branch:
+                      - otherwise: true
+                        do: [{channel: web, type: show, template: t}]
+                """));
+  }
 }
