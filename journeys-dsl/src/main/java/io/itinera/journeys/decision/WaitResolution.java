@@ -36,7 +36,19 @@ public final class WaitResolution {
 
   public record Skipped(SuppressionReason reason, String explanation) implements Outcome {}
 
+  /** How an explanation says the customer's timezone trait was not a zone. */
+  private static final String NOT_A_ZONE = "' is not a zone";
+
   private WaitResolution() {}
+
+  /**
+   * Whether a wait's explanation (as {@link JourneyEvent.TimerScheduled} journals it) says the
+   * customer's timezone trait was no zone and the journey's zone was used instead: what the engine
+   * counts, so that bad profile data shows on a dashboard and not only in journals.
+   */
+  public static boolean fellBackFromCustomerZone(String explanation) {
+    return explanation != null && explanation.endsWith(NOT_A_ZONE);
+  }
 
   /**
    * When {@code action}, decided at {@code now}, is due: after its fixed delay, then its wait, if
@@ -140,7 +152,7 @@ public final class WaitResolution {
             journeyZone
                 + ", the journey's zone, since the customer's timezone '"
                 + name
-                + "' is not a zone");
+                + NOT_A_ZONE);
       }
     }
     return new Zone(ZoneId.of(journeyZone), journeyZone + ", the journey's zone");
