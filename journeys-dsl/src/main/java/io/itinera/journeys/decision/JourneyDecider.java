@@ -3,7 +3,6 @@ package io.itinera.journeys.decision;
 import io.itinera.journeys.condition.CompiledCondition.Verdict;
 import io.itinera.journeys.condition.CustomerFacts;
 import io.itinera.journeys.condition.EventFacts;
-import io.itinera.journeys.decision.JourneyEvent.BranchTaken;
 import io.itinera.journeys.decision.JourneyEvent.ConditionOverLimit;
 import io.itinera.journeys.decision.JourneyEvent.ConsentChanged;
 import io.itinera.journeys.decision.JourneyEvent.GoalReached;
@@ -59,9 +58,7 @@ public final class JourneyDecider {
   private final WorkingState working;
   private final ActionDelivery delivery;
   private final ArmAssignment arms;
-
-  /** The touchpoint being decided on, or null for a timer: what branches and guards may read. */
-  private EventFacts event;
+  private final Branching branching;
 
   /** The conditions already warned about in this decision, so each is warned about once. */
   private final Set<String> overLimit = new HashSet<>();
@@ -78,6 +75,7 @@ public final class JourneyDecider {
     this.now = now;
     this.delivery = new ActionDelivery(working, customer, now);
     this.arms = new ArmAssignment(working, customer, experiments, now);
+    this.branching = new Branching(working, delivery, this::holds, now);
   }
 
   /**
@@ -135,7 +133,7 @@ public final class JourneyDecider {
             touchpoint.channel(),
             touchpoint.properties(),
             touchpoint.timestamp() == null ? now : touchpoint.timestamp());
-    this.event = event;
+    branching.deciding(event);
     trimLedger();
     recordConsent(touchpoint, cause);
     for (LoadedJourney latest : deployed.byPriority) {
@@ -177,7 +175,7 @@ public final class JourneyDecider {
       if (absence.isPresent()) {
         fire(loaded, stage.get(), absence.get(), timer.id());
       }
-    } else if (guardHolds(loaded, timer)) {
+    } else if (branching.guardHolds(loaded, timer, facts(timer.journey()))) {
       delivery.deliver(loaded, timer.action());
     }
     completeIfDone(timer.journey());
@@ -394,55 +392,16 @@ public final class JourneyDecider {
     }
   }
 
-  /**
-   * The first arm of {@code branch} whose condition holds, else its otherwise arm, journalled and
-   * with its actions performed; empty when no arm is taken.
-   */
-  private Optional<Branch> takeBranch(
-      LoadedJourney loaded,
-      String stageName,
-      String triggerName,
-      List<Branch> branch,
-      String cause) {
-    CustomerFacts facts = facts(loaded.journey().name());
-    for (Branch arm : branch) {
-      if (arm.otherwise() || holds(loaded, arm.when(), event, facts)) {
-        emit(
-            new BranchTaken(
-                loaded.journey().name(), stageName, triggerName, arm.name(), cause, now));
-        for (Action action : arm.actions()) {
-          perform(loaded, stageName, triggerName, action, cause);
-        }
-        return Optional.of(arm);
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * An action whose guard holds goes to delivery; a delayed one's guard is checked when its timer
-   * fires instead, against the customer as they are then.
-   */
   private void perform(
       LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
-    boolean waits = !action.delay().isZero() || action.until() != null;
-    if (waits || holds(loaded, action.when(), event, facts(loaded.journey().name()))) {
-      delivery.perform(loaded, stageName, triggerName, action, cause);
-    }
+    CustomerFacts facts = facts(loaded.journey().name());
+    branching.perform(loaded, stageName, triggerName, action, facts, cause);
   }
 
-  /** Whether a delayed action's guard holds now; one the journey no longer has counts as held. */
-  private boolean guardHolds(LoadedJourney loaded, PendingTimer timer) {
-    if (timer.when() == null) {
-      return true;
-    }
-    Condition when = new Condition(timer.when());
-    try {
-      loaded.compiled(when);
-    } catch (IllegalArgumentException notInThisVersion) {
-      return true;
-    }
-    return holds(loaded, when, null, facts(timer.journey()));
+  private Optional<Branch> takeBranch(
+      LoadedJourney loaded, String stageName, String triggerName, List<Branch> arms, String cause) {
+    CustomerFacts facts = facts(loaded.journey().name());
+    return branching.take(loaded, stageName, triggerName, arms, facts, cause);
   }
 
   /**
