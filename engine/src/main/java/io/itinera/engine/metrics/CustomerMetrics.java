@@ -8,6 +8,7 @@ import io.itinera.journeys.decision.JourneyEvent.ConditionOverLimit;
 import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
 import io.itinera.journeys.decision.JourneyEvent.TimerFired;
 import io.itinera.journeys.decision.JourneyEvent.TimerScheduled;
+import io.itinera.journeys.decision.WaitResolution;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,6 +32,8 @@ import java.util.Locale;
  *   <li>{@code itinera_timers_scheduled_total}, {@code itinera_timers_cancelled_total}, {@code
  *       itinera_timers_fired_total}, and {@code itinera_timer_lateness_seconds}: how long after its
  *       due time a timer fired;
+ *   <li>{@code itinera_waits_zone_fallback_total}: waits for a time of day whose customer's {@code
+ *       timezone} trait was not a zone, so the journey's zone was used;
  *   <li>{@code itinera_conditions_over_limit_total}: conditions that stopped at their iteration or
  *       time limit and counted as false (a decision counts each condition once);
  *   <li>{@code itinera_entity_recoveries_total}, {@code itinera_entity_recovery_seconds} (from the
@@ -54,6 +57,7 @@ public final class CustomerMetrics {
   private final Counter recoveryFailures;
   private final Counter stops;
   private final Counter conditionsOverLimit;
+  private final Counter zoneFallbacks;
 
   CustomerMetrics(MeterRegistry registry) {
     this.timersScheduled =
@@ -100,6 +104,11 @@ public final class CustomerMetrics {
             .description(
                 "Journey conditions that stopped at their iteration or time limit and counted as false")
             .register(registry);
+    this.zoneFallbacks =
+        Counter.builder("itinera.waits.zone.fallback")
+            .description(
+                "Waits for a time of day that used the journey's zone, the customer's timezone trait being no zone")
+            .register(registry);
     this.decisions =
         new CounterFamily(registry, "itinera.decisions", "Journey decisions persisted", "cause");
     this.emitted =
@@ -141,8 +150,11 @@ public final class CustomerMetrics {
           .increment();
     } else if (event instanceof ActionDeferred e) {
       deferred.of(channel(e.action().channel())).increment();
-    } else if (event instanceof TimerScheduled) {
+    } else if (event instanceof TimerScheduled e) {
       timersScheduled.increment();
+      if (WaitResolution.fellBackFromCustomerZone(e.explanation())) {
+        zoneFallbacks.increment();
+      }
     } else if (event instanceof TimerCancelled) {
       timersCancelled.increment();
     } else if (event instanceof ConditionOverLimit) {

@@ -57,19 +57,30 @@ final class ActionDelivery {
               now));
       return;
     }
-    if (!action.delay().isZero()) {
-      working.emit(
-          new TimerScheduled(
-              new PendingTimer(
-                  Ids.of("delay", id),
-                  now.plus(action.delay()),
-                  PendingTimer.Kind.DELAYED_ACTION,
-                  journey.name(),
-                  journey.version(),
-                  stageName,
-                  triggerName,
-                  planned)));
-      return;
+    if (!action.delay().isZero() || action.until() != null) {
+      WaitResolution.Outcome wait =
+          WaitResolution.resolve(action, customer.traits(), journey.zone(), now);
+      if (wait instanceof WaitResolution.Skipped skipped) {
+        working.emit(new ActionSuppressed(planned, skipped.reason(), skipped.explanation(), now));
+        return;
+      }
+      WaitResolution.Due due = (WaitResolution.Due) wait;
+      if (due.at().isAfter(now)) {
+        working.emit(
+            new TimerScheduled(
+                new PendingTimer(
+                    Ids.of("delay", id),
+                    due.at(),
+                    PendingTimer.Kind.DELAYED_ACTION,
+                    journey.name(),
+                    journey.version(),
+                    stageName,
+                    triggerName,
+                    planned,
+                    action.when() == null ? null : action.when().source()),
+                action.until() == null ? null : due.explanation()));
+        return;
+      }
     }
     deliver(loaded, planned);
   }

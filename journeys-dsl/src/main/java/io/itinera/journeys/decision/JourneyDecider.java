@@ -18,6 +18,7 @@ import io.itinera.journeys.decision.JourneyEvent.TriggerFired;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
 import io.itinera.journeys.model.Entry;
@@ -57,6 +58,7 @@ public final class JourneyDecider {
   private final WorkingState working;
   private final ActionDelivery delivery;
   private final ArmAssignment arms;
+  private final Branching branching;
 
   /** The conditions already warned about in this decision, so each is warned about once. */
   private final Set<String> overLimit = new HashSet<>();
@@ -73,6 +75,7 @@ public final class JourneyDecider {
     this.now = now;
     this.delivery = new ActionDelivery(working, customer, now);
     this.arms = new ArmAssignment(working, customer, experiments, now);
+    this.branching = new Branching(working, delivery, this::holds, now);
   }
 
   /**
@@ -130,6 +133,7 @@ public final class JourneyDecider {
             touchpoint.channel(),
             touchpoint.properties(),
             touchpoint.timestamp() == null ? now : touchpoint.timestamp());
+    branching.deciding(event);
     trimLedger();
     recordConsent(touchpoint, cause);
     for (LoadedJourney latest : deployed.byPriority) {
@@ -171,7 +175,7 @@ public final class JourneyDecider {
       if (absence.isPresent()) {
         fire(loaded, stage.get(), absence.get(), timer.id());
       }
-    } else {
+    } else if (branching.guardHolds(loaded, timer, facts(timer.journey()))) {
       delivery.deliver(loaded, timer.action());
     }
     completeIfDone(timer.journey());
@@ -324,15 +328,22 @@ public final class JourneyDecider {
     String name = loaded.journey().name();
     emit(new TriggerFired(name, stage.name(), trigger.name(), cause, now));
     for (Action action : trigger.actions()) {
-      delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
+      perform(loaded, stage.name(), trigger.name(), action, cause);
     }
     String gotoStage = trigger.gotoStage();
     if (trigger.split() != null) {
       Split.Arm arm = arms.armFor(loaded.journey(), stage.name(), trigger.split());
       for (Action action : arm.actions()) {
-        delivery.perform(loaded, stage.name(), trigger.name(), action, cause);
+        perform(loaded, stage.name(), trigger.name(), action, cause);
       }
       gotoStage = arm.gotoStage() == null ? gotoStage : arm.gotoStage();
+    }
+    if (trigger instanceof AbsenceTrigger absence) {
+      Optional<Branch> arm =
+          takeBranch(loaded, stage.name(), trigger.name(), absence.branch(), cause);
+      if (arm.isPresent() && arm.get().gotoStage() != null) {
+        gotoStage = arm.get().gotoStage();
+      }
     }
     if (gotoStage != null) {
       cancelTimers(
@@ -344,12 +355,24 @@ public final class JourneyDecider {
     }
   }
 
-  /** Enter actions, then one timer per absence trigger: the stage's clock starts now. */
+  /**
+   * Enter actions, then the branch, then one timer per absence trigger: the stage's clock starts
+   * now. A branch arm that moves on enters its stage instead of arming this one's timers (the
+   * validator refuses branches that would go round in a loop).
+   */
   private void enterStage(LoadedJourney loaded, String stageName, String cause) {
     Journey journey = loaded.journey();
     Stage stage = journey.stage(stageName).orElseThrow();
     for (Action action : stage.enter()) {
-      delivery.perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
+      perform(loaded, stageName, PlannedAction.ON_ENTER, action, cause);
+    }
+    Optional<Branch> arm =
+        takeBranch(loaded, stageName, PlannedAction.ON_ENTER, stage.branch(), cause);
+    if (arm.isPresent() && arm.get().gotoStage() != null) {
+      String next = arm.get().gotoStage();
+      emit(new StageEntered(journey.name(), stageName, next, "branch " + arm.get().name(), now));
+      enterStage(loaded, next, cause);
+      return;
     }
     for (Trigger trigger : stage.on()) {
       if (trigger instanceof AbsenceTrigger absence) {
@@ -367,6 +390,18 @@ public final class JourneyDecider {
                     null)));
       }
     }
+  }
+
+  private void perform(
+      LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
+    CustomerFacts facts = facts(loaded.journey().name());
+    branching.perform(loaded, stageName, triggerName, action, facts, cause);
+  }
+
+  private Optional<Branch> takeBranch(
+      LoadedJourney loaded, String stageName, String triggerName, List<Branch> arms, String cause) {
+    CustomerFacts facts = facts(loaded.journey().name());
+    return branching.take(loaded, stageName, triggerName, arms, facts, cause);
   }
 
   /**

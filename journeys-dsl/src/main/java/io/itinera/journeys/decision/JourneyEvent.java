@@ -31,7 +31,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = JourneyEvent.ConsentChanged.class, name = "ConsentChanged"),
   @JsonSubTypes.Type(value = JourneyEvent.LedgerTrimmed.class, name = "LedgerTrimmed"),
   @JsonSubTypes.Type(value = JourneyEvent.ConditionOverLimit.class, name = "ConditionOverLimit"),
-  @JsonSubTypes.Type(value = JourneyEvent.ArmAssigned.class, name = "ArmAssigned")
+  @JsonSubTypes.Type(value = JourneyEvent.ArmAssigned.class, name = "ArmAssigned"),
+  @JsonSubTypes.Type(value = JourneyEvent.BranchTaken.class, name = "BranchTaken")
 })
 public sealed interface JourneyEvent extends CborSerializable {
 
@@ -63,6 +64,18 @@ public sealed interface JourneyEvent extends CborSerializable {
    * journalled so that a replay takes the same path and analytics can count each arm.
    */
   record ArmAssigned(String journey, String split, String arm, String stage, Instant at)
+      implements JourneyEvent {}
+
+  /**
+   * A branch took an arm: the first whose condition held, or the {@code otherwise} arm. Its actions
+   * and stage change follow. Nothing is journalled when no arm holds and there is no otherwise.
+   *
+   * @param trigger the absence trigger whose timer fired, or {@link PlannedAction#ON_ENTER} for a
+   *     stage's branch on entry
+   * @param cause the message id of the touchpoint, or the id of the timer
+   */
+  record BranchTaken(
+      String journey, String stage, String trigger, String arm, String cause, Instant at)
       implements JourneyEvent {}
 
   /** The customer moved from one stage to another because a trigger fired. */
@@ -98,7 +111,18 @@ public sealed interface JourneyEvent extends CborSerializable {
   record ActionDeferred(PlannedAction action, Instant until, String explanation, Instant at)
       implements JourneyEvent {}
 
-  record TimerScheduled(PendingTimer timer) implements JourneyEvent {}
+  /**
+   * A timer is armed.
+   *
+   * @param explanation how a time-aware wait found its instant ("the next 10:00 in Europe/Berlin,
+   *     the customer's zone"), or null
+   */
+  record TimerScheduled(PendingTimer timer, String explanation) implements JourneyEvent {
+
+    public TimerScheduled(PendingTimer timer) {
+      this(timer, null);
+    }
+  }
 
   /** A pending timer will not fire, and why. */
   record TimerCancelled(PendingTimer timer, String reason, Instant at) implements JourneyEvent {}

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param stage the stage it was armed in
  * @param trigger the absence trigger it waits for, or the trigger whose action it holds
  * @param action the action it will deliver; null for an absence timer
+ * @param when the source of the action's guard, checked when the timer fires; null for none (and in
+ *     timers journalled before guards existed)
  */
 public record PendingTimer(
     String id,
@@ -20,8 +22,22 @@ public record PendingTimer(
     int version,
     String stage,
     String trigger,
-    PlannedAction action)
+    PlannedAction action,
+    String when)
     implements CborSerializable {
+
+  /** A timer whose action has no guard (or an absence timer). */
+  public PendingTimer(
+      String id,
+      Instant due,
+      Kind kind,
+      String journey,
+      int version,
+      String stage,
+      String trigger,
+      PlannedAction action) {
+    this(id, due, kind, journey, version, stage, trigger, action, null);
+  }
 
   /** What happens when the timer is due. */
   public enum Kind {

@@ -15,5 +15,9 @@ public enum SuppressionReason {
   /** The customer is in the journey's holdout group. */
   HOLDOUT,
   /** A cap would have allowed it, but a higher-priority journey used it in the same decision. */
-  LOWER_PRIORITY
+  LOWER_PRIORITY,
+  /** It waits relative to a date trait the customer lacks, or holds in no date format. */
+  DATE_MISSING,
+  /** It waits relative to a date trait, and the instant it names is already past. */
+  DATE_PASSED
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param holdoutPercent share of entering customers (0 to 100) who are tracked but sent nothing
  * @param priority higher wins when journeys contend for the same capped channel
  * @param segments named conditions over the customer, recorded at entry for analytics
+ * @param zone the time zone of waits for a time of day when the customer has no valid {@code
+ *     timezone} trait (and of dates without a time); UTC unless set
  */
 public record Journey(
     String name,
@@ -25,9 +27,14 @@ public record Journey(
     int priority,
     FrequencyCaps caps,
     List<QuietHours> quietHours,
-    List<Segment> segments) {
+    List<Segment> segments,
+    String zone) {
+
+  /** The zone of journeys that name none. */
+  public static final String DEFAULT_ZONE = "UTC";
 
   public Journey {
+    zone = zone == null ? DEFAULT_ZONE : zone;
     description = description == null ? "" : description;
     stages = List.copyOf(stages);
     exits = List.copyOf(exits);
@@ -35,6 +42,38 @@ public record Journey(
     caps = caps == null ? FrequencyCaps.NONE : caps;
     quietHours = List.copyOf(quietHours);
     segments = segments == null ? List.of() : List.copyOf(segments);
+  }
+
+  /** A journey in UTC. */
+  public Journey(
+      String name,
+      int version,
+      String description,
+      Entry entry,
+      List<Stage> stages,
+      List<Exit> exits,
+      Goal goal,
+      ReEntryPolicy reEntry,
+      double holdoutPercent,
+      int priority,
+      FrequencyCaps caps,
+      List<QuietHours> quietHours,
+      List<Segment> segments) {
+    this(
+        name,
+        version,
+        description,
+        entry,
+        stages,
+        exits,
+        goal,
+        reEntry,
+        holdoutPercent,
+        priority,
+        caps,
+        quietHours,
+        segments,
+        null);
   }
 
   public Optional<Stage> stage(String stageName) {

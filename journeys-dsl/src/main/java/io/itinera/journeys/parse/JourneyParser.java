@@ -128,6 +128,7 @@ public final class JourneyParser {
             .map(n -> nodes.mappings(n, "quietHours", Section.QUIET_HOURS, this::quietHours))
             .orElse(List.of());
     List<Segment> segments = top.optional("segments").map(this::segments).orElse(List.of());
+    String zone = top.optional("zone").map(this::journeyZone).orElse(null);
     List<Stage> stageList =
         top.required("stages", "list the stages, e.g. stages: {awareness: {on: [...]}}")
             .map(stages::stages)
@@ -145,7 +146,20 @@ public final class JourneyParser {
         priority,
         caps,
         quietHours,
-        segments);
+        segments,
+        zone);
+  }
+
+  /** The journey's own zone: an id, since 'customer' is what it stands in for. */
+  private String journeyZone(Node node) {
+    String zone = nodes.zone(node);
+    if (QuietHours.CUSTOMER_ZONE.equals(zone)) {
+      nodes.error(
+          NodeReader.position(node),
+          "the journey's zone is used when the customer's is unknown, so it cannot be 'customer'; name a zone such as Europe/Paris");
+      return null;
+    }
+    return zone;
   }
 
   /** {@code segments: {gold: "CEL over the customer", ...}}, in the order written. */

@@ -22,6 +22,7 @@ public enum Section {
           "caps",
           "quietHours",
           "segments",
+          "zone",
           "stages")),
   ENTRY("the entry", List.of("event", "when", "stage")),
   RE_ENTRY("reEntry", List.of("after")),
@@ -31,13 +32,19 @@ public enum Section {
   CHANNEL_CAP("a channel cap", List.of("channel", "max", "per")),
   CAP("a cap", List.of("max", "per")),
   QUIET_HOURS("quiet hours", List.of("channels", "from", "to", "zone")),
-  STAGE("a stage", List.of("description", "enter", "on")),
-  TRIGGER("a trigger", List.of("name", "event", "count", "absence", "when", "do", "goto", "split")),
+  STAGE("a stage", List.of("description", "enter", "branch", "on")),
+  TRIGGER(
+      "a trigger",
+      List.of("name", "event", "count", "absence", "when", "do", "goto", "split", "branch")),
+  BRANCH_ARM("a branch arm", List.of("name", "when", "otherwise", "do", "goto")),
   SPLIT("a split", List.of("name", "strategy", "arms", "minShare", "warmUp")),
   ARM("an arm", List.of("name", "weight", "do", "goto")),
   COUNT("count", List.of("event", "atLeast", "within")),
   ABSENCE("absence", List.of("event", "within")),
-  ACTION("an action", List.of("name", "channel", "type", "template", "offer", "params", "delay"));
+  ACTION(
+      "an action",
+      List.of("name", "channel", "type", "template", "offer", "params", "delay", "when")),
+  DELAY("a delay", List.of("until", "zone", "after", "before", "trait"));
 
   private final String description;
   private final List<String> keys;

@@ -5,6 +5,7 @@ import static io.itinera.journeys.parse.NodeReader.position;
 
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
 import io.itinera.journeys.model.Split;
@@ -29,10 +30,14 @@ final class StageReader {
 
   private final NodeReader nodes;
   private final SourceMap sourceMap;
+  private final DelayReader delays;
+  private final BranchReader branches;
 
   StageReader(NodeReader nodes, SourceMap sourceMap) {
     this.nodes = nodes;
     this.sourceMap = sourceMap;
+    this.delays = new DelayReader(nodes);
+    this.branches = new BranchReader(nodes, this::action);
   }
 
   List<Stage> stages(Node node) {
@@ -92,7 +97,9 @@ final class StageReader {
             .optional("on")
             .map(n -> nodes.mappings(n, path + "/on", Section.TRIGGER, this::trigger))
             .orElse(List.of());
-    return new Stage(name, description, enter, on);
+    List<Branch> branch =
+        fields.optional("branch").map(n -> branches.branch(n, path + "/branch")).orElse(List.of());
+    return new Stage(name, description, enter, on, branch);
   }
 
   private Trigger trigger(NodeReader.Fields fields, String path) {
@@ -130,7 +137,21 @@ final class StageReader {
             fields
                 .optional("split")
                 .map(n -> nodes.mapping(n, path + "/split", Section.SPLIT, this::split))
-                .orElse(null));
+                .orElse(null),
+            fields
+                .optional("branch")
+                .map(n -> branches.branch(n, path + "/branch"))
+                .orElse(List.of()));
+    if (fields.has("branch") && !kinds.get(0).equals("absence")) {
+      nodes.error(
+          fields.keyPosition("branch"),
+          "only an absence trigger can branch (its timer has no touchpoint to put in 'when'); on a touchpoint trigger, write one trigger per case with its own 'when'");
+    }
+    if (fields.has("branch") && fields.has("split")) {
+      nodes.error(
+          fields.keyPosition("branch"),
+          "a trigger can have a 'split' or a 'branch', not both; move one to the next stage");
+    }
     int errorsBefore = nodes.errorCount();
     Trigger trigger =
         switch (kinds.get(0)) {
@@ -160,7 +181,12 @@ final class StageReader {
 
   /** The keys every kind of trigger has. */
   private record Common(
-      String name, Condition when, List<Action> actions, String gotoStage, Split split) {}
+      String name,
+      Condition when,
+      List<Action> actions,
+      String gotoStage,
+      Split split,
+      List<Branch> branch) {}
 
   private Trigger count(NodeReader.Fields fields, Common common) {
     String event =
@@ -194,7 +220,8 @@ final class StageReader {
             within,
             common.actions(),
             common.gotoStage(),
-            common.split());
+            common.split(),
+            common.branch());
   }
 
   private Split split(NodeReader.Fields fields, String path) {
@@ -260,11 +287,27 @@ final class StageReader {
     String offer = fields.optional("offer").map(nodes::text).orElse(null);
     Map<String, String> params =
         fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
-    Duration delay =
-        fields.optional("delay").map(n -> nodes.duration(n, true)).orElse(Duration.ZERO);
+    DelayReader.Delay delay =
+        fields
+            .optional("delay")
+            .map(n -> delays.delay(n, path + "/delay"))
+            .orElse(new DelayReader.Delay(Duration.ZERO, null));
+    Condition when =
+        fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     return channel == null || type == null || template == null || delay == null
         ? null
-        : new Action(name, channel, type, template, offer, params, delay);
+        : new Action(
+            name,
+            channel,
+            type,
+            template,
+            offer,
+            params,
+            delay.fixed(),
+            when,
+            delay.until(),
+            null,
+            Map.of());
   }
 
   private Map<String, String> params(Node node, String path) {

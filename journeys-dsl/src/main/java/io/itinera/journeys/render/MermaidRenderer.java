@@ -1,12 +1,15 @@
 package io.itinera.journeys.render;
 
+import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.DurationText;
 import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.Trigger;
+import io.itinera.journeys.model.Wait;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -29,8 +32,36 @@ public final class MermaidRenderer {
   }
 
   private static boolean armsMove(Trigger trigger) {
-    return trigger.split() != null
-        && trigger.split().arms().stream().anyMatch(arm -> arm.gotoStage() != null);
+    boolean branchMoves =
+        trigger instanceof AbsenceTrigger absence
+            && absence.branch().stream().anyMatch(arm -> arm.gotoStage() != null);
+    return branchMoves
+        || trigger.split() != null
+            && trigger.split().arms().stream().anyMatch(arm -> arm.gotoStage() != null);
+  }
+
+  /**
+   * A branch as a choice node: an edge from the stage to it, then one edge per arm, labelled with
+   * its name and condition, to the arm's stage or to {@code staying}.
+   */
+  private static void choice(
+      StringBuilder out,
+      String stage,
+      String node,
+      String label,
+      List<Branch> arms,
+      String staying) {
+    String choice = node + "_branch";
+    out.append("    state ").append(id(choice)).append(" <<choice>>\n");
+    edge(out, stage, choice, label);
+    for (Branch arm : arms) {
+      String when = arm.otherwise() ? "" : condition(arm.when().source());
+      edge(
+          out,
+          choice,
+          arm.gotoStage() == null ? staying : arm.gotoStage(),
+          label(arm.name()) + when);
+    }
   }
 
   private static final int MAX_CONDITION_LENGTH = 40;
@@ -58,8 +89,23 @@ public final class MermaidRenderer {
           .append('\n');
     }
     for (Stage stage : journey.stages()) {
-      for (Trigger trigger : stage.on()) {
+      if (!stage.branch().isEmpty()) {
+        choice(
+            out, stage.name(), stage.name() + "_enter", "on enter", stage.branch(), stage.name());
+      }
+      for (int t = 0; t < stage.on().size(); t++) {
+        Trigger trigger = stage.on().get(t);
         String target = trigger.gotoStage() == null ? stage.name() : trigger.gotoStage();
+        if (trigger instanceof AbsenceTrigger absence && !absence.branch().isEmpty()) {
+          choice(
+              out,
+              stage.name(),
+              stage.name() + "_on" + t,
+              triggerLabel(trigger),
+              absence.branch(),
+              target);
+          continue;
+        }
         if (trigger.split() == null) {
           edge(out, stage.name(), target, triggerLabel(trigger));
           continue;
@@ -75,7 +121,8 @@ public final class MermaidRenderer {
                   + "]");
         }
       }
-      if (stage.on().stream().allMatch(t -> t.gotoStage() == null && !armsMove(t))) {
+      if (stage.on().stream().allMatch(t -> t.gotoStage() == null && !armsMove(t))
+          && stage.branch().stream().allMatch(arm -> arm.gotoStage() == null)) {
         out.append("    ").append(id(stage.name())).append(" --> [*]\n");
       }
     }
@@ -122,10 +169,28 @@ public final class MermaidRenderer {
   private static List<String> actionLines(Stage stage) {
     List<String> lines = new ArrayList<>();
     stage.enter().forEach(action -> lines.add("on enter: " + action(action)));
+    for (Branch arm : stage.branch()) {
+      arm.actions()
+          .forEach(action -> lines.add("on enter, " + label(arm.name()) + ": " + action(action)));
+    }
     for (Trigger trigger : stage.on()) {
       trigger
           .actions()
           .forEach(action -> lines.add("on " + label(trigger.name()) + ": " + action(action)));
+      if (trigger instanceof AbsenceTrigger absence) {
+        for (Branch arm : absence.branch()) {
+          arm.actions()
+              .forEach(
+                  action ->
+                      lines.add(
+                          "on "
+                              + label(trigger.name())
+                              + ", "
+                              + label(arm.name())
+                              + ": "
+                              + action(action)));
+        }
+      }
     }
     return lines;
   }
@@ -138,6 +203,19 @@ public final class MermaidRenderer {
     }
     if (!action.delay().isZero()) {
       text.append(" after ").append(DurationText.format(action.delay()));
+    }
+    if (action.until() instanceof Wait.UntilTimeOfDay until) {
+      text.append(" at ")
+          .append(label(until.at().toString()))
+          .append(until.zone() == null ? "" : " " + label(until.zone()));
+    } else if (action.until() instanceof Wait.RelativeToTrait relative) {
+      text.append(relative.offset().isNegative() ? " " : " ")
+          .append(DurationText.format(relative.offset().abs()))
+          .append(relative.offset().isNegative() ? " before " : " after ")
+          .append(label(relative.trait()));
+    }
+    if (action.when() != null) {
+      text.append(" if").append(condition(action.when().source()));
     }
     return text.toString();
   }

@@ -47,7 +47,8 @@ public final class Trace {
       return actionLine(e.action(), "deferred", " until " + e.until() + ": " + e.explanation());
     }
     if (event instanceof TimerScheduled e) {
-      return scheduled(e.timer());
+      return scheduled(e.timer())
+          .map(line -> e.explanation() == null ? line : line + " (" + e.explanation() + ")");
     }
     if (event instanceof TimerCancelled e) {
       PendingTimer timer = e.timer();
@@ -65,6 +66,13 @@ public final class Trace {
     }
     if (event instanceof ConsentChanged e) {
       return Optional.of("consent " + e.channel() + (e.granted() ? " opted in" : " opted out"));
+    }
+    if (event instanceof JourneyEvent.BranchTaken e) {
+      String where =
+          PlannedAction.ON_ENTER.equals(e.trigger())
+              ? "on entering " + e.stage()
+              : "on \"" + e.trigger() + "\"";
+      return Optional.of(e.journey() + " branch " + where + ": arm " + e.arm());
     }
     if (event instanceof JourneyEvent.ArmAssigned e) {
       return Optional.of(

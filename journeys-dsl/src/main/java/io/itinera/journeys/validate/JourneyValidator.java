@@ -37,7 +37,10 @@ public final class JourneyValidator {
     CapChecks caps = new CapChecks(check);
     references.names();
     references.entry();
-    new TriggerChecks(check).stages();
+    TriggerChecks triggers = new TriggerChecks(check);
+    triggers.stages();
+    new BranchChecks(check, triggers).branches();
+    WaitChecks.journeyZone(check);
     SplitChecks splits = new SplitChecks(check);
     splits.splits();
     splits.segments();

@@ -2,6 +2,8 @@ package io.itinera.journeys.validate;
 
 import io.itinera.journeys.condition.ConditionScope;
 import io.itinera.journeys.diagnostic.Position;
+import io.itinera.journeys.model.AbsenceTrigger;
+import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
@@ -91,8 +93,10 @@ final class ReferenceChecks {
             .stage(name)
             .ifPresent(
                 stage ->
-                    stage.on().stream()
-                        .flatMap(ReferenceChecks::gotos)
+                    Stream.concat(
+                            stage.on().stream().flatMap(ReferenceChecks::gotos),
+                            stage.branch().stream().map(Branch::gotoStage))
+                        .filter(Objects::nonNull)
                         .filter(check.stageNames::contains)
                         .forEach(next::push));
       }
@@ -116,7 +120,12 @@ final class ReferenceChecks {
         trigger.split() == null
             ? Stream.empty()
             : trigger.split().arms().stream().map(Split.Arm::gotoStage);
-    return Stream.concat(Stream.of(trigger.gotoStage()), arms).filter(Objects::nonNull);
+    Stream<String> branch =
+        trigger instanceof AbsenceTrigger absence
+            ? absence.branch().stream().map(Branch::gotoStage)
+            : Stream.empty();
+    return Stream.concat(Stream.concat(Stream.of(trigger.gotoStage()), arms), branch)
+        .filter(Objects::nonNull);
   }
 
   void exitsAndGoal() {

@@ -71,7 +71,10 @@ final class TriggerChecks {
               + gotoStage
               + "', which runs its enter actions again; drop the goto to stay without re-entering");
     }
-    if (trigger.actions().isEmpty() && gotoStage == null && trigger.split() == null) {
+    if (trigger.actions().isEmpty()
+        && gotoStage == null
+        && trigger.split() == null
+        && !(trigger instanceof AbsenceTrigger absence && !absence.branch().isEmpty())) {
       check.warning(
           where,
           "trigger '" + trigger.name() + "' does nothing; give it actions under 'do' or a 'goto'");
@@ -126,7 +129,7 @@ final class TriggerChecks {
     }
   }
 
-  private void actions(List<Action> actions, String stage, String owner, String listPath) {
+  void actions(List<Action> actions, String stage, String owner, String listPath) {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < actions.size(); i++) {
       Action action = actions.get(i);
@@ -143,6 +146,8 @@ final class TriggerChecks {
                 + "'; add a distinct 'name' to one of them");
       }
       check.channel(action.channel(), check.at(path + "/channel"));
+      check.condition(action.when(), path + "/when", ConditionScope.EVENT_AND_CUSTOMER);
+      WaitChecks.wait(check, action, path + "/delay");
       if (action.channel().equals(SMS)
           && quietChannels().stream().noneMatch(c -> c.isEmpty() || c.equals(SMS))) {
         check.warning(

@@ -2,6 +2,7 @@ package io.itinera.journeys.write;
 
 import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
+import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
 import io.itinera.journeys.model.DurationText;
@@ -15,8 +16,10 @@ import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
+import io.itinera.journeys.model.Wait;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,9 @@ public final class JourneyWriter {
       Map<String, Object> segments = new LinkedHashMap<>();
       journey.segments().forEach(s -> segments.put(s.name(), s.when().source()));
       root.put("segments", segments);
+    }
+    if (!journey.zone().equals(Journey.DEFAULT_ZONE)) {
+      root.put("zone", journey.zone());
     }
     Map<String, Object> stages = new LinkedHashMap<>();
     journey.stages().forEach(stage -> stages.put(stage.name(), stage(stage)));
@@ -147,6 +153,7 @@ public final class JourneyWriter {
     Map<String, Object> map = new LinkedHashMap<>();
     putIfPresent(map, "description", stage.description().isEmpty() ? null : stage.description());
     putIfAny(map, "enter", stage.enter(), JourneyWriter::action);
+    putIfPresent(map, "branch", branch(stage.branch()));
     putIfAny(map, "on", stage.on(), JourneyWriter::trigger);
     return map;
   }
@@ -178,6 +185,9 @@ public final class JourneyWriter {
     putIfAny(map, "do", trigger.actions(), JourneyWriter::action);
     putIfPresent(map, "goto", trigger.gotoStage());
     putIfPresent(map, "split", trigger.split() == null ? null : split(trigger.split()));
+    if (trigger instanceof AbsenceTrigger absence) {
+      putIfPresent(map, "branch", branch(absence.branch()));
+    }
     return map;
   }
 
@@ -214,8 +224,51 @@ public final class JourneyWriter {
     if (!action.params().isEmpty()) {
       map.put("params", new TreeMap<>(action.params()));
     }
-    putIfPresent(map, "delay", action.delay().isZero() ? null : duration(action.delay()));
+    putIfPresent(map, "delay", delay(action));
+    putIfPresent(map, "when", source(action.when()));
     return map;
+  }
+
+  /** A duration, or the mapping of a time-aware wait. */
+  private static Object delay(Action action) {
+    if (action.until() instanceof Wait.UntilTimeOfDay until) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("until", until.at().toString());
+      putIfPresent(map, "zone", until.zone());
+      putIfPresent(map, "after", action.delay().isZero() ? null : duration(action.delay()));
+      return map;
+    }
+    if (action.until() instanceof Wait.RelativeToTrait relative) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      boolean before = relative.offset().isNegative();
+      map.put(before ? "before" : "after", duration(relative.offset().abs()));
+      map.put("trait", relative.trait());
+      return map;
+    }
+    return action.delay().isZero() ? null : duration(action.delay());
+  }
+
+  /** A branch's arms, names left out where they are the default. */
+  private static List<Object> branch(List<Branch> arms) {
+    if (arms.isEmpty()) {
+      return null;
+    }
+    List<Object> written = new ArrayList<>();
+    for (int i = 0; i < arms.size(); i++) {
+      Branch arm = arms.get(i);
+      Map<String, Object> map = new LinkedHashMap<>();
+      putIfPresent(
+          map, "name", arm.name().equals(Branch.defaultName(arm.when(), i)) ? null : arm.name());
+      if (arm.otherwise()) {
+        map.put("otherwise", true);
+      } else {
+        map.put("when", arm.when().source());
+      }
+      putIfAny(map, "do", arm.actions(), JourneyWriter::action);
+      putIfPresent(map, "goto", arm.gotoStage());
+      written.add(map);
+    }
+    return written;
   }
 
   private static String duration(Duration duration) {

@@ -46,7 +46,11 @@ class ReplayTest {
     tested.identify(Map.of("tier", "gold", "consent", Map.of("email", true)));
     tested.track("Product Added", "web");
     tested.after(Duration.ofHours(2)).track("Order Completed", "web");
-    return List.of(runner, popup, held, costly, tested);
+    Timeline branching = new Timeline("bo", BranchTest.ONBOARDING);
+    branching.identify(Map.of("plan", "vip", "consent", Map.of("email", true)));
+    branching.track("Signed Up", "web");
+    branching.after(Duration.ofDays(2));
+    return List.of(runner, popup, held, costly, tested, branching);
   }
 
   @Test

@@ -83,4 +83,40 @@ class MermaidRendererTest {
     String diagram = MermaidRenderer.render(odd);
     assertTrue(diagram.contains("s_s --> s_s : Page\u02d0 Viewed, \u266f1\n"), diagram);
   }
+
+  @Test
+  void drawsBranchesAsChoiceNodesWithAnEdgePerArm() {
+    Journey branching =
+        io.itinera.journeys.parse.JourneyParser.parse(
+                """
+            journey: b
+            entry: {event: A}
+            stages:
+              start:
+                branch:
+                  - {name: big, when: "customer.traits.seats > 50", goto: sales}
+                  - {otherwise: true, do: [{channel: web, type: show, template: tour}]}
+                on:
+                  - name: later
+                    absence: {event: B, within: 2d}
+                    branch:
+                      - {name: vip, when: "customer.traits.vip == true", goto: sales}
+                      - {otherwise: true, do: [{channel: email, type: send, template: tips, delay: {until: "10:00", zone: customer}}]}
+              sales: {}
+            """)
+            .journey();
+    List<String> lines = MermaidRenderer.render(branching).lines().toList();
+    assertTrue(lines.contains("    state s_start_enter_branch <<choice>>"), lines::toString);
+    assertTrue(lines.contains("    s_start --> s_start_enter_branch : on enter"));
+    assertTrue(
+        lines.contains("    s_start_enter_branch --> s_sales : big [customer.traits.seats > 50]"));
+    assertTrue(lines.contains("    s_start_enter_branch --> s_start : otherwise"));
+    assertTrue(lines.contains("    state s_start_on0_branch <<choice>>"));
+    assertTrue(lines.contains("    s_start --> s_start_on0_branch : later"));
+    assertTrue(lines.contains("    s_start_on0_branch --> s_start : otherwise"));
+    assertTrue(lines.contains("        on enter, otherwise: web show tour"), lines::toString);
+    assertTrue(
+        lines.contains("        on later, otherwise: email send tips at 10ː00 customer"),
+        lines::toString);
+  }
 }

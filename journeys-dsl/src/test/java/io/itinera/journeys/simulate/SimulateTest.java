@@ -213,4 +213,48 @@ class SimulateTest {
                 + " such as '2026-12-31T00:00:00Z end'"),
         errors());
   }
+
+  @Test
+  void theTraceSaysWhichArmEachBranchTookAndWhenAWaitIsDue() throws IOException {
+    journey =
+        Files.writeString(
+            dir.resolve("onboarding.journey.yaml"),
+            """
+            journey: onboarding
+            entry: {event: Signed Up}
+            stages:
+              welcome:
+                branch:
+                  - {name: big, when: "customer.traits.seats > 50", goto: sales}
+                  - {otherwise: true}
+                on:
+                  - name: two days later
+                    absence: {event: Project Created, within: 2d}
+                    branch:
+                      - name: vip
+                        when: "customer.traits.plan == 'vip'"
+                        do: [{channel: web, type: show, template: tips, delay: {until: "10:00", zone: customer}}]
+              sales: {}
+            """);
+    assertEquals(
+        0,
+        simulate(
+            """
+            customer ann
+            2026-03-27T10:00:00Z identify plan=vip timezone=Europe/Berlin
+            2026-03-27T10:00:00Z track "Signed Up" channel=web
+            2026-04-01T00:00:00Z end
+            """),
+        errors()::toString);
+    List<String> trace = trace();
+    assertEquals(
+        List.of(
+            "2026-03-27T10:00:00Z ann onboarding branch on entering welcome: arm otherwise",
+            "2026-03-29T10:00:00Z ann onboarding branch on \"two days later\": arm vip",
+            "2026-03-29T10:00:00Z ann onboarding delayed show web tips until 2026-03-30T08:00:00Z"
+                + " (the next 10:00 in Europe/Berlin, the customer's zone)",
+            "2026-03-30T08:00:00Z ann onboarding action show web tips on \"two days later\""),
+        trace.stream().filter(line -> line.contains("branch") || line.contains("tips")).toList(),
+        trace::toString);
+  }
 }

@@ -138,6 +138,41 @@ class RoundTripTest {
     assertEquals(plain, reparse(JourneyWriter.write(plain)));
   }
 
+  @Test
+  void branchesGuardsAndWaitsSurviveWriteAndParse() {
+    ParsedJourney original =
+        JourneyParser.parse(
+            """
+            journey: second-edition
+            zone: Europe/Berlin
+            entry: {event: Signed Up}
+            stages:
+              welcome:
+                enter:
+                  - {channel: email, type: send, template: hi, when: "customer.traits.vip == true"}
+                  - {channel: email, type: send, template: morning, delay: {until: "10:00", zone: customer}}
+                  - {channel: email, type: send, template: digest, delay: {after: 1d, until: "09:30"}}
+                  - {channel: email, type: send, template: ending, delay: {before: 3d, trait: trial_ends}}
+                  - {channel: email, type: send, template: month, delay: {after: 30d, trait: signed_up_at}}
+                branch:
+                  - {when: "customer.traits.seats > 50", goto: sales}
+                  - name: referred
+                    when: "has(event.properties.referrer)"
+                    do: [{channel: web, type: show, template: thanks}]
+                  - {otherwise: true, do: [{channel: web, type: show, template: tour}]}
+                on:
+                  - absence: {event: Project Created, within: 2d}
+                    goto: sales
+                    branch:
+                      - {name: vip, when: "customer.traits.vip == true", goto: welcome}
+                      - {name: rest, otherwise: true}
+              sales: {}
+            """);
+    assertEquals(List.of(), original.problems());
+    String written = JourneyWriter.write(original.journey());
+    assertEquals(original.journey(), reparse(written), written);
+  }
+
   private static Journey reparse(String written) {
     ParsedJourney again = JourneyParser.parse(written);
     assertEquals(List.of(), again.problems(), written);
