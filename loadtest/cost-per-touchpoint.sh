@@ -38,7 +38,11 @@ wal() { psql -Atc "select pg_current_wal_lsn() - '0/0'::pg_lsn"; }
 (
   sleep $((warmup + 3))
   e0=$(ticks "$srv"); p0=$(postgres_ticks); w0=$(wal); t0=$(date +%s.%N)
-  sleep "$seconds"
+  # The read sides' staleness while the rate is offered: each projection's lag p99 every 2 s.
+  for _ in $(seq 1 $((seconds / 2))); do
+    curl -s http://127.0.0.1:18558/metrics | awk '/^itinera_projection_lag_seconds\{.*quantile="0.99"/ { print $1, $2 }' >> "$out/lag.txt"
+    sleep 2
+  done
   e1=$(ticks "$srv"); p1=$(postgres_ticks); w1=$(wal); t1=$(date +%s.%N)
   hz=$(getconf CLK_TCK)
   awk -v e=$((e1 - e0)) -v p=$((p1 - p0)) -v w=$((w1 - w0)) -v t0="$t0" -v t1="$t1" -v hz="$hz" -v r="$rate" \
@@ -55,3 +59,8 @@ wait "$sampler" || true
 sed -n '/^level/,/^cost:/p' "$out/gatling.log"
 echo "(PostgreSQL: every postgres process alive at both ends of the window, the benchmark's and others')"
 cat "$out/cost.txt"
+# Projection lag over the window: the median and the highest of the p99 samples, per projection.
+for projection in analytics outbox; do
+  grep "projection=\"$projection\"" "$out/lag.txt" 2>/dev/null | awk '{ print $2 }' | sort -g |
+    awk -v p="$projection" '{ v[NR] = $1 } END { if (NR) printf "RESULT %s projection lag p99 over the window: median %.2f s, highest %.2f s (%d samples)\n", p, v[int((NR + 1) / 2)], v[NR], NR }'
+done
