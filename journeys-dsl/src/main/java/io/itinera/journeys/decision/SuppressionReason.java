@@ -15,5 +15,7 @@ public enum SuppressionReason {
   /** The customer is in the journey's holdout group. */
   HOLDOUT,
   /** A cap would have allowed it, but a higher-priority journey used it in the same decision. */
-  LOWER_PRIORITY
+  LOWER_PRIORITY,
+  /** A template of the action (a param, the subject or the body) was stopped by the sandbox. */
+  TEMPLATE_FAILED
 }

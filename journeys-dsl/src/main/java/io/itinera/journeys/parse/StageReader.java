@@ -262,9 +262,23 @@ final class StageReader {
         fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
     Duration delay =
         fields.optional("delay").map(n -> nodes.duration(n, true)).orElse(Duration.ZERO);
+    Action.Content content =
+        fields.optional("content").map(n -> content(n, path + "/content")).orElse(null);
     return channel == null || type == null || template == null || delay == null
         ? null
-        : new Action(name, channel, type, template, offer, params, delay);
+        : new Action(
+            name, channel, type, template, offer, params, delay, null, null, content, Map.of());
+  }
+
+  private Action.Content content(Node node, String path) {
+    NodeReader.Fields fields = nodes.fields(node, path, Section.CONTENT);
+    if (fields == null) {
+      return null;
+    }
+    String subject =
+        fields.optional("subject").map(n -> nodes.template(n, path + "/subject")).orElse(null);
+    String body = fields.optional("body").map(n -> nodes.template(n, path + "/body")).orElse(null);
+    return subject == null && body == null ? null : new Action.Content(subject, body);
   }
 
   private Map<String, String> params(Node node, String path) {
@@ -277,7 +291,7 @@ final class StageReader {
         .all()
         .forEach(
             (key, value) -> {
-              String text = nodes.text(value);
+              String text = nodes.template(value, path + "/" + key);
               if (text != null) {
                 params.put(key, text);
               }

@@ -215,6 +215,12 @@ public final class JourneyWriter {
       map.put("params", new TreeMap<>(action.params()));
     }
     putIfPresent(map, "delay", action.delay().isZero() ? null : duration(action.delay()));
+    if (action.content() != null) {
+      Map<String, Object> content = new LinkedHashMap<>();
+      putIfPresent(content, "subject", action.content().subject());
+      putIfPresent(content, "body", action.content().body());
+      map.put("content", content);
+    }
     return map;
   }
 
