@@ -87,10 +87,12 @@ public final class TemplateCompiler {
       Template template = parsing.parse(source);
       tree = template.getParseTree();
     } catch (LiquidException e) {
+      String message = POSITION_SUFFIX.matcher(String.valueOf(e.getMessage())).replaceFirst("");
+      if (message.contains("<EOF>")) {
+        message += "; is a tag left open (endif, endfor, endcase...)?";
+      }
       return new Compilation.Failed(
-          Math.max(e.line, 1),
-          Math.max(e.charPositionInLine, 0),
-          POSITION_SUFFIX.matcher(String.valueOf(e.getMessage())).replaceFirst(""));
+          Math.max(e.line, 1), Math.max(e.charPositionInLine, 0), message);
     } catch (RuntimeException e) {
       return new Compilation.Failed(1, 0, String.valueOf(e.getMessage()));
     }
@@ -112,7 +114,7 @@ public final class TemplateCompiler {
         return new Compilation.Failed(
             Integer.parseInt(located.group(1)),
             column(source, Integer.parseInt(located.group(1)), located.group(2)),
-            located.group(3));
+            located.group(3).replace("named: |", "named: "));
       }
       return new Compilation.Failed(1, 0, String.valueOf(e.getMessage()));
     }
