@@ -32,6 +32,7 @@ public final class Metrics implements Extension {
   private final CustomerMetrics customers;
   private final TimerMetrics timers;
   private final DeliveryMetrics deliveries;
+  private final TemplateMetrics templates;
 
   private Metrics(ExtendedActorSystem system) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,6 +54,7 @@ public final class Metrics implements Extension {
     this.customers = new CustomerMetrics(registry);
     this.timers = new TimerMetrics(registry);
     this.deliveries = new DeliveryMetrics(registry);
+    this.templates = new TemplateMetrics(registry);
   }
 
   public static Metrics get(ActorSystem<?> system) {
@@ -86,6 +88,11 @@ public final class Metrics implements Extension {
   /** Webhook attempts and the eager outbox. */
   public DeliveryMetrics deliveries() {
     return deliveries;
+  }
+
+  /** Missing variables in the journeys' templates; the deployed journeys report to it. */
+  public TemplateMetrics templates() {
+    return templates;
   }
 
   /** Every meter in the Prometheus text format (version 0.0.4). */
