@@ -156,4 +156,36 @@ class PersonalizationTest {
     assertTrue(errors.get(1).contains("template error in body"), errors.get(1));
     assertTrue(errors.get(1).contains("a tag left open"), errors.get(1));
   }
+
+  @Test
+  void anActionJournalledBeforeContentExistedReadsWithoutIt() throws Exception {
+    PlannedAction rendered =
+        new PlannedAction(
+            "id-1",
+            "cart",
+            1,
+            "added",
+            "enter",
+            "reminder",
+            "email",
+            "send",
+            "reminder",
+            null,
+            Map.of("product", "Pegasus 41"),
+            new Action.Content("Hi Ada", "Body"));
+    JourneyEvent.ActionEmitted emitted =
+        new JourneyEvent.ActionEmitted(rendered, TouchpointBuilder.RECEIVED_AT);
+    var tree = ReplayTest.CBOR.valueToTree(emitted);
+    assertEquals(
+        emitted,
+        ReplayTest.CBOR.readValue(
+            ReplayTest.CBOR.writeValueAsBytes(tree), JourneyEvent.ActionEmitted.class));
+    // What an older engine wrote: no content field at all.
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("action")).remove("content");
+    JourneyEvent.ActionEmitted old =
+        ReplayTest.CBOR.readValue(
+            ReplayTest.CBOR.writeValueAsBytes(tree), JourneyEvent.ActionEmitted.class);
+    assertEquals(null, old.action().content());
+    assertEquals("Pegasus 41", old.action().params().get("product"));
+  }
 }
