@@ -3,6 +3,7 @@ package io.itinera.journeys.decision;
 import io.itinera.journeys.condition.EventFacts;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.model.Action;
+import io.itinera.journeys.template.CompiledTemplate;
 import io.itinera.journeys.template.Rendering;
 import io.itinera.journeys.template.TemplateWatcher;
 import java.util.ArrayList;
@@ -38,40 +39,69 @@ final class Personalization {
     if (action.params().isEmpty() && action.content() == null) {
       return new Rendered(Map.of(), null, null);
     }
-    Map<String, Object> variables = variables(loaded, stage, arm);
+    Scope scope = new Scope(loaded, stage, arm, action);
     Map<String, String> params = new HashMap<>(action.params().size() * 2);
     for (Map.Entry<String, String> param : action.params().entrySet()) {
-      Rendering rendering = loaded.template(param.getValue()).render(variables);
+      Rendering rendering = scope.render(param.getValue());
       if (!rendering.completed()) {
         return failed("param " + param.getKey(), rendering);
       }
-      report(loaded, action, rendering);
       params.put(param.getKey(), rendering.text());
     }
     Action.Content content = null;
     if (action.content() != null) {
-      String subject = null;
-      String body = null;
-      if (action.content().subject() != null) {
-        Rendering rendering = loaded.template(action.content().subject()).render(variables);
-        if (!rendering.completed()) {
-          return failed("subject", rendering);
-        }
-        report(loaded, action, rendering);
-        subject = rendering.text();
+      Rendering subject = scope.render(action.content().subject());
+      if (!subject.completed()) {
+        return failed("subject", subject);
       }
-      if (action.content().body() != null) {
-        Rendering rendering = loaded.template(action.content().body()).render(variables);
-        if (!rendering.completed()) {
-          return failed("body", rendering);
-        }
-        report(loaded, action, rendering);
-        body = rendering.text();
+      Rendering body = scope.render(action.content().body());
+      if (!body.completed()) {
+        return failed("body", body);
       }
-      content = new Action.Content(subject, body);
+      content =
+          new Action.Content(
+              action.content().subject() == null ? null : subject.text(),
+              action.content().body() == null ? null : body.text());
     }
     return new Rendered(params, content, null);
   }
+
+  /**
+   * One action's templates: the variables are built on the first template that needs them, so an
+   * action whose params are plain text costs no map at all.
+   */
+  private final class Scope {
+    private final LoadedJourney loaded;
+    private final String stage;
+    private final String arm;
+    private final Action action;
+    private Map<String, Object> variables;
+
+    Scope(LoadedJourney loaded, String stage, String arm, Action action) {
+      this.loaded = loaded;
+      this.stage = stage;
+      this.arm = arm;
+      this.action = action;
+    }
+
+    Rendering render(String source) {
+      if (source == null) {
+        return NOTHING;
+      }
+      CompiledTemplate template = loaded.template(source);
+      if (template.isLiteral()) {
+        return new Rendering(source, List.of(), null);
+      }
+      if (variables == null) {
+        variables = variables(loaded, stage, arm);
+      }
+      Rendering rendering = template.render(variables);
+      report(loaded, action, rendering);
+      return rendering;
+    }
+  }
+
+  private static final Rendering NOTHING = new Rendering("", List.of(), null);
 
   private static Rendered failed(String what, Rendering rendering) {
     return new Rendered(

@@ -42,6 +42,11 @@ public final class CompiledTemplate {
     return source;
   }
 
+  /** Whether this is plain text, which renders as itself whatever the variables. */
+  public boolean isLiteral() {
+    return root == null;
+  }
+
   /** Renders with {@code variables} (maps, lists, strings, numbers, booleans only). */
   public Rendering render(Map<String, Object> variables) {
     if (root == null) {
