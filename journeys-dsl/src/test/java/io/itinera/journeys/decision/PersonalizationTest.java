@@ -188,4 +188,31 @@ class PersonalizationTest {
     assertEquals(null, old.action().content());
     assertEquals("Pegasus 41", old.action().params().get("product"));
   }
+
+  @Test
+  void aTimersActionReadingTheEventIsWarnedAbout() {
+    LoadResult result =
+        Timeline.LOADER.load(
+            "timer.journey.yaml",
+            """
+            journey: timer
+            entry: {event: Product Added}
+            stages:
+              added:
+                on:
+                  - absence: {event: Order Completed, within: 15m}
+                    do:
+                      - channel: web
+                        type: show
+                        template: reminder
+                        params: {product: "{{ event.properties.name }}"}
+            """);
+    assertTrue(result.ok(), result.problems().toString());
+    assertEquals(
+        List.of(
+            "timer.journey.yaml:8:13: warning: action 'reminder' is decided when a timer fires,"
+                + " with no touchpoint: its templates' event.* renders empty; keep what it needs"
+                + " in a trait"),
+        result.warnings().stream().map(d -> d.format("timer.journey.yaml")).toList());
+  }
 }
