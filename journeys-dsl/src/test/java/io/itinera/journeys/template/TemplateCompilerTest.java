@@ -115,4 +115,15 @@ class TemplateCompilerTest {
     Rendering rendering = slow.render(VARIABLES);
     assertEquals("rendering took over 1 ms", rendering.stopped());
   }
+
+  @Test
+  void noJavaObjectIsReachableFromTheVariables() {
+    Rendering rendering =
+        compiled(
+                "[{{ customer.traits.first_name.class }}][{{ customer.traits.first_name.bytes }}]"
+                    + "[{{ customer.traits.class.name }}][{{ customer.getClass }}]"
+                    + "[{{ customer.traits.first_name.size }}]")
+            .render(VARIABLES);
+    assertEquals("[][][][][3]", rendering.text());
+  }
 }
