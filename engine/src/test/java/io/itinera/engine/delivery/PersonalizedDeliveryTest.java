@@ -1,5 +1,6 @@
 package io.itinera.engine.delivery;
 
+import static io.itinera.engine.support.ApiClient.READ_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,11 @@ class PersonalizedDeliveryTest {
                 body: |-
                   Hi {{ customer.traits.first_name | default: "there" }},
                   {{ event.properties.name }} is in your cart.
+            - channel: web
+              type: show
+              template: cart-banner
+              content:
+                subject: "{{ event.properties.name }} for {{ customer.traits.first_name }}"
       """;
 
   @Test
@@ -84,6 +90,7 @@ class PersonalizedDeliveryTest {
                 "{\"userId\":\"ada\",\"event\":\"Product Added\","
                     + "\"properties\":{\"name\":\"Pegasus 41\"}}");
         JsonNode action = tracked.json().get("actions").get(0);
+        assertEquals("cart-reminder", action.get("name").asText(), tracked.body());
         assertEquals("Ada, your Pegasus 41 waits", action.get("content").get("subject").asText());
 
         String id = action.get("id").asText();
@@ -98,6 +105,21 @@ class PersonalizedDeliveryTest {
         assertEquals(
             "Hi Ada,\nPegasus 41 is in your cart.", data.get("content").get("body").asText());
 
+        // The page asks what to show: the same rendered text, from the pull side.
+        WebhookDeliveryTest.await(
+            "the banner is queued for the web",
+            Duration.ofSeconds(30),
+            () ->
+                api.get("/v1/customers/ada/next-action?channel=web", ApiClient.basic(READ_KEY))
+                        .status()
+                    == 200);
+        JsonNode banner =
+            api.get("/v1/customers/ada/next-action?channel=web", ApiClient.basic(READ_KEY))
+                .json()
+                .get("action");
+        assertEquals(
+            "Pegasus 41 for Ada", banner.get("data").get("content").get("subject").asText());
+
         // Bob has no first name and no group: both render empty, and are counted.
         api.post("/v1/identify", "{\"userId\":\"bob\",\"traits\":{\"consent\":{\"email\":true}}}");
         JsonNode bobs =
@@ -108,6 +130,7 @@ class PersonalizedDeliveryTest {
                 .json()
                 .get("actions")
                 .get(0);
+        assertEquals("cart-reminder", bobs.get("name").asText());
         assertEquals(", your Pegasus 41 waits", bobs.get("content").get("subject").asText());
         assertEquals(
             "Hi there,\nPegasus 41 is in your cart.", bobs.get("content").get("body").asText());
@@ -125,6 +148,17 @@ class PersonalizedDeliveryTest {
             2.0,
             missing.get(0).value(),
             "bob's plan and first name (the body's has a default, Ada had both)");
+        assertEquals(
+            1,
+            Scrape.of(node.managementPort())
+                .matching(
+                    "itinera_template_missing_variables_total",
+                    "journey",
+                    "cart-personal",
+                    "action",
+                    "cart-banner")
+                .size(),
+            "bob's banner misses his first name");
       } finally {
         TestNode.stop(node);
       }
