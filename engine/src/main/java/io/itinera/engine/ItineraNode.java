@@ -143,7 +143,7 @@ public record ItineraNode(
       log.info("Storage: {} ({} migration(s) applied)", storage.settings().describe(), migrations);
 
       // The journeys every customer entity on this node runs (see journey.JourneyRegistry).
-      DeployedJourneys deployed = new DeployedJourneys();
+      DeployedJourneys deployed = new DeployedJourneys(Metrics.get(system).templates());
       JourneyRegistry journeys =
           JourneyRegistry.start(system, storage.dataSource(), deployed, config);
       // Bandit splits learn from the arms' counts the analytics side keeps, shared by all nodes.

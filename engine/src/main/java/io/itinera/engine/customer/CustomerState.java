@@ -112,7 +112,7 @@ public record CustomerState(
 
   /** What journey conditions see of the customer besides their journeys. */
   public CustomerContext context() {
-    return new CustomerContext(customerId, traits, counters);
+    return new CustomerContext(customerId, traits, counters, groups);
   }
 
   /** The entity's event handler; public so a benchmark can build resident state as it does. */

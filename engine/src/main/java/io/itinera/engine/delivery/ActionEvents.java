@@ -12,6 +12,7 @@ import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
 import io.itinera.journeys.decision.PlannedAction;
+import io.itinera.journeys.model.Action;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,8 @@ public final class ActionEvents {
    *
    * @param action the action's name in its journey (defaults to its template)
    * @param type what the channel does with it: send, show, push...
+   * @param params the action's params, as rendered for the customer when decided
+   * @param content the subject and body, rendered when decided; absent when the action has none
    */
   public record ActionData(
       String actionId,
@@ -68,7 +71,8 @@ public final class ActionEvents {
       int journeyVersion,
       String stage,
       String trigger,
-      Instant decidedAt) {
+      Instant decidedAt,
+      Action.Content content) {
 
     PlannedAction toPlannedAction() {
       return new PlannedAction(
@@ -82,7 +86,8 @@ public final class ActionEvents {
           type,
           template,
           offer,
-          params);
+          params,
+          content);
     }
   }
 
@@ -111,7 +116,8 @@ public final class ActionEvents {
             action.version(),
             action.stage(),
             action.trigger(),
-            decidedAt);
+            decidedAt,
+            action.content());
     CloudEvent event =
         CloudEventBuilder.v1()
             .withId(action.id())

@@ -4,6 +4,7 @@ import io.itinera.journeys.decision.ArmStatistics;
 import io.itinera.journeys.decision.Experiments;
 import io.itinera.journeys.decision.JourneySet;
 import io.itinera.journeys.load.LoadedJourney;
+import io.itinera.journeys.template.TemplateWatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +20,21 @@ import java.util.stream.Collectors;
 public final class DeployedJourneys {
 
   // Indexed once per deployment: the decision runs on every touchpoint of every customer.
-  private final AtomicReference<JourneySet> current =
-      new AtomicReference<>(JourneySet.of(List.of()));
+  private final AtomicReference<JourneySet> current;
+
+  /** Told of the variables the journeys' templates miss (metrics). */
+  private final TemplateWatcher watcher;
 
   private volatile Experiments experiments = Experiments.NONE;
+
+  public DeployedJourneys() {
+    this(TemplateWatcher.NONE);
+  }
+
+  public DeployedJourneys(TemplateWatcher watcher) {
+    this.watcher = watcher;
+    this.current = new AtomicReference<>(JourneySet.of(List.of(), watcher));
+  }
 
   public List<LoadedJourney> current() {
     return current.get().all();
@@ -44,7 +56,7 @@ public final class DeployedJourneys {
   }
 
   public void replace(List<LoadedJourney> journeys) {
-    current.set(JourneySet.of(journeys));
+    current.set(JourneySet.of(journeys, watcher));
   }
 
   /** The journeys and their versions, for the log: "cart v1, v2; win-back v1". */

@@ -34,6 +34,7 @@ public final class Metrics implements Extension {
   private final DeliveryMetrics deliveries;
   private final java.util.Map<String, ProjectionMetrics> projections =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final TemplateMetrics templates;
 
   private Metrics(ExtendedActorSystem system) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -55,6 +56,7 @@ public final class Metrics implements Extension {
     this.customers = new CustomerMetrics(registry);
     this.timers = new TimerMetrics(registry);
     this.deliveries = new DeliveryMetrics(registry);
+    this.templates = new TemplateMetrics(registry);
   }
 
   public static Metrics get(ActorSystem<?> system) {
@@ -93,6 +95,11 @@ public final class Metrics implements Extension {
   /** Webhook attempts and the eager outbox. */
   public DeliveryMetrics deliveries() {
     return deliveries;
+  }
+
+  /** Missing variables in the journeys' templates; the deployed journeys report to it. */
+  public TemplateMetrics templates() {
+    return templates;
   }
 
   /** Every meter in the Prometheus text format (version 0.0.4). */

@@ -31,21 +31,73 @@ final class ActionDelivery {
    */
   private final Map<String, Integer> emittedNow = new HashMap<>();
 
-  ActionDelivery(WorkingState working, CustomerContext customer, Instant now) {
+  private final Personalization personalization;
+
+  ActionDelivery(
+      WorkingState working,
+      CustomerContext customer,
+      Instant now,
+      Personalization personalization) {
     this.working = working;
     this.customer = customer;
     this.now = now;
+    this.personalization = personalization;
   }
 
-  /** Holdout is decided here, once; consent, caps and quiet hours when the action would go out. */
   void perform(
       LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
+    perform(loaded, stageName, triggerName, action, cause, null);
+  }
+
+  /**
+   * Holdout is decided here, once; consent, caps and quiet hours when the action would go out. The
+   * templates are rendered first, so every event about the action carries the text sent.
+   *
+   * @param arm the split arm the action belongs to, or null
+   */
+  void perform(
+      LoadedJourney loaded,
+      String stageName,
+      String triggerName,
+      Action action,
+      String cause,
+      String arm) {
     Journey journey = loaded.journey();
     String id =
         Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
+    boolean heldOut = working.state().journeys().get(journey.name()).holdout();
+    Personalization.Rendered rendered =
+        personalization.render(
+            loaded, stageName, arm != null ? arm : heldOut ? "holdout" : "treated", action);
+    if (rendered.failure() != null) {
+      // A stopped template sends nothing rather than a message with a hole in it.
+      working.emit(
+          new ActionSuppressed(
+              PlannedAction.of(
+                  id,
+                  journey.name(),
+                  journey.version(),
+                  stageName,
+                  triggerName,
+                  action,
+                  Map.of(),
+                  null),
+              SuppressionReason.TEMPLATE_FAILED,
+              rendered.failure(),
+              now));
+      return;
+    }
     PlannedAction planned =
-        PlannedAction.of(id, journey.name(), journey.version(), stageName, triggerName, action);
-    if (working.state().journeys().get(journey.name()).holdout()) {
+        PlannedAction.of(
+            id,
+            journey.name(),
+            journey.version(),
+            stageName,
+            triggerName,
+            action,
+            rendered.params(),
+            rendered.content());
+    if (heldOut) {
       working.emit(
           new ActionSuppressed(
               planned,

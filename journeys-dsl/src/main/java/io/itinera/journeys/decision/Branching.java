@@ -60,7 +60,7 @@ final class Branching {
             new BranchTaken(
                 loaded.journey().name(), stageName, triggerName, arm.name(), cause, now));
         for (Action action : arm.actions()) {
-          perform(loaded, stageName, triggerName, action, facts, cause);
+          perform(loaded, stageName, triggerName, action, facts, cause, null);
         }
         return Optional.of(arm);
       }
@@ -78,10 +78,11 @@ final class Branching {
       String triggerName,
       Action action,
       CustomerFacts facts,
-      String cause) {
+      String cause,
+      String splitArm) {
     boolean waits = !action.delay().isZero() || action.until() != null;
     if (waits || holds.test(loaded, action.when(), event, facts)) {
-      delivery.perform(loaded, stageName, triggerName, action, cause);
+      delivery.perform(loaded, stageName, triggerName, action, cause, splitArm);
     }
   }
 

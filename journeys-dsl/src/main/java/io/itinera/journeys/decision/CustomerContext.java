@@ -20,9 +20,14 @@ import java.util.TreeMap;
  * being decided on was recorded (see {@link #recording}).
  *
  * @param counters touchpoints by name ({@link Touchpoint#label()}), over the customer's whole life
+ * @param groups the groups (accounts) the customer is in, by group id, each with its traits, in the
+ *     order joined; empty when none
  */
 public record CustomerContext(
-    String customerId, Map<String, Object> traits, Map<String, Long> counters) {
+    String customerId,
+    Map<String, Object> traits,
+    Map<String, Long> counters,
+    Map<String, Map<String, Object>> groups) {
 
   private static final Interner<String> NAMES = Interners.newWeakInterner();
 
@@ -42,6 +47,13 @@ public record CustomerContext(
       counters.forEach((name, count) -> compactCounters.put(NAMES.intern(name), count));
       counters = compactCounters.buildOrThrow();
     }
+    groups = groups == null ? Map.of() : groups;
+  }
+
+  /** A customer in no group. */
+  public CustomerContext(
+      String customerId, Map<String, Object> traits, Map<String, Long> counters) {
+    this(customerId, traits, counters, Map.of());
   }
 
   public static CustomerContext of(String customerId) {
@@ -54,14 +66,15 @@ public record CustomerContext(
    */
   public CustomerContext recording(Touchpoint touchpoint) {
     if (touchpoint.type() == TouchpointType.IDENTIFY) {
-      return new CustomerContext(customerId, Traits.merged(traits, touchpoint.traits()), counters);
+      return new CustomerContext(
+          customerId, Traits.merged(traits, touchpoint.traits()), counters, groups);
     }
     if (touchpoint.type() == TouchpointType.TRACK
         || touchpoint.type() == TouchpointType.PAGE
         || touchpoint.type() == TouchpointType.SCREEN) {
       Map<String, Long> counted = new TreeMap<>(counters);
       counted.merge(touchpoint.label(), 1L, Long::sum);
-      return new CustomerContext(customerId, traits, counted);
+      return new CustomerContext(customerId, traits, counted, groups);
     }
     return this;
   }

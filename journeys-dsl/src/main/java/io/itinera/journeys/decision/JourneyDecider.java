@@ -68,12 +68,18 @@ public final class JourneyDecider {
       CustomerContext customer,
       JourneySet deployed,
       Experiments experiments,
+      Input input,
       Instant now) {
     this.working = new WorkingState(state);
     this.customer = customer;
     this.deployed = deployed;
     this.now = now;
-    this.delivery = new ActionDelivery(working, customer, now);
+    this.delivery =
+        new ActionDelivery(
+            working,
+            customer,
+            now,
+            new Personalization(customer, eventOf(input, now), deployed.watcher));
     this.arms = new ArmAssignment(working, customer, experiments, now);
     this.branching = new Branching(working, delivery, this::holds, now);
   }
@@ -116,7 +122,7 @@ public final class JourneyDecider {
       JourneySet journeys,
       Experiments experiments,
       Instant now) {
-    JourneyDecider decider = new JourneyDecider(state, customer, journeys, experiments, now);
+    JourneyDecider decider = new JourneyDecider(state, customer, journeys, experiments, input, now);
     if (input instanceof Input.TouchpointArrived arrived) {
       decider.onTouchpoint(arrived.touchpoint());
     } else if (input instanceof Input.TimerDue due) {
@@ -125,14 +131,22 @@ public final class JourneyDecider {
     return new Decision(decider.working.events());
   }
 
+  /** What conditions and templates see of the touchpoint decided on; null for a timer. */
+  private static EventFacts eventOf(Input input, Instant now) {
+    if (input instanceof Input.TouchpointArrived arrived) {
+      Touchpoint touchpoint = arrived.touchpoint();
+      return new EventFacts(
+          touchpoint.label(),
+          touchpoint.channel(),
+          touchpoint.properties(),
+          touchpoint.timestamp() == null ? now : touchpoint.timestamp());
+    }
+    return null;
+  }
+
   private void onTouchpoint(Touchpoint touchpoint) {
     String cause = touchpoint.messageId();
-    EventFacts event =
-        new EventFacts(
-            touchpoint.label(),
-            touchpoint.channel(),
-            touchpoint.properties(),
-            touchpoint.timestamp() == null ? now : touchpoint.timestamp());
+    EventFacts event = eventOf(new Input.TouchpointArrived(touchpoint), now);
     branching.deciding(event);
     trimLedger();
     recordConsent(touchpoint, cause);
@@ -334,7 +348,7 @@ public final class JourneyDecider {
     if (trigger.split() != null) {
       Split.Arm arm = arms.armFor(loaded.journey(), stage.name(), trigger.split());
       for (Action action : arm.actions()) {
-        perform(loaded, stage.name(), trigger.name(), action, cause);
+        perform(loaded, stage.name(), trigger.name(), action, cause, arm.name());
       }
       gotoStage = arm.gotoStage() == null ? gotoStage : arm.gotoStage();
     }
@@ -394,8 +408,18 @@ public final class JourneyDecider {
 
   private void perform(
       LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
+    perform(loaded, stageName, triggerName, action, cause, null);
+  }
+
+  private void perform(
+      LoadedJourney loaded,
+      String stageName,
+      String triggerName,
+      Action action,
+      String cause,
+      String splitArm) {
     CustomerFacts facts = facts(loaded.journey().name());
-    branching.perform(loaded, stageName, triggerName, action, facts, cause);
+    branching.perform(loaded, stageName, triggerName, action, facts, cause, splitArm);
   }
 
   private Optional<Branch> takeBranch(

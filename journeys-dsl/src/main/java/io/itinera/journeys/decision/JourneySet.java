@@ -2,6 +2,7 @@ package io.itinera.journeys.decision;
 
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.model.FrequencyCaps;
+import io.itinera.journeys.template.TemplateWatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +26,11 @@ public final class JourneySet {
 
   private final Map<String, List<LoadedJourney>> versions = new TreeMap<>();
 
-  private JourneySet(List<LoadedJourney> journeys) {
+  /** Told of missing template variables; the engine counts them. */
+  final TemplateWatcher watcher;
+
+  private JourneySet(List<LoadedJourney> journeys, TemplateWatcher watcher) {
+    this.watcher = watcher;
     all = List.copyOf(journeys);
     for (LoadedJourney loaded : all) {
       versions.computeIfAbsent(loaded.journey().name(), name -> new ArrayList<>()).add(loaded);
@@ -49,7 +54,12 @@ public final class JourneySet {
   }
 
   public static JourneySet of(List<LoadedJourney> journeys) {
-    return new JourneySet(journeys);
+    return new JourneySet(journeys, TemplateWatcher.NONE);
+  }
+
+  /** The same, telling {@code watcher} what the templates of their actions missed. */
+  public static JourneySet of(List<LoadedJourney> journeys, TemplateWatcher watcher) {
+    return new JourneySet(journeys, watcher);
   }
 
   /** Every version passed in, in the order given. */

@@ -13,6 +13,9 @@ import java.util.TreeMap;
  *
  * @param trigger the trigger that fired, or {@link #ON_ENTER} for a stage's enter actions
  * @param offer the offer it carries, or null
+ * @param params the action's params, rendered for the customer when decided
+ * @param content the subject and body, rendered when decided; null when the action has none (and in
+ *     events journalled before content existed)
  */
 public record PlannedAction(
     String id,
@@ -25,7 +28,8 @@ public record PlannedAction(
     String type,
     String template,
     String offer,
-    Map<String, String> params)
+    Map<String, String> params,
+    Action.Content content)
     implements CborSerializable {
 
   public static final String ON_ENTER = "enter";
@@ -34,8 +38,32 @@ public record PlannedAction(
     params = params == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(params));
   }
 
+  /** An action without content, as every action was before content existed. */
+  public PlannedAction(
+      String id,
+      String journey,
+      int version,
+      String stage,
+      String trigger,
+      String name,
+      String channel,
+      String type,
+      String template,
+      String offer,
+      Map<String, String> params) {
+    this(id, journey, version, stage, trigger, name, channel, type, template, offer, params, null);
+  }
+
+  /** The action with its params and content as rendered for the customer. */
   static PlannedAction of(
-      String id, String journey, int version, String stage, String trigger, Action action) {
+      String id,
+      String journey,
+      int version,
+      String stage,
+      String trigger,
+      Action action,
+      Map<String, String> params,
+      Action.Content content) {
     return new PlannedAction(
         id,
         journey,
@@ -47,6 +75,7 @@ public record PlannedAction(
         action.type(),
         action.template(),
         action.offer(),
-        action.params());
+        params,
+        content);
   }
 }

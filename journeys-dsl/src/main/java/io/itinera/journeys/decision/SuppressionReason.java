@@ -19,5 +19,7 @@ public enum SuppressionReason {
   /** It waits relative to a date trait the customer lacks, or holds in no date format. */
   DATE_MISSING,
   /** It waits relative to a date trait, and the instant it names is already past. */
-  DATE_PASSED
+  DATE_PASSED,
+  /** A template of the action (a param, the subject or the body) was stopped by the sandbox. */
+  TEMPLATE_FAILED
 }

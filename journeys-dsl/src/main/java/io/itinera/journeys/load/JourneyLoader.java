@@ -66,12 +66,20 @@ public final class JourneyLoader {
     return result(journey.name(), journey, validation, validation.problems());
   }
 
-  private static LoadResult result(
+  private LoadResult result(
       String file, Journey journey, Validation validation, List<Diagnostic> problems) {
     List<Diagnostic> ordered = sorted(problems);
     boolean ok = ordered.stream().noneMatch(Diagnostic::isError);
     return new LoadResult(
-        file, ok ? new LoadedJourney(journey, validation.conditions()) : null, ordered);
+        file,
+        ok
+            ? new LoadedJourney(
+                journey,
+                validation.conditions(),
+                validation.templates(),
+                validator.templateCompiler())
+            : null,
+        ordered);
   }
 
   private static List<Diagnostic> sorted(List<Diagnostic> problems) {

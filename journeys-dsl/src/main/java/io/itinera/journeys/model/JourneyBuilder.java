@@ -301,6 +301,7 @@ public final class JourneyBuilder {
     private String offer;
     private final Map<String, String> params = new LinkedHashMap<>();
     private Duration delay = Duration.ZERO;
+    private Action.Content content;
 
     private ActionBuilder(String channel, String type, String template) {
       this.channel = channel;
@@ -328,8 +329,15 @@ public final class JourneyBuilder {
       return this;
     }
 
+    /** The message as Liquid templates (either may be null). */
+    public ActionBuilder content(String subject, String body) {
+      this.content = new Action.Content(subject, body);
+      return this;
+    }
+
     private Action build() {
-      return new Action(name, channel, type, template, offer, params, delay);
+      return new Action(
+          name, channel, type, template, offer, params, delay, null, null, content, Map.of());
     }
   }
 }

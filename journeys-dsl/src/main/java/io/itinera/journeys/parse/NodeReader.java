@@ -191,6 +191,18 @@ final class NodeReader {
     return new Condition(source);
   }
 
+  /**
+   * A Liquid template's text (action params and content). Its place is kept as a condition's is, so
+   * a template error points at its character in the file.
+   */
+  String template(Node node, String path) {
+    String source = text(node);
+    if (source != null && node instanceof ScalarNode scalar) {
+      sourceMap.putCondition(path, site(scalar));
+    }
+    return source;
+  }
+
   private ConditionSite site(ScalarNode node) {
     Position start = position(node);
     boolean oneLine = node.getEndMark().map(end -> end.getLine() + 1 == start.line()).orElse(false);

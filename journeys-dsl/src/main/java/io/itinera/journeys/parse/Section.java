@@ -43,8 +43,10 @@ public enum Section {
   ABSENCE("absence", List.of("event", "within")),
   ACTION(
       "an action",
-      List.of("name", "channel", "type", "template", "offer", "params", "delay", "when")),
-  DELAY("a delay", List.of("until", "zone", "after", "before", "trait"));
+      List.of(
+          "name", "channel", "type", "template", "offer", "params", "delay", "when", "content")),
+  DELAY("a delay", List.of("until", "zone", "after", "before", "trait")),
+  CONTENT("an action's content", List.of("subject", "body"));
 
   private final String description;
   private final List<String> keys;

@@ -294,6 +294,8 @@ final class StageReader {
             .orElse(new DelayReader.Delay(Duration.ZERO, null));
     Condition when =
         fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
+    Action.Content content =
+        fields.optional("content").map(n -> content(n, path + "/content")).orElse(null);
     return channel == null || type == null || template == null || delay == null
         ? null
         : new Action(
@@ -306,8 +308,19 @@ final class StageReader {
             delay.fixed(),
             when,
             delay.until(),
-            null,
+            content,
             Map.of());
+  }
+
+  private Action.Content content(Node node, String path) {
+    NodeReader.Fields fields = nodes.fields(node, path, Section.CONTENT);
+    if (fields == null) {
+      return null;
+    }
+    String subject =
+        fields.optional("subject").map(n -> nodes.template(n, path + "/subject")).orElse(null);
+    String body = fields.optional("body").map(n -> nodes.template(n, path + "/body")).orElse(null);
+    return subject == null && body == null ? null : new Action.Content(subject, body);
   }
 
   private Map<String, String> params(Node node, String path) {
@@ -320,7 +333,7 @@ final class StageReader {
         .all()
         .forEach(
             (key, value) -> {
-              String text = nodes.text(value);
+              String text = nodes.template(value, path + "/" + key);
               if (text != null) {
                 params.put(key, text);
               }

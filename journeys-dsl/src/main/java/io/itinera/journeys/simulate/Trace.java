@@ -120,8 +120,21 @@ public final class Trace {
     if (action.offer() != null) {
       text.append(" offer=").append(action.offer());
     }
-    action.params().forEach((key, value) -> text.append(' ').append(key).append('=').append(value));
+    action
+        .params()
+        .forEach((key, value) -> text.append(' ').append(key).append('=').append(word(value)));
+    if (action.content() != null && action.content().subject() != null) {
+      text.append(" subject=").append(word(action.content().subject()));
+    }
     return text.toString();
+  }
+
+  /** A rendered value as a script word: quoted when it holds a blank or a quote. */
+  private static String word(String value) {
+    if (value.isEmpty() || value.chars().anyMatch(c -> c == ' ' || c == '"')) {
+      return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+    return value;
   }
 
   private static String cause(PlannedAction action) {

@@ -13,6 +13,7 @@ import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.parse.SourceMap;
+import io.itinera.journeys.template.CompiledTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +32,7 @@ final class Check {
   final SourceMap sourceMap;
   final List<Diagnostic> problems = new ArrayList<>();
   final Map<String, CompiledCondition> compiled = new HashMap<>();
+  final Map<String, CompiledTemplate> templates = new HashMap<>();
   final Set<String> stageNames = new LinkedHashSet<>();
   final Set<String> exitEvents = new HashSet<>();
   private final ConditionCompiler compiler;

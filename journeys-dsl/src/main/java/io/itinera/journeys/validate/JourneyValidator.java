@@ -5,6 +5,8 @@ import io.itinera.journeys.condition.ConditionCompiler;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.parse.SourceMap;
+import io.itinera.journeys.template.CompiledTemplate;
+import io.itinera.journeys.template.TemplateCompiler;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +24,7 @@ public final class JourneyValidator {
       List.of("web", "app", "email", "sms", "push", "support", "pos");
 
   private final ConditionCompiler compiler;
+  private final TemplateCompiler templates = new TemplateCompiler();
 
   public JourneyValidator(ConditionCompiler compiler) {
     this.compiler = compiler;
@@ -51,7 +54,9 @@ public final class JourneyValidator {
     caps.caps();
     caps.quietHours();
     holdout(check);
-    return new Validation(List.copyOf(check.problems), Map.copyOf(check.compiled));
+    new TemplateChecks(check, templates).templates();
+    return new Validation(
+        List.copyOf(check.problems), Map.copyOf(check.compiled), Map.copyOf(check.templates));
   }
 
   private static void holdout(Check check) {
@@ -65,6 +70,18 @@ public final class JourneyValidator {
     }
   }
 
-  /** Problems found, and every condition compiled, keyed by its source text. */
-  public record Validation(List<Diagnostic> problems, Map<String, CompiledCondition> conditions) {}
+  /**
+   * Problems found, and every condition and template compiled, each keyed by its source text.
+   *
+   * @param templates the Liquid templates of action params and content
+   */
+  public record Validation(
+      List<Diagnostic> problems,
+      Map<String, CompiledCondition> conditions,
+      Map<String, CompiledTemplate> templates) {}
+
+  /** The compiler templates are parsed with, shared with journeys whose templates it missed. */
+  public TemplateCompiler templateCompiler() {
+    return templates;
+  }
 }

@@ -226,6 +226,12 @@ public final class JourneyWriter {
     }
     putIfPresent(map, "delay", delay(action));
     putIfPresent(map, "when", source(action.when()));
+    if (action.content() != null) {
+      Map<String, Object> content = new LinkedHashMap<>();
+      putIfPresent(content, "subject", action.content().subject());
+      putIfPresent(content, "body", action.content().body());
+      map.put("content", content);
+    }
     return map;
   }
 

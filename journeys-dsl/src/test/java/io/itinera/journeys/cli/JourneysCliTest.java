@@ -58,6 +58,32 @@ class JourneysCliTest {
   }
 
   @Test
+  void validatePointsAtATemplateErrorInsideItsScalar(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("template.journey.yaml");
+    Files.writeString(
+        file,
+        """
+        journey: template
+        entry: {event: A}
+        stages:
+          start:
+            enter:
+              - channel: web
+                type: show
+                template: banner
+                content:
+                  subject: "Hi {{ customer.traits.first_name | shout }}"
+        """);
+    int code = cli.run("validate", file.toString());
+    assertEquals(1, code);
+    assertEquals(
+        file
+            + ":10:54: template error in subject: no filter available named: shout\n"
+            + "1 file checked: 1 error, 0 warnings\n",
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void validateReportsAMissingFileWithoutAStackTrace() {
     assertEquals(1, cli.run("validate", "no-such.journey.yaml"));
     assertTrue(

@@ -61,7 +61,20 @@ class JourneyBuilderTest {
                             absence("Order Completed", Duration.ofMinutes(15))
                                 .then(
                                     action("email", "send", "cart-reminder")
-                                        .offer("free-shipping"))))
+                                        .offer("free-shipping")
+                                        .param(
+                                            "product",
+                                            "{{ customer.traits.cart_product"
+                                                + " | default: 'your running shoes' }}")
+                                        .content(
+                                            "{{ customer.traits.first_name | default: 'Runner' }},"
+                                                + " still thinking about {{"
+                                                + " customer.traits.cart_product"
+                                                + " | default: 'those running shoes' }}?",
+                                            "Hi {{ customer.traits.first_name | default: \"there\""
+                                                + " }},\n{{ customer.traits.cart_product | default:"
+                                                + " \"Your pair\" }} is still in your cart, and"
+                                                + " shipping is on us."))))
             .stage(
                 "onboarding",
                 s ->

@@ -59,7 +59,8 @@ class SampleSimulationsTest {
         List.of(
             "action show web discount-popup offer=running-10-off percent=10 on \"3x Product Viewed in 10m\"",
             "suppressed show web discount-popup offer=running-10-off percent=10: OFFER_COOLDOWN",
-            "action send email cart-reminder offer=free-shipping on \"no Order Completed in 15m\"",
+            "action send email cart-reminder offer=free-shipping product=\"Pegasus 41\""
+                + " subject=\"Ada, still thinking about Pegasus 41?\" on \"no Order Completed in 15m\"",
             "cancelled timer \"no Order Completed in 15m\": goal purchase reached",
             "2026-11-24T03:30:00Z runner-42 running-shoes deferred send sms order-shipped until 2026-11-24T13:00:00Z")) {
       assertEquals(true, trace.contains(part), part);

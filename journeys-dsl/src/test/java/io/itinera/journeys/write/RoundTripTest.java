@@ -55,6 +55,10 @@ class RoundTripTest {
                                 .offer("WELCOME5")
                                 .param("percent", "5")
                                 .param("code", "true")
+                                .param("name", "{{ customer.traits.first_name | default: 'you' }}")
+                                .content(
+                                    "Hi {{ customer.traits.first_name }}: {{ event.name }}",
+                                    "Line one\n{% if customer.group.traits.plan %}plan{% endif %}\n")
                                 .after(Duration.ofMinutes(90)))
                         .on(
                             JourneyBuilder.touchpoint("Login")
