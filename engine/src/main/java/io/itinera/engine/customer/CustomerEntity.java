@@ -6,6 +6,7 @@ import io.itinera.engine.customer.CustomerCommand.Erased;
 import io.itinera.engine.customer.CustomerCommand.ErasureDeleted;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
+import io.itinera.engine.customer.CustomerCommand.HandedOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.ShowAction;
@@ -322,7 +323,14 @@ public final class CustomerEntity
   private ReplyEffect<CustomerEvent, CustomerState> onHandOver(
       CustomerState state, HandOver command) {
     if (state.mergedInto() != null) {
-      return Effect().reply(command.replyTo(), StatusReply.success(state));
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.success(
+                  new HandedOver(state.mergedInto().equals(command.into()) ? state : null)));
+    }
+    if (command.anonymousOnly() && !(state.known() && !state.mayBeKnownCustomer())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(new HandedOver(null)));
     }
     List<CustomerEvent> events = new ArrayList<>();
     Instant now = clock.instant();
@@ -340,7 +348,7 @@ public final class CustomerEntity
     return Effect()
         .persist(events)
         .thenRun(merged -> afterPersist("merge", events))
-        .thenReply(command.replyTo(), merged -> StatusReply.success(state));
+        .thenReply(command.replyTo(), merged -> StatusReply.success(new HandedOver(state)));
   }
 
   private void afterPersist(String cause, List<CustomerEvent> events) {

@@ -25,6 +25,7 @@ final class ActionDelivery {
   private final WorkingState working;
   private final CustomerContext customer;
   private final Instant now;
+  private final TraitChanges traits;
 
   /**
    * Actions emitted in this decision, with their journey's priority, to tell who took a cap first.
@@ -35,14 +36,24 @@ final class ActionDelivery {
     this.working = working;
     this.customer = customer;
     this.now = now;
+    this.traits = new TraitChanges(working, customer, now);
   }
 
-  /** Holdout is decided here, once; consent, caps and quiet hours when the action would go out. */
+  /**
+   * Holdout is decided here, once; consent, caps and quiet hours when the action would go out. An
+   * action's {@code set} is applied first; an action that only sets traits ends there.
+   */
   void perform(
       LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
     Journey journey = loaded.journey();
     String id =
         Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
+    // Trait changes are the journey's own bookkeeping, not a message: holdout, consent, caps and
+    // quiet hours hold back what is sent, never the set (and both groups stay comparable).
+    traits.apply(loaded, stageName, triggerName, action, cause);
+    if (action.channel() == null) {
+      return;
+    }
     PlannedAction planned =
         PlannedAction.of(id, journey.name(), journey.version(), stageName, triggerName, action);
     if (working.state().journeys().get(journey.name()).holdout()) {

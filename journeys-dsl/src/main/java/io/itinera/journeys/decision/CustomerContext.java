@@ -10,6 +10,8 @@ import io.itinera.protocol.touchpoint.Traits;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,9 +22,15 @@ import java.util.TreeMap;
  * being decided on was recorded (see {@link #recording}).
  *
  * @param counters touchpoints by name ({@link Touchpoint#label()}), over the customer's whole life
+ * @param groups the groups (accounts) the customer belongs to, by group id, each with its traits;
+ *     in the order of the customer's group calls, the group of the latest call last (see {@link
+ *     #group()})
  */
 public record CustomerContext(
-    String customerId, Map<String, Object> traits, Map<String, Long> counters) {
+    String customerId,
+    Map<String, Object> traits,
+    Map<String, Long> counters,
+    Map<String, Map<String, Object>> groups) {
 
   private static final Interner<String> NAMES = Interners.newWeakInterner();
 
@@ -42,28 +50,67 @@ public record CustomerContext(
       counters.forEach((name, count) -> compactCounters.put(NAMES.intern(name), count));
       counters = compactCounters.buildOrThrow();
     }
+    groups = groups == null ? Map.of() : groups;
+  }
+
+  /** A customer in no group. */
+  public CustomerContext(
+      String customerId, Map<String, Object> traits, Map<String, Long> counters) {
+    this(customerId, traits, counters, Map.of());
   }
 
   public static CustomerContext of(String customerId) {
-    return new CustomerContext(customerId, Map.of(), Map.of());
+    return new CustomerContext(customerId, Map.of(), Map.of(), Map.of());
+  }
+
+  /**
+   * The customer's current group, as conditions see it in {@code customer.group}: the one named by
+   * their latest group call (a customer who moves to another account, or is re-grouped, is counted
+   * there), or empty when they are in none.
+   */
+  public Map.Entry<String, Map<String, Object>> group() {
+    Map.Entry<String, Map<String, Object>> latest = null;
+    for (Map.Entry<String, Map<String, Object>> group : groups.entrySet()) {
+      latest = group;
+    }
+    return latest;
+  }
+
+  /** The context with {@code changed} traits laid over these (a null value removes one). */
+  public CustomerContext withTraits(Map<String, Object> changed) {
+    return new CustomerContext(customerId, Traits.merged(traits, changed), counters, groups);
   }
 
   /**
    * The context once {@code touchpoint} is recorded: an identify merges its traits (a null value
-   * removes the trait), a track, page or screen counts once under its name.
+   * removes the trait), a group call joins the group (merging its traits the same way, and making
+   * it the latest), a track, page or screen counts once under its name.
    */
   public CustomerContext recording(Touchpoint touchpoint) {
     if (touchpoint.type() == TouchpointType.IDENTIFY) {
-      return new CustomerContext(customerId, Traits.merged(traits, touchpoint.traits()), counters);
+      return withTraits(touchpoint.traits());
+    }
+    if (touchpoint.type() == TouchpointType.GROUP && touchpoint.groupId() != null) {
+      return new CustomerContext(customerId, traits, counters, joining(touchpoint));
     }
     if (touchpoint.type() == TouchpointType.TRACK
         || touchpoint.type() == TouchpointType.PAGE
         || touchpoint.type() == TouchpointType.SCREEN) {
       Map<String, Long> counted = new TreeMap<>(counters);
       counted.merge(touchpoint.label(), 1L, Long::sum);
-      return new CustomerContext(customerId, traits, counted);
+      return new CustomerContext(customerId, traits, counted, groups);
     }
     return this;
+  }
+
+  /** The groups with the one a group call names joined, or moved last if already joined. */
+  private Map<String, Map<String, Object>> joining(Touchpoint group) {
+    Map<String, Map<String, Object>> next = new LinkedHashMap<>(groups);
+    Map<String, Object> merged =
+        Traits.merged(next.getOrDefault(group.groupId(), Map.of()), group.traits());
+    next.remove(group.groupId());
+    next.put(group.groupId(), Collections.unmodifiableMap(merged));
+    return Collections.unmodifiableMap(next);
   }
 
   /** The customer's {@code timezone} trait; UTC when it is missing or not a zone id. */

@@ -67,7 +67,7 @@ public final class JourneyDecider {
       JourneySet deployed,
       Experiments experiments,
       Instant now) {
-    this.working = new WorkingState(state);
+    this.working = new WorkingState(state, customer.traits());
     this.customer = customer;
     this.deployed = deployed;
     this.now = now;
@@ -130,6 +130,7 @@ public final class JourneyDecider {
             touchpoint.channel(),
             touchpoint.properties(),
             touchpoint.timestamp() == null ? now : touchpoint.timestamp());
+    working.decidingOn(event);
     trimLedger();
     recordConsent(touchpoint, cause);
     for (LoadedJourney latest : deployed.byPriority) {
@@ -417,9 +418,7 @@ public final class JourneyDecider {
   }
 
   private CustomerFacts facts(String journey) {
-    JourneyProgress progress = working.state().journeys().get(journey);
-    return new CustomerFacts(
-        customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
+    return working.facts(customer, journey);
   }
 
   private boolean matches(

@@ -37,7 +37,9 @@ public enum Section {
   ARM("an arm", List.of("name", "weight", "do", "goto")),
   COUNT("count", List.of("event", "atLeast", "within")),
   ABSENCE("absence", List.of("event", "within")),
-  ACTION("an action", List.of("name", "channel", "type", "template", "offer", "params", "delay"));
+  ACTION(
+      "an action",
+      List.of("name", "channel", "type", "template", "offer", "params", "delay", "set"));
 
   private final String description;
   private final List<String> keys;

@@ -252,19 +252,41 @@ final class StageReader {
 
   private Action action(NodeReader.Fields fields, String path) {
     String name = fields.optional("name").map(nodes::text).orElse(null);
-    String channel = fields.requiredText("channel", "say where it goes, e.g. channel: email");
-    String type = fields.requiredText("type", "say what the channel does, e.g. type: send");
+    Map<String, Condition> set =
+        fields.optional("set").map(n -> TraitSets.read(nodes, n, path + "/set")).orElse(null);
+    boolean message = !fields.has("set") || TraitSets.sendsMessage(fields::has);
+    String channel =
+        message ? fields.requiredText("channel", "say where it goes, e.g. channel: email") : null;
+    String type =
+        message ? fields.requiredText("type", "say what the channel does, e.g. type: send") : null;
     String template =
-        fields.requiredText(
-            "template", "name the template the channel renders, e.g. template: cart-reminder");
+        message
+            ? fields.requiredText(
+                "template", "name the template the channel renders, e.g. template: cart-reminder")
+            : null;
     String offer = fields.optional("offer").map(nodes::text).orElse(null);
     Map<String, String> params =
         fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
     Duration delay =
         fields.optional("delay").map(n -> nodes.duration(n, true)).orElse(Duration.ZERO);
-    return channel == null || type == null || template == null || delay == null
-        ? null
-        : new Action(name, channel, type, template, offer, params, delay);
+    if (message && (channel == null || type == null || template == null) || delay == null) {
+      return null;
+    }
+    if (set != null && set.isEmpty()) {
+      return null;
+    }
+    return new Action(
+        name == null && !message ? TraitSets.defaultName(set) : name,
+        channel,
+        type,
+        template,
+        offer,
+        params,
+        delay,
+        null,
+        null,
+        null,
+        set);
   }
 
   private Map<String, String> params(Node node, String path) {

@@ -23,15 +23,22 @@ final class TriggerChecks {
   private static final String SMS = "sms";
 
   private final Check check;
+  private final TraitSetChecks sets;
 
   TriggerChecks(Check check) {
     this.check = check;
+    this.sets = new TraitSetChecks(check);
   }
 
   void stages() {
     for (Stage stage : check.journey.stages()) {
       String path = check.stagePath(stage);
-      actions(stage.enter(), stage.name(), "its enter actions", path + "/enter");
+      actions(
+          stage.enter(),
+          stage.name(),
+          "its enter actions",
+          path + "/enter",
+          ConditionScope.CUSTOMER_ONLY);
       Set<String> triggerNames = new HashSet<>();
       List<Trigger> before = new ArrayList<>();
       for (int i = 0; i < stage.on().size(); i++) {
@@ -52,7 +59,8 @@ final class TriggerChecks {
             trigger.actions(),
             stage.name(),
             "trigger '" + trigger.name() + "'",
-            triggerPath + "/do");
+            triggerPath + "/do",
+            scopeOf(trigger));
         before.add(trigger);
       }
     }
@@ -126,7 +134,15 @@ final class TriggerChecks {
     }
   }
 
-  private void actions(List<Action> actions, String stage, String owner, String listPath) {
+  /** What a trigger's actions may read: a timer fires without a touchpoint. */
+  static ConditionScope scopeOf(Trigger trigger) {
+    return trigger instanceof AbsenceTrigger
+        ? ConditionScope.CUSTOMER_ONLY
+        : ConditionScope.EVENT_AND_CUSTOMER;
+  }
+
+  private void actions(
+      List<Action> actions, String stage, String owner, String listPath, ConditionScope scope) {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < actions.size(); i++) {
       Action action = actions.get(i);
@@ -141,6 +157,10 @@ final class TriggerChecks {
                 + "' are named '"
                 + action.name()
                 + "'; add a distinct 'name' to one of them");
+      }
+      sets.action(action, path, scope);
+      if (action.channel() == null) {
+        continue;
       }
       check.channel(action.channel(), check.at(path + "/channel"));
       if (action.channel().equals(SMS)

@@ -15,6 +15,7 @@ import io.itinera.journeys.model.Split;
 import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
+import io.itinera.journeys.parse.TraitSets;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -206,15 +207,22 @@ public final class JourneyWriter {
 
   private static Map<String, Object> action(Action action) {
     Map<String, Object> map = new LinkedHashMap<>();
-    putIfPresent(map, "name", action.name().equals(action.template()) ? null : action.name());
-    map.put("channel", action.channel());
-    map.put("type", action.type());
-    map.put("template", action.template());
+    String defaultName =
+        action.template() != null ? action.template() : TraitSets.defaultName(action.set());
+    putIfPresent(map, "name", action.name().equals(defaultName) ? null : action.name());
+    putIfPresent(map, "channel", action.channel());
+    putIfPresent(map, "type", action.type());
+    putIfPresent(map, "template", action.template());
     putIfPresent(map, "offer", action.offer());
     if (!action.params().isEmpty()) {
       map.put("params", new TreeMap<>(action.params()));
     }
     putIfPresent(map, "delay", action.delay().isZero() ? null : duration(action.delay()));
+    if (!action.set().isEmpty()) {
+      Map<String, Object> set = new TreeMap<>();
+      action.set().forEach((trait, value) -> set.put(trait, value.source()));
+      map.put("set", set);
+    }
     return map;
   }
 

@@ -46,7 +46,11 @@ class ReplayTest {
     tested.identify(Map.of("tier", "gold", "consent", Map.of("email", true)));
     tested.track("Product Added", "web");
     tested.after(Duration.ofHours(2)).track("Order Completed", "web");
-    return List.of(runner, popup, held, costly, tested);
+    Timeline trial = new Timeline("tia", TraitSetTest.TRIAL, TraitSetTest.ACTIVATED);
+    trial.identify(Map.of("coupon", "SPRING"));
+    trial.track("Trial Started", "web");
+    trial.after(Duration.ofMinutes(5)).track("Signed In", "app");
+    return List.of(runner, popup, held, costly, tested, trial);
   }
 
   @Test
