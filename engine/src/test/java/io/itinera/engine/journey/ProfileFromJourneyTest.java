@@ -67,6 +67,20 @@ class ProfileFromJourneyTest {
               goto: enterprise
       """;
 
+  /** A journey may not grant itself consent, and a misspelt variable is located in its value. */
+  private static final String MISUSED =
+      """
+      journey: grants-consent
+      version: 1
+      entry: {event: Trial Started}
+      stages:
+        signup:
+          enter:
+            - set:
+                consent: "{'email': true}"
+                score: customer.trait.score + 1
+      """;
+
   @Test
   void aJourneysSetIsShownReadByALaterConditionAndSurvivesARestart() {
     try (TestDatabase database = TestDatabase.createFresh("i18_profile_set")) {
@@ -76,6 +90,22 @@ class ProfileFromJourneyTest {
         ApiClient api = new ApiClient(first.httpPort());
         deploy(api, "trial-profile", TRIAL);
         deploy(api, "enterprise-accounts", ACCOUNTS);
+        ApiClient.Reply refused =
+            api.send(
+                "PUT",
+                "/v1/journeys/grants-consent",
+                MISUSED,
+                "application/yaml",
+                basic(ADMIN_KEY),
+                Check.RESPONSE);
+        assertEquals(422, refused.status(), refused.body());
+        JsonNode errors = refused.json().get("errors");
+        assertEquals(2, errors.size(), refused.body());
+        assertEquals(8, errors.get(0).get("line").asInt(), refused.body());
+        assertTrue(errors.get(0).get("detail").asText().contains("'consent' cannot be set"));
+        assertEquals(9, errors.get(1).get("line").asInt(), refused.body());
+        assertEquals(18, errors.get(1).get("column").asInt(), refused.body());
+        assertTrue(errors.get(1).get("detail").asText().contains("'customer.trait' is not"));
 
         api.post("/v1/identify", "{\"userId\":\"uma\",\"traits\":{\"coupon\":\"SPRING\"}}");
         track(api, "uma", "Trial Started");
