@@ -234,14 +234,16 @@ public final class CustomerEntity
     int recorded = 0;
     Set<String> toMerge = new LinkedHashSet<>();
     for (Touchpoint touchpoint : command.touchpoints()) {
+      // A repeat asks again for a merge not yet done: the client's retry of an identify whose
+      // merge failed half-way (after the hand-over, before the absorb) finishes it.
+      otherIdentity(touchpoint)
+          .filter(other -> !state.absorbed().contains(other))
+          .ifPresent(toMerge::add);
       if (decisions.state.hasSeen(touchpoint.messageId())) {
         continue;
       }
       recorded++;
       decisions.record(touchpoint);
-      otherIdentity(touchpoint)
-          .filter(other -> !state.absorbed().contains(other))
-          .ifPresent(toMerge::add);
     }
     Recorded reply =
         new Recorded(

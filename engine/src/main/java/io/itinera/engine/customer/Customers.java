@@ -152,6 +152,10 @@ public final class Customers {
     return merge(from, into, false);
   }
 
+  /**
+   * The absorb is sent again when unanswered (it is acknowledged, not applied, when repeated): once
+   * the profile has handed itself over, its journeys and timers live only in this reply.
+   */
   private CompletionStage<Done> merge(String from, String into, boolean anonymousOnly) {
     return entity(from)
         .<HandedOver>askWithStatus(
@@ -160,9 +164,14 @@ public final class Customers {
             handed ->
                 handed.profile() == null
                     ? CompletableFuture.completedFuture(Done.getInstance())
-                    : entity(into)
-                        .<Done>askWithStatus(
-                            replyTo -> new Absorb(from, handed.profile(), replyTo), askTimeout));
+                    : withResend(
+                        timeout ->
+                            entity(into)
+                                .<Done>askWithStatus(
+                                    replyTo -> new Absorb(from, handed.profile(), replyTo),
+                                    timeout),
+                        resendAfter,
+                        System.nanoTime() + askTimeout.toNanos()));
   }
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
