@@ -9,7 +9,6 @@ import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
-import io.itinera.protocol.touchpoint.Traits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -208,7 +207,8 @@ public record CustomerState(
     CustomerState next = withJourneys(journeys.applyAll(decided.events()));
     for (JourneyEvent event : decided.events()) {
       if (event instanceof JourneyEvent.TraitsChanged changed) {
-        next = next.withTraits(Traits.merged(next.traits, changed.traits()));
+        // Through the context, so the traits are kept in its compact form, as an identify's are.
+        next = next.withTraits(next.context().withTraits(changed.traits()).traits());
       }
     }
     return next;
@@ -217,7 +217,7 @@ public record CustomerState(
   private CustomerState withTraits(Map<String, Object> next) {
     return new CustomerState(
         customerId,
-        Collections.unmodifiableMap(next),
+        next,
         groups,
         counters,
         seenMessages,

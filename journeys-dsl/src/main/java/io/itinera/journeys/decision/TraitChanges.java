@@ -9,6 +9,7 @@ import io.itinera.journeys.decision.JourneyEvent.TraitsChanged;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.Condition;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ final class TraitChanges {
       Valued valued = expression.value(working.event(), facts);
       if (valued.verdict() == Verdict.HOLDS) {
         Object held = facts.traits().get(set.getKey());
-        if (!Objects.equals(held, valued.value())) {
+        if (!same(held, valued.value())) {
           changed.put(set.getKey(), valued.value());
         }
       } else if (valued.verdict() != Verdict.FAILS && overLimit.add(set.getValue().source())) {
@@ -74,5 +75,17 @@ final class TraitChanges {
               cause,
               now));
     }
+  }
+
+  /** Equal values; numbers by value, as a trait read from JSON (3, an int) equals a set 3L. */
+  private static boolean same(Object held, Object value) {
+    if (held instanceof Number a && value instanceof Number b) {
+      try {
+        return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString())) == 0;
+      } catch (NumberFormatException notFinite) {
+        return a.equals(b);
+      }
+    }
+    return Objects.equals(held, value);
   }
 }

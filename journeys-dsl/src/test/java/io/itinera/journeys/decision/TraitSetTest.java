@@ -111,6 +111,27 @@ class TraitSetTest {
   }
 
   @Test
+  void aNumberEqualToTheOneHeldIsNoChange() {
+    LoadedJourney scores =
+        Timeline.load(
+            """
+            journey: scores
+            entry: {event: Scored}
+            stages:
+              scored:
+                enter:
+                  - set: {score: 3, ratio: 0.5}
+                on:
+                  - {event: Reset, goto: scored}
+            """);
+    Timeline dan = new Timeline("dan", scores);
+    dan.identify(Map.of("score", 3, "ratio", 0.5));
+    Decision scored = dan.track("Scored", "web");
+    assertTrue(
+        scored.events().stream().noneMatch(TraitsChanged.class::isInstance), scored.toString());
+  }
+
+  @Test
   void aHeldOutCustomerIsSentNothingButItsTraitsAreSetAlike() {
     LoadedJourney held =
         Timeline.load(
