@@ -73,10 +73,20 @@ public sealed interface CustomerCommand extends CborSerializable {
   /**
    * Merge this profile into customer {@code into}: cancel its pending timers, send its later
    * touchpoints there, and reply with the profile as it was, for {@code into} to absorb. Asked
-   * again, it replies the same profile, so a merge interrupted half-way can be repeated.
+   * again by the same customer, it replies the profile as it is (its timers already handed over).
+   *
+   * @param anonymousOnly hand over only an anonymous profile (seen, never identified, not merged):
+   *     the ingest key's rule, checked here, in the one writer of the profile, so that nothing can
+   *     identify it between a check and the hand-over
    */
-  record HandOver(String into, ActorRef<StatusReply<CustomerState>> replyTo)
+  record HandOver(String into, ActorRef<StatusReply<HandedOver>> replyTo, boolean anonymousOnly)
       implements CustomerCommand {}
+
+  /**
+   * What a hand-over gave: the profile to absorb, or null when the profile refused (not anonymous
+   * under {@link HandOver#anonymousOnly}, or already merged into another customer).
+   */
+  record HandedOver(CustomerState profile) implements CborSerializable {}
 
   /**
    * Absorb the profile of {@code from}, handed over by it; a repeat is acknowledged, not applied.

@@ -6,6 +6,7 @@ import io.itinera.engine.customer.CustomerCommand.Erased;
 import io.itinera.engine.customer.CustomerCommand.ErasureDeleted;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
+import io.itinera.engine.customer.CustomerCommand.HandedOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.ShowAction;
@@ -233,14 +234,16 @@ public final class CustomerEntity
     int recorded = 0;
     Set<String> toMerge = new LinkedHashSet<>();
     for (Touchpoint touchpoint : command.touchpoints()) {
+      // A repeat asks again for a merge not yet done: the client's retry of an identify whose
+      // merge failed half-way (after the hand-over, before the absorb) finishes it.
+      otherIdentity(touchpoint)
+          .filter(other -> !state.absorbed().contains(other))
+          .ifPresent(toMerge::add);
       if (decisions.state.hasSeen(touchpoint.messageId())) {
         continue;
       }
       recorded++;
       decisions.record(touchpoint);
-      otherIdentity(touchpoint)
-          .filter(other -> !state.absorbed().contains(other))
-          .ifPresent(toMerge::add);
     }
     Recorded reply =
         new Recorded(
@@ -322,7 +325,14 @@ public final class CustomerEntity
   private ReplyEffect<CustomerEvent, CustomerState> onHandOver(
       CustomerState state, HandOver command) {
     if (state.mergedInto() != null) {
-      return Effect().reply(command.replyTo(), StatusReply.success(state));
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.success(
+                  new HandedOver(state.mergedInto().equals(command.into()) ? state : null)));
+    }
+    if (command.anonymousOnly() && !(state.known() && !state.mayBeKnownCustomer())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(new HandedOver(null)));
     }
     List<CustomerEvent> events = new ArrayList<>();
     Instant now = clock.instant();
@@ -340,7 +350,7 @@ public final class CustomerEntity
     return Effect()
         .persist(events)
         .thenRun(merged -> afterPersist("merge", events))
-        .thenReply(command.replyTo(), merged -> StatusReply.success(state));
+        .thenReply(command.replyTo(), merged -> StatusReply.success(new HandedOver(state)));
   }
 
   private void afterPersist(String cause, List<CustomerEvent> events) {

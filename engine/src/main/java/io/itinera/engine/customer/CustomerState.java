@@ -6,10 +6,9 @@ import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.journeys.decision.CustomerContext;
 import io.itinera.journeys.decision.CustomerJourneys;
+import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.protocol.CborSerializable;
 import io.itinera.protocol.touchpoint.Touchpoint;
-import io.itinera.protocol.touchpoint.TouchpointType;
-import io.itinera.protocol.touchpoint.Traits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -158,7 +157,9 @@ public record CustomerState(
     mergedTraits.putAll(traits);
     Map<String, Long> mergedCounters = new TreeMap<>(counters);
     other.counters().forEach((name, count) -> mergedCounters.merge(name, count, Long::sum));
+    // This profile's groups last, in their order: its latest group stays its current one.
     Map<String, Map<String, Object>> mergedGroups = new LinkedHashMap<>(other.groups());
+    mergedGroups.keySet().removeAll(groups.keySet());
     mergedGroups.putAll(groups);
     List<String> mergedIds = new ArrayList<>(absorbed);
     mergedIds.add(other.from());
@@ -185,7 +186,7 @@ public record CustomerState(
     return new CustomerState(
         customerId,
         next.traits(),
-        touchpoint.type() == TouchpointType.GROUP ? joining(touchpoint) : groups,
+        next.groups(),
         next.counters(),
         seenMessages.with(touchpoint.messageId(), settings.recentMessageIds()),
         touchpointCount + 1,
@@ -198,18 +199,36 @@ public record CustomerState(
         touchpoint.userId() != null ? Boolean.TRUE : identified);
   }
 
-  /** The groups with the one a group call names joined, its traits merged as a profile's are. */
-  private Map<String, Map<String, Object>> joining(Touchpoint group) {
-    Map<String, Map<String, Object>> next = new LinkedHashMap<>(groups);
-    Map<String, Object> traits =
-        Traits.merged(groups.getOrDefault(group.groupId(), Map.of()), group.traits());
-    next.put(group.groupId(), Collections.unmodifiableMap(traits));
-    return Collections.unmodifiableMap(next);
+  /**
+   * The journeys' events applied, and the traits a journey's action set; nothing else changes (the
+   * journal position is counted apart).
+   */
+  CustomerState withDecision(JourneysDecided decided) {
+    CustomerState next = withJourneys(journeys.applyAll(decided.events()));
+    for (JourneyEvent event : decided.events()) {
+      if (event instanceof JourneyEvent.TraitsChanged changed) {
+        // Through the context, so the traits are kept in its compact form, as an identify's are.
+        next = next.withTraits(next.context().withTraits(changed.traits()).traits());
+      }
+    }
+    return next;
   }
 
-  /** The journeys' events applied; nothing else changes (the journal position is counted apart). */
-  CustomerState withDecision(JourneysDecided decided) {
-    return withJourneys(journeys.applyAll(decided.events()));
+  private CustomerState withTraits(Map<String, Object> next) {
+    return new CustomerState(
+        customerId,
+        next,
+        groups,
+        counters,
+        seenMessages,
+        touchpointCount,
+        sequenceNr,
+        firstSeen,
+        lastSeen,
+        journeys,
+        absorbed,
+        mergedInto,
+        identified);
   }
 
   private CustomerState withJourneys(CustomerJourneys next) {

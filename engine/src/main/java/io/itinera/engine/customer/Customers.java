@@ -5,6 +5,7 @@ import io.itinera.engine.customer.CustomerCommand.Erase;
 import io.itinera.engine.customer.CustomerCommand.Erased;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.HandOver;
+import io.itinera.engine.customer.CustomerCommand.HandedOver;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.metrics.IngestMetrics;
@@ -136,29 +137,41 @@ public final class Customers {
 
   /**
    * Merges {@code from} only if it is an anonymous profile: seen, never identified, not merged
-   * elsewhere. One restored from a snapshot older than the identified flag may be a known customer:
-   * its message is recorded (the gateway refused only sure ones) but it is not merged. A profile
-   * never seen is not merged, so a public key cannot claim an id before its owner shows up (its
-   * later touchpoints would otherwise follow to the claimant).
+   * elsewhere. The profile's own entity checks that as it hands itself over, so nothing can change
+   * it in between. One restored from a snapshot older than the identified flag may be a known
+   * customer: its message is recorded (the gateway refused only sure ones) but it is not merged. A
+   * profile never seen is not merged, so a public key cannot claim an id before its owner shows up
+   * (its later touchpoints would otherwise follow to the claimant).
    */
   private CompletionStage<Done> mergeIfAnonymous(String from, String into) {
-    return get(from)
-        .thenCompose(
-            profile ->
-                profile.known() && !profile.mayBeKnownCustomer() && profile.mergedInto() == null
-                    ? merge(from, into)
-                    : CompletableFuture.completedFuture(Done.getInstance()));
+    return merge(from, into, true);
   }
 
   /** Merges the profile {@code from} into customer {@code into}: hand-over, then absorb. */
   private CompletionStage<Done> merge(String from, String into) {
+    return merge(from, into, false);
+  }
+
+  /**
+   * The absorb is sent again when unanswered (it is acknowledged, not applied, when repeated): once
+   * the profile has handed itself over, its journeys and timers live only in this reply.
+   */
+  private CompletionStage<Done> merge(String from, String into, boolean anonymousOnly) {
     return entity(from)
-        .<CustomerState>askWithStatus(replyTo -> new HandOver(into, replyTo), askTimeout)
+        .<HandedOver>askWithStatus(
+            replyTo -> new HandOver(into, replyTo, anonymousOnly), askTimeout)
         .thenCompose(
-            profile ->
-                entity(into)
-                    .<Done>askWithStatus(
-                        replyTo -> new Absorb(from, profile, replyTo), askTimeout));
+            handed ->
+                handed.profile() == null
+                    ? CompletableFuture.completedFuture(Done.getInstance())
+                    : withResend(
+                        timeout ->
+                            entity(into)
+                                .<Done>askWithStatus(
+                                    replyTo -> new Absorb(from, handed.profile(), replyTo),
+                                    timeout),
+                        resendAfter,
+                        System.nanoTime() + askTimeout.toNanos()));
   }
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {

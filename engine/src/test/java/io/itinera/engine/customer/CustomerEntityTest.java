@@ -121,6 +121,60 @@ class CustomerEntityTest {
   }
 
   @Test
+  void aRepeatedIdentifyAsksAgainForAMergeNotYetDone() {
+    Touchpoint identified =
+        TouchpointBuilder.identify(Map.of())
+            .messageId("m-merge")
+            .userId("c-1")
+            .anonymousId("anon-9")
+            .at(Instant.parse("2026-11-23T10:00:00Z"))
+            .build();
+    assertEquals(List.of("anon-9"), record(identified).reply().getValue().toMerge());
+    Recorded repeat = record(identified).reply().getValue();
+    assertEquals(1, repeat.duplicates());
+    assertEquals(
+        List.of("anon-9"),
+        repeat.toMerge(),
+        "the merge is asked for until the profile is absorbed");
+  }
+
+  @Test
+  void anAnonymousOnlyHandOverRefusesAnIdentifiedProfileAndHandsOverAVisitor() {
+    record(identify("m-1", Map.of("name", "Ana")));
+    var refused =
+        customer.<StatusReply<CustomerCommand.HandedOver>>runCommand(
+            replyTo -> new CustomerCommand.HandOver("attacker", replyTo, true));
+    assertEquals(null, refused.reply().getValue().profile());
+    assertTrue(refused.events().isEmpty(), refused.events().toString());
+
+    var visitor =
+        EventSourcedBehaviorTestKit.<CustomerCommand, CustomerEvent, CustomerState>create(
+            testKit.system(), CustomerEntity.create("anon-1", SETTINGS, deployed, clock));
+    visitor.<StatusReply<Recorded>>runCommand(
+        replyTo ->
+            new RecordTouchpoints(
+                List.of(
+                    TouchpointBuilder.track("Product Viewed")
+                        .messageId("v-1")
+                        .userId(null)
+                        .anonymousId("anon-1")
+                        .channel("web")
+                        .at(Instant.parse("2026-11-23T10:00:00Z"))
+                        .build()),
+                replyTo));
+    var handed =
+        visitor.<StatusReply<CustomerCommand.HandedOver>>runCommand(
+            replyTo -> new CustomerCommand.HandOver("c-1", replyTo, true));
+    assertEquals("anon-1", handed.reply().getValue().profile().customerId());
+    assertEquals("c-1", handed.state().mergedInto());
+    var elsewhere =
+        visitor.<StatusReply<CustomerCommand.HandedOver>>runCommand(
+            replyTo -> new CustomerCommand.HandOver("someone-else", replyTo, false));
+    assertEquals(
+        null, elsewhere.reply().getValue().profile(), "merged once, into one customer only");
+  }
+
+  @Test
   void touchpointIsPersistedBeforeTheReply() {
     Instant at = Instant.parse("2026-11-23T10:00:00Z");
     var result = record(track("m1", "Product Viewed", at));

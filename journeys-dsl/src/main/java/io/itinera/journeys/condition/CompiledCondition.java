@@ -1,5 +1,6 @@
 package io.itinera.journeys.condition;
 
+import com.google.common.primitives.UnsignedLong;
 import dev.cel.common.CelErrorCode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -85,6 +86,61 @@ public final class CompiledCondition {
     }
   }
 
+  /**
+   * What an expression compiled with {@link ConditionCompiler#compileValue} gives.
+   *
+   * @param verdict {@link Verdict#HOLDS} when it gave a value a trait can hold, {@link
+   *     Verdict#FAILS} when it failed (or gave a list, a map...), or the limit it stopped at
+   * @param value a String, Long, Double or Boolean; null for CEL's {@code null} or when it failed
+   */
+  public record Valued(Verdict verdict, Object value) {}
+
+  /** The value of a trait expression, evaluated as a condition is, within the same limits. */
+  public Valued value(EventFacts event, CustomerFacts customer) {
+    EvaluationBudget budget = loops ? new EvaluationBudget(maxNanos) : null;
+    try {
+      Object value =
+          budget == null
+              ? program.eval(resolver(event, customer))
+              : program.trace(resolver(event, customer), budget);
+      if (budget != null && budget.spent()) {
+        return new Valued(Verdict.OUT_OF_TIME, null);
+      }
+      return traitValue(value);
+    } catch (CelEvaluationException failed) {
+      if (budget != null && budget.spent()) {
+        return new Valued(Verdict.OUT_OF_TIME, null);
+      }
+      return new Valued(
+          failed.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED
+              ? Verdict.OVER_LIMIT
+              : Verdict.FAILS,
+          null);
+    }
+  }
+
+  /** CEL's value as a trait holds it, as JSON would have sent it. */
+  private static Valued traitValue(Object value) {
+    if (value instanceof String || value instanceof Boolean || value instanceof Long) {
+      return new Valued(Verdict.HOLDS, value);
+    }
+    if (value instanceof Double number) {
+      return number.isNaN() || number.isInfinite()
+          ? new Valued(Verdict.FAILS, null)
+          : new Valued(Verdict.HOLDS, number);
+    }
+    if (value instanceof UnsignedLong number) {
+      return number.compareTo(UnsignedLong.valueOf(Long.MAX_VALUE)) <= 0
+          ? new Valued(Verdict.HOLDS, number.longValue())
+          : new Valued(Verdict.FAILS, null);
+    }
+    if (value instanceof dev.cel.common.values.NullValue
+        || value instanceof com.google.protobuf.NullValue) {
+      return new Valued(Verdict.HOLDS, null);
+    }
+    return new Valued(Verdict.FAILS, null);
+  }
+
   /** The limit a verdict of {@link Verdict#OVER_LIMIT} or {@link Verdict#OUT_OF_TIME} met. */
   public String limit(Verdict verdict) {
     return verdict == Verdict.OUT_OF_TIME
@@ -111,6 +167,9 @@ public final class CompiledCondition {
               case "customer.traits" -> CelMapView.of(customer.traits());
               case "customer.stage" -> customer.stage();
               case "customer.counters" -> CelMapView.of(customer.counters());
+              case "customer.group.id" -> customer.groupId();
+              case "customer.group.traits" -> CelMapView.of(customer.groupTraits());
+              case "customer.groups" -> CelMapView.of(customer.groups());
               default -> null;
             });
   }

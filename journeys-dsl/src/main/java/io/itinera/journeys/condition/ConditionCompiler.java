@@ -10,6 +10,7 @@ import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.ast.CelExpr.CelCall;
 import dev.cel.common.ast.CelExpr.CelComprehension;
+import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -48,16 +49,27 @@ public final class ConditionCompiler {
 
   static final Map<String, CelType> CUSTOMER_VARIABLES =
       Map.of(
-          "customer.traits", MapType.create(SimpleType.STRING, SimpleType.DYN),
-          "customer.stage", SimpleType.STRING,
-          "customer.counters", MapType.create(SimpleType.STRING, SimpleType.INT));
+          "customer.traits",
+          MapType.create(SimpleType.STRING, SimpleType.DYN),
+          "customer.stage",
+          SimpleType.STRING,
+          "customer.counters",
+          MapType.create(SimpleType.STRING, SimpleType.INT),
+          "customer.group.id",
+          SimpleType.STRING,
+          "customer.group.traits",
+          MapType.create(SimpleType.STRING, SimpleType.DYN),
+          "customer.groups",
+          MapType.create(SimpleType.STRING, MapType.create(SimpleType.STRING, SimpleType.DYN)));
 
+  private static final String CUSTOMER_NAMES =
+      "customer.traits, customer.stage, customer.counters, customer.group.id,"
+          + " customer.group.traits and customer.groups";
   private static final String EVENT_HINT =
-      "conditions can use event.name, event.channel, event.properties, event.timestamp,"
-          + " customer.traits, customer.stage and customer.counters";
+      "conditions can use event.name, event.channel, event.properties, event.timestamp, "
+          + CUSTOMER_NAMES;
   private static final String CUSTOMER_HINT =
-      "an entry without a touchpoint can only use customer.traits, customer.stage and"
-          + " customer.counters";
+      "without a touchpoint a condition can only use " + CUSTOMER_NAMES;
   private static final Pattern ANTLR_EXPECTING = Pattern.compile(" expecting .*$");
   private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*$");
   private static final Pattern DOTTED_NAME =
@@ -65,8 +77,13 @@ public final class ConditionCompiler {
 
   private static final String TRAITS = "customer.traits";
 
-  private final CelCompiler withEvent = compiler(true);
-  private final CelCompiler customerOnly = compiler(false);
+  private final CelCompiler withEvent = compiler(true, SimpleType.BOOL);
+  private final CelCompiler customerOnly = compiler(false, SimpleType.BOOL);
+
+  /** Compilers of trait values ({@code set}), built when a journey first has one. */
+  private CelCompiler valueWithEvent;
+
+  private CelCompiler valueCustomerOnly;
 
   /**
    * CEL's planner runtime: it resolves variables and overloads once, when the program is planned,
@@ -102,11 +119,11 @@ public final class ConditionCompiler {
             .build();
   }
 
-  private static CelCompiler compiler(boolean withEvent) {
+  private static CelCompiler compiler(boolean withEvent, CelType resultType) {
     CelCompilerBuilder builder =
         CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .setResultType(SimpleType.BOOL);
+            .setResultType(resultType);
     CUSTOMER_VARIABLES.forEach(builder::addVar);
     if (withEvent) {
       EVENT_VARIABLES.forEach(builder::addVar);
@@ -124,8 +141,61 @@ public final class ConditionCompiler {
    * find its constant value, within the limits: a condition that exceeds them fails to compile.
    */
   public Compilation compile(String source, ConditionScope scope, boolean fold) {
+    return compile(
+        source,
+        scope,
+        fold,
+        (scope == ConditionScope.EVENT_AND_CUSTOMER ? withEvent : customerOnly).compile(source));
+  }
+
+  /**
+   * Compiles an expression whose value is stored as a trait ({@code set}): a string, a number, a
+   * bool or null. Anything statically of another type (a list, a map, a timestamp) is refused here;
+   * a {@code dyn} value is checked when evaluated. Held to the same limits as conditions.
+   */
+  public synchronized Compilation compileValue(String source, ConditionScope scope, boolean fold) {
+    if (valueWithEvent == null) {
+      valueWithEvent = compiler(true, SimpleType.DYN);
+      valueCustomerOnly = compiler(false, SimpleType.DYN);
+    }
     CelValidationResult result =
-        (scope == ConditionScope.EVENT_AND_CUSTOMER ? withEvent : customerOnly).compile(source);
+        (scope == ConditionScope.EVENT_AND_CUSTOMER ? valueWithEvent : valueCustomerOnly)
+            .compile(source);
+    if (!result.hasError()) {
+      try {
+        CelType type = result.getAst().getResultType();
+        if (!TRAIT_VALUE_KINDS.contains(type.kind())) {
+          return new Compilation.Failed(
+              List.of(
+                  new CelError(
+                      1,
+                      0,
+                      "this gives a "
+                          + type.name()
+                          + ", but a trait is set to a string, a number, a bool or null;"
+                          + " e.g. 'gold', 3, true")),
+              false);
+        }
+      } catch (dev.cel.common.CelValidationException unexpected) {
+        return new Compilation.Failed(List.of(new CelError(1, 0, unexpected.getMessage())), false);
+      }
+    }
+    return compile(source, scope, fold, result);
+  }
+
+  private static final Set<CelKind> TRAIT_VALUE_KINDS =
+      Set.of(
+          CelKind.STRING,
+          CelKind.INT,
+          CelKind.UINT,
+          CelKind.DOUBLE,
+          CelKind.BOOL,
+          CelKind.NULL_TYPE,
+          CelKind.DYN,
+          CelKind.ANY);
+
+  private Compilation compile(
+      String source, ConditionScope scope, boolean fold, CelValidationResult result) {
     if (result.hasError()) {
       List<CelError> errors = new ArrayList<>();
       for (CelIssue issue : result.getErrors()) {

@@ -25,6 +25,7 @@ final class ActionDelivery {
   private final WorkingState working;
   private final CustomerContext customer;
   private final Instant now;
+  private final TraitChanges traits;
 
   /**
    * Actions emitted in this decision, with their journey's priority, to tell who took a cap first.
@@ -42,6 +43,7 @@ final class ActionDelivery {
     this.customer = customer;
     this.now = now;
     this.personalization = personalization;
+    this.traits = new TraitChanges(working, customer, now);
   }
 
   void perform(
@@ -50,8 +52,9 @@ final class ActionDelivery {
   }
 
   /**
-   * Holdout is decided here, once; consent, caps and quiet hours when the action would go out. The
-   * templates are rendered first, so every event about the action carries the text sent.
+   * Holdout is decided here, once; consent, caps and quiet hours when the action would go out. An
+   * action's {@code set} is applied first (an action that only sets traits ends there), then its
+   * templates are rendered, so every event about the action carries the text sent.
    *
    * @param arm the split arm the action belongs to, or null
    */
@@ -65,6 +68,12 @@ final class ActionDelivery {
     Journey journey = loaded.journey();
     String id =
         Ids.of(customer.customerId(), journey.name(), stageName, triggerName, action.name(), cause);
+    // Trait changes are the journey's own bookkeeping, not a message: holdout, consent, caps and
+    // quiet hours hold back what is sent, never the set (and both groups stay comparable).
+    traits.apply(loaded, stageName, triggerName, action, cause);
+    if (action.channel() == null) {
+      return;
+    }
     boolean heldOut = working.state().journeys().get(journey.name()).holdout();
     Personalization.Rendered rendered =
         personalization.render(

@@ -10,6 +10,8 @@ import io.itinera.protocol.touchpoint.Traits;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,8 +22,9 @@ import java.util.TreeMap;
  * being decided on was recorded (see {@link #recording}).
  *
  * @param counters touchpoints by name ({@link Touchpoint#label()}), over the customer's whole life
- * @param groups the groups (accounts) the customer is in, by group id, each with its traits, in the
- *     order joined; empty when none
+ * @param groups the groups (accounts) the customer belongs to, by group id, each with its traits;
+ *     in the order of the customer's group calls, the group of the latest call last (see {@link
+ *     #group()})
  */
 public record CustomerContext(
     String customerId,
@@ -57,17 +60,38 @@ public record CustomerContext(
   }
 
   public static CustomerContext of(String customerId) {
-    return new CustomerContext(customerId, Map.of(), Map.of());
+    return new CustomerContext(customerId, Map.of(), Map.of(), Map.of());
+  }
+
+  /**
+   * The customer's current group, as conditions see it in {@code customer.group}: the one named by
+   * their latest group call (a customer who moves to another account, or is re-grouped, is counted
+   * there), or empty when they are in none.
+   */
+  public Map.Entry<String, Map<String, Object>> group() {
+    Map.Entry<String, Map<String, Object>> latest = null;
+    for (Map.Entry<String, Map<String, Object>> group : groups.entrySet()) {
+      latest = group;
+    }
+    return latest;
+  }
+
+  /** The context with {@code changed} traits laid over these (a null value removes one). */
+  public CustomerContext withTraits(Map<String, Object> changed) {
+    return new CustomerContext(customerId, Traits.merged(traits, changed), counters, groups);
   }
 
   /**
    * The context once {@code touchpoint} is recorded: an identify merges its traits (a null value
-   * removes the trait), a track, page or screen counts once under its name.
+   * removes the trait), a group call joins the group (merging its traits the same way, and making
+   * it the latest), a track, page or screen counts once under its name.
    */
   public CustomerContext recording(Touchpoint touchpoint) {
     if (touchpoint.type() == TouchpointType.IDENTIFY) {
-      return new CustomerContext(
-          customerId, Traits.merged(traits, touchpoint.traits()), counters, groups);
+      return withTraits(touchpoint.traits());
+    }
+    if (touchpoint.type() == TouchpointType.GROUP && touchpoint.groupId() != null) {
+      return new CustomerContext(customerId, traits, counters, joining(touchpoint));
     }
     if (touchpoint.type() == TouchpointType.TRACK
         || touchpoint.type() == TouchpointType.PAGE
@@ -77,6 +101,16 @@ public record CustomerContext(
       return new CustomerContext(customerId, traits, counted, groups);
     }
     return this;
+  }
+
+  /** The groups with the one a group call names joined, or moved last if already joined. */
+  private Map<String, Map<String, Object>> joining(Touchpoint group) {
+    Map<String, Map<String, Object>> next = new LinkedHashMap<>(groups);
+    Map<String, Object> merged =
+        Traits.merged(next.getOrDefault(group.groupId(), Map.of()), group.traits());
+    next.remove(group.groupId());
+    next.put(group.groupId(), Collections.unmodifiableMap(merged));
+    return Collections.unmodifiableMap(next);
   }
 
   /** The customer's {@code timezone} trait; UTC when it is missing or not a zone id. */

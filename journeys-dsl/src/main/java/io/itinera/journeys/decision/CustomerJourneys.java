@@ -151,7 +151,8 @@ public record CustomerJourneys(
     if (event instanceof ActionSuppressed
         || event instanceof ActionDeferred
         || event instanceof JourneyEvent.ConditionOverLimit
-        || event instanceof JourneyEvent.BranchTaken) {
+        || event instanceof JourneyEvent.BranchTaken
+        || event instanceof JourneyEvent.TraitsChanged) {
       return Optional.of(this);
     }
     if (event instanceof TimerScheduled e) {

@@ -70,7 +70,7 @@ public final class JourneyDecider {
       Experiments experiments,
       Input input,
       Instant now) {
-    this.working = new WorkingState(state);
+    this.working = new WorkingState(state, customer.traits());
     this.customer = customer;
     this.deployed = deployed;
     this.now = now;
@@ -148,6 +148,7 @@ public final class JourneyDecider {
     String cause = touchpoint.messageId();
     EventFacts event = eventOf(new Input.TouchpointArrived(touchpoint), now);
     branching.deciding(event);
+    working.decidingOn(event);
     trimLedger();
     recordConsent(touchpoint, cause);
     for (LoadedJourney latest : deployed.byPriority) {
@@ -476,9 +477,7 @@ public final class JourneyDecider {
   }
 
   private CustomerFacts facts(String journey) {
-    JourneyProgress progress = working.state().journeys().get(journey);
-    return new CustomerFacts(
-        customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
+    return working.facts(customer, journey);
   }
 
   private boolean matches(

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.itinera.protocol.CborSerializable;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the decider decided about a customer: the entries of the customer's journal that concern
@@ -32,7 +35,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = JourneyEvent.LedgerTrimmed.class, name = "LedgerTrimmed"),
   @JsonSubTypes.Type(value = JourneyEvent.ConditionOverLimit.class, name = "ConditionOverLimit"),
   @JsonSubTypes.Type(value = JourneyEvent.ArmAssigned.class, name = "ArmAssigned"),
-  @JsonSubTypes.Type(value = JourneyEvent.BranchTaken.class, name = "BranchTaken")
+  @JsonSubTypes.Type(value = JourneyEvent.BranchTaken.class, name = "BranchTaken"),
+  @JsonSubTypes.Type(value = JourneyEvent.TraitsChanged.class, name = "TraitsChanged")
 })
 public sealed interface JourneyEvent extends CborSerializable {
 
@@ -169,6 +173,43 @@ public sealed interface JourneyEvent extends CborSerializable {
       if (condition.length() > MAX_SOURCE) {
         condition = condition.substring(0, MAX_SOURCE) + "...";
       }
+    }
+  }
+
+  /**
+   * A journey's action changed the customer's traits ({@code set}), as an identify would: a new
+   * value replaces the old one, a null removes the trait. Journalled with the decision, so the
+   * profile, a replay and the customer's history all say which journey set what, and why.
+   *
+   * @param trigger the trigger that fired, or {@link PlannedAction#ON_ENTER}
+   * @param action the action's name
+   * @param traits trait name to its new value, null to remove it
+   * @param cause the message id of the touchpoint, or the id of the timer
+   */
+  record TraitsChanged(
+      String journey,
+      int version,
+      String stage,
+      String trigger,
+      String action,
+      Map<String, Object> traits,
+      String cause,
+      Instant at)
+      implements JourneyEvent {
+
+    public TraitsChanged {
+      Map<String, Object> values = new LinkedHashMap<>();
+      if (traits != null) {
+        // Whole numbers as longs, as they were decided: CBOR reads small ones back as ints.
+        traits.forEach(
+            (name, value) ->
+                values.put(
+                    name,
+                    value instanceof Integer || value instanceof Short || value instanceof Byte
+                        ? Long.valueOf(((Number) value).longValue())
+                        : value));
+      }
+      traits = Collections.unmodifiableMap(values);
     }
   }
 }

@@ -137,7 +137,9 @@ final class Personalization {
       List<Map<String, Object>> groups = new ArrayList<>(customer.groups().size());
       customer.groups().forEach((id, traits) -> groups.add(Map.of("id", id, "traits", traits)));
       variables.put("groups", groups);
-      variables.put("group", groups.isEmpty() ? Map.of("traits", Map.of()) : groups.get(0));
+      // The current group, as conditions see it (CustomerContext.group): the latest group call's.
+      variables.put(
+          "group", groups.isEmpty() ? Map.of("traits", Map.of()) : groups.get(groups.size() - 1));
       customerVariables = variables;
     }
     return customerVariables;

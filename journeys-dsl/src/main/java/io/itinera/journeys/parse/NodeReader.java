@@ -184,7 +184,11 @@ final class NodeReader {
       return null;
     }
     if (source.isBlank()) {
-      error(position(node), "this condition is empty; write a CEL expression or remove 'when'");
+      error(
+          position(node),
+          "this condition is empty; write a CEL expression or remove '"
+              + path.substring(path.lastIndexOf('/') + 1)
+              + "'");
       return null;
     }
     sourceMap.putCondition(path, site((ScalarNode) node));

@@ -44,7 +44,16 @@ public enum Section {
   ACTION(
       "an action",
       List.of(
-          "name", "channel", "type", "template", "offer", "params", "delay", "when", "content")),
+          "name",
+          "channel",
+          "type",
+          "template",
+          "offer",
+          "params",
+          "delay",
+          "when",
+          "content",
+          "set")),
   DELAY("a delay", List.of("until", "zone", "after", "before", "trait")),
   CONTENT("an action's content", List.of("subject", "body"));
 

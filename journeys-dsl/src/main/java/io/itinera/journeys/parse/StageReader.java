@@ -279,11 +279,18 @@ final class StageReader {
 
   private Action action(NodeReader.Fields fields, String path) {
     String name = fields.optional("name").map(nodes::text).orElse(null);
-    String channel = fields.requiredText("channel", "say where it goes, e.g. channel: email");
-    String type = fields.requiredText("type", "say what the channel does, e.g. type: send");
+    Map<String, Condition> set =
+        fields.optional("set").map(n -> TraitSets.read(nodes, n, path + "/set")).orElse(null);
+    boolean message = !fields.has("set") || TraitSets.sendsMessage(fields::has);
+    String channel =
+        message ? fields.requiredText("channel", "say where it goes, e.g. channel: email") : null;
+    String type =
+        message ? fields.requiredText("type", "say what the channel does, e.g. type: send") : null;
     String template =
-        fields.requiredText(
-            "template", "name the template the channel renders, e.g. template: cart-reminder");
+        message
+            ? fields.requiredText(
+                "template", "name the template the channel renders, e.g. template: cart-reminder")
+            : null;
     String offer = fields.optional("offer").map(nodes::text).orElse(null);
     Map<String, String> params =
         fields.optional("params").map(n -> params(n, path + "/params")).orElse(Map.of());
@@ -296,20 +303,24 @@ final class StageReader {
         fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     Action.Content content =
         fields.optional("content").map(n -> content(n, path + "/content")).orElse(null);
-    return channel == null || type == null || template == null || delay == null
-        ? null
-        : new Action(
-            name,
-            channel,
-            type,
-            template,
-            offer,
-            params,
-            delay.fixed(),
-            when,
-            delay.until(),
-            content,
-            Map.of());
+    if (message && (channel == null || type == null || template == null) || delay == null) {
+      return null;
+    }
+    if (set != null && set.isEmpty()) {
+      return null;
+    }
+    return new Action(
+        name == null && !message ? TraitSets.defaultName(set) : name,
+        channel,
+        type,
+        template,
+        offer,
+        params,
+        delay.fixed(),
+        when,
+        delay.until(),
+        content,
+        set);
   }
 
   private Action.Content content(Node node, String path) {

@@ -12,6 +12,7 @@ import io.itinera.journeys.model.Trigger;
 import io.itinera.journeys.model.Wait;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -197,7 +198,14 @@ public final class MermaidRenderer {
 
   private static String action(Action action) {
     StringBuilder text =
-        new StringBuilder(label(action.channel() + " " + action.type() + " " + action.template()));
+        new StringBuilder(
+            action.channel() == null
+                ? ""
+                : label(action.channel() + " " + action.type() + " " + action.template()));
+    if (!action.set().isEmpty()) {
+      text.append(text.length() == 0 ? "" : " ")
+          .append(label("set " + String.join(", ", new TreeSet<>(action.set().keySet()))));
+    }
     if (action.offer() != null) {
       text.append(" (offer ").append(label(action.offer())).append(')');
     }

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * customer runner-42
  * 2026-11-23T14:00:00Z identify timezone=America/New_York consent.email=true
  * 2026-11-23T14:00:00Z track "Product Viewed" channel=web category=running-shoes
+ * 2026-11-23T14:00:00Z group acme plan=enterprise
  * 2026-11-30T00:00:00Z end
  * </pre>
  *
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
 final class ScriptReader {
 
   static final String DEFAULT_CUSTOMER = "customer";
-  private static final List<String> KINDS = List.of("track", "identify", "page", "screen", "end");
+  private static final List<String> KINDS =
+      List.of("track", "identify", "page", "screen", "group", "end");
   private static final Pattern KEY =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
@@ -161,6 +163,7 @@ final class ScriptReader {
             null,
             tokens.subList(2, tokens.size()));
         return;
+      case "group":
       case "track":
       case "page":
       case "screen":
@@ -168,7 +171,9 @@ final class ScriptReader {
           error(
               number,
               kind.column() + kind.length(),
-              kind.text() + " needs a name, e.g. " + kind.text() + " \"Product Viewed\"");
+              kind.text().equals("group")
+                  ? "group needs the group's id, e.g. group acme plan=enterprise"
+                  : kind.text() + " needs a name, e.g. " + kind.text() + " \"Product Viewed\"");
           return;
         }
         touchpoint(
@@ -236,7 +241,9 @@ final class ScriptReader {
       channel =
           type == TouchpointType.PAGE ? "web" : type == TouchpointType.SCREEN ? "app" : "server";
     }
-    boolean identify = type == TouchpointType.IDENTIFY;
+    boolean group = type == TouchpointType.GROUP;
+    // An identify's key=value pairs are the customer's traits, a group call's the group's.
+    boolean traits = type == TouchpointType.IDENTIFY || group;
     Touchpoint touchpoint =
         new Touchpoint(
             type,
@@ -245,13 +252,13 @@ final class ScriptReader {
             customer,
             null,
             null,
-            null,
+            group ? name : null,
             type == TouchpointType.TRACK ? name : null,
-            type == TouchpointType.TRACK ? null : name,
+            type == TouchpointType.TRACK || group ? null : name,
             null,
             channel,
-            identify ? Map.of() : values,
-            identify ? values : Map.of(),
+            traits ? Map.of() : values,
+            traits ? values : Map.of(),
             Map.of(),
             at,
             null,

@@ -96,6 +96,9 @@ final class Simulation {
       Trace.line(event).ifPresent(line -> print(now, customer.context.customerId(), line));
       counts.count(event, customer.state);
       customer.state = customer.state.apply(event);
+      if (event instanceof JourneyEvent.TraitsChanged changed) {
+        customer.context = customer.context.withTraits(changed.traits());
+      }
     }
   }
 

@@ -78,6 +78,11 @@ public final class Trace {
       return Optional.of(
           e.journey() + " split " + e.split() + ": arm " + e.arm() + " (in " + e.stage() + ")");
     }
+    if (event instanceof JourneyEvent.TraitsChanged e) {
+      StringBuilder text = new StringBuilder(e.journey()).append(" set");
+      e.traits().forEach((name, value) -> text.append(' ').append(name).append('=').append(value));
+      return Optional.of(text.append(cause(e.stage(), e.trigger())).toString());
+    }
     if (event instanceof ConditionOverLimit e) {
       return Optional.of(
           "warning: "
@@ -138,8 +143,12 @@ public final class Trace {
   }
 
   private static String cause(PlannedAction action) {
-    return PlannedAction.ON_ENTER.equals(action.trigger())
-        ? " on entering " + action.stage()
-        : " on \"" + action.trigger() + "\"";
+    return cause(action.stage(), action.trigger());
+  }
+
+  private static String cause(String stage, String trigger) {
+    return PlannedAction.ON_ENTER.equals(trigger)
+        ? " on entering " + stage
+        : " on \"" + trigger + "\"";
   }
 }

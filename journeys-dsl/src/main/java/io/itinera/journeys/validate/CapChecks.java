@@ -40,7 +40,9 @@ final class CapChecks {
                 }
               });
       for (Action action : all) {
-        usedChannels.add(action.channel());
+        if (action.channel() != null) {
+          usedChannels.add(action.channel());
+        }
         offers |= action.offer() != null;
       }
     }

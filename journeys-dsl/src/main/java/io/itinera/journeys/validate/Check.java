@@ -96,6 +96,15 @@ final class Check {
     return ok.constant();
   }
 
+  /** Compiles a trait value ({@code set}), folding as conditions are while within the limits. */
+  Compilation compileValue(String source, ConditionScope scope) {
+    Compilation compilation = compiler.compileValue(source, scope, folding);
+    if (compilation instanceof Compilation.Failed failed) {
+      folding &= !failed.overLimit();
+    }
+    return compilation;
+  }
+
   String unknownStage(String what, String stage) {
     String hint =
         Suggestions.closest(stage, stageNames)

@@ -145,7 +145,10 @@ final class SplitChecks {
                 + action.name()
                 + "' (in the arm or the trigger's 'do'); add a distinct 'name'");
       }
-      check.channel(action.channel(), check.at(path + "/channel"));
+      new TraitSetChecks(check).action(action, path, TriggerChecks.scopeOf(trigger));
+      if (action.channel() != null) {
+        check.channel(action.channel(), check.at(path + "/channel"));
+      }
     }
   }
 

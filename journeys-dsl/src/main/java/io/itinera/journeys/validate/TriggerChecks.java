@@ -23,15 +23,22 @@ final class TriggerChecks {
   private static final String SMS = "sms";
 
   private final Check check;
+  private final TraitSetChecks sets;
 
   TriggerChecks(Check check) {
     this.check = check;
+    this.sets = new TraitSetChecks(check);
   }
 
   void stages() {
     for (Stage stage : check.journey.stages()) {
       String path = check.stagePath(stage);
-      actions(stage.enter(), stage.name(), "its enter actions", path + "/enter");
+      actions(
+          stage.enter(),
+          stage.name(),
+          "its enter actions",
+          path + "/enter",
+          ConditionScope.CUSTOMER_ONLY);
       Set<String> triggerNames = new HashSet<>();
       List<Trigger> before = new ArrayList<>();
       for (int i = 0; i < stage.on().size(); i++) {
@@ -52,7 +59,8 @@ final class TriggerChecks {
             trigger.actions(),
             stage.name(),
             "trigger '" + trigger.name() + "'",
-            triggerPath + "/do");
+            triggerPath + "/do",
+            scopeOf(trigger));
         before.add(trigger);
       }
     }
@@ -129,7 +137,20 @@ final class TriggerChecks {
     }
   }
 
+  /** What a trigger's actions may read: a timer fires without a touchpoint. */
+  static ConditionScope scopeOf(Trigger trigger) {
+    return trigger instanceof AbsenceTrigger
+        ? ConditionScope.CUSTOMER_ONLY
+        : ConditionScope.EVENT_AND_CUSTOMER;
+  }
+
+  /** A branch arm's actions: the event that caused the branch may be read, where there is one. */
   void actions(List<Action> actions, String stage, String owner, String listPath) {
+    actions(actions, stage, owner, listPath, ConditionScope.EVENT_AND_CUSTOMER);
+  }
+
+  private void actions(
+      List<Action> actions, String stage, String owner, String listPath, ConditionScope scope) {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < actions.size(); i++) {
       Action action = actions.get(i);
@@ -145,8 +166,12 @@ final class TriggerChecks {
                 + action.name()
                 + "'; add a distinct 'name' to one of them");
       }
-      check.channel(action.channel(), check.at(path + "/channel"));
+      sets.action(action, path, scope);
       check.condition(action.when(), path + "/when", ConditionScope.EVENT_AND_CUSTOMER);
+      if (action.channel() == null) {
+        continue;
+      }
+      check.channel(action.channel(), check.at(path + "/channel"));
       WaitChecks.wait(check, action, path + "/delay");
       if (action.channel().equals(SMS)
           && quietChannels().stream().noneMatch(c -> c.isEmpty() || c.equals(SMS))) {

@@ -17,6 +17,7 @@ import io.itinera.journeys.model.Stage;
 import io.itinera.journeys.model.TouchpointTrigger;
 import io.itinera.journeys.model.Trigger;
 import io.itinera.journeys.model.Wait;
+import io.itinera.journeys.parse.TraitSets;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,10 +217,12 @@ public final class JourneyWriter {
 
   private static Map<String, Object> action(Action action) {
     Map<String, Object> map = new LinkedHashMap<>();
-    putIfPresent(map, "name", action.name().equals(action.template()) ? null : action.name());
-    map.put("channel", action.channel());
-    map.put("type", action.type());
-    map.put("template", action.template());
+    String defaultName =
+        action.template() != null ? action.template() : TraitSets.defaultName(action.set());
+    putIfPresent(map, "name", action.name().equals(defaultName) ? null : action.name());
+    putIfPresent(map, "channel", action.channel());
+    putIfPresent(map, "type", action.type());
+    putIfPresent(map, "template", action.template());
     putIfPresent(map, "offer", action.offer());
     if (!action.params().isEmpty()) {
       map.put("params", new TreeMap<>(action.params()));
@@ -231,6 +234,11 @@ public final class JourneyWriter {
       putIfPresent(content, "subject", action.content().subject());
       putIfPresent(content, "body", action.content().body());
       map.put("content", content);
+    }
+    if (!action.set().isEmpty()) {
+      Map<String, Object> set = new TreeMap<>();
+      action.set().forEach((trait, value) -> set.put(trait, value.source()));
+      map.put("set", set);
     }
     return map;
   }

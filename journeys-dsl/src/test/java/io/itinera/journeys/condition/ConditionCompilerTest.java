@@ -45,6 +45,42 @@ class ConditionCompilerTest {
     assertFalse(compiled("customer.counters['Product Viewed'] > 3").test(VIEW, RUNNER));
   }
 
+  private static CompiledCondition.Valued value(String source) {
+    Compilation compilation =
+        COMPILER.compileValue(source, ConditionScope.EVENT_AND_CUSTOMER, true);
+    return assertInstanceOf(Compilation.Compiled.class, compilation, compilation::toString)
+        .condition()
+        .value(VIEW, RUNNER);
+  }
+
+  @Test
+  void aTraitValueIsAStringANumberABoolOrNull() {
+    assertEquals(
+        new CompiledCondition.Valued(CompiledCondition.Verdict.HOLDS, "gold"),
+        value("customer.traits.tier"));
+    assertEquals(
+        new CompiledCondition.Valued(CompiledCondition.Verdict.HOLDS, 129.0),
+        value("event.properties.price"));
+    assertEquals(
+        new CompiledCondition.Valued(CompiledCondition.Verdict.HOLDS, 4L),
+        value("customer.counters['Product Viewed'] + 1"));
+    assertEquals(new CompiledCondition.Valued(CompiledCondition.Verdict.HOLDS, 7L), value("7u"));
+    assertEquals(
+        new CompiledCondition.Valued(CompiledCondition.Verdict.HOLDS, true),
+        value("event.channel == 'web'"));
+    assertEquals(
+        new CompiledCondition.Valued(CompiledCondition.Verdict.HOLDS, null), value("null"));
+    assertEquals(
+        CompiledCondition.Verdict.FAILS,
+        value("customer.traits.missing").verdict(),
+        "a failed read changes nothing");
+    Compilation list = COMPILER.compileValue("[1, 2]", ConditionScope.EVENT_AND_CUSTOMER, true);
+    assertInstanceOf(Compilation.Failed.class, list, "a list is refused when compiled");
+    Compilation time =
+        COMPILER.compileValue("event.timestamp", ConditionScope.EVENT_AND_CUSTOMER, true);
+    assertInstanceOf(Compilation.Failed.class, time);
+  }
+
   @Test
   void aMissingPropertyMakesTheConditionFalseRatherThanFailing() {
     CompiledCondition size = compiled("event.properties.size == 42");

@@ -3,6 +3,9 @@ package io.itinera.journeys.decision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.itinera.journeys.load.LoadedJourney;
+import io.itinera.protocol.touchpoint.TouchpointBuilder;
+import io.itinera.protocol.touchpoint.TouchpointType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,5 +60,67 @@ class AbsorbTest {
     assertEquals(known.state().ledger(), merged.ledger());
     assertEquals(
         merged, merged.absorb(visitor.state()), "absorbing the same profile twice changes nothing");
+  }
+
+  @Test
+  void whatWasSentToTheVisitorCountsTowardsTheKnownCustomersCaps() {
+    LoadedJourney promo =
+        Timeline.load(
+            """
+            journey: promo
+            entry: {event: Promo Viewed}
+            stages:
+              offered:
+                enter:
+                  - {channel: email, type: send, template: promo}
+                on:
+                  - {event: Promo Used, goto: offered}
+            """);
+    LoadedJourney digest =
+        Timeline.load(
+            """
+            journey: digest
+            entry: {event: Digest Due}
+            caps:
+              perChannel:
+                - {channel: email, max: 1, per: 7d}
+            stages:
+              sent:
+                enter:
+                  - {channel: email, type: send, template: digest}
+                on:
+                  - {event: Digest Read, goto: sent}
+            """);
+    Timeline visitor = new Timeline("anon-3", promo, digest);
+    visitor.identify(Map.of("consent", Map.of("email", true)));
+    visitor.track("Promo Viewed", "web");
+    assertEquals(List.of("email promo"), visitor.sent());
+    Timeline known = new Timeline("cy", promo, digest);
+    known.identify(Map.of("consent", Map.of("email", true)));
+
+    CustomerJourneys merged = known.state().absorb(visitor.state());
+    assertEquals(1, merged.ledger().size());
+    Decision digestDue =
+        JourneyDecider.decide(
+            merged,
+            known.customer(),
+            new Input.TouchpointArrived(
+                TouchpointBuilder.touchpoint(TouchpointType.TRACK)
+                    .event("Digest Due")
+                    .messageId("cy-digest")
+                    .userId("cy")
+                    .channel("server")
+                    .at(known.now().plus(Duration.ofHours(1)))
+                    .build()),
+            List.of(promo, digest),
+            known.now().plus(Duration.ofHours(1)));
+    assertEquals(List.of(), digestDue.actions(), "the visitor's promo e-mail filled the cap");
+    assertTrue(
+        digestDue.events().stream()
+            .anyMatch(
+                e ->
+                    e instanceof JourneyEvent.ActionSuppressed suppressed
+                        && suppressed.reason() == SuppressionReason.CHANNEL_CAP),
+        digestDue.toString());
   }
 }

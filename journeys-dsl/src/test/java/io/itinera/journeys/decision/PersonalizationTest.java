@@ -66,14 +66,15 @@ class PersonalizationTest {
   @Test
   void theActionCarriesTheCustomersFirstNameAndTheEventsProduct() {
     Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
-    groups.put("acme", Map.of("plan", "enterprise"));
+    // In the order of the group calls: globex first, then acme, the current group.
     groups.put("globex", Map.of("plan", "free"));
+    groups.put("acme", Map.of("plan", "enterprise"));
     CustomerContext ada = new CustomerContext("ada", Map.of("first_name", "Ada"), Map.of(), groups);
     PlannedAction action = decide(Timeline.load(CART), ada, added("Pegasus 41")).actions().get(0);
     assertEquals("Pegasus 41", action.params().get("product"));
     assertEquals("enterprise", action.params().get("plan"));
     assertEquals("cart v3 added treated", action.params().get("where"));
-    assertEquals(new Action.Content("Ada, your cart", "Hi Ada,\nacme;globex;"), action.content());
+    assertEquals(new Action.Content("Ada, your cart", "Hi Ada,\nglobex;acme;"), action.content());
     assertEquals(List.of("cart/cart-reminder: customer.traits.nickname"), missing);
   }
 

@@ -50,7 +50,11 @@ class ReplayTest {
     branching.identify(Map.of("plan", "vip", "consent", Map.of("email", true)));
     branching.track("Signed Up", "web");
     branching.after(Duration.ofDays(2));
-    return List.of(runner, popup, held, costly, tested, branching);
+    Timeline trial = new Timeline("tia", TraitSetTest.TRIAL, TraitSetTest.ACTIVATED);
+    trial.identify(Map.of("coupon", "SPRING"));
+    trial.track("Trial Started", "web");
+    trial.after(Duration.ofMinutes(5)).track("Signed In", "app");
+    return List.of(runner, popup, held, costly, tested, branching, trial);
   }
 
   @Test

@@ -77,6 +77,22 @@ final class Timeline {
     return track(event, channel, Map.of());
   }
 
+  /** A group call: the customer joins {@code groupId}, with its traits. */
+  Decision group(String groupId, Map<String, Object> traits) {
+    String id = customer.customerId() + "-m" + ++messages;
+    Touchpoint touchpoint =
+        TouchpointBuilder.touchpoint(TouchpointType.GROUP)
+            .messageId(id)
+            .userId(customer.customerId())
+            .groupId(groupId)
+            .channel("server")
+            .traits(traits)
+            .at(now)
+            .build();
+    customer = customer.recording(touchpoint);
+    return decide(new Input.TouchpointArrived(touchpoint));
+  }
+
   Decision identify(Map<String, Object> traits) {
     return touchpoint(TouchpointType.IDENTIFY, null, "server", Map.of(), traits);
   }
@@ -110,6 +126,12 @@ final class Timeline {
   private Decision decide(Input input) {
     Decision decision = JourneyDecider.decide(state, customer, input, journeys, now);
     state = decision.applyTo(state);
+    // As the engine does: a journey's trait changes are the customer's from then on.
+    for (JourneyEvent event : decision.events()) {
+      if (event instanceof JourneyEvent.TraitsChanged changed) {
+        customer = customer.withTraits(changed.traits());
+      }
+    }
     journal.addAll(decision.events());
     return decision;
   }

@@ -206,7 +206,7 @@ class ErrorGoldenTest {
   void entryWithoutTouchpointCannotReadTheEvent() {
     assertEquals(
         List.of(
-            "j.yaml:3:9: condition error: 'event.name' is not a variable; an entry without a touchpoint can only use customer.traits, customer.stage and customer.counters"),
+            "j.yaml:3:9: condition error: 'event.name' is not a variable; without a touchpoint a condition can only use customer.traits, customer.stage, customer.counters, customer.group.id, customer.group.traits and customer.groups"),
         errors(
             """
             journey: j

@@ -146,6 +146,28 @@ class SimulateTest {
   }
 
   @Test
+  void aGroupLineJoinsTheCustomerToAGroupAndNeedsItsId() throws IOException {
+    assertEquals(
+        0,
+        simulate(
+            """
+            customer gus
+            2026-11-23T10:00:00Z group globex plan=enterprise
+            2026-11-23T10:01:00Z end
+            """));
+    assertEquals(List.of("2026-11-23T10:00:00Z gus < group globex plan=enterprise"), trace());
+    assertEquals(
+        1,
+        simulate(
+            """
+            2026-11-23T10:00:00Z group plan=enterprise
+            """));
+    assertEquals(
+        List.of("test.simulate:1:27: group needs the group's id, e.g. group acme plan=enterprise"),
+        errors());
+  }
+
+  @Test
   void scriptMistakesAreLocatedAllAtOnce() throws IOException {
     int code =
         simulate(

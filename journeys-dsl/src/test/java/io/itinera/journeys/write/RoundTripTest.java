@@ -177,6 +177,38 @@ class RoundTripTest {
     assertEquals(original.journey(), reparse(written), written);
   }
 
+  @Test
+  void traitChangesSurviveWriteAndParse() {
+    ParsedJourney original =
+        JourneyParser.parse(
+            """
+            journey: sets
+            entry: {event: A}
+            stages:
+              start:
+                enter:
+                  - set:
+                      stage_seen: "'start'"
+                      coupon:
+                      visits: "has(customer.traits.visits) ? customer.traits.visits + 1 : 1"
+                on:
+                  - event: B
+                    do:
+                      - name: remember
+                        set: {vip: true, score: 10, removed: null}
+                      - channel: email
+                        type: send
+                        template: hello
+                        set: {greeted: "true"}
+            """);
+    assertEquals(List.of(), original.problems());
+    String written = JourneyWriter.write(original.journey());
+    Journey again = reparse(written);
+    assertEquals(original.journey(), again, written);
+    assertTrue(written.contains("set:"), written);
+    assertTrue(!written.contains("name: set "), "the default name is left out: " + written);
+  }
+
   private static Journey reparse(String written) {
     ParsedJourney again = JourneyParser.parse(written);
     assertEquals(List.of(), again.problems(), written);
