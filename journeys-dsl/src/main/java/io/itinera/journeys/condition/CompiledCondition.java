@@ -111,6 +111,9 @@ public final class CompiledCondition {
               case "customer.traits" -> CelMapView.of(customer.traits());
               case "customer.stage" -> customer.stage();
               case "customer.counters" -> CelMapView.of(customer.counters());
+              case "customer.lastSeen" -> customer.lastSeen();
+              case "now" -> customer.now();
+              case "entry.data" -> CelMapView.of(customer.entryData());
               default -> null;
             });
   }

@@ -52,12 +52,22 @@ public final class ConditionCompiler {
           "customer.stage", SimpleType.STRING,
           "customer.counters", MapType.create(SimpleType.STRING, SimpleType.INT));
 
+  /** What a journey entered through the entries API was given; empty otherwise. */
+  static final Map<String, CelType> ENTRY_VARIABLES =
+      Map.of("entry.data", MapType.create(SimpleType.STRING, SimpleType.DYN));
+
+  /** What a run over the customer index adds for an entry segment. */
+  static final Map<String, CelType> SEGMENT_VARIABLES =
+      Map.of("customer.lastSeen", SimpleType.TIMESTAMP, "now", SimpleType.TIMESTAMP);
+
   private static final String EVENT_HINT =
       "conditions can use event.name, event.channel, event.properties, event.timestamp,"
-          + " customer.traits, customer.stage and customer.counters";
+          + " customer.traits, customer.stage, customer.counters and entry.data";
   private static final String CUSTOMER_HINT =
-      "an entry without a touchpoint can only use customer.traits, customer.stage and"
-          + " customer.counters";
+      "an entry without a touchpoint can only use customer.traits, customer.stage,"
+          + " customer.counters and entry.data";
+  private static final String SEGMENT_HINT =
+      "an entry segment can use customer.traits, customer.counters, customer.lastSeen and now";
   private static final Pattern ANTLR_EXPECTING = Pattern.compile(" expecting .*$");
   private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*$");
   private static final Pattern DOTTED_NAME =
@@ -65,8 +75,9 @@ public final class ConditionCompiler {
 
   private static final String TRAITS = "customer.traits";
 
-  private final CelCompiler withEvent = compiler(true);
-  private final CelCompiler customerOnly = compiler(false);
+  private final CelCompiler withEvent = compiler(ConditionScope.EVENT_AND_CUSTOMER);
+  private final CelCompiler customerOnly = compiler(ConditionScope.CUSTOMER_ONLY);
+  private final CelCompiler segment = compiler(ConditionScope.SEGMENT);
 
   /**
    * CEL's planner runtime: it resolves variables and overloads once, when the program is planned,
@@ -102,14 +113,19 @@ public final class ConditionCompiler {
             .build();
   }
 
-  private static CelCompiler compiler(boolean withEvent) {
+  private static CelCompiler compiler(ConditionScope scope) {
     CelCompilerBuilder builder =
         CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setResultType(SimpleType.BOOL);
     CUSTOMER_VARIABLES.forEach(builder::addVar);
-    if (withEvent) {
+    if (scope == ConditionScope.EVENT_AND_CUSTOMER) {
       EVENT_VARIABLES.forEach(builder::addVar);
+    }
+    if (scope == ConditionScope.SEGMENT) {
+      SEGMENT_VARIABLES.forEach(builder::addVar);
+    } else {
+      ENTRY_VARIABLES.forEach(builder::addVar);
     }
     return builder.build();
   }
@@ -125,7 +141,12 @@ public final class ConditionCompiler {
    */
   public Compilation compile(String source, ConditionScope scope, boolean fold) {
     CelValidationResult result =
-        (scope == ConditionScope.EVENT_AND_CUSTOMER ? withEvent : customerOnly).compile(source);
+        (switch (scope) {
+              case EVENT_AND_CUSTOMER -> withEvent;
+              case CUSTOMER_ONLY -> customerOnly;
+              case SEGMENT -> segment;
+            })
+            .compile(source);
     if (result.hasError()) {
       List<CelError> errors = new ArrayList<>();
       for (CelIssue issue : result.getErrors()) {
@@ -361,7 +382,12 @@ public final class ConditionCompiler {
       String celMessage, String source, CelSourceLocation at, ConditionScope scope) {
     String message = celMessage.replace(" (in container '')", "");
     if (message.startsWith("undeclared reference")) {
-      String variables = scope == ConditionScope.EVENT_AND_CUSTOMER ? EVENT_HINT : CUSTOMER_HINT;
+      String variables =
+          switch (scope) {
+            case EVENT_AND_CUSTOMER -> EVENT_HINT;
+            case CUSTOMER_ONLY -> CUSTOMER_HINT;
+            case SEGMENT -> SEGMENT_HINT;
+          };
       return unknownVariable(source, at, scope, variables).orElse(message + "; " + variables);
     }
     if (message.startsWith("found no matching overload")) {
@@ -402,6 +428,8 @@ public final class ConditionCompiler {
     if (scope == ConditionScope.EVENT_AND_CUSTOMER) {
       declared.addAll(EVENT_VARIABLES.keySet());
     }
+    declared.addAll(
+        (scope == ConditionScope.SEGMENT ? SEGMENT_VARIABLES : ENTRY_VARIABLES).keySet());
     String hint =
         Suggestions.closest(name.group(), declared)
             .map(known -> "did you mean '" + known + "'?")

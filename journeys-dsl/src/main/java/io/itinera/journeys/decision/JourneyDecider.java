@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -118,6 +119,8 @@ public final class JourneyDecider {
       decider.onTouchpoint(arrived.touchpoint());
     } else if (input instanceof Input.TimerDue due) {
       decider.onTimer(due.timerId());
+    } else if (input instanceof Input.EntryRequested requested) {
+      decider.onEntryRequested(requested);
     }
     return new Decision(decider.working.events());
   }
@@ -214,10 +217,27 @@ public final class JourneyDecider {
     }
   }
 
+  /**
+   * A run or the entries API enters the customer: unless they are in the journey already or its
+   * re-entry policy says not yet. The segment was evaluated by the run; the journey's own entry
+   * condition is not asked (it is a touchpoint's).
+   */
+  private void onEntryRequested(Input.EntryRequested request) {
+    LoadedJourney latest = deployed.latest(request.journey());
+    if (latest == null
+        || working.state().journeys().get(request.journey()) != null
+        || !reEntryAllows(latest.journey())) {
+      return;
+    }
+    trimLedger();
+    enterNow(latest, facts(request.journey()), request.cause(), request.data());
+    completeIfDone(request.journey());
+  }
+
   private void enter(LoadedJourney loaded, EventFacts event, String cause) {
     Journey journey = loaded.journey();
     Entry entry = journey.entry();
-    if (!reEntryAllows(journey)) {
+    if (entry.byRuns() || !reEntryAllows(journey)) {
       return;
     }
     CustomerFacts facts = facts(journey.name());
@@ -228,6 +248,12 @@ public final class JourneyDecider {
     if (!entering) {
       return;
     }
+    enterNow(loaded, facts, cause, null);
+  }
+
+  private void enterNow(
+      LoadedJourney loaded, CustomerFacts facts, String cause, Map<String, Object> data) {
+    Journey journey = loaded.journey();
     boolean holdout =
         Holdout.isHeldOut(customer.customerId(), journey.name(), journey.holdoutPercent());
     emit(
@@ -238,7 +264,8 @@ public final class JourneyDecider {
             holdout,
             cause,
             now,
-            Segments.matched(loaded, when -> holds(loaded, when, null, facts))));
+            Segments.matched(loaded, when -> holds(loaded, when, null, facts)),
+            data));
     enterStage(loaded, journey.startStage(), cause);
   }
 
@@ -419,7 +446,12 @@ public final class JourneyDecider {
   private CustomerFacts facts(String journey) {
     JourneyProgress progress = working.state().journeys().get(journey);
     return new CustomerFacts(
-        customer.traits(), progress == null ? "" : progress.stage(), customer.counters());
+        customer.traits(),
+        progress == null ? "" : progress.stage(),
+        customer.counters(),
+        null,
+        null,
+        progress == null ? Map.of() : progress.entryData());
   }
 
   private boolean matches(
