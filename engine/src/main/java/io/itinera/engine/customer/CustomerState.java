@@ -132,6 +132,9 @@ public record CustomerState(
     if (event instanceof JourneysDecided decided) {
       return withDecision(decided);
     }
+    if (event instanceof CustomerEvent.EntryRequested requested) {
+      return withSeen(requested.cause(), settings).withDecision(requested.decided());
+    }
     if (event instanceof CustomerEvent.ActionShown
         || event instanceof CustomerEvent.ActionWithheld) {
       // The ledger counted the action when it was decided; showing it changes nothing here.
@@ -205,6 +208,24 @@ public record CustomerState(
         Traits.merged(groups.getOrDefault(group.groupId(), Map.of()), group.traits());
     next.put(group.groupId(), Collections.unmodifiableMap(traits));
     return Collections.unmodifiableMap(next);
+  }
+
+  /** This state having seen {@code id}: a run's or an entry request's, recognised if resent. */
+  private CustomerState withSeen(String id, CustomerSettings settings) {
+    return new CustomerState(
+        customerId,
+        traits,
+        groups,
+        counters,
+        seenMessages.with(id, settings.recentMessageIds()),
+        touchpointCount,
+        sequenceNr,
+        firstSeen,
+        lastSeen,
+        journeys,
+        absorbed,
+        mergedInto,
+        identified);
   }
 
   /** The journeys' events applied; nothing else changes (the journal position is counted apart). */
