@@ -181,12 +181,20 @@ class EntryRunsTest {
   }
 
   static JsonNode runs(ApiClient api) {
-    return api.get("/v1/journeys/win-back/runs", basic(READ_KEY)).json().get("runs");
+    return runs(api, "win-back");
+  }
+
+  static JsonNode runs(ApiClient api, String journey) {
+    return api.get("/v1/journeys/" + journey + "/runs", basic(READ_KEY)).json().get("runs");
   }
 
   static long finishedRuns(ApiClient api) {
+    return finishedRuns(api, "win-back");
+  }
+
+  static long finishedRuns(ApiClient api, String journey) {
     long finished = 0;
-    for (JsonNode run : runs(api)) {
+    for (JsonNode run : runs(api, journey)) {
       finished += run.get("finished").asBoolean() ? 1 : 0;
     }
     return finished;
