@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -82,6 +84,46 @@ public final class CustomerIndex {
       }
     }
     return rows;
+  }
+
+  /**
+   * The persistence ids among {@code latest} (id to the sequence number of its last event in a
+   * group) whose event is no longer in the journal: the customer was erased since the projection
+   * read it. The rows still there are locked until the group commits, so an erasure deleting them
+   * waits, and then deletes the index row this group writes; a group that comes after the erasure
+   * finds them gone and writes no row. Either way no erased customer is left in the index.
+   */
+  Set<String> erasedSince(Connection connection, Map<String, Long> latest) throws SQLException {
+    Set<String> missing = new HashSet<>(latest.keySet());
+    if (latest.isEmpty()) {
+      return missing;
+    }
+    String ids = String.join(", ", java.util.Collections.nCopies(latest.size(), "?"));
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT \"persistence_id\", \"sequence_number\" FROM \"event_journal\""
+                + " WHERE \"persistence_id\" IN ("
+                + ids
+                + ") AND \"sequence_number\" IN ("
+                + ids
+                + ") FOR UPDATE")) {
+      int i = 1;
+      for (String id : latest.keySet()) {
+        query.setString(i++, id);
+      }
+      for (Long sequenceNr : latest.values()) {
+        query.setLong(i++, sequenceNr);
+      }
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          String id = result.getString(1);
+          if (latest.get(id) == result.getLong(2)) {
+            missing.remove(id);
+          }
+        }
+      }
+    }
+    return missing;
   }
 
   /** Writes each row, or deletes it when the customer was erased or merged away. */

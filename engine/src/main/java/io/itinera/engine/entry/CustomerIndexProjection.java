@@ -109,16 +109,22 @@ public final class CustomerIndexProjection {
     public void process(PooledJdbcSession session, List<EventEnvelope<CustomerEvent>> envelopes)
         throws Exception {
       Set<String> customers = new LinkedHashSet<>();
+      Map<String, Long> latest = new LinkedHashMap<>();
       for (EventEnvelope<CustomerEvent> envelope : envelopes) {
         customers.add(CustomerPersistenceId.customerId(envelope.persistenceId()));
+        latest.put(envelope.persistenceId(), envelope.sequenceNr());
       }
       session.withConnection(
           connection -> {
+            Set<String> erased = index.erasedSince(connection, latest);
             Map<String, CustomerIndex.Row> rows = index.rows(connection, customers);
             for (EventEnvelope<CustomerEvent> envelope : envelopes) {
               apply(
                   rows.get(CustomerPersistenceId.customerId(envelope.persistenceId())),
                   envelope.event());
+            }
+            for (String persistenceId : erased) {
+              rows.get(CustomerPersistenceId.customerId(persistenceId)).deleted = true;
             }
             index.write(connection, rows.values(), clock.instant());
             return null;
