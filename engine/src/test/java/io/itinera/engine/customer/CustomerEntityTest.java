@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.customer.CustomerCommand.EnterJourney;
+import io.itinera.engine.customer.CustomerCommand.EntryOutcome;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.WakeUp;
 import io.itinera.engine.customer.CustomerCommand.Woken;
+import io.itinera.engine.customer.CustomerEvent.EntryRequested;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.journey.DeployedJourneys;
@@ -195,6 +198,39 @@ class CustomerEntityTest {
     var result = customer.<CustomerState>runCommand(GetCustomer::new);
     assertTrue(result.hasNoEvents());
     assertEquals(Map.of("name", "Ana"), result.reply().traits());
+  }
+
+  private CommandResultWithReply<
+          CustomerCommand, CustomerEvent, CustomerState, StatusReply<EntryOutcome>>
+      enter(String journey, String cause, Map<String, Object> data) {
+    return customer.runCommand(replyTo -> new EnterJourney(journey, cause, data, replyTo));
+  }
+
+  @Test
+  void anEntryRequestEntersOnceAndItsResendIsAnsweredAsTheFirstSendWas() {
+    deployCart();
+    var entered = enter("cart", "run:r1", Map.of("coupon", "C15"));
+    assertEquals(EntryOutcome.ENTERED, entered.reply().getValue());
+    EntryRequested event = assertInstanceOf(EntryRequested.class, entered.event());
+    assertInstanceOf(JourneyEntered.class, event.decided().events().get(0));
+    assertEquals(
+        Map.of("coupon", "C15"),
+        customer.getState().journeys().journeys().get("cart").entryData(),
+        "the entry's data is kept with the progress, for conditions and templates");
+
+    var resent = enter("cart", "run:r1", Map.of());
+    assertTrue(resent.hasNoEvents(), "a resend of the same run enters nobody again");
+    assertEquals(EntryOutcome.ENTERED, resent.reply().getValue());
+    var another = enter("cart", "run:r2", Map.of());
+    assertTrue(another.hasNoEvents());
+    assertEquals(EntryOutcome.ALREADY_IN, another.reply().getValue());
+
+    customer.restart();
+    var afterRecovery = enter("cart", "run:r1", Map.of());
+    assertTrue(afterRecovery.hasNoEvents(), "the run's cause is recovered with the state");
+    assertEquals(EntryOutcome.ENTERED, afterRecovery.reply().getValue());
+    assertEquals(
+        EntryOutcome.NOT_ELIGIBLE, enter("nowhere", "run:r3", Map.of()).reply().getValue());
   }
 
   private void deployCart() {
