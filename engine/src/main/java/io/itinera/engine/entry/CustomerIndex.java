@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ public final class CustomerIndex {
     if (customerIds.isEmpty()) {
       return rows;
     }
-    String marks = String.join(", ", java.util.Collections.nCopies(customerIds.size(), "?"));
+    String marks = String.join(", ", Collections.nCopies(customerIds.size(), "?"));
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT customer_id, traits, counters, last_seen, journeys FROM customer_index"
@@ -98,7 +99,7 @@ public final class CustomerIndex {
     if (latest.isEmpty()) {
       return missing;
     }
-    String ids = String.join(", ", java.util.Collections.nCopies(latest.size(), "?"));
+    String ids = String.join(", ", Collections.nCopies(latest.size(), "?"));
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT \"persistence_id\", \"sequence_number\" FROM \"event_journal\""

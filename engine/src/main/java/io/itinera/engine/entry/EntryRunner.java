@@ -1,6 +1,9 @@
 package io.itinera.engine.entry;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,8 +33,7 @@ public final class EntryRunner {
 
   private EntryRunner() {}
 
-  public static void init(
-      ActorSystem<?> system, EntryScheduler scheduler, java.time.Duration tick) {
+  public static void init(ActorSystem<?> system, EntryScheduler scheduler, Duration tick) {
     ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
@@ -40,7 +42,7 @@ public final class EntryRunner {
                 "entry-runs"));
   }
 
-  private static Behavior<Command> behavior(EntryScheduler scheduler, java.time.Duration tick) {
+  private static Behavior<Command> behavior(EntryScheduler scheduler, Duration tick) {
     return Behaviors.setup(
         context -> {
           ExecutorService worker =
@@ -64,8 +66,8 @@ public final class EntryRunner {
                                     () -> {
                                       try {
                                         scheduler.tick(stopped::get);
-                                      } catch (java.sql.SQLException e) {
-                                        throw new java.util.concurrent.CompletionException(e);
+                                      } catch (SQLException e) {
+                                        throw new CompletionException(e);
                                       }
                                     },
                                     worker)

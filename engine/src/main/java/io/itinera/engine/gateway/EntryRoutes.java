@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -141,7 +142,7 @@ record EntryRoutes(
                                                     wanted))))));
   }
 
-  private Route deployedThen(String journey, java.util.function.Supplier<Route> inner) {
+  private Route deployedThen(String journey, Supplier<Route> inner) {
     return Problem.awaiting(
         registry.blocking().supply(() -> registry.get(journey)),
         this::unavailable,
