@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.NodeOnFreshDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -142,6 +146,34 @@ class EntriesApiTest {
     assertTrue(entered != null, decisions.toString());
     assertEquals("C15", entered.path("data").path("coupon").asText(), entered.toString());
     assertEquals(3, entered.path("data").path("n").asInt(), entered.toString());
+  }
+
+  @Test
+  void aResendWithTheSameIdempotencyKeyEntersNobodyTwiceAndGetsTheFirstAnswer() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + NODE.node().httpPort()
+                        + "/v1/journeys/api-welcome/entries"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", basic(ADMIN_KEY))
+            .header("Idempotency-Key", "k-resend")
+            .POST(HttpRequest.BodyPublishers.ofString(body(List.of("api-resend"), null)))
+            .build();
+    String first = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    String again = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    assertEquals(first, again);
+    assertTrue(first.contains("\"entered\"") || first.contains("\"held-out\""), first);
+    JsonNode decisions = api.get("/v1/customers/api-resend/decisions", basic(ADMIN_KEY)).json();
+    long entries = 0;
+    for (JsonNode decision : decisions.get("decisions")) {
+      for (JsonNode event : decision.get("events")) {
+        entries += "JourneyEntered".equals(event.get("kind").asText()) ? 1 : 0;
+      }
+    }
+    assertEquals(1, entries, decisions.toString());
   }
 
   @Test
