@@ -2,8 +2,9 @@
 --
 -- customer_index: what a segment can read of every customer, kept by the customer-index projection
 -- from the journal (io.itinera.engine.entry.CustomerIndexProjection): traits and touchpoint counts
--- as JSON objects, the latest touchpoint, and the journeys the customer is in with their stage
--- ({"win-back": "miss-you"}). An erasure deletes the row. Runs page through it by customer_id.
+-- as JSON objects, the latest touchpoint, and the journeys the customer is in with their stage and
+-- what entered them ({"win-back": {"stage": "miss-you", "cause": "run:win-back:1:..."}}). An
+-- erasure deletes the row. Runs page through it by customer_id.
 -- JSONB here; text holding the same JSON on H2 (db/h2/V12__customer_index.sql).
 CREATE TABLE IF NOT EXISTS customer_index (
   customer_id VARCHAR(255) NOT NULL PRIMARY KEY,

@@ -32,7 +32,8 @@ public final class CustomerIndex {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
-  private static final TypeReference<Map<String, String>> STAGES = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Map<String, String>>> JOURNEYS =
+      new TypeReference<>() {};
 
   /** One customer's row, as the projection changes it. */
   static final class Row {
@@ -40,7 +41,10 @@ public final class CustomerIndex {
     Map<String, Object> traits = new LinkedHashMap<>();
     Map<String, Long> counters = new TreeMap<>();
     Instant lastSeen;
-    Map<String, String> journeys = new TreeMap<>();
+
+    /** Journey to {@code {"stage": ..., "cause": ...}}: where they are, and what entered them. */
+    Map<String, Map<String, String>> journeys = new TreeMap<>();
+
     boolean deleted;
 
     Row(String customerId) {
@@ -80,7 +84,7 @@ public final class CustomerIndex {
           row.traits = new LinkedHashMap<>(object(result.getString(2)));
           row.counters = new TreeMap<>(counters(result.getString(3)));
           row.lastSeen = instant(result.getTimestamp(4));
-          row.journeys = new TreeMap<>(stages(result.getString(5)));
+          row.journeys = new TreeMap<>(journeys(result.getString(5)));
         }
       }
     }
@@ -185,7 +189,7 @@ public final class CustomerIndex {
                   object(result.getString(2)),
                   counters(result.getString(3)),
                   instant(result.getTimestamp(4)),
-                  stages(result.getString(5)).keySet()));
+                  causes(result.getString(5))));
         }
       }
     }
@@ -205,8 +209,19 @@ public final class CustomerIndex {
     return counters;
   }
 
-  private static Map<String, String> stages(String json) throws SQLException {
-    return json == null || json.equals("{}") ? Map.of() : read(json, STAGES);
+  private static Map<String, Map<String, String>> journeys(String json) throws SQLException {
+    return json == null || json.equals("{}") ? Map.of() : read(json, JOURNEYS);
+  }
+
+  /** Journey to the cause that entered the customer. */
+  private static Map<String, String> causes(String json) throws SQLException {
+    Map<String, Map<String, String>> journeys = journeys(json);
+    if (journeys.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> causes = new HashMap<>();
+    journeys.forEach((journey, in) -> causes.put(journey, in.getOrDefault("cause", "")));
+    return causes;
   }
 
   private static <T> T read(String json, TypeReference<T> type) throws SQLException {

@@ -168,17 +168,23 @@ public final class CustomerIndexProjection {
       row.traits = traits;
       absorbed.counters().forEach((name, n) -> row.counters.merge(name, n, Long::sum));
       for (Map.Entry<String, JourneyProgress> other : absorbed.journeys().journeys().entrySet()) {
-        row.journeys.putIfAbsent(other.getKey(), other.getValue().stage());
+        row.journeys.putIfAbsent(other.getKey(), in(other.getValue().stage(), ""));
       }
     }
+  }
+
+  private static Map<String, String> in(String stage, String cause) {
+    return Map.of("stage", stage, "cause", cause == null ? "" : cause);
   }
 
   private static void journeys(CustomerIndex.Row row, JourneysDecided decided) {
     for (JourneyEvent event : decided.events()) {
       if (event instanceof JourneyEvent.JourneyEntered entered) {
-        row.journeys.put(entered.journey(), entered.stage());
+        row.journeys.put(entered.journey(), in(entered.stage(), entered.cause()));
       } else if (event instanceof JourneyEvent.StageEntered stage) {
-        row.journeys.put(stage.journey(), stage.to());
+        Map<String, String> was = row.journeys.get(stage.journey());
+        row.journeys.put(
+            stage.journey(), in(stage.to(), was == null ? "" : was.getOrDefault("cause", "")));
       } else if (event instanceof JourneyEvent.JourneyExited exited) {
         row.journeys.remove(exited.journey());
       }

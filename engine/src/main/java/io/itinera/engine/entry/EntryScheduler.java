@@ -170,7 +170,7 @@ public final class EntryScheduler {
       }
       List<String> matches = new ArrayList<>();
       for (IndexedCustomer customer : page) {
-        if (SegmentMatch.matches(loaded, customer, run.scheduledAt())) {
+        if (SegmentMatch.matches(loaded, customer, run.scheduledAt(), cause)) {
           matches.add(customer.customerId());
         }
       }

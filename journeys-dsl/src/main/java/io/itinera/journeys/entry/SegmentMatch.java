@@ -21,11 +21,22 @@ public final class SegmentMatch {
   private SegmentMatch() {}
 
   public static boolean matches(LoadedJourney loaded, IndexedCustomer customer, Instant runAt) {
+    return matches(loaded, customer, runAt, null);
+  }
+
+  /**
+   * The same for a run whose entries are caused by {@code runCause}: a customer this very run
+   * entered (before a crash cut it short) still matches, so the resumed run asks again, hears the
+   * entity's first answer and counts them once.
+   */
+  public static boolean matches(
+      LoadedJourney loaded, IndexedCustomer customer, Instant runAt, String runCause) {
     Entry entry = loaded.journey().entry();
     if (entry == null || entry.segment() == null) {
       return false;
     }
-    if (customer.journeys().contains(loaded.journey().name())) {
+    String enteredBy = customer.journeys().get(loaded.journey().name());
+    if (enteredBy != null && !enteredBy.equals(runCause)) {
       return false;
     }
     if (RunSchedule.perCustomerZone(entry.schedule())

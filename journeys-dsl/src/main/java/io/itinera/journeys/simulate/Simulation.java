@@ -1,5 +1,6 @@
 package io.itinera.journeys.simulate;
 
+import com.google.common.collect.Maps;
 import io.itinera.journeys.decision.CustomerContext;
 import io.itinera.journeys.decision.CustomerJourneys;
 import io.itinera.journeys.decision.Decision;
@@ -127,7 +128,7 @@ final class Simulation {
               customer.context.traits(),
               customer.context.counters(),
               customer.lastSeen,
-              customer.state.journeys().keySet());
+              Maps.asMap(customer.state.journeys().keySet(), journey -> ""));
       if (SegmentMatch.matches(loaded, indexed, at)) {
         decide(customer, new Input.EntryRequested(name, cause, Map.of()), at);
       }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +56,7 @@ class EntryRequestedTest {
           """);
 
   private static IndexedCustomer customer(String id, Instant lastSeen, Map<String, Object> traits) {
-    return new IndexedCustomer(id, traits, Map.of("Order Completed", 1L), lastSeen, Set.of());
+    return new IndexedCustomer(id, traits, Map.of("Order Completed", 1L), lastSeen, Map.of());
   }
 
   private static Touchpoint track(String event, String channel) {
@@ -91,16 +90,24 @@ class EntryRequestedTest {
     assertEquals(
         false,
         SegmentMatch.matches(
-            WIN_BACK, new IndexedCustomer("d", Map.of(), Map.of(), silent, Set.of()), NOW),
+            WIN_BACK, new IndexedCustomer("d", Map.of(), Map.of(), silent, Map.of()), NOW),
         "never bought");
     assertEquals(
         false,
         SegmentMatch.matches(
             WIN_BACK,
             new IndexedCustomer(
-                "e", Map.of(), Map.of("Order Completed", 2L), silent, Set.of("lapsed")),
+                "e", Map.of(), Map.of("Order Completed", 2L), silent, Map.of("lapsed", "m1")),
             NOW),
         "already in the journey, as the index knows");
+    assertTrue(
+        SegmentMatch.matches(
+            WIN_BACK,
+            new IndexedCustomer(
+                "e", Map.of(), Map.of("Order Completed", 2L), silent, Map.of("lapsed", "run:1")),
+            NOW,
+            "run:1"),
+        "entered by this very run before it was cut short: asked again, counted once");
   }
 
   @Test
