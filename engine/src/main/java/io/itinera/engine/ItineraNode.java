@@ -11,6 +11,12 @@ import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
+import io.itinera.engine.entry.CustomerIndex;
+import io.itinera.engine.entry.CustomerIndexProjection;
+import io.itinera.engine.entry.EntryRunLog;
+import io.itinera.engine.entry.EntryRunner;
+import io.itinera.engine.entry.EntryRuns;
+import io.itinera.engine.entry.EntryScheduler;
 import io.itinera.engine.experiment.SplitCounts;
 import io.itinera.engine.gateway.ApiKeys;
 import io.itinera.engine.gateway.GatewayRoutes;
@@ -200,6 +206,37 @@ public record ItineraNode(
           new AnalyticsProjection.Grouping(
               config.getInt("itinera.analytics.group-size"),
               config.getDuration("itinera.analytics.group-within")));
+      Customers customers =
+          new Customers(
+              ClusterSharding.get(system),
+              config.getDuration("itinera.http.ask-timeout"),
+              config.getDuration("itinera.http.resend-after"),
+              config.getInt("itinera.http.max-touchpoints-in-flight"),
+              Metrics.get(system).ingest());
+      // Entry without a touchpoint: the customer index kept from the journal, and the runs of
+      // segment entries over it, made by one node (a cluster singleton; entry.EntryRunner).
+      CustomerIndex customerIndex = new CustomerIndex(storage.settings().dialect());
+      CustomerIndexProjection.init(
+          system,
+          storage.dataSource(),
+          customerIndex,
+          customerSettings.tagSlices(),
+          new CustomerIndexProjection.Grouping(
+              config.getInt("itinera.entry-runs.index-group-size"),
+              config.getDuration("itinera.entry-runs.index-group-within")),
+          clock);
+      EntryScheduler.Settings runSettings = EntryScheduler.Settings.from(config);
+      EntryRunner.init(
+          system,
+          new EntryScheduler(
+              storage.dataSource(),
+              customerIndex,
+              new EntryRuns(),
+              deployed,
+              (customer, journey, cause) -> customers.enter(customer, journey, cause, Map.of()),
+              runSettings,
+              clock),
+          runSettings.tick());
       ApiKeys keys = ApiKeys.from(config);
       // The environment's keys and the stored ones (gateway.KeyRing); may refuse the interface.
       String httpInterface = keys.httpInterface(config.getString("itinera.http.interface"));
@@ -210,13 +247,6 @@ public record ItineraNode(
               new KeyStore(storage.dataSource()),
               config.getDuration("itinera.keys.refresh-interval"),
               clock);
-      Customers customers =
-          new Customers(
-              ClusterSharding.get(system),
-              config.getDuration("itinera.http.ask-timeout"),
-              config.getDuration("itinera.http.resend-after"),
-              config.getInt("itinera.http.max-touchpoints-in-flight"),
-              Metrics.get(system).ingest());
       GatewayRoutes gateway =
           new GatewayRoutes(
               customers,
@@ -232,7 +262,8 @@ public record ItineraNode(
               new EventTimeWindow(
                   config.getDuration("itinera.ingest.max-future-skew"),
                   Instant.parse(config.getString("itinera.ingest.earliest-event-time"))),
-              clock);
+              clock,
+              new EntryRunLog(storage.dataSource(), BlockingSql.of(system)));
 
       ServerBinding binding =
           Http.get(system)

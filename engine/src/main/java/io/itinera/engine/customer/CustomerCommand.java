@@ -6,6 +6,7 @@ import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -116,6 +117,50 @@ public sealed interface CustomerCommand extends CborSerializable {
    * The reply to {@link ShowAction}: {@code withheld} is null when it may be shown, else why not.
    */
   record Shown(String actionId, String withheld) implements CborSerializable {}
+
+  /**
+   * Enter {@code journey} now, without a touchpoint (a run over the customer index matched the
+   * customer, or the entries API named them): the journeys decide, applying the journey's own rules
+   * (already in it, the re-entry policy, the holdout), and an entry is in the journal before the
+   * reply. A command whose {@code cause} the customer has seen (a resend) enters no one again.
+   *
+   * @param cause names the run or the request, e.g. {@code run:win-back:1:2026-05-10T09:00:00Z}
+   * @param data what the entries API gave for this customer ({@code entry.data}); empty when none
+   */
+  record EnterJourney(
+      String journey,
+      String cause,
+      Map<String, Object> data,
+      ActorRef<StatusReply<EntryOutcome>> replyTo)
+      implements CustomerCommand {
+
+    public EnterJourney {
+      data = data == null ? Map.of() : data;
+    }
+  }
+
+  /** What {@link EnterJourney} did, as the entries API answers it for each customer. */
+  enum EntryOutcome implements CborSerializable {
+    ENTERED("entered"),
+    ALREADY_IN("already-in"),
+    NOT_ELIGIBLE("not-eligible"),
+    HELD_OUT("held-out");
+
+    private final String wireName;
+
+    EntryOutcome(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public String wireName() {
+      return wireName;
+    }
+
+    /** Whether the customer is now in the journey (held out or not) because of this command. */
+    public boolean entered() {
+      return this == ENTERED || this == HELD_OUT;
+    }
+  }
 
   /** The customer's current state, for the read API. */
   record GetCustomer(ActorRef<CustomerState> replyTo) implements CustomerCommand {}

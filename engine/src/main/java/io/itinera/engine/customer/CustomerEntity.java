@@ -1,6 +1,8 @@
 package io.itinera.engine.customer;
 
 import io.itinera.engine.customer.CustomerCommand.Absorb;
+import io.itinera.engine.customer.CustomerCommand.EnterJourney;
+import io.itinera.engine.customer.CustomerCommand.EntryOutcome;
 import io.itinera.engine.customer.CustomerCommand.Erase;
 import io.itinera.engine.customer.CustomerCommand.Erased;
 import io.itinera.engine.customer.CustomerCommand.ErasureDeleted;
@@ -17,6 +19,7 @@ import io.itinera.engine.customer.CustomerEvent.ActionShown;
 import io.itinera.engine.customer.CustomerEvent.ActionWithheld;
 import io.itinera.engine.customer.CustomerEvent.ChangesTimers;
 import io.itinera.engine.customer.CustomerEvent.CustomerErased;
+import io.itinera.engine.customer.CustomerEvent.EntryRequested;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.MergedInto;
 import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
@@ -30,6 +33,7 @@ import io.itinera.journeys.decision.Input;
 import io.itinera.journeys.decision.JourneyDecider;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.TimerCancelled;
+import io.itinera.journeys.decision.JourneyProgress;
 import io.itinera.journeys.decision.PendingTimer;
 import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.touchpoint.Touchpoint;
@@ -214,6 +218,7 @@ public final class CustomerEntity
         .onCommand(HandOver.class, this::onHandOver)
         .onCommand(Absorb.class, this::onAbsorb)
         .onCommand(ShowAction.class, this::onShowAction)
+        .onCommand(EnterJourney.class, this::onEnterJourney)
         .onCommand(GetCustomer.class, (state, command) -> Effect().reply(command.replyTo(), state));
     return builder.build();
   }
@@ -401,6 +406,45 @@ public final class CustomerEntity
         .thenReply(command.replyTo(), after -> StatusReply.success(reply));
   }
 
+  /**
+   * A run or the entries API enters the customer without a touchpoint; the journeys decide. Only an
+   * entry is journalled, with its cause, so a resend answers as the first send did.
+   */
+  private ReplyEffect<CustomerEvent, CustomerState> onEnterJourney(
+      CustomerState state, EnterJourney command) {
+    JourneyProgress progress = state.journeys().journeys().get(command.journey());
+    if (state.mergedInto() != null) {
+      return Effect().reply(command.replyTo(), StatusReply.success(EntryOutcome.NOT_ELIGIBLE));
+    }
+    if (state.hasSeen(command.cause())) {
+      EntryOutcome earlier =
+          progress != null && progress.holdout() ? EntryOutcome.HELD_OUT : EntryOutcome.ENTERED;
+      return Effect().reply(command.replyTo(), StatusReply.success(earlier));
+    }
+    Decisions decisions = new Decisions(state);
+    JourneysDecided decided =
+        decisions.decision(
+            state,
+            command.cause(),
+            new Input.EntryRequested(command.journey(), command.cause(), command.data()));
+    if (decided == null) {
+      EntryOutcome none = progress != null ? EntryOutcome.ALREADY_IN : EntryOutcome.NOT_ELIGIBLE;
+      return Effect().reply(command.replyTo(), StatusReply.success(none));
+    }
+    EntryOutcome outcome =
+        decided.events().stream()
+                .anyMatch(
+                    e -> e instanceof JourneyEvent.JourneyEntered entered && entered.holdout())
+            ? EntryOutcome.HELD_OUT
+            : EntryOutcome.ENTERED;
+    List<CustomerEvent> events =
+        List.of(new EntryRequested(command.journey(), command.cause(), decided, decisions.now));
+    return Effect()
+        .persist(events)
+        .thenRun(newState -> afterPersist("entry", events))
+        .thenReply(command.replyTo(), newState -> StatusReply.success(outcome));
+  }
+
   private ReplyEffect<CustomerEvent, CustomerState> onWakeUp(CustomerState state, WakeUp command) {
     Decisions decisions = new Decisions(state);
     Instant now = decisions.now;
@@ -508,8 +552,9 @@ public final class CustomerEntity
    * Events that change timers are tagged for the due-timers projection, decisions that emitted
    * actions (or reached a goal, or left a journey) for the delivery outbox, and what journey
    * analytics counts (a journey event it counts, a touchpoint naming an action) for the analytics
-   * projection; each by slice of customers, so each projection runs as that many streams. The slice
-   * count is stored in tags: never change it on a running system.
+   * projection, and all but an action shown or withheld for the customer index; each by slice of
+   * customers, so each projection runs as that many streams. The slice count is stored in tags:
+   * never change it on a running system.
    */
   @Override
   public Set<String> tagsFor(CustomerEvent event) {
@@ -518,9 +563,14 @@ public final class CustomerEntity
       return Set.of(
           Tags.timers(customerId, slices),
           Tags.actions(customerId, slices),
-          Tags.analytics(customerId, slices));
+          Tags.analytics(customerId, slices),
+          Tags.index(customerId, slices));
     }
-    Set<String> tags = new HashSet<>(3);
+    Set<String> tags = new HashSet<>(4);
+    if (!(event instanceof ActionShown || event instanceof ActionWithheld)) {
+      // Everything else changes what the customer index holds (entry.CustomerIndexProjection).
+      tags.add(Tags.index(customerId, slices));
+    }
     if (event instanceof ChangesTimers change && change.changesTimers()) {
       tags.add(Tags.timers(customerId, slices));
     }

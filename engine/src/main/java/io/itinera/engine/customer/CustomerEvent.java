@@ -57,10 +57,33 @@ public sealed interface CustomerEvent extends CborSerializable {
     }
   }
 
+  /**
+   * A run over the customer index, or the entries API, asked to enter the customer into a journey
+   * without a touchpoint, and the journeys decided to (the entry, in or out of the holdout, and
+   * what the start stage does). {@code cause} is kept with the message ids the customer has seen,
+   * so the same run or request sent again is recognised and enters no one twice.
+   */
+  record EntryRequested(String journey, String cause, JourneysDecided decided, Instant at)
+      implements CustomerEvent, ChangesTimers {
+
+    @Override
+    public Instant nextTimerDue() {
+      return decided.nextTimerDue();
+    }
+
+    @Override
+    public boolean changesTimers() {
+      return decided.changesTimers();
+    }
+  }
+
   /** The decision an event carries: a decision itself, or the one a touchpoint brought. */
   static Optional<JourneysDecided> decisionIn(CustomerEvent event) {
     if (event instanceof JourneysDecided decided) {
       return Optional.of(decided);
+    }
+    if (event instanceof EntryRequested requested) {
+      return Optional.of(requested.decided());
     }
     if (event instanceof TouchpointRecorded recorded) {
       return Optional.ofNullable(recorded.decided());

@@ -47,6 +47,8 @@ public final class CustomerRecords {
   private static final String DELETE_ANALYTICS_ACTIONS =
       "DELETE FROM analytics_action WHERE customer_id = ?";
   private static final String DELETE_DUE_TIMER = "DELETE FROM due_timers WHERE customer_id = ?";
+  private static final String DELETE_CUSTOMER_INDEX =
+      "DELETE FROM customer_index WHERE customer_id = ?";
 
   private final DataSource dataSource;
   private final BlockingSql blocking;
@@ -81,6 +83,8 @@ public final class CustomerRecords {
               // Analytics' rows naming the customer; its counts name nobody and stay.
               update(connection, DELETE_ANALYTICS_JOURNEYS, customerId, null);
               update(connection, DELETE_ANALYTICS_ACTIONS, customerId, null);
+              // The customer index (entry runs); its projection deletes it again on the marker.
+              update(connection, DELETE_CUSTOMER_INDEX, customerId, null);
               connection.commit();
               return new Deleted(events, snapshots, deliveries, dueTimers);
             } catch (SQLException | RuntimeException e) {

@@ -131,6 +131,9 @@ public record CustomerState(
     if (event instanceof JourneysDecided decided) {
       return withDecision(decided);
     }
+    if (event instanceof CustomerEvent.EntryRequested requested) {
+      return withSeen(requested.cause(), settings).withDecision(requested.decided());
+    }
     if (event instanceof CustomerEvent.ActionShown
         || event instanceof CustomerEvent.ActionWithheld) {
       // The ledger counted the action when it was decided; showing it changes nothing here.
@@ -221,6 +224,24 @@ public record CustomerState(
         groups,
         counters,
         seenMessages,
+        touchpointCount,
+        sequenceNr,
+        firstSeen,
+        lastSeen,
+        journeys,
+        absorbed,
+        mergedInto,
+        identified);
+  }
+
+  /** This state having seen {@code id}: a run's or an entry request's, recognised if resent. */
+  private CustomerState withSeen(String id, CustomerSettings settings) {
+    return new CustomerState(
+        customerId,
+        traits,
+        groups,
+        counters,
+        seenMessages.with(id, settings.recentMessageIds()),
         touchpointCount,
         sequenceNr,
         firstSeen,

@@ -1,6 +1,8 @@
 package io.itinera.engine.customer;
 
 import io.itinera.engine.customer.CustomerCommand.Absorb;
+import io.itinera.engine.customer.CustomerCommand.EnterJourney;
+import io.itinera.engine.customer.CustomerCommand.EntryOutcome;
 import io.itinera.engine.customer.CustomerCommand.Erase;
 import io.itinera.engine.customer.CustomerCommand.Erased;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
@@ -290,6 +292,16 @@ public final class Customers {
             merged ->
                 entity(customerId)
                     .askWithStatus(replyTo -> new Erase(merged, replyTo), askTimeout));
+  }
+
+  /**
+   * Asks the customer's entity to enter {@code journey} now (an entry run's match, or the entries
+   * API); completes once an entry is in the journal, with what the entity decided.
+   */
+  public CompletionStage<EntryOutcome> enter(
+      String customerId, String journey, String cause, Map<String, Object> data) {
+    return entity(customerId)
+        .askWithStatus(replyTo -> new EnterJourney(journey, cause, data, replyTo), askTimeout);
   }
 
   public CompletionStage<CustomerState> get(String customerId) {

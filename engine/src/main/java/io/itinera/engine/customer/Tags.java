@@ -32,6 +32,15 @@ public final class Tags {
     return "analytics-" + slice;
   }
 
+  /** The customer index, for entry runs: every event that changes what a segment reads. */
+  public static String index(String customerId, int slices) {
+    return "index-" + slice(customerId, slices);
+  }
+
+  public static String index(int slice) {
+    return "index-" + slice;
+  }
+
   public static int slice(String customerId, int slices) {
     return Math.floorMod(customerId.hashCode(), slices);
   }

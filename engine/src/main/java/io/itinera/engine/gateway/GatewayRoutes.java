@@ -20,6 +20,7 @@ import io.itinera.engine.audit.Audit;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
+import io.itinera.engine.entry.EntryRunLog;
 import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.protocol.touchpoint.EventTimeWindow;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,7 @@ public final class GatewayRoutes {
   private final AuditRoutes auditLog;
   private final KeyRoutes keys;
   private final AnalyticsRoutes analytics;
+  private final EntryRoutes entries;
 
   public GatewayRoutes(
       Customers customers,
@@ -84,7 +86,8 @@ public final class GatewayRoutes {
       RateLimits rateLimits,
       Audit audit,
       EventTimeWindow eventTimes,
-      Clock clock) {
+      Clock clock,
+      EntryRunLog runLog) {
     Access access = new Access(keys, rateLimits);
     AuditTrail auditTrail = new AuditTrail(audit);
     this.ingest = new IngestRoutes(customers, access, eventTimes, clock);
@@ -97,6 +100,7 @@ public final class GatewayRoutes {
     this.actionFeed = new ActionFeedRoutes(delivery, access);
     this.auditLog = new AuditRoutes(audit, access);
     this.keys = new KeyRoutes(keys, access, auditTrail);
+    this.entries = new EntryRoutes(customers, journeys, runLog, access);
   }
 
   /**
@@ -113,6 +117,8 @@ public final class GatewayRoutes {
             // Before the customer routes: they would refuse /customers/{id}/next-action.
             actionFeed.routes(),
             customers.routes(),
+            // Before the journey routes, which answer any path below a journey's name.
+            entries.routes(),
             journeys.routes(),
             analytics.routes(),
             auditLog.routes(),

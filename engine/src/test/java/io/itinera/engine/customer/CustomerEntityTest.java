@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.itinera.engine.customer.CustomerCommand.EnterJourney;
+import io.itinera.engine.customer.CustomerCommand.EntryOutcome;
 import io.itinera.engine.customer.CustomerCommand.GetCustomer;
 import io.itinera.engine.customer.CustomerCommand.RecordTouchpoints;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.CustomerCommand.WakeUp;
 import io.itinera.engine.customer.CustomerCommand.Woken;
+import io.itinera.engine.customer.CustomerEvent.EntryRequested;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.journey.DeployedJourneys;
@@ -251,6 +254,39 @@ class CustomerEntityTest {
     assertEquals(Map.of("name", "Ana"), result.reply().traits());
   }
 
+  private CommandResultWithReply<
+          CustomerCommand, CustomerEvent, CustomerState, StatusReply<EntryOutcome>>
+      enter(String journey, String cause, Map<String, Object> data) {
+    return customer.runCommand(replyTo -> new EnterJourney(journey, cause, data, replyTo));
+  }
+
+  @Test
+  void anEntryRequestEntersOnceAndItsResendIsAnsweredAsTheFirstSendWas() {
+    deployCart();
+    var entered = enter("cart", "run:r1", Map.of("coupon", "C15"));
+    assertEquals(EntryOutcome.ENTERED, entered.reply().getValue());
+    EntryRequested event = assertInstanceOf(EntryRequested.class, entered.event());
+    assertInstanceOf(JourneyEntered.class, event.decided().events().get(0));
+    assertEquals(
+        Map.of("coupon", "C15"),
+        customer.getState().journeys().journeys().get("cart").entryData(),
+        "the entry's data is kept with the progress, for conditions and templates");
+
+    var resent = enter("cart", "run:r1", Map.of());
+    assertTrue(resent.hasNoEvents(), "a resend of the same run enters nobody again");
+    assertEquals(EntryOutcome.ENTERED, resent.reply().getValue());
+    var another = enter("cart", "run:r2", Map.of());
+    assertTrue(another.hasNoEvents());
+    assertEquals(EntryOutcome.ALREADY_IN, another.reply().getValue());
+
+    customer.restart();
+    var afterRecovery = enter("cart", "run:r1", Map.of());
+    assertTrue(afterRecovery.hasNoEvents(), "the run's cause is recovered with the state");
+    assertEquals(EntryOutcome.ENTERED, afterRecovery.reply().getValue());
+    assertEquals(
+        EntryOutcome.NOT_ELIGIBLE, enter("nowhere", "run:r3", Map.of()).reply().getValue());
+  }
+
   private void deployCart() {
     LoadResult loaded = new JourneyLoader().load("cart.journey.yaml", CART_JOURNEY);
     assertTrue(loaded.ok(), () -> loaded.errors().toString());
@@ -380,7 +416,11 @@ class CustomerEntityTest {
     assertEquals(2, marker.eventsErased());
     assertEquals(CustomerState.empty("c-1").withSequenceNr(3), erased.state());
     assertEquals(
-        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4), Tags.analytics("c-1", 4)),
+        Set.of(
+            Tags.timers("c-1", 4),
+            Tags.actions("c-1", 4),
+            Tags.analytics("c-1", 4),
+            Tags.index("c-1", 4)),
         CustomerEntity.detached("c-1", SETTINGS, deployed, clock).tagsFor(marker),
         "every projection reads the marker");
 
@@ -397,17 +437,23 @@ class CustomerEntityTest {
     CustomerEntity entity = CustomerEntity.detached("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
     assertEquals(
-        Set.of(Tags.timers("c-1", 4), Tags.analytics("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.analytics("c-1", 4), Tags.index("c-1", 4)),
         entity.tagsFor(recorded.events().get(0)),
         "the touchpoint whose decision entered the journey and scheduled the reminder");
     var plain = record(track("m0", "Page Viewed", clock.instant()));
     assertEquals(
-        Set.of(), entity.tagsFor(plain.events().get(0)), "nothing decided, nothing tagged");
+        Set.of(Tags.index("c-1", 4)),
+        entity.tagsFor(plain.events().get(0)),
+        "nothing decided: only the customer index reads it (counts, last seen)");
     record(emailOptIn("i1"));
     clock.advance(Duration.ofMinutes(15));
     var fired = customer.<Woken>runCommand(WakeUp::new);
     assertEquals(
-        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4), Tags.analytics("c-1", 4)),
+        Set.of(
+            Tags.timers("c-1", 4),
+            Tags.actions("c-1", 4),
+            Tags.analytics("c-1", 4),
+            Tags.index("c-1", 4)),
         entity.tagsFor(fired.events().get(0)),
         "the reminder fires a timer and emits an action, which analytics counts");
     var click =
@@ -420,7 +466,7 @@ class CustomerEntityTest {
                 .at(clock.instant())
                 .build());
     assertEquals(
-        Set.of(Tags.analytics("c-1", 4)),
+        Set.of(Tags.analytics("c-1", 4), Tags.index("c-1", 4)),
         entity.tagsFor(click.events().get(0)),
         "a click naming an action, for engagement");
   }

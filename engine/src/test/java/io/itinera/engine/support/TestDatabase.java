@@ -70,6 +70,16 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** Runs a statement in this database, e.g. rows a test generates with generate_series. */
+  public void update(String sql) {
+    try (Connection c = DriverManager.getConnection(SERVER + name, "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void execute(String sql) {
     try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
         Statement s = c.createStatement()) {

@@ -170,6 +170,9 @@ public final class CompiledCondition {
               case "customer.group.id" -> customer.groupId();
               case "customer.group.traits" -> CelMapView.of(customer.groupTraits());
               case "customer.groups" -> CelMapView.of(customer.groups());
+              case "customer.lastSeen" -> customer.lastSeen();
+              case "now" -> customer.now();
+              case "entry.data" -> CelMapView.of(customer.entryData());
               default -> null;
             });
   }

@@ -62,14 +62,24 @@ public final class ConditionCompiler {
           "customer.groups",
           MapType.create(SimpleType.STRING, MapType.create(SimpleType.STRING, SimpleType.DYN)));
 
+  /** What a journey entered through the entries API was given; empty otherwise. */
+  static final Map<String, CelType> ENTRY_VARIABLES =
+      Map.of("entry.data", MapType.create(SimpleType.STRING, SimpleType.DYN));
+
+  /** What a run over the customer index adds for an entry segment. */
+  static final Map<String, CelType> SEGMENT_VARIABLES =
+      Map.of("customer.lastSeen", SimpleType.TIMESTAMP, "now", SimpleType.TIMESTAMP);
+
   private static final String CUSTOMER_NAMES =
       "customer.traits, customer.stage, customer.counters, customer.group.id,"
-          + " customer.group.traits and customer.groups";
+          + " customer.group.traits, customer.groups and entry.data";
   private static final String EVENT_HINT =
       "conditions can use event.name, event.channel, event.properties, event.timestamp, "
           + CUSTOMER_NAMES;
   private static final String CUSTOMER_HINT =
       "without a touchpoint a condition can only use " + CUSTOMER_NAMES;
+  private static final String SEGMENT_HINT =
+      "an entry segment can use customer.traits, customer.counters, customer.lastSeen and now";
   private static final Pattern ANTLR_EXPECTING = Pattern.compile(" expecting .*$");
   private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: .*$");
   private static final Pattern DOTTED_NAME =
@@ -77,8 +87,10 @@ public final class ConditionCompiler {
 
   private static final String TRAITS = "customer.traits";
 
-  private final CelCompiler withEvent = compiler(true, SimpleType.BOOL);
-  private final CelCompiler customerOnly = compiler(false, SimpleType.BOOL);
+  private final CelCompiler withEvent =
+      compiler(ConditionScope.EVENT_AND_CUSTOMER, SimpleType.BOOL);
+  private final CelCompiler customerOnly = compiler(ConditionScope.CUSTOMER_ONLY, SimpleType.BOOL);
+  private final CelCompiler segment = compiler(ConditionScope.SEGMENT, SimpleType.BOOL);
 
   /** Compilers of trait values ({@code set}), built when a journey first has one. */
   private CelCompiler valueWithEvent;
@@ -119,14 +131,19 @@ public final class ConditionCompiler {
             .build();
   }
 
-  private static CelCompiler compiler(boolean withEvent, CelType resultType) {
+  private static CelCompiler compiler(ConditionScope scope, CelType resultType) {
     CelCompilerBuilder builder =
         CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setResultType(resultType);
     CUSTOMER_VARIABLES.forEach(builder::addVar);
-    if (withEvent) {
+    if (scope == ConditionScope.EVENT_AND_CUSTOMER) {
       EVENT_VARIABLES.forEach(builder::addVar);
+    }
+    if (scope == ConditionScope.SEGMENT) {
+      SEGMENT_VARIABLES.forEach(builder::addVar);
+    } else {
+      ENTRY_VARIABLES.forEach(builder::addVar);
     }
     return builder.build();
   }
@@ -145,7 +162,12 @@ public final class ConditionCompiler {
         source,
         scope,
         fold,
-        (scope == ConditionScope.EVENT_AND_CUSTOMER ? withEvent : customerOnly).compile(source));
+        (switch (scope) {
+              case EVENT_AND_CUSTOMER -> withEvent;
+              case CUSTOMER_ONLY -> customerOnly;
+              case SEGMENT -> segment;
+            })
+            .compile(source));
   }
 
   /**
@@ -155,8 +177,8 @@ public final class ConditionCompiler {
    */
   public synchronized Compilation compileValue(String source, ConditionScope scope, boolean fold) {
     if (valueWithEvent == null) {
-      valueWithEvent = compiler(true, SimpleType.DYN);
-      valueCustomerOnly = compiler(false, SimpleType.DYN);
+      valueWithEvent = compiler(ConditionScope.EVENT_AND_CUSTOMER, SimpleType.DYN);
+      valueCustomerOnly = compiler(ConditionScope.CUSTOMER_ONLY, SimpleType.DYN);
     }
     CelValidationResult result =
         (scope == ConditionScope.EVENT_AND_CUSTOMER ? valueWithEvent : valueCustomerOnly)
@@ -431,7 +453,12 @@ public final class ConditionCompiler {
       String celMessage, String source, CelSourceLocation at, ConditionScope scope) {
     String message = celMessage.replace(" (in container '')", "");
     if (message.startsWith("undeclared reference")) {
-      String variables = scope == ConditionScope.EVENT_AND_CUSTOMER ? EVENT_HINT : CUSTOMER_HINT;
+      String variables =
+          switch (scope) {
+            case EVENT_AND_CUSTOMER -> EVENT_HINT;
+            case CUSTOMER_ONLY -> CUSTOMER_HINT;
+            case SEGMENT -> SEGMENT_HINT;
+          };
       return unknownVariable(source, at, scope, variables).orElse(message + "; " + variables);
     }
     if (message.startsWith("found no matching overload")) {
@@ -472,6 +499,8 @@ public final class ConditionCompiler {
     if (scope == ConditionScope.EVENT_AND_CUSTOMER) {
       declared.addAll(EVENT_VARIABLES.keySet());
     }
+    declared.addAll(
+        (scope == ConditionScope.SEGMENT ? SEGMENT_VARIABLES : ENTRY_VARIABLES).keySet());
     String hint =
         Suggestions.closest(name.group(), declared)
             .map(known -> "did you mean '" + known + "'?")

@@ -74,10 +74,15 @@ final class ActionDelivery {
     if (action.channel() == null) {
       return;
     }
-    boolean heldOut = working.state().journeys().get(journey.name()).holdout();
+    JourneyProgress progress = working.state().journeys().get(journey.name());
+    boolean heldOut = progress.holdout();
     Personalization.Rendered rendered =
         personalization.render(
-            loaded, stageName, arm != null ? arm : heldOut ? "holdout" : "treated", action);
+            loaded,
+            stageName,
+            arm != null ? arm : heldOut ? "holdout" : "treated",
+            action,
+            progress.entryData());
     if (rendered.failure() != null) {
       // A stopped template sends nothing rather than a message with a hole in it.
       working.emit(

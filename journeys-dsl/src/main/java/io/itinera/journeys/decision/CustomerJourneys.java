@@ -100,7 +100,15 @@ public record CustomerJourneys(
     if (event instanceof JourneyEntered e) {
       JourneyProgress progress =
           new JourneyProgress(
-              e.journey(), e.version(), e.stage(), e.at(), e.at(), e.holdout(), false, Map.of());
+              e.journey(),
+              e.version(),
+              e.stage(),
+              e.at(),
+              e.at(),
+              e.holdout(),
+              false,
+              Map.of(),
+              e.data());
       return Optional.of(withJourneys(put(journeys, e.journey(), progress)));
     }
     if (event instanceof StageEntered e) {

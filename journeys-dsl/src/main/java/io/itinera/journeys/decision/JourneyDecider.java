@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -127,6 +128,8 @@ public final class JourneyDecider {
       decider.onTouchpoint(arrived.touchpoint());
     } else if (input instanceof Input.TimerDue due) {
       decider.onTimer(due.timerId());
+    } else if (input instanceof Input.EntryRequested requested) {
+      decider.onEntryRequested(requested);
     }
     return new Decision(decider.working.events());
   }
@@ -233,10 +236,27 @@ public final class JourneyDecider {
     }
   }
 
+  /**
+   * A run or the entries API enters the customer: unless they are in the journey already or its
+   * re-entry policy says not yet. The segment was evaluated by the run; the journey's own entry
+   * condition is not asked (it is a touchpoint's).
+   */
+  private void onEntryRequested(Input.EntryRequested request) {
+    LoadedJourney latest = deployed.latest(request.journey());
+    if (latest == null
+        || working.state().journeys().get(request.journey()) != null
+        || !reEntryAllows(latest.journey())) {
+      return;
+    }
+    trimLedger();
+    enterNow(latest, facts(request.journey()), request.cause(), request.data());
+    completeIfDone(request.journey());
+  }
+
   private void enter(LoadedJourney loaded, EventFacts event, String cause) {
     Journey journey = loaded.journey();
     Entry entry = journey.entry();
-    if (!reEntryAllows(journey)) {
+    if (entry.byRuns() || !reEntryAllows(journey)) {
       return;
     }
     CustomerFacts facts = facts(journey.name());
@@ -247,6 +267,12 @@ public final class JourneyDecider {
     if (!entering) {
       return;
     }
+    enterNow(loaded, facts, cause, null);
+  }
+
+  private void enterNow(
+      LoadedJourney loaded, CustomerFacts facts, String cause, Map<String, Object> data) {
+    Journey journey = loaded.journey();
     boolean holdout =
         Holdout.isHeldOut(customer.customerId(), journey.name(), journey.holdoutPercent());
     emit(
@@ -257,7 +283,8 @@ public final class JourneyDecider {
             holdout,
             cause,
             now,
-            Segments.matched(loaded, when -> holds(loaded, when, null, facts))));
+            Segments.matched(loaded, when -> holds(loaded, when, null, facts)),
+            data));
     enterStage(loaded, journey.startStage(), cause);
   }
 

@@ -47,6 +47,8 @@ public sealed interface JourneyEvent extends CborSerializable {
    * @param cause the message id of the touchpoint that entered them
    * @param segments the journey's named segments the customer matched on entry, for analytics'
    *     breakdowns; empty when none (and in events written before segments existed)
+   * @param data what the customer was entered with through the entries API, for conditions ({@code
+   *     entry.data}) and templates; null when none (and in events written before it)
    */
   record JourneyEntered(
       String journey,
@@ -55,11 +57,24 @@ public sealed interface JourneyEvent extends CborSerializable {
       boolean holdout,
       String cause,
       Instant at,
-      List<String> segments)
+      List<String> segments,
+      Map<String, Object> data)
       implements JourneyEvent {
 
     public JourneyEntered {
       segments = segments == null ? List.of() : List.copyOf(segments);
+      data = data == null || data.isEmpty() ? null : data;
+    }
+
+    public JourneyEntered(
+        String journey,
+        int version,
+        String stage,
+        boolean holdout,
+        String cause,
+        Instant at,
+        List<String> segments) {
+      this(journey, version, stage, holdout, cause, at, segments, null);
     }
   }
 

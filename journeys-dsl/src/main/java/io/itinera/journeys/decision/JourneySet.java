@@ -67,6 +67,14 @@ public final class JourneySet {
     return all;
   }
 
+  /** The latest version of the journey named {@code name}, or null when none is passed in. */
+  public LoadedJourney latest(String name) {
+    List<LoadedJourney> each = versions.get(name);
+    return each == null
+        ? null
+        : each.stream().max(Comparator.comparingInt(l -> l.journey().version())).orElseThrow();
+  }
+
   /** The version the customer entered; the latest when that one is no longer passed in. */
   LoadedJourney forProgress(JourneyProgress progress) {
     List<LoadedJourney> each = versions.get(progress.journey());

@@ -36,10 +36,23 @@ final class Personalization {
   }
 
   Rendered render(LoadedJourney loaded, String stage, String arm, Action action) {
+    return render(loaded, stage, arm, action, Map.of());
+  }
+
+  /**
+   * @param entryData the data the customer entered the journey with (the entries API), as {@code
+   *     entry.data}
+   */
+  Rendered render(
+      LoadedJourney loaded,
+      String stage,
+      String arm,
+      Action action,
+      Map<String, Object> entryData) {
     if (action.params().isEmpty() && action.content() == null) {
       return new Rendered(Map.of(), null, null);
     }
-    Scope scope = new Scope(loaded, stage, arm, action);
+    Scope scope = new Scope(loaded, stage, arm, action, entryData);
     Map<String, String> params = new HashMap<>(action.params().size() * 2);
     for (Map.Entry<String, String> param : action.params().entrySet()) {
       Rendering rendering = scope.render(param.getValue());
@@ -75,13 +88,20 @@ final class Personalization {
     private final String stage;
     private final String arm;
     private final Action action;
+    private final Map<String, Object> entryData;
     private Map<String, Object> variables;
 
-    Scope(LoadedJourney loaded, String stage, String arm, Action action) {
+    Scope(
+        LoadedJourney loaded,
+        String stage,
+        String arm,
+        Action action,
+        Map<String, Object> entryData) {
       this.loaded = loaded;
       this.stage = stage;
       this.arm = arm;
       this.action = action;
+      this.entryData = entryData;
     }
 
     Rendering render(String source) {
@@ -93,7 +113,7 @@ final class Personalization {
         return new Rendering(source, List.of(), null);
       }
       if (variables == null) {
-        variables = variables(loaded, stage, arm);
+        variables = variables(loaded, stage, arm, entryData);
       }
       Rendering rendering = template.render(variables);
       report(loaded, action, rendering);
@@ -114,7 +134,8 @@ final class Personalization {
     }
   }
 
-  private Map<String, Object> variables(LoadedJourney loaded, String stage, String arm) {
+  private Map<String, Object> variables(
+      LoadedJourney loaded, String stage, String arm, Map<String, Object> entryData) {
     Map<String, Object> variables = new HashMap<>(16);
     variables.put("customer", customerVariables());
     if (event != null) {
@@ -124,8 +145,8 @@ final class Personalization {
         "journey", Map.of("name", loaded.journey().name(), "version", loaded.journey().version()));
     variables.put("stage", stage);
     variables.put("arm", arm);
-    // API-triggered entry with a data object is not in this version: templates read an empty map.
-    variables.put("entry", Map.of("data", Map.of()));
+    // What an API-triggered entry carried (POST /v1/journeys/{name}/entries); empty otherwise.
+    variables.put("entry", Map.of("data", entryData == null ? Map.of() : entryData));
     return variables;
   }
 

@@ -55,7 +55,7 @@ final class WorkingState {
 
   /**
    * What conditions of {@code journey} see of the customer now: their traits as changed so far,
-   * their stage in it, counters and groups.
+   * their stage in it, counters, groups and the data they entered it with.
    */
   CustomerFacts facts(CustomerContext customer, String journey) {
     JourneyProgress progress = state.journeys().get(journey);
@@ -66,6 +66,9 @@ final class WorkingState {
         customer.counters(),
         group == null ? "" : group.getKey(),
         group == null ? Map.of() : group.getValue(),
-        customer.groups());
+        customer.groups(),
+        null,
+        null,
+        progress == null ? Map.of() : progress.entryData());
   }
 }

@@ -186,10 +186,14 @@ public final class JourneyParser {
     Condition when =
         fields.optional("when").map(n -> nodes.condition(n, path + "/when")).orElse(null);
     String stage = fields.optional("stage").map(nodes::text).orElse(null);
+    if (fields.has("segment") || fields.has("schedule") || fields.has("broadcast")) {
+      return new EntryReader(nodes).byRuns(fields, path, stage);
+    }
     if (event == null && when == null && !fields.has("event") && !fields.has("when")) {
       nodes.error(
           fields.at(),
-          "the entry needs an 'event', a 'when' condition, or both; say which touchpoint or which customers enter");
+          "the entry needs an 'event', a 'when' condition, a 'segment' with a 'schedule', or"
+              + " both event and when; say which touchpoint or which customers enter");
     }
     return new Entry(event, when, stage);
   }

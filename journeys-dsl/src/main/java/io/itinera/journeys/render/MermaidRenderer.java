@@ -4,6 +4,7 @@ import io.itinera.journeys.model.AbsenceTrigger;
 import io.itinera.journeys.model.Action;
 import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.DurationText;
+import io.itinera.journeys.model.EntrySchedule;
 import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.Split;
@@ -152,6 +153,11 @@ public final class MermaidRenderer {
   private static String entryLabel(Journey journey) {
     if (journey.entry() == null) {
       return "entry";
+    }
+    if (journey.entry().segment() != null) {
+      String runs =
+          journey.entry().schedule() instanceof EntrySchedule.Once ? "broadcast" : "scheduled run";
+      return label(runs) + condition(journey.entry().segment().source());
     }
     String event = journey.entry().event() == null ? "customer matches" : journey.entry().event();
     return label(event)

@@ -36,7 +36,7 @@ final class ScriptReader {
 
   static final String DEFAULT_CUSTOMER = "customer";
   private static final List<String> KINDS =
-      List.of("track", "identify", "page", "screen", "group", "end");
+      List.of("track", "identify", "page", "screen", "group", "run", "end");
   private static final Pattern KEY =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
@@ -115,6 +115,15 @@ final class ScriptReader {
     Token kind = tokens.get(1);
     if (kind.text().equals("end")) {
       end(number, tokens, at);
+      return;
+    }
+    if (kind.text().equals("run") && !kind.quoted()) {
+      if (tokens.size() != 3) {
+        error(number, kind.column(), "run takes a journey's name, e.g. run win-back");
+        return;
+      }
+      steps.add(new Step.Run(at, tokens.get(2).text()));
+      latest = at.isAfter(latest) ? at : latest;
       return;
     }
     inCustomerOrder(number, first, at);

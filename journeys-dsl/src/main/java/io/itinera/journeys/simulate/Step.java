@@ -15,6 +15,9 @@ sealed interface Step {
    */
   record Send(Instant at, String customerId, Touchpoint touchpoint, String text) implements Step {}
 
+  /** A one-off run of a journey's segment entry (a broadcast), over every customer so far. */
+  record Run(Instant at, String journey) implements Step {}
+
   /** Where the simulation stops: timers due by then fire, later ones never do. */
   record End(Instant at) implements Step {}
 }

@@ -63,6 +63,13 @@ final class ReferenceChecks {
             ? ConditionScope.CUSTOMER_ONLY
             : ConditionScope.EVENT_AND_CUSTOMER;
     Boolean constant = check.condition(check.journey.entry().when(), "entry/when", scope);
+    Boolean segment =
+        check.condition(check.journey.entry().segment(), "entry/segment", ConditionScope.SEGMENT);
+    if (Boolean.FALSE.equals(segment)) {
+      check.error(
+          check.at("entry/segment"),
+          "no customer can ever enter: the segment is always false; fix or remove it");
+    }
     if (Boolean.FALSE.equals(constant)) {
       check.error(
           check.at("entry/when"),

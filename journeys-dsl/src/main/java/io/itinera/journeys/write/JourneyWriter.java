@@ -6,6 +6,7 @@ import io.itinera.journeys.model.Branch;
 import io.itinera.journeys.model.Condition;
 import io.itinera.journeys.model.CountTrigger;
 import io.itinera.journeys.model.DurationText;
+import io.itinera.journeys.model.EntrySchedule;
 import io.itinera.journeys.model.Exit;
 import io.itinera.journeys.model.FrequencyCaps;
 import io.itinera.journeys.model.Goal;
@@ -68,6 +69,13 @@ public final class JourneyWriter {
       putIfPresent(entry, "event", journey.entry().event());
       putIfPresent(entry, "when", source(journey.entry().when()));
       putIfPresent(entry, "stage", journey.entry().stage());
+      putIfPresent(entry, "segment", source(journey.entry().segment()));
+      EntrySchedule schedule = journey.entry().schedule();
+      if (schedule instanceof EntrySchedule.Once) {
+        entry.put("broadcast", true);
+      } else {
+        putIfPresent(entry, "schedule", schedule(schedule));
+      }
       root.put("entry", entry);
     }
     putIfPresent(root, "reEntry", reEntry(journey.reEntry()));
@@ -87,6 +95,21 @@ public final class JourneyWriter {
     journey.stages().forEach(stage -> stages.put(stage.name(), stage(stage)));
     root.put("stages", stages);
     return new Dump(SETTINGS).dumpToString(root);
+  }
+
+  private static Map<String, Object> schedule(EntrySchedule schedule) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    if (schedule instanceof EntrySchedule.Every every) {
+      map.put("every", duration(every.every()));
+      putIfPresent(map, "at", every.at() == null ? null : every.at().toString());
+      putIfPresent(map, "zone", every.zone());
+    } else if (schedule instanceof EntrySchedule.Cron cron) {
+      map.put("cron", cron.expression());
+      putIfPresent(map, "zone", cron.zone());
+    } else {
+      return null;
+    }
+    return map;
   }
 
   private static Object reEntry(ReEntryPolicy policy) {

@@ -274,7 +274,23 @@ class TriggersTest {
 
   @Test
   void anEntryOnTraitsAloneEntersOnTheFirstTouchpointAfterWhichItHolds() {
-    Timeline lapsed = new Timeline("lee", Timeline.sample("win-back"));
+    Timeline lapsed =
+        new Timeline(
+            "lee",
+            io.itinera.journeys.load.Journeys.LOADER
+                .load(
+                    "lapsed.yaml",
+                    """
+                    journey: win-back
+                    entry:
+                      when: "has(customer.traits.segment) && customer.traits.segment == 'lapsed' && customer.counters['Order Completed'] >= 1"
+                    stages:
+                      miss-you:
+                        enter: [{channel: email, type: send, template: we-miss-you}]
+                        on: [{event: Order Completed, goto: won-back}]
+                      won-back: {}
+                    """)
+                .loaded());
     lapsed.identify(Map.of("segment", "lapsed", "consent", Map.of("email", true)));
     assertEquals(
         null,

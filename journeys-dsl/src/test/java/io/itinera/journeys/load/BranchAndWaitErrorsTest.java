@@ -70,7 +70,7 @@ class BranchAndWaitErrorsTest {
   void anArmWithABadCondition() {
     assertEquals(
         List.of(
-            "j.yaml:6:36: condition error: 'vip' is not a variable; conditions can use event.name, event.channel, event.properties, event.timestamp, customer.traits, customer.stage, customer.counters, customer.group.id, customer.group.traits and customer.groups"),
+            "j.yaml:6:36: condition error: 'vip' is not a variable; conditions can use event.name, event.channel, event.properties, event.timestamp, customer.traits, customer.stage, customer.counters, customer.group.id, customer.group.traits, customer.groups and entry.data"),
         errors(
             HEAD
                 + """

@@ -206,7 +206,7 @@ class ErrorGoldenTest {
   void entryWithoutTouchpointCannotReadTheEvent() {
     assertEquals(
         List.of(
-            "j.yaml:3:9: condition error: 'event.name' is not a variable; without a touchpoint a condition can only use customer.traits, customer.stage, customer.counters, customer.group.id, customer.group.traits and customer.groups"),
+            "j.yaml:3:9: condition error: 'event.name' is not a variable; without a touchpoint a condition can only use customer.traits, customer.stage, customer.counters, customer.group.id, customer.group.traits, customer.groups and entry.data"),
         errors(
             """
             journey: j
@@ -353,7 +353,8 @@ class ErrorGoldenTest {
   void unknownKeyWithNothingCloseListsTheKeys() {
     assertEquals(
         List.of(
-            "j.yaml:2:19: unknown key 'audience' in the entry; expected one of: event, when, stage"),
+            "j.yaml:2:19: unknown key 'audience' in the entry; expected one of: event, when, stage, segment,"
+                + " schedule, broadcast"),
         errors(
             """
             journey: j

@@ -104,7 +104,7 @@ class TraitSetValidationTest {
         List.of(
             "j.yaml:11:25: set last: 'event.name' is not a variable; without a touchpoint a"
                 + " condition can only use customer.traits, customer.stage, customer.counters,"
-                + " customer.group.id, customer.group.traits and customer.groups"),
+                + " customer.group.id, customer.group.traits, customer.groups and entry.data"),
         errors(
             """
             journey: j

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.itinera.journeys.load.Journeys;
+import io.itinera.journeys.model.Condition;
+import io.itinera.journeys.model.Entry;
+import io.itinera.journeys.model.EntrySchedule;
 import io.itinera.journeys.model.Journey;
 import io.itinera.journeys.model.JourneyBuilder;
 import io.itinera.journeys.model.ReEntryPolicy;
@@ -92,6 +95,34 @@ class RoundTripTest {
         Journeys.LOADER.load(everything).problems()::toString);
     String written = JourneyWriter.write(everything);
     assertEquals(everything, reparse(written), written);
+  }
+
+  @Test
+  void segmentEntriesOnEverySortOfScheduleSurviveWriteAndParse() {
+    List<EntrySchedule> schedules =
+        List.of(
+            new EntrySchedule.Every(Duration.ofDays(1), LocalTime.of(9, 0), "customer"),
+            new EntrySchedule.Every(Duration.ofHours(6), null, "Europe/Berlin"),
+            new EntrySchedule.Cron("0 9 * * 1", "America/New_York"),
+            new EntrySchedule.Once());
+    for (EntrySchedule schedule : schedules) {
+      Journey tested =
+          JourneyBuilder.journey("lapsed")
+              .entry(
+                  new Entry(
+                      null,
+                      null,
+                      null,
+                      Condition.of("customer.lastSeen < now - duration('1440h')"),
+                      schedule))
+              .stage(
+                  "miss-you", s -> s.enter(JourneyBuilder.action("email", "send", "we-miss-you")))
+              .build();
+      assertTrue(
+          Journeys.LOADER.load(tested).ok(), Journeys.LOADER.load(tested).problems()::toString);
+      String written = JourneyWriter.write(tested);
+      assertEquals(tested, reparse(written), written);
+    }
   }
 
   @Test
