@@ -187,6 +187,13 @@ public final class CustomerIndexProjection {
             stage.journey(), in(stage.to(), was == null ? "" : was.getOrDefault("cause", "")));
       } else if (event instanceof JourneyEvent.JourneyExited exited) {
         row.journeys.remove(exited.journey());
+      } else if (event instanceof JourneyEvent.TraitsChanged changed) {
+        // A journey's set: the traits change as an identify's would (null removes).
+        row.traits =
+            new LinkedHashMap<>(
+                new CustomerContext(row.customerId, row.traits, row.counters)
+                    .withTraits(changed.traits())
+                    .traits());
       }
     }
   }
