@@ -135,9 +135,14 @@ public final class EntryScheduler {
             ? Optional.empty()
             : Optional.of(runs.start(connection, runId, name, version, now, now));
       }
+      Optional<Instant> last = runs.lastScheduled(connection, name);
       Instant base =
-          runs.lastScheduled(connection, name)
-              .orElseGet(() -> firstSeen.computeIfAbsent(name + ":" + version, k -> now));
+          last.isPresent()
+              ? last.get()
+              : deployedAt(connection, name, version)
+                  // A deployment stamped ahead of this node's clock (skew) counts from first sight.
+                  .filter(at -> !at.isAfter(now))
+                  .orElseGet(() -> firstSeen.computeIfAbsent(name + ":" + version, k -> now));
       Optional<Instant> next = RunSchedule.next(schedule, base);
       if (next.isEmpty() || next.get().isAfter(now)) {
         return Optional.empty();
@@ -152,6 +157,24 @@ public final class EntryScheduler {
       }
       return Optional.of(
           runs.start(connection, name + ":" + version + ":" + at, name, version, at, now));
+    }
+  }
+
+  /**
+   * When this version was deployed (the registry's row), the base of its first run: a node
+   * restarted before that run still makes the runs whose instants passed meanwhile. Journeys not in
+   * the registry fall back to when this node first saw them.
+   */
+  private static Optional<Instant> deployedAt(Connection connection, String name, int version)
+      throws SQLException {
+    try (java.sql.PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT deployed_at FROM journey_versions WHERE name = ? AND version = ?")) {
+      query.setString(1, name);
+      query.setInt(2, version);
+      try (java.sql.ResultSet result = query.executeQuery()) {
+        return result.next() ? Optional.of(result.getTimestamp(1).toInstant()) : Optional.empty();
+      }
     }
   }
 

@@ -114,6 +114,39 @@ class EntryRunsTest {
   }
 
   @Test
+  void aNodeRestartedBeforeTheFirstRunStillMakesTheRunWhoseTimePassed() throws Exception {
+    TestClock clock = new TestClock(START);
+    try (TestDatabase database = TestDatabase.createFresh("entry_runs_first")) {
+      ItineraNode first = node(database, clock, Map.of());
+      try {
+        ApiClient api = new ApiClient(first.httpPort());
+        assertEquals(201, api.deployJourney("win-back", winBack()).status());
+        // The registry stamps deployments with the wall clock; this test's world runs on START.
+        database.update(
+            "UPDATE journey_versions SET deployed_at = TIMESTAMPTZ '2026-03-10 09:10:00+00'");
+        Thread.sleep(1_000);
+        assertEquals(0, runs(api).size(), "no run before the schedule's first instant passes");
+      } finally {
+        TestNode.stop(first);
+      }
+      // Down over the next instant (10:00, zone: customer runs hourly), up again after it: the
+      // base of the first run is the deployment, not when the new node first sees the journey.
+      clock.advance(Duration.ofHours(1));
+      ItineraNode second = node(database, clock, Map.of());
+      try {
+        ApiClient api = new ApiClient(second.httpPort());
+        await("the run whose time passed while down", () -> finishedRuns(api) == 1);
+        assertEquals(
+            "2026-03-10T10:00:00Z",
+            runs(api).get(0).get("scheduledAt").asText(),
+            runs(api).toString());
+      } finally {
+        TestNode.stop(second);
+      }
+    }
+  }
+
+  @Test
   void aRunStoppedHalfWayIsFinishedByTheNextNodeWithoutEnteringAnyoneTwice() throws Exception {
     TestClock clock = new TestClock(START);
     int customers = 200;
