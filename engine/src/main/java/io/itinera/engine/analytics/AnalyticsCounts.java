@@ -3,6 +3,7 @@ package io.itinera.engine.analytics;
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.CustomerEvent.ActionShown;
 import io.itinera.engine.customer.CustomerEvent.CustomerErased;
+import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.journeys.decision.JourneyEvent;
 import io.itinera.journeys.decision.JourneyEvent.ActionDeferred;
@@ -74,6 +75,10 @@ final class AnalyticsCounts {
       erase(customerId);
       return;
     }
+    if (event instanceof ProfileAbsorbed absorbed) {
+      carryOver(customerId, absorbed);
+      return;
+    }
     if (event instanceof TouchpointRecorded recorded) {
       actionIdOf(recorded).ifPresent(id -> outcome(id, "engaged"));
     }
@@ -82,6 +87,32 @@ final class AnalyticsCounts {
     }
     CustomerEvent.decisionIn(event)
         .ifPresent(decided -> decided.events().forEach(e -> add(customerId, e)));
+  }
+
+  /**
+   * A merged-in visitor's journeys go on under the known customer (the entity's merge rules: the
+   * known customer's progress wins where both are in a journey), so their rows do: counted once
+   * already, on the visitor's entry, their later stage changes and goal count under the known
+   * customer with the visitor's arm, segments and entry day.
+   */
+  private void carryOver(String customerId, ProfileAbsorbed absorbed) {
+    for (String journey : absorbed.journeys().journeys().keySet()) {
+      Optional<CustomerJourney> visitor = row(absorbed.from(), journey);
+      if (row(customerId, journey).isEmpty() && visitor.isPresent()) {
+        CustomerJourney was = visitor.get();
+        put(
+            new CustomerJourney(
+                customerId,
+                was.journey(),
+                was.version(),
+                was.arm(),
+                was.segments(),
+                was.stage(),
+                was.stageSince(),
+                was.enteredDay(),
+                was.splits()));
+      }
+    }
   }
 
   /** The action a touchpoint engages with: {@code properties.actionId}, whatever the event. */

@@ -2,6 +2,7 @@ package io.itinera.engine.analytics;
 
 import io.itinera.engine.customer.CustomerEvent;
 import io.itinera.engine.customer.CustomerEvent.ActionShown;
+import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.customer.Tags;
@@ -107,6 +108,10 @@ public final class AnalyticsProjection {
       Set<String> actionIds = new LinkedHashSet<>();
       for (EventEnvelope<CustomerEvent> envelope : envelopes) {
         customers.add(CustomerPersistenceId.customerId(envelope.persistenceId()));
+        if (envelope.event() instanceof ProfileAbsorbed absorbed) {
+          // The visitor's rows, to carry over: they may live in another slice.
+          customers.add(absorbed.from());
+        }
         if (envelope.event() instanceof TouchpointRecorded recorded) {
           AnalyticsCounts.actionIdOf(recorded).ifPresent(actionIds::add);
         } else if (envelope.event() instanceof ActionShown shown) {

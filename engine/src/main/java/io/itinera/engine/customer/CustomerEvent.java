@@ -100,6 +100,9 @@ public sealed interface CustomerEvent extends CborSerializable {
     if (event instanceof ActionShown || event instanceof CustomerErased) {
       return true;
     }
+    if (event instanceof ProfileAbsorbed absorbed && !absorbed.journeys().journeys().isEmpty()) {
+      return true;
+    }
     if (event instanceof TouchpointRecorded recorded
         && recorded.touchpoint().properties().get("actionId") instanceof String) {
       return true;

@@ -137,6 +137,36 @@ class AnalyticsCountsTest {
     assertEquals(1, counts.changedJourneys().size());
   }
 
+  @Test
+  void aMergedVisitorsJourneyGoesOnCountingUnderTheKnownCustomerInTheVisitorsCohort() {
+    JourneyEntered entered =
+        new JourneyEntered("shoes", 2, "browsing", false, "m1", ENTRY, List.of("runners"));
+    counts.add("visitor", decision(entered));
+    counts.add(
+        "c-1",
+        new CustomerEvent.ProfileAbsorbed(
+            "visitor",
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            io.itinera.journeys.decision.CustomerJourneys.EMPTY.applyAll(List.of(entered)),
+            null,
+            ENTRY.plusSeconds(60)));
+    decide(new GoalReached("shoes", "bought", "m2", ENTRY.plusSeconds(120)));
+    Map<String, Long> got = flat();
+    for (String segment : List.of("", "runners")) {
+      assertEquals(1L, got.get("JOURNEY[shoes, 2026-12-07, 2, treated]/" + segment + "/entered"));
+      assertEquals(
+          1L,
+          got.get("JOURNEY[shoes, 2026-12-07, 2, treated]/" + segment + "/goal_reached"),
+          "the goal the known customer reached counts in the visitor's entry cohort");
+    }
+    assertTrue(
+        counts.changedJourneys().stream()
+            .anyMatch(row -> row.customerId().equals("c-1") && row.journey().equals("shoes")),
+        "the known customer has the visitor's row now");
+  }
+
   private void decide(JourneyEvent... events) {
     counts.add("c-1", decision(events));
   }
