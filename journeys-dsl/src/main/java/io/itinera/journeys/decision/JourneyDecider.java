@@ -80,7 +80,7 @@ public final class JourneyDecider {
             working,
             customer,
             now,
-            new Personalization(customer, eventOf(input, now), deployed.watcher));
+            new Personalization(customer, eventOf(input, now), deployed.watcher, working::traits));
     this.arms = new ArmAssignment(working, customer, experiments, now);
     this.branching = new Branching(working, delivery, this::holds, now);
   }

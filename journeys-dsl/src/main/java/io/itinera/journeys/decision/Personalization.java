@@ -26,13 +26,28 @@ final class Personalization {
   private final CustomerContext customer;
   private final EventFacts event;
   private final TemplateWatcher watcher;
+  private final java.util.function.Supplier<Map<String, Object>> traits;
   private Map<String, Object> customerVariables;
+  private Map<String, Object> traitsOfVariables;
   private Map<String, Object> eventVariables;
 
   Personalization(CustomerContext customer, EventFacts event, TemplateWatcher watcher) {
+    this(customer, event, watcher, customer::traits);
+  }
+
+  /**
+   * @param traits the customer's traits as this decision has changed them so far (a journey's
+   *     {@code set}), so a template decided after a set reads the new value, as conditions do
+   */
+  Personalization(
+      CustomerContext customer,
+      EventFacts event,
+      TemplateWatcher watcher,
+      java.util.function.Supplier<Map<String, Object>> traits) {
     this.customer = customer;
     this.event = event;
     this.watcher = watcher;
+    this.traits = traits;
   }
 
   Rendered render(LoadedJourney loaded, String stage, String arm, Action action) {
@@ -151,10 +166,12 @@ final class Personalization {
   }
 
   private Map<String, Object> customerVariables() {
-    if (customerVariables == null) {
+    Map<String, Object> traitsNow = traits.get();
+    if (customerVariables == null || traitsNow != traitsOfVariables) {
       Map<String, Object> variables = new HashMap<>(8);
       variables.put("id", customer.customerId());
-      variables.put("traits", customer.traits());
+      variables.put("traits", traitsNow);
+      traitsOfVariables = traitsNow;
       List<Map<String, Object>> groups = new ArrayList<>(customer.groups().size());
       customer.groups().forEach((id, traits) -> groups.add(Map.of("id", id, "traits", traits)));
       variables.put("groups", groups);

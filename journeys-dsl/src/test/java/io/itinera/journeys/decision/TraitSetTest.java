@@ -67,6 +67,28 @@ class TraitSetTest {
           """);
 
   @Test
+  void aTemplateDecidedAfterASetReadsTheNewValue() {
+    LoadedJourney upgrade =
+        Timeline.load(
+            """
+            journey: upgrade
+            entry: {event: Upgraded}
+            stages:
+              gold:
+                enter:
+                  - set: {tier: "'gold'"}
+                  - channel: email
+                    type: send
+                    template: welcome-tier
+                    params: {tier: "{{ customer.traits.tier }}"}
+            """);
+    Timeline bo = new Timeline("bo", upgrade);
+    bo.identify(Map.of("tier", "silver", "consent", Map.of("email", true)));
+    Decision upgraded = bo.track("Upgraded", "web");
+    assertEquals("gold", upgraded.actions().get(0).params().get("tier"), upgraded.toString());
+  }
+
+  @Test
   void setChangesTraitsAndAJourneyDecidedAfterItSeesThemInTheSameDecision() {
     Timeline ana = new Timeline("ana", TRIAL, ACTIVATED);
     ana.identify(Map.of("coupon", "SPRING", "consent", Map.of("email", true)));
