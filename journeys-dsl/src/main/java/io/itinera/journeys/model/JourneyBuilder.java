@@ -175,6 +175,14 @@ public final class JourneyBuilder {
     return new ActionBuilder(channel, type, template);
   }
 
+  /**
+   * An action that only changes the customer's traits: {@code trait} to the value of a CEL
+   * expression ({@code "'gold'"} for a text); more with {@link ActionBuilder#set}.
+   */
+  public static ActionBuilder set(String trait, String expression) {
+    return new ActionBuilder(null, null, null).set(trait, expression);
+  }
+
   /** One stage: its enter actions and triggers, in order. */
   public static final class StageBuilder {
     private final String name;
@@ -302,6 +310,8 @@ public final class JourneyBuilder {
     private final Map<String, String> params = new LinkedHashMap<>();
     private Duration delay = Duration.ZERO;
     private Action.Content content;
+    private Condition when;
+    private final Map<String, Condition> set = new LinkedHashMap<>();
 
     private ActionBuilder(String channel, String type, String template) {
       this.channel = channel;
@@ -335,9 +345,26 @@ public final class JourneyBuilder {
       return this;
     }
 
+    /** A guard: the action is decided only when this CEL condition holds. */
+    public ActionBuilder when(String condition) {
+      this.when = Condition.of(condition);
+      return this;
+    }
+
+    /** Also sets {@code trait} to the value of a CEL expression when the action is decided. */
+    public ActionBuilder set(String trait, String expression) {
+      set.put(trait, new Condition(expression));
+      return this;
+    }
+
     private Action build() {
+      // As the parser names an action that only sets traits: "set a, b".
+      String named =
+          name == null && channel == null && !set.isEmpty()
+              ? "set " + String.join(", ", new java.util.TreeSet<>(set.keySet()))
+              : name;
       return new Action(
-          name, channel, type, template, offer, params, delay, null, null, content, Map.of());
+          named, channel, type, template, offer, params, delay, when, null, content, set);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.itinera.journeys.model;
 import static io.itinera.journeys.model.JourneyBuilder.absence;
 import static io.itinera.journeys.model.JourneyBuilder.action;
 import static io.itinera.journeys.model.JourneyBuilder.count;
+import static io.itinera.journeys.model.JourneyBuilder.set;
 import static io.itinera.journeys.model.JourneyBuilder.touchpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -44,7 +45,14 @@ class JourneyBuilderTest {
                 s ->
                     s.description(
                             "Comparing models; three views in 10 minutes without a cart earns a nudge.")
-                        .on(touchpoint("Product Added").goTo("decision"))
+                        .on(
+                            touchpoint("Product Added")
+                                .then(
+                                    set(
+                                        "cart_product",
+                                        "has(event.properties.name) ? event.properties.name"
+                                            + " : 'your running shoes'"))
+                                .goTo("decision"))
                         .on(
                             count("Product Viewed", 3, Duration.ofMinutes(10))
                                 .then(
