@@ -17,6 +17,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout
 
 import io.itinera.engine.analytics.Analytics;
 import io.itinera.engine.audit.Audit;
+import io.itinera.engine.console.ConsoleRoutes;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
@@ -119,7 +120,8 @@ public final class GatewayRoutes {
             keys.routes());
     Route v1 = pathPrefix("v1", () -> api);
     Route withCors = respondWithHeaders(CORS, () -> v1);
-    return answeringProblems(withCors);
+    // The console's page and the API reference, beside the API (console.ConsoleRoutes).
+    return answeringProblems(concat(withCors, ConsoleRoutes.routes()));
   }
 
   /**

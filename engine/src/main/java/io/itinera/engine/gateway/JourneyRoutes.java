@@ -171,7 +171,8 @@ record JourneyRoutes(
                     get(() -> admin(() -> show(name))),
                     delete(() -> adminNamed(who -> retire(who, name))))),
         path("diagram", () -> get(() -> admin(() -> diagram(name)))),
-        path("analytics", () -> get(() -> analytics.report(name))));
+        path("analytics", () -> get(() -> analytics.report(name))),
+        path("diagram.svg", () -> get(() -> analytics.diagram(name))));
   }
 
   private Route admin(Supplier<Route> inner) {

@@ -1,0 +1,412 @@
+package io.itinera.engine.console;
+
+import static io.itinera.engine.support.ApiClient.ADMIN_KEY;
+import static io.itinera.engine.support.ApiClient.READ_KEY;
+import static io.itinera.engine.support.ApiClient.basic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.itinera.engine.ItineraNode;
+import io.itinera.engine.support.ApiClient;
+import io.itinera.engine.support.ApiClient.Check;
+import io.itinera.engine.support.ApiClient.Reply;
+import io.itinera.engine.support.TestDatabase;
+import io.itinera.engine.support.TestNode;
+import io.itinera.engine.support.WebhookReceiver;
+import io.itinera.engine.support.WebhookReceiver.Answer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real browser: Debian's headless Chromium, driven by Selenium through
+ * chromium-driver, against a node on PostgreSQL fed through the API. Signing in, the journey list's
+ * counts (held to the analytics API's), the server-drawn diagram with its counts, a customer's
+ * suppressed action and why, retrying a dead delivery after the confirmation, a wrong key, a read
+ * key's read-only pages, the Content-Security-Policy (sent, and not one violation in the browser's
+ * log) and Swagger UI at /docs. Screenshots go to target/console-screenshots for review.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserTest {
+
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+  static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+  static final String JOURNEY =
+      """
+      journey: console-shoes
+      version: 1
+      entry:
+        event: Product Viewed
+      goal:
+        name: purchase
+        event: Order Completed
+      stages:
+        browsing:
+          on:
+            - event: Product Added
+              goto: cart
+        cart:
+          on:
+            - event: Order Completed
+              goto: bought
+            - event: Cart Viewed
+              do:
+                - {channel: email, type: send, template: cart-reminder}
+                - {channel: crm, type: send, template: cart-note}
+        bought:
+          on:
+            - event: Review Written
+      """;
+
+  private TestDatabase database;
+  private WebhookReceiver receiver;
+  private ItineraNode node;
+  private ApiClient api;
+  private WebDriver browser;
+  private String base;
+  private final List<String> browserLog = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    // .ci/run installs chromium and chromium-driver; a machine set up by hand may lack them.
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+        "chromium and chromium-driver are not installed (apt-get install chromium"
+            + " chromium-driver)");
+    database = TestDatabase.createFresh("console_browser");
+    receiver = new WebhookReceiver(SECRET);
+    receiver.script("/crm", (attempt, request) -> Answer.status(500));
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("itinera.db.url", database.url());
+    settings.put("itinera.delivery.retry.schedule", List.of("200ms", "200ms", "200ms"));
+    settings.put("itinera.delivery.poll-interval", "100ms");
+    settings.put("itinera.delivery.channels.crm.url", receiver.url("/crm"));
+    settings.put("itinera.delivery.channels.crm.secret", SECRET);
+    node = TestNode.start(settings);
+    api = new ApiClient(node.httpPort());
+    assertEquals(201, api.deployJourney("console-shoes", JOURNEY).status());
+    base = "http://127.0.0.1:" + node.httpPort();
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (node != null) {
+      TestNode.stop(node);
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void anAdminSeesCountsDiagramAndWhyAndRetriesADeadDelivery() throws Exception {
+    // A small population: six look, four add to the cart, one buys; cleo, who never opted in to
+    // e-mail, views her cart: the e-mail is suppressed, the CRM note dies at a failing receiver.
+    for (int i = 0; i < 6; i++) {
+      track("shopper-" + i, "Product Viewed");
+    }
+    for (int i = 0; i < 4; i++) {
+      track("shopper-" + i, "Product Added");
+    }
+    track("shopper-0", "Order Completed");
+    track("cleo", "Product Viewed");
+    track("cleo", "Product Added");
+    Reply viewed = track("cleo", "Cart Viewed");
+    String crmAction = viewed.json().get("actions").get(0).get("id").asText();
+    await(
+        "the CRM note is a dead letter",
+        Duration.ofSeconds(15),
+        () -> "dead".equals(deliveryStatus(crmAction)));
+    JsonNode report =
+        awaitReport(
+            r ->
+                stage(r, "browsing").path("entered").asLong() == 7
+                    && stage(r, "cart").path("entered").asLong() == 5);
+
+    // A wrong key is refused on the form, and nothing is kept.
+    browser.get(base + "/console/");
+    signIn("not-a-key");
+    WebElement error = waitFor(By.id("sign-in-error"));
+    assertTrue(error.getText().contains("not valid"), error.getText());
+    assertTrue(browser.findElement(By.id("page")).getAttribute("hidden") != null);
+    screenshot("sign-in-wrong-key");
+
+    // The admin key: the list shows each stage's customers and today's entries, as analytics says.
+    signIn(ADMIN_KEY);
+    waitFor(By.cssSelector("#journeys li[data-stage='browsing'] b"));
+    for (JsonNode stage : report.get("funnel")) {
+      long inStage =
+          stage.get("entered").asLong()
+              - stage.get("movedOn").asLong()
+              - stage.get("dropped").asLong();
+      String shown =
+          browser
+              .findElement(
+                  By.cssSelector(
+                      "#journeys li[data-stage='" + stage.get("stage").asText() + "'] b"))
+              .getText();
+      assertEquals(String.valueOf(inStage), shown, "in " + stage.get("stage"));
+    }
+    assertEquals(
+        report.get("funnel").get(0).get("entered").asText(),
+        browser.findElement(By.cssSelector("#journeys .entries-today")).getText());
+    screenshot("journeys");
+
+    // The journey: the server-drawn diagram with its counts, the funnel, the YAML.
+    browser.findElement(By.linkText("console-shoes")).click();
+    WebElement count =
+        waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count"));
+    assertEquals("7 entered", count.getText());
+    String arrows =
+        browser.findElements(By.cssSelector("#diagram svg .transition-count")).stream()
+            .map(WebElement::getText)
+            .toList()
+            .toString();
+    assertTrue(arrows.contains("Product Added \u00b7 5"), arrows);
+    waitFor(By.id("funnel-chart"));
+    assertTrue(waitFor(By.id("yaml")).getText().contains("journey: console-shoes"));
+    screenshot("journey");
+
+    // The customer: the suppressed e-mail, and why.
+    browser.get(base + "/console/#/customer/cleo");
+    WebElement decisions = waitFor(By.cssSelector("#decisions .explanation"));
+    String why =
+        browser.findElements(By.cssSelector("#decisions .explanation")).stream()
+            .map(WebElement::getText)
+            .toList()
+            .toString();
+    assertTrue(why.contains("suppressed send email cart-reminder: NO_CONSENT"), why);
+    assertTrue(decisions.isDisplayed());
+    assertTrue(
+        waitFor(By.cssSelector("#active-journeys")).getText().contains("cart"),
+        "cleo is in the cart stage");
+    screenshot("customer");
+
+    // The dead delivery, retried after the confirmation, reaches the fixed receiver.
+    receiver.script("/crm", (attempt, request) -> Answer.ok());
+    browser.get(base + "/console/#/channels");
+    WebElement dead = waitFor(By.cssSelector("#channels .dead-count[data-channel='crm']"));
+    assertEquals("1", dead.getText());
+    dead.click();
+    waitFor(By.linkText(crmAction)).click();
+    assertTrue(waitFor(By.id("cloudevent")).getText().contains("\"specversion\": \"1.0\""));
+    waitFor(By.id("retry")).click();
+    waitFor(By.id("confirm-yes"));
+    screenshot("retry-confirmation");
+    browser.findElement(By.id("confirm-yes")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(ExpectedConditions.textToBe(By.id("retry-outcome"), "Queued for another attempt."));
+    await(
+        "the retried delivery is delivered",
+        Duration.ofSeconds(10),
+        () -> "delivered".equals(deliveryStatus(crmAction)));
+    screenshot("retried");
+
+    // A read key: journeys by name only, the channels page refused, no retry button.
+    browser.findElement(By.id("sign-out")).click();
+    signIn(READ_KEY);
+    assertTrue(waitFor(By.id("journey-name")).isDisplayed());
+    browser.get(base + "/console/#/delivery/" + crmAction);
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("page"), "admin key"));
+    assertTrue(browser.findElements(By.id("retry")).isEmpty(), "no retry for a read key");
+
+    assertNoContentSecurityViolations();
+    assertTrue(
+        browserLog.stream().anyMatch(line -> line.contains("401")),
+        "the browser's log is read: the wrong key's 401 is in it: " + browserLog);
+  }
+
+  @Test
+  void consolePagesCarryAStrictContentSecurityPolicy() {
+    for (String path : List.of("/console/", "/console/assets/console.js", "/docs")) {
+      Reply reply = api.send("GET", path, null, null, null, Check.NOTHING);
+      assertEquals(200, reply.status(), path);
+      String policy = reply.header("Content-Security-Policy").orElse("");
+      assertTrue(policy.contains("script-src 'self'"), path + ": " + policy);
+      assertTrue(policy.contains("frame-ancestors 'none'"), policy);
+      assertFalse(policy.contains("unsafe-inline"), policy);
+      assertEquals("nosniff", reply.header("X-Content-Type-Options").orElse(""));
+      assertEquals("no-referrer", reply.header("Referrer-Policy").orElse(""));
+      assertEquals("DENY", reply.header("X-Frame-Options").orElse(""));
+    }
+    Reply script = api.send("GET", "/console/assets/console.js", null, null, null, Check.NOTHING);
+    assertTrue(script.contentType().contains("javascript"), script.contentType());
+    Reply page = api.send("GET", "/console/", null, null, null, Check.NOTHING);
+    assertFalse(page.body().contains("<script>"), "no inline script");
+    assertFalse(page.body().contains("style="), "no inline style");
+  }
+
+  @Test
+  void docsServeSwaggerUiOverTheSpec() throws Exception {
+    Reply spec = api.send("GET", "/docs/openapi.yaml", null, null, null, Check.NOTHING);
+    assertEquals(200, spec.status());
+    assertTrue(spec.body().startsWith("openapi: 3") || spec.body().contains("\nopenapi: 3"));
+    assertTrue(spec.body().contains("/v1/journeys/{name}/diagram.svg:"));
+    Reply bundle =
+        api.send(
+            "GET",
+            "/console/webjars/swagger-ui/5.35.0/swagger-ui-bundle.js",
+            null,
+            null,
+            null,
+            Check.NOTHING);
+    assertEquals(200, bundle.status());
+
+    browser.get(base + "/docs");
+    WebElement title = waitFor(By.cssSelector("#swagger-ui .info .title"));
+    assertTrue(title.getText().contains("Itinera"), title.getText());
+    assertFalse(browser.findElements(By.cssSelector("#swagger-ui .opblock")).isEmpty());
+    screenshot("docs");
+    assertNoContentSecurityViolations();
+  }
+
+  @Test
+  void theDiagramIsAnSvgForAReadKey() {
+    Reply svg = api.get("/v1/journeys/console-shoes/diagram.svg", basic(READ_KEY));
+    assertEquals(200, svg.status(), svg.body());
+    assertEquals("image/svg+xml", svg.contentType());
+    assertTrue(svg.body().contains("data-stage=\"cart\""), svg.body());
+    assertEquals(
+        404,
+        api.send(
+                "GET",
+                "/v1/journeys/nothing/diagram.svg",
+                null,
+                null,
+                basic(READ_KEY),
+                Check.RESPONSE)
+            .status());
+  }
+
+  private void signIn(String key) {
+    WebElement input = waitFor(By.id("key"));
+    input.clear();
+    input.sendKeys(key);
+    browser.findElement(By.id("sign-in-button")).click();
+  }
+
+  private WebElement waitFor(By locator) {
+    return new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(ExpectedConditions.visibilityOfElementLocated(locator));
+  }
+
+  private void screenshot(String name) throws IOException {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(
+        shot.toPath(),
+        SCREENSHOTS.resolve(name + ".png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Chromium reports each blocked script, style or connection in the console log. */
+  private void assertNoContentSecurityViolations() {
+    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+      browserLog.add(entry.getLevel() + " " + entry.getMessage());
+    }
+    List<String> violations =
+        browserLog.stream()
+            .filter(line -> line.contains("Content Security Policy") || line.contains("Refused to"))
+            .toList();
+    assertEquals(List.of(), violations, "browser log: " + browserLog);
+  }
+
+  private Reply track(String customer, String event) {
+    Reply reply =
+        api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"" + event + "\"}");
+    assertEquals(200, reply.status(), reply.body());
+    return reply;
+  }
+
+  private String deliveryStatus(String id) {
+    Reply reply = api.get("/v1/deliveries/" + id, basic(ADMIN_KEY));
+    return reply.status() == 404 ? "not queued" : reply.json().get("status").asText();
+  }
+
+  private static JsonNode stage(JsonNode report, String name) {
+    for (JsonNode stage : report.get("funnel")) {
+      if (stage.get("stage").asText().equals(name)) {
+        return stage;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  private JsonNode awaitReport(java.util.function.Predicate<JsonNode> done) throws Exception {
+    Instant until = Instant.now().plusSeconds(15);
+    JsonNode report = null;
+    while (Instant.now().isBefore(until)) {
+      report = api.get("/v1/journeys/console-shoes/analytics", basic(READ_KEY)).json();
+      if (done.test(report)) {
+        return report;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("analytics did not count the population: " + report);
+  }
+
+  private static void await(String what, Duration within, BooleanSupplier condition)
+      throws InterruptedException {
+    Instant until = Instant.now().plus(within);
+    while (Instant.now().isBefore(until)) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("Not within " + within + ": " + what);
+  }
+}
