@@ -22,6 +22,7 @@ import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.journey.JourneyRegistry;
+import io.itinera.engine.replay.Replays;
 import io.itinera.protocol.touchpoint.EventTimeWindow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -85,6 +86,7 @@ public final class GatewayRoutes {
       RateLimits rateLimits,
       Audit audit,
       EventTimeWindow eventTimes,
+      Replays replays,
       Clock clock) {
     Access access = new Access(keys, rateLimits);
     AuditTrail auditTrail = new AuditTrail(audit);
@@ -93,7 +95,13 @@ public final class GatewayRoutes {
         new CustomerRoutes(
             customers, history, access, new CustomerExport(customers, history, clock), auditTrail);
     this.analytics = new AnalyticsRoutes(analytics, journeys, access, auditTrail, clock);
-    this.journeys = new JourneyRoutes(journeys, access, auditTrail, this.analytics);
+    this.journeys =
+        new JourneyRoutes(
+            journeys,
+            access,
+            auditTrail,
+            this.analytics,
+            new ReplayRoutes(journeys, replays, access));
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access, auditTrail);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
     this.auditLog = new AuditRoutes(audit, access);

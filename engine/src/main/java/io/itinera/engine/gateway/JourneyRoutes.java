@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -40,10 +41,16 @@ import org.slf4j.LoggerFactory;
  * The journey registry over HTTP, for designers and their CI: {@code PUT /v1/journeys/{name}}
  * deploys a journey file (or only checks it, {@code ?dryRun=true}), {@code GET /v1/journeys} and
  * {@code GET /v1/journeys/{name}} show what is deployed, {@code GET /v1/journeys/{name}/diagram}
- * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only.
+ * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only. (Its
+ * analytics, SVG diagram and what-if replay are {@link AnalyticsRoutes}' and {@link
+ * ReplayRoutes}'.)
  */
 record JourneyRoutes(
-    JourneyRegistry registry, Access access, AuditTrail auditTrail, AnalyticsRoutes analytics) {
+    JourneyRegistry registry,
+    Access access,
+    AuditTrail auditTrail,
+    AnalyticsRoutes analytics,
+    ReplayRoutes replays) {
 
   private static final Logger log = LoggerFactory.getLogger(JourneyRoutes.class);
 
@@ -172,7 +179,8 @@ record JourneyRoutes(
                     delete(() -> adminNamed(who -> retire(who, name))))),
         path("diagram", () -> get(() -> admin(() -> diagram(name)))),
         path("analytics", () -> get(() -> analytics.report(name))),
-        path("diagram.svg", () -> get(() -> analytics.diagram(name))));
+        path("diagram.svg", () -> get(() -> analytics.diagram(name))),
+        path("replay", () -> post(() -> replays.replay(name))));
   }
 
   private Route admin(Supplier<Route> inner) {
@@ -223,7 +231,8 @@ record JourneyRoutes(
         });
   }
 
-  private static Route deployed(String name, DeployResult result, boolean dryRun) {
+  /** The answer to a deployment, or to a replay's invalid candidate. */
+  static Route deployed(String name, DeployResult result, boolean dryRun) {
     String file = name + ".journey.yaml";
     if (result instanceof Deployed d) {
       DeploymentView view =

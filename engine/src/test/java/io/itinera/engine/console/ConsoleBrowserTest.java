@@ -90,6 +90,21 @@ class ConsoleBrowserTest {
             - event: Review Written
       """;
 
+  /** A second journey, which the editor test changes and deploys. */
+  static final String DRAFT =
+      """
+      journey: console-draft
+      version: 1
+      entry:
+        event: Draft Started
+      stages:
+        draft:
+          on:
+            - event: Draft Done
+              do:
+                - {channel: web, type: show, template: done}
+      """;
+
   private TestDatabase database;
   private WebhookReceiver receiver;
   private ItineraNode node;
@@ -97,6 +112,7 @@ class ConsoleBrowserTest {
   private WebDriver browser;
   private String base;
   private final List<String> browserLog = new ArrayList<>();
+  private String crmAction;
 
   @BeforeAll
   void start() throws Exception {
@@ -117,7 +133,25 @@ class ConsoleBrowserTest {
     node = TestNode.start(settings);
     api = new ApiClient(node.httpPort());
     assertEquals(201, api.deployJourney("console-shoes", JOURNEY).status());
+    assertEquals(201, api.deployJourney("console-draft", DRAFT).status());
     base = "http://127.0.0.1:" + node.httpPort();
+    // A small population: six look, four add to the cart, one buys; cleo, who never opted in to
+    // e-mail, views her cart: the e-mail is suppressed, the CRM note dies at a failing receiver.
+    for (int i = 0; i < 6; i++) {
+      track("shopper-" + i, "Product Viewed");
+    }
+    for (int i = 0; i < 4; i++) {
+      track("shopper-" + i, "Product Added");
+    }
+    track("shopper-0", "Order Completed");
+    track("cleo", "Product Viewed");
+    track("cleo", "Product Added");
+    Reply viewed = track("cleo", "Cart Viewed");
+    crmAction = viewed.json().get("actions").get(0).get("id").asText();
+    await(
+        "the CRM note is a dead letter",
+        Duration.ofSeconds(15),
+        () -> "dead".equals(deliveryStatus(crmAction)));
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -153,23 +187,6 @@ class ConsoleBrowserTest {
 
   @Test
   void anAdminSeesCountsDiagramAndWhyAndRetriesADeadDelivery() throws Exception {
-    // A small population: six look, four add to the cart, one buys; cleo, who never opted in to
-    // e-mail, views her cart: the e-mail is suppressed, the CRM note dies at a failing receiver.
-    for (int i = 0; i < 6; i++) {
-      track("shopper-" + i, "Product Viewed");
-    }
-    for (int i = 0; i < 4; i++) {
-      track("shopper-" + i, "Product Added");
-    }
-    track("shopper-0", "Order Completed");
-    track("cleo", "Product Viewed");
-    track("cleo", "Product Added");
-    Reply viewed = track("cleo", "Cart Viewed");
-    String crmAction = viewed.json().get("actions").get(0).get("id").asText();
-    await(
-        "the CRM note is a dead letter",
-        Duration.ofSeconds(15),
-        () -> "dead".equals(deliveryStatus(crmAction)));
     JsonNode report =
         awaitReport(
             r ->
@@ -177,7 +194,7 @@ class ConsoleBrowserTest {
                     && stage(r, "cart").path("entered").asLong() == 5);
 
     // A wrong key is refused on the form, and nothing is kept.
-    browser.get(base + "/console/");
+    signedOut();
     signIn("not-a-key");
     WebElement error = waitFor(By.id("sign-in-error"));
     assertTrue(error.getText().contains("not valid"), error.getText());
@@ -202,7 +219,9 @@ class ConsoleBrowserTest {
     }
     assertEquals(
         report.get("funnel").get(0).get("entered").asText(),
-        browser.findElement(By.cssSelector("#journeys .entries-today")).getText());
+        browser
+            .findElement(By.cssSelector("#journeys .entries-today[data-journey='console-shoes']"))
+            .getText());
     screenshot("journeys");
 
     // The journey: the server-drawn diagram with its counts, the funnel, the YAML.
@@ -270,6 +289,149 @@ class ConsoleBrowserTest {
         "the browser's log is read: the wrong key's 401 is in it: " + browserLog);
   }
 
+  /**
+   * The candidate skips the cart: those who add go straight to "bought" (a wishlist leads there).
+   */
+  static final String SKIP_THE_CART =
+      JOURNEY
+          .replace("version: 1", "version: 2")
+          .replace(
+              "    - event: Product Added\n        goto: cart",
+              "    - event: Product Added\n        goto: bought\n"
+                  + "      - event: Wishlist Added\n        goto: cart");
+
+  @Test
+  void aReplayComparesACandidateWithTheDeployedVersionAndChangesNothing() {
+    assertTrue(SKIP_THE_CART.contains("goto: bought\n      - event: Wishlist"), SKIP_THE_CART);
+    Reply reply =
+        api.send(
+            "POST",
+            "/v1/journeys/console-shoes/replay?sample=100",
+            SKIP_THE_CART,
+            "application/yaml",
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
+    assertEquals(200, reply.status(), reply.body());
+    JsonNode report = reply.json();
+    assertEquals(7, report.get("customers").asInt(), reply.body());
+    assertEquals(1, report.get("deployedVersion").asInt());
+    assertEquals(2, report.get("candidateVersion").asInt());
+    assertEquals(
+        Map.of("browsing", List.of(7L, 7L), "cart", List.of(5L, 0L), "bought", List.of(1L, 5L)),
+        counts(report.get("stages")));
+    assertEquals(Map.of("crm/cart-note", List.of(1L, 0L)), counts(report.get("actions")));
+    assertEquals(Map.of("NO_CONSENT", List.of(1L, 0L)), counts(report.get("suppressed")));
+    assertEquals(5, report.get("pathsDiffering").asInt(), reply.body());
+    JsonNode cleo = null;
+    for (JsonNode example : report.get("examples")) {
+      if (example.get("customerId").asText().equals("cleo")) {
+        cleo = example;
+      }
+    }
+    assertEquals("[\"browsing\",\"cart\"]", String.valueOf(cleo.get("deployed")), reply.body());
+    assertEquals("[\"browsing\",\"bought\"]", String.valueOf(cleo.get("candidate")));
+
+    // Named customers only; and nothing was deployed or sent.
+    JsonNode named =
+        api.send(
+                "POST",
+                "/v1/journeys/console-shoes/replay?customers=shopper-5,cleo",
+                SKIP_THE_CART,
+                "application/yaml",
+                basic(ADMIN_KEY),
+                Check.REQUEST_AND_RESPONSE)
+            .json();
+    assertEquals(2, named.get("customers").asInt(), named.toString());
+    assertEquals(
+        1, api.get("/v1/journeys/console-shoes", basic(ADMIN_KEY)).json().get("version").asInt());
+
+    Reply broken =
+        api.send(
+            "POST",
+            "/v1/journeys/console-shoes/replay",
+            JOURNEY.replace("goto: cart", "goto: nowhere"),
+            "application/yaml",
+            basic(ADMIN_KEY),
+            Check.RESPONSE);
+    assertEquals(422, broken.status(), broken.body());
+    assertTrue(broken.json().get("errors").get(0).has("line"), broken.body());
+    assertEquals(
+        403,
+        api.send(
+                "POST",
+                "/v1/journeys/console-shoes/replay",
+                SKIP_THE_CART,
+                "application/yaml",
+                basic(READ_KEY),
+                Check.RESPONSE)
+            .status());
+  }
+
+  @Test
+  void theEditorShowsALocatedErrorAndTheReplayShowsTheDifference() throws Exception {
+    signedOut();
+    signIn(ADMIN_KEY);
+    waitFor(By.id("sign-out"));
+    browser.get(base + "/console/#/edit/console-shoes");
+    WebElement editor = waitFor(By.id("editor"));
+    waitFor(By.id("check-ok"));
+    setEditor(JOURNEY.replace("goto: cart", "goto: nowhere"));
+    WebElement error =
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+            .until(
+                ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#errors .problem")));
+    assertTrue(
+        error.getText().matches("console-shoes\\.journey\\.yaml:\\d+:\\d+: .*nowhere.*"),
+        error.getText());
+    screenshot("editor-error");
+
+    setEditor(SKIP_THE_CART);
+    waitFor(By.id("check-ok"));
+    browser.findElement(By.id("replay")).click();
+    WebElement summary = waitFor(By.id("replay-summary"));
+    assertTrue(summary.getText().startsWith("7 customers"), summary.getText());
+    String stages = waitFor(By.id("replay-stages")).getText();
+    assertTrue(stages.contains("cart 5 0 -5"), stages);
+    assertTrue(stages.contains("bought 1 5 4"), stages);
+    screenshot("replay");
+    assertEquals(editor, browser.findElement(By.id("editor")));
+
+    // A fixed version of another journey, deployed from the editor after the confirmation.
+    browser.get(base + "/console/#/edit/console-draft");
+    waitFor(By.id("check-ok"));
+    setEditor(
+        DRAFT.replace("version: 1", "version: 2").replace("template: done", "template: finished"));
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(ExpectedConditions.textToBePresentInElementLocated(By.id("check-ok"), "version 2"));
+    browser.findElement(By.id("deploy")).click();
+    waitFor(By.id("confirm-yes")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(ExpectedConditions.textToBe(By.id("deploy-outcome"), "Version 2: deployed."));
+    JsonNode draft = api.get("/v1/journeys/console-draft", basic(ADMIN_KEY)).json();
+    assertEquals(2, draft.get("version").asInt());
+    assertTrue(draft.get("source").asText().contains("template: finished"));
+    assertNoContentSecurityViolations();
+  }
+
+  /** Replaces the editor's text as typing would, firing its input event. */
+  private void setEditor(String text) {
+    ((org.openqa.selenium.JavascriptExecutor) browser)
+        .executeScript(
+            "const e = document.getElementById('editor'); e.value = arguments[0];"
+                + " e.dispatchEvent(new Event('input'));",
+            text);
+  }
+
+  private static Map<String, List<Long>> counts(JsonNode rows) {
+    Map<String, List<Long>> counts = new HashMap<>();
+    for (JsonNode row : rows) {
+      counts.put(
+          row.get("key").asText(),
+          List.of(row.get("deployed").asLong(), row.get("candidate").asLong()));
+    }
+    return counts;
+  }
+
   @Test
   void consolePagesCarryAStrictContentSecurityPolicy() {
     for (String path : List.of("/console/", "/console/assets/console.js", "/docs")) {
@@ -330,6 +492,13 @@ class ConsoleBrowserTest {
                 basic(READ_KEY),
                 Check.RESPONSE)
             .status());
+  }
+
+  /** The console with nothing in its session storage. */
+  private void signedOut() {
+    browser.get(base + "/console/");
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    browser.navigate().refresh();
   }
 
   private void signIn(String key) {

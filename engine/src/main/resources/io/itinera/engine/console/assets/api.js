@@ -22,15 +22,18 @@ export class ApiError extends Error {
   }
 }
 
-async function call(authorization, method, path, body) {
+async function call(authorization, method, path, body, yaml) {
   const headers = { Authorization: authorization, Accept: "application/json" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
   }
+  if (yaml !== undefined) {
+    headers["Content-Type"] = "application/yaml";
+  }
   const response = await fetch(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: yaml !== undefined ? yaml : body === undefined ? undefined : JSON.stringify(body),
     credentials: "omit",
     cache: "no-store",
   });
@@ -39,7 +42,9 @@ async function call(authorization, method, path, body) {
   const parsed = type.includes("json") && text ? JSON.parse(text) : text;
   if (!response.ok) {
     const detail = parsed && parsed.detail ? parsed.detail : `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, detail);
+    const error = new ApiError(response.status, detail);
+    error.problem = typeof parsed === "object" ? parsed : null;
+    throw error;
   }
   return parsed;
 }
@@ -51,7 +56,7 @@ export async function api(path, options = {}) {
     throw new ApiError(401, "Signed out.");
   }
   try {
-    return await call(who.authorization, options.method || "GET", path, options.body);
+    return await call(who.authorization, options.method || "GET", path, options.body, options.yaml);
   } catch (e) {
     if (e.status === 401) {
       signOut();

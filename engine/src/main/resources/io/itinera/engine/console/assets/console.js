@@ -8,6 +8,7 @@ import { journeysPage } from "./journeys.js";
 import { journeyPage } from "./journey.js";
 import { customerPage, customerSearchPage } from "./customer.js";
 import { channelsPage, deliveryPage } from "./channels.js";
+import { editorPage } from "./editor.js";
 import { el, clear } from "./dom.js";
 
 const page = document.getElementById("page");
@@ -29,20 +30,25 @@ function route() {
   const [, section, ...rest] = (location.hash || "#/journeys").split("/");
   const id = rest.map(decodeURIComponent).join("/");
   clear(page);
+  // A fresh view per visit: a page still loading when the user moves on fills a detached one.
+  const view = el("div", { class: "view" });
+  page.append(view);
   const shown = (() => {
     switch (section) {
       case "journey":
-        return journeyPage(page, id, who);
+        return journeyPage(view, id, who);
+      case "edit":
+        return editorPage(view, id, who);
       case "customers":
-        return customerSearchPage(page);
+        return customerSearchPage(view);
       case "customer":
-        return customerPage(page, id, who);
+        return customerPage(view, id, who);
       case "channels":
-        return channelsPage(page, who);
+        return channelsPage(view, who);
       case "delivery":
-        return deliveryPage(page, id, who);
+        return deliveryPage(view, id, who);
       default:
-        return journeysPage(page, who);
+        return journeysPage(view, who);
     }
   })();
   Promise.resolve(shown)
@@ -51,7 +57,7 @@ function route() {
         leave = stop;
       }
     })
-    .catch((error) => page.append(el("p", { class: "error", role: "alert" }, error.message)));
+    .catch((error) => view.append(el("p", { class: "error", role: "alert" }, error.message)));
 }
 
 document.getElementById("sign-in-form").addEventListener("submit", async (event) => {

@@ -122,6 +122,11 @@ async function source(name, who) {
 
 export async function journeyPage(page, name, who) {
   page.append(el("h1", {}, name));
+  if (who.scope === "admin") {
+    page.append(
+      el("p", {}, el("a", { id: "edit", href: `#/edit/${encodeURIComponent(name)}` }, "Edit and replay (what-if)")),
+    );
+  }
   const figures = el("section", { id: "figures" });
   page.append(el("h2", {}, "Diagram (last 30 days, refreshed every 5 s)"), diagram(name));
   page.append(figures);

@@ -32,7 +32,7 @@ async function row(journey) {
     link(`#/journey/${name}`, journey.name),
     String(journey.version),
     stages,
-    el("span", { class: "entries-today" }, entries),
+    el("span", { class: "entries-today", "data-journey": journey.name }, entries),
   ];
 }
 
