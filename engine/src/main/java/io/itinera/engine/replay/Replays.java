@@ -2,7 +2,6 @@ package io.itinera.engine.replay;
 
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.customer.CustomerHistory;
-import io.itinera.engine.storage.BlockingSql;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.simulate.Replay;
 import io.itinera.journeys.simulate.Replay.Outcome;
@@ -19,6 +18,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -78,6 +79,16 @@ public final class Replays {
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean();
 
+  /** Two daemon threads: one replay at a time, its two versions at once. */
+  private final Executor pool =
+      Executors.newFixedThreadPool(
+          2,
+          task -> {
+            Thread thread = new Thread(task, "itinera-replay");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   public Replays(ActorSystem<?> system, CustomerHistory history, Clock clock) {
     this.system = system;
     this.history = history;
@@ -101,11 +112,7 @@ public final class Replays {
                 customers.subList(0, Math.min(customers.size(), MAX_CUSTOMERS)));
     CompletionStage<Report> report =
         ids.thenCompose(this::read)
-            .thenComposeAsync(
-                read ->
-                    CompletableFuture.supplyAsync(
-                        () -> compare(deployed, candidate, read, started),
-                        BlockingSql.of(system).executor()));
+            .thenCompose(read -> compare(deployed, candidate, read, started));
     report.whenComplete((done, failed) -> running.set(false));
     return Optional.of(report);
   }
@@ -142,11 +149,31 @@ public final class Replays {
         .thenApply(touchpoints -> new Recorded(customerId, touchpoints));
   }
 
-  private Report compare(LoadedJourney deployed, LoadedJourney candidate, Read read, long started) {
+  /**
+   * The two versions replayed side by side, each on a thread of the replays' own pool: CPU work,
+   * kept off the SQL pool and the actors' dispatcher.
+   */
+  private CompletionStage<Report> compare(
+      LoadedJourney deployed, LoadedJourney candidate, Read read, long started) {
     List<Recorded> customers =
         read.customers().stream().filter(c -> !c.touchpoints().isEmpty()).toList();
-    Outcome before = Replay.run(deployed, customers, clock.instant());
-    Outcome after = Replay.run(candidate, customers, clock.instant());
+    CompletableFuture<Outcome> before =
+        CompletableFuture.supplyAsync(() -> Replay.run(deployed, customers, clock.instant()), pool);
+    CompletableFuture<Outcome> after =
+        CompletableFuture.supplyAsync(
+            () -> Replay.run(candidate, customers, clock.instant()), pool);
+    return before.thenCombine(
+        after, (was, would) -> compared(deployed, candidate, read, customers, was, would, started));
+  }
+
+  private Report compared(
+      LoadedJourney deployed,
+      LoadedJourney candidate,
+      Read read,
+      List<Recorded> customers,
+      Outcome before,
+      Outcome after,
+      long started) {
     List<PathDifference> examples = new ArrayList<>();
     int differing = 0;
     for (Recorded customer : customers) {
