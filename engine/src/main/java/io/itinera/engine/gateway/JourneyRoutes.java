@@ -23,6 +23,8 @@ import io.itinera.engine.journey.JourneyRegistry.VersionInfo;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.render.MermaidRenderer;
+import io.itinera.journeys.render.SvgRenderer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -179,7 +182,12 @@ record JourneyRoutes(
                     delete(() -> adminNamed(who -> retire(who, name))))),
         path("diagram", () -> get(() -> admin(() -> diagram(name)))),
         path("analytics", () -> get(() -> analytics.report(name))),
-        path("diagram.svg", () -> get(() -> analytics.diagram(name))),
+        path(
+            "diagram.svg",
+            () ->
+                concat(
+                    get(() -> analytics.diagram(name)),
+                    post(() -> admin(() -> drawCandidate(name))))),
         path("replay", () -> post(() -> replays.replay(name))));
   }
 
@@ -327,6 +335,34 @@ record JourneyRoutes(
                   .withStatus(StatusCodes.OK)
                   .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, mermaid)));
         });
+  }
+
+  /**
+   * {@code POST /v1/journeys/{name}/diagram.svg}: a journey file not deployed (the editor's) drawn
+   * without counts, or the same 422 as its deployment would be.
+   */
+  private Route drawCandidate(String name) {
+    return RequestBody.read(
+        MAX_BYTES,
+        RequestBody.YAML_TEXT,
+        text ->
+            fromRegistry(
+                "The journey could not be checked",
+                () -> registry.check(name, name + ".journey.yaml", text),
+                checked -> {
+                  if (checked.invalid() != null) {
+                    return deployed(name, checked.invalid(), true);
+                  }
+                  String svg =
+                      SvgRenderer.render(checked.loaded().journey(), SvgRenderer.Counts.NONE);
+                  return complete(
+                      HttpResponse.create()
+                          .withStatus(StatusCodes.OK)
+                          .withEntity(
+                              HttpEntities.create(
+                                  MediaTypes.IMAGE_SVG_XML.toContentType(),
+                                  svg.getBytes(StandardCharsets.UTF_8))));
+                }));
   }
 
   private Route retire(String who, String name) {

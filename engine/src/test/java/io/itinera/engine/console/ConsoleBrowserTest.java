@@ -387,6 +387,11 @@ class ConsoleBrowserTest {
 
     setEditor(SKIP_THE_CART);
     waitFor(By.id("check-ok"));
+    // The edit's diagram: "Wishlist Added" leads to the cart only in the candidate.
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("edit-diagram"), "Wishlist Added"));
     browser.findElement(By.id("replay")).click();
     WebElement summary = waitFor(By.id("replay-summary"));
     assertTrue(summary.getText().startsWith("7 customers"), summary.getText());
@@ -499,6 +504,40 @@ class ConsoleBrowserTest {
     browser.get(base + "/console/");
     ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
     browser.navigate().refresh();
+  }
+
+  @Test
+  void anEditIsDrawnForTheAdminKeyAndABrokenOneIsLocated() {
+    Reply drawn =
+        api.send(
+            "POST",
+            "/v1/journeys/console-shoes/diagram.svg",
+            SKIP_THE_CART,
+            "application/yaml",
+            basic(ADMIN_KEY),
+            Check.REQUEST_AND_RESPONSE);
+    assertEquals(200, drawn.status(), drawn.body());
+    assertTrue(drawn.body().contains(">Wishlist Added</text>"), drawn.body());
+    assertFalse(drawn.body().contains("entered</text>"), "an edit has no counts");
+    Reply broken =
+        api.send(
+            "POST",
+            "/v1/journeys/console-shoes/diagram.svg",
+            JOURNEY.replace("goto: cart", "goto: nowhere"),
+            "application/yaml",
+            basic(ADMIN_KEY),
+            Check.RESPONSE);
+    assertEquals(422, broken.status(), broken.body());
+    assertEquals(
+        403,
+        api.send(
+                "POST",
+                "/v1/journeys/console-shoes/diagram.svg",
+                SKIP_THE_CART,
+                "application/yaml",
+                basic(READ_KEY),
+                Check.RESPONSE)
+            .status());
   }
 
   private void signIn(String key) {

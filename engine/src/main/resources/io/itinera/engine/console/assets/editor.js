@@ -21,6 +21,21 @@ function problems(list, id) {
   );
 }
 
+/** The edit drawn by the server; parsed as SVG (no script runs) and shown beside the editor. */
+async function draw(box, name, yaml) {
+  try {
+    const text = await api(`/v1/journeys/${encodeURIComponent(name)}/diagram.svg`, {
+      method: "POST",
+      yaml,
+    });
+    const image = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+    clear(box);
+    box.append(document.importNode(image, true));
+  } catch (e) {
+    // The check beside it says why; the last good diagram stays.
+  }
+}
+
 function showChecked(box, answer) {
   clear(box);
   if (answer.ok) {
@@ -102,6 +117,7 @@ export async function editorPage(page, name, who) {
   const editor = el("textarea", { id: "editor", spellcheck: "false", rows: 30 });
   editor.value = details.source || "";
   const checked = el("section", { id: "check", "aria-live": "polite" });
+  const drawing = el("div", { id: "edit-diagram", class: "diagram" });
   const sample = el("input", { id: "replay-sample", type: "number", min: 1, max: 10000, value: 1000 });
   const replayButton = el("button", { id: "replay", type: "button" }, "Replay over recorded customers");
   const deployButton = el("button", { id: "deploy", type: "button" }, "Deploy");
@@ -110,7 +126,13 @@ export async function editorPage(page, name, who) {
   let timer;
   editor.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(async () => showChecked(checked, await check(name, editor.value)), CHECK_AFTER_MS);
+    timer = setTimeout(async () => {
+      const answer = await check(name, editor.value);
+      showChecked(checked, answer);
+      if (answer.ok) {
+        draw(drawing, name, editor.value);
+      }
+    }, CHECK_AFTER_MS);
   });
   replayButton.addEventListener("click", async () => {
     clear(replayed);
@@ -148,8 +170,11 @@ export async function editorPage(page, name, who) {
     el("div", { class: "editor" }, editor, checked),
     el("div", { class: "actions" }, el("label", { for: "replay-sample" }, "Customers "), sample, replayButton, deployButton),
     deployed,
+    el("h2", {}, "Diagram of the edit"),
+    drawing,
     el("h2", {}, "What-if replay"),
     replayed,
   );
   showChecked(checked, await check(name, editor.value));
+  draw(drawing, name, editor.value);
 }
