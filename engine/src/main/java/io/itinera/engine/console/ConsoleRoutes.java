@@ -17,8 +17,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The console's files, from the engine's jar: its page and scripts at {@code /console}, the
- * WebJars' libraries (htmx, Chart.js, Swagger UI) below {@code /console/webjars}, and the API
- * reference at {@code /docs} (Swagger UI over the docs/openapi.yaml the build copies in).
+ * WebJars' libraries (Chart.js, Swagger UI) below {@code /console/webjars}, and the API reference
+ * at {@code /docs} (Swagger UI over the docs/openapi.yaml the build copies in).
  *
  * <p>Nothing here reads data or checks a key: the page calls the {@code /v1} API with the key the
  * user typed, so the API's scopes and audit log apply to the console as to any client

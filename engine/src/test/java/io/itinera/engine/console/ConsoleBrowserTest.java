@@ -229,6 +229,11 @@ class ConsoleBrowserTest {
     WebElement count =
         waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count"));
     assertEquals("7 entered", count.getText());
+    // Fetched again every 5 s: the image in place now is a new one.
+    new WebDriverWait(browser, Duration.ofSeconds(8)).until(ExpectedConditions.stalenessOf(count));
+    assertEquals(
+        "7 entered",
+        waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count")).getText());
     String arrows =
         browser.findElements(By.cssSelector("#diagram svg .transition-count")).stream()
             .map(WebElement::getText)

@@ -81,13 +81,5 @@ document.getElementById("sign-out").addEventListener("click", () => {
   route();
 });
 
-// The diagram's polling (htmx) carries the key as every other call does.
-document.body.addEventListener("htmx:configRequest", (event) => {
-  const who = session();
-  if (who) {
-    event.detail.headers["Authorization"] = who.authorization;
-  }
-});
-
 window.addEventListener("hashchange", route);
 route();

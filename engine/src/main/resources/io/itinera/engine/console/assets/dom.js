@@ -84,3 +84,13 @@ export function confirmAction(text) {
     dialog.showModal();
   });
 }
+
+/**
+ * An SVG the server drew, parsed as SVG (a script in it would not run; the server's has none) and
+ * put in place of what {@code box} held.
+ */
+export function showSvg(box, text) {
+  const image = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  clear(box);
+  box.append(document.importNode(image, true));
+}

@@ -3,7 +3,7 @@
 // version, then deploy it after a confirmation.
 
 import { api } from "./api.js";
-import { el, table, errorBox, link, clear, confirmAction } from "./dom.js";
+import { el, table, errorBox, link, clear, confirmAction, showSvg } from "./dom.js";
 
 const CHECK_AFTER_MS = 600;
 
@@ -28,9 +28,7 @@ async function draw(box, name, yaml) {
       method: "POST",
       yaml,
     });
-    const image = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-    clear(box);
-    box.append(document.importNode(image, true));
+    showSvg(box, text);
   } catch (e) {
     // The check beside it says why; the last good diagram stays.
   }

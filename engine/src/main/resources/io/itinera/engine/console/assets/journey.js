@@ -1,21 +1,30 @@
-// One journey: its diagram with live counts (drawn by the server, swapped in by htmx every 5 s),
+// One journey: its diagram with live counts (drawn by the server, fetched again every 5 s),
 // the funnel and time per stage (Chart.js), the holdout lift and the arms of each split, the YAML
 // and its versions.
 
 import { api } from "./api.js";
-import { el, table, errorBox, percent, seconds } from "./dom.js";
+import { el, table, errorBox, percent, seconds, showSvg, clear } from "./dom.js";
 
-const POLL = "every 5s";
+const POLL_MS = 5000;
 
+/**
+ * The server-drawn diagram, fetched again every 5 s while the page is shown. Fetched like every
+ * other call (credentials "omit"), so a key revoked meanwhile never brings up the browser's own
+ * sign-in prompt; it signs the console out instead.
+ */
 function diagram(name) {
-  const image = el("div", {
-    id: "diagram",
-    class: "diagram",
-    "hx-get": `/v1/journeys/${encodeURIComponent(name)}/diagram.svg`,
-    "hx-trigger": `load, ${POLL}`,
-    "hx-swap": "innerHTML",
-  });
-  return image;
+  const image = el("div", { id: "diagram", class: "diagram" });
+  const path = `/v1/journeys/${encodeURIComponent(name)}/diagram.svg`;
+  const refresh = () =>
+    api(path)
+      .then((text) => showSvg(image, text))
+      .catch((e) => {
+        clear(image);
+        image.append(errorBox(e));
+      });
+  refresh();
+  const timer = setInterval(() => (image.isConnected ? refresh() : clearInterval(timer)), POLL_MS);
+  return { image, stop: () => clearInterval(timer) };
 }
 
 function chart(id, type, labels, datasets, title) {
@@ -128,15 +137,15 @@ export async function journeyPage(page, name, who) {
     );
   }
   const figures = el("section", { id: "figures" });
-  page.append(el("h2", {}, "Diagram (last 30 days, refreshed every 5 s)"), diagram(name));
+  const drawn = diagram(name);
+  page.append(el("h2", {}, "Diagram (last 30 days, refreshed every 5 s)"), drawn.image);
   page.append(figures);
-  htmx.process(page);
   let report;
   try {
     report = await api(`/v1/journeys/${encodeURIComponent(name)}/analytics`);
   } catch (e) {
     figures.append(errorBox(e));
-    return;
+    return drawn.stop;
   }
   const stages = report.funnel.map((s) => s.stage);
   const funnel = chart(
@@ -175,5 +184,8 @@ export async function journeyPage(page, name, who) {
   );
   const charts = [funnel.draw(), time.draw()];
   page.append(...(await source(name, who)));
-  return () => charts.forEach((c) => c.destroy());
+  return () => {
+    drawn.stop();
+    charts.forEach((c) => c.destroy());
+  };
 }
