@@ -457,6 +457,16 @@ class ConsoleBrowserTest {
     }
     Reply script = api.send("GET", "/console/assets/console.js", null, null, null, Check.NOTHING);
     assertTrue(script.contentType().contains("javascript"), script.contentType());
+    for (String escape :
+        List.of(
+            "/console/assets/..%2F..%2F..%2F..%2F..%2Fapplication.conf",
+            "/console/assets/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/application.conf",
+            "/console/webjars/..%2F..%2F..%2Fapplication.conf",
+            "/console/assets/../ConsoleRoutes.class")) {
+      Reply refused = api.send("GET", escape, null, null, null, Check.NOTHING);
+      assertEquals(404, refused.status(), escape + ": " + refused.body());
+      assertFalse(refused.body().contains("pekko"), escape);
+    }
     Reply page = api.send("GET", "/console/", null, null, null, Check.NOTHING);
     assertFalse(page.body().contains("<script>"), "no inline script");
     assertFalse(page.body().contains("style="), "no inline style");
