@@ -9,6 +9,7 @@ import io.itinera.journeys.simulate.Replay.Recorded;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -110,32 +111,54 @@ public final class Replays {
             ? history.records().recentCustomerIds(Math.min(sample, MAX_CUSTOMERS))
             : CompletableFuture.completedFuture(
                 customers.subList(0, Math.min(customers.size(), MAX_CUSTOMERS)));
+    Instant end = clock.instant();
+    Replay before = new Replay(deployed, end);
+    Replay after = new Replay(candidate, end);
     CompletionStage<Report> report =
-        ids.thenCompose(this::read)
-            .thenCompose(read -> compare(deployed, candidate, read, started));
+        ids.thenCompose(read -> replay(read, before, after))
+            .thenApply(
+                counted ->
+                    compared(
+                        deployed, candidate, counted, before.outcome(), after.outcome(), started));
     report.whenComplete((done, failed) -> running.set(false));
     return Optional.of(report);
   }
 
-  private record Read(List<Recorded> customers, long touchpoints, boolean truncated) {}
+  /** How much was replayed. */
+  private record Counted(int customers, long touchpoints, boolean truncated) {}
 
-  private CompletionStage<Read> read(List<String> ids) {
-    long[] held = {0};
+  /**
+   * Reads the journals a few at a time and replays each customer under both versions as it arrives,
+   * each version on a thread of the replays' own pool (CPU work, kept off the SQL pool and the
+   * actors' dispatcher), then drops their touchpoints: memory holds the counts and paths, never the
+   * whole history.
+   */
+  private CompletionStage<Counted> replay(List<String> ids, Replay before, Replay after) {
+    int[] customers = {0};
+    long[] touchpoints = {0};
     boolean[] truncated = {false};
     return Source.from(ids)
         .mapAsync(JOURNALS_READ_AT_ONCE, this::touchpoints)
+        .filter(recorded -> !recorded.touchpoints().isEmpty())
         .takeWhile(
             recorded -> {
-              if (held[0] + recorded.touchpoints().size() > MAX_TOUCHPOINTS) {
+              if (touchpoints[0] + recorded.touchpoints().size() > MAX_TOUCHPOINTS) {
                 truncated[0] = true;
                 return false;
               }
-              held[0] += recorded.touchpoints().size();
+              touchpoints[0] += recorded.touchpoints().size();
+              customers[0]++;
               truncated[0] |= recorded.touchpoints().size() == MAX_TOUCHPOINTS_PER_CUSTOMER;
               return true;
             })
-        .runWith(Sink.seq(), system)
-        .thenApply(read -> new Read(read, held[0], truncated[0]));
+        .mapAsync(
+            1,
+            recorded ->
+                CompletableFuture.allOf(
+                    CompletableFuture.runAsync(() -> before.add(recorded), pool),
+                    CompletableFuture.runAsync(() -> after.add(recorded), pool)))
+        .runWith(Sink.ignore(), system)
+        .thenApply(done -> new Counted(customers[0], touchpoints[0], truncated[0]));
   }
 
   private CompletionStage<Recorded> touchpoints(String customerId) {
@@ -149,40 +172,22 @@ public final class Replays {
         .thenApply(touchpoints -> new Recorded(customerId, touchpoints));
   }
 
-  /**
-   * The two versions replayed side by side, each on a thread of the replays' own pool: CPU work,
-   * kept off the SQL pool and the actors' dispatcher.
-   */
-  private CompletionStage<Report> compare(
-      LoadedJourney deployed, LoadedJourney candidate, Read read, long started) {
-    List<Recorded> customers =
-        read.customers().stream().filter(c -> !c.touchpoints().isEmpty()).toList();
-    CompletableFuture<Outcome> before =
-        CompletableFuture.supplyAsync(() -> Replay.run(deployed, customers, clock.instant()), pool);
-    CompletableFuture<Outcome> after =
-        CompletableFuture.supplyAsync(
-            () -> Replay.run(candidate, customers, clock.instant()), pool);
-    return before.thenCombine(
-        after, (was, would) -> compared(deployed, candidate, read, customers, was, would, started));
-  }
-
   private Report compared(
       LoadedJourney deployed,
       LoadedJourney candidate,
-      Read read,
-      List<Recorded> customers,
+      Counted counted,
       Outcome before,
       Outcome after,
       long started) {
     List<PathDifference> examples = new ArrayList<>();
     int differing = 0;
-    for (Recorded customer : customers) {
-      List<String> was = before.paths().getOrDefault(customer.customerId(), List.of());
-      List<String> would = after.paths().getOrDefault(customer.customerId(), List.of());
+    for (Map.Entry<String, List<String>> customer : before.paths().entrySet()) {
+      List<String> was = customer.getValue();
+      List<String> would = after.paths().getOrDefault(customer.getKey(), List.of());
       if (!Objects.equals(was, would)) {
         differing++;
         if (examples.size() < EXAMPLES) {
-          examples.add(new PathDifference(customer.customerId(), was, would));
+          examples.add(new PathDifference(customer.getKey(), was, would));
         }
       }
     }
@@ -190,9 +195,9 @@ public final class Replays {
         candidate.journey().name(),
         deployed.journey().version(),
         candidate.journey().version(),
-        customers.size(),
-        read.touchpoints(),
-        read.truncated(),
+        counted.customers(),
+        counted.touchpoints(),
+        counted.truncated(),
         side(before.entered(), after.entered(), stageOrder(deployed, candidate)),
         side(before.actions(), after.actions()),
         side(before.suppressed(), after.suppressed()),

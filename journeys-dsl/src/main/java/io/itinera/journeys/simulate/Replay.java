@@ -14,6 +14,7 @@ import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,8 @@ import java.util.TreeMap;
  * simulated clock, each customer alone, timers firing between touchpoints as the engine's timer
  * service would and up to {@code end} after the last. It returns counts and each customer's path;
  * it sends nothing and writes nothing. Run for a candidate and for the deployed version over the
- * same customers, the two outcomes say what a change would do on real history.
+ * same customers, the two outcomes say what a change would do on real history. Customers are added
+ * one at a time ({@link #add}) and only their outcome is kept.
  *
  * <p>Only the journey under test runs, so caps and priorities shared with other journeys are not
  * applied; bandit splits draw from a fixed seed.
@@ -52,46 +54,69 @@ public final class Replay {
 
   private static final long SEED = 19L;
 
-  private Replay() {}
+  private final JourneySet journeys;
+  private final String name;
+  private final Instant end;
+  private final Map<String, Long> entered = new TreeMap<>();
+  private final Map<String, Long> actions = new TreeMap<>();
+  private final Map<String, Long> suppressed = new TreeMap<>();
+  private final Map<String, Long> deferred = new TreeMap<>();
+  private final Map<String, List<String>> paths = new TreeMap<>();
+  private final SimulatedCounts counts = new SimulatedCounts();
+  private final Experiments experiments = Experiments.seeded(counts, SEED);
+
+  /**
+   * A replay of {@code journey} to which customers are added one at a time, so that only their
+   * outcome is kept, never their touchpoints: timers fire up to {@code end}. Not thread-safe: one
+   * caller at a time.
+   */
+  public Replay(LoadedJourney journey, Instant end) {
+    this.journeys = JourneySet.of(List.of(journey));
+    this.name = journey.journey().name();
+    this.end = end;
+  }
 
   public static Outcome run(LoadedJourney journey, List<Recorded> customers, Instant end) {
-    JourneySet journeys = JourneySet.of(List.of(journey));
-    String name = journey.journey().name();
-    Map<String, Long> entered = new TreeMap<>();
-    Map<String, Long> actions = new TreeMap<>();
-    Map<String, Long> suppressed = new TreeMap<>();
-    Map<String, Long> deferred = new TreeMap<>();
-    Map<String, List<String>> paths = new TreeMap<>();
-    SimulatedCounts counts = new SimulatedCounts();
-    Experiments experiments = Experiments.seeded(counts, SEED);
-    for (Recorded recorded : customers) {
-      Run run = new Run(recorded.customerId(), journeys, experiments, counts);
-      for (Touchpoint touchpoint : recorded.touchpoints()) {
-        Instant at =
-            touchpoint.receivedAt() != null ? touchpoint.receivedAt() : touchpoint.timestamp();
-        run.timersUntil(at);
-        run.context = run.context.recording(touchpoint);
-        run.decide(new Input.TouchpointArrived(touchpoint), at);
-      }
-      run.timersUntil(end);
-      List<String> path = new ArrayList<>();
-      for (JourneyEvent event : run.events) {
-        if (event instanceof JourneyEvent.JourneyEntered e && e.journey().equals(name)) {
-          path.add(e.stage());
-        } else if (event instanceof JourneyEvent.StageEntered e && e.journey().equals(name)) {
-          path.add(e.to());
-        } else if (event instanceof JourneyEvent.ActionEmitted e) {
-          actions.merge(key(e.action()), 1L, Long::sum);
-        } else if (event instanceof JourneyEvent.ActionSuppressed e) {
-          suppressed.merge(e.reason().name(), 1L, Long::sum);
-        } else if (event instanceof JourneyEvent.ActionDeferred e) {
-          deferred.merge(key(e.action()), 1L, Long::sum);
-        }
-      }
-      path.stream().distinct().forEach(stage -> entered.merge(stage, 1L, Long::sum));
-      paths.put(recorded.customerId(), List.copyOf(path));
+    Replay replay = new Replay(journey, end);
+    customers.forEach(replay::add);
+    return replay.outcome();
+  }
+
+  /** Replays one customer's recorded touchpoints and counts what came of them. */
+  public void add(Recorded recorded) {
+    Run run = new Run(recorded.customerId(), journeys, experiments, counts);
+    for (Touchpoint touchpoint : recorded.touchpoints()) {
+      Instant at =
+          touchpoint.receivedAt() != null ? touchpoint.receivedAt() : touchpoint.timestamp();
+      run.timersUntil(at);
+      run.context = run.context.recording(touchpoint);
+      run.decide(new Input.TouchpointArrived(touchpoint), at);
     }
-    return new Outcome(entered, actions, suppressed, deferred, paths);
+    run.timersUntil(end);
+    List<String> path = new ArrayList<>();
+    for (JourneyEvent event : run.events) {
+      if (event instanceof JourneyEvent.JourneyEntered e && e.journey().equals(name)) {
+        path.add(e.stage());
+      } else if (event instanceof JourneyEvent.StageEntered e && e.journey().equals(name)) {
+        path.add(e.to());
+      } else if (event instanceof JourneyEvent.ActionEmitted e) {
+        actions.merge(key(e.action()), 1L, Long::sum);
+      } else if (event instanceof JourneyEvent.ActionSuppressed e) {
+        suppressed.merge(e.reason().name(), 1L, Long::sum);
+      } else if (event instanceof JourneyEvent.ActionDeferred e) {
+        deferred.merge(key(e.action()), 1L, Long::sum);
+      }
+    }
+    path.stream().distinct().forEach(stage -> entered.merge(stage, 1L, Long::sum));
+    paths.put(recorded.customerId(), List.copyOf(path));
+  }
+
+  public Outcome outcome() {
+    return new Outcome(copy(entered), copy(actions), copy(suppressed), copy(deferred), copy(paths));
+  }
+
+  private static <V> Map<String, V> copy(Map<String, V> map) {
+    return Collections.unmodifiableMap(new TreeMap<>(map));
   }
 
   private static String key(PlannedAction action) {
