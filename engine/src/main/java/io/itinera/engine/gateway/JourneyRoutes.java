@@ -188,7 +188,9 @@ record JourneyRoutes(
                 concat(
                     get(() -> analytics.diagram(name)),
                     post(() -> admin(() -> drawCandidate(name))))),
-        path("replay", () -> post(() -> replays.replay(name))));
+        path(
+            "replay",
+            () -> concat(post(() -> replays.replay(name)), get(() -> replays.progress(name)))));
   }
 
   private Route admin(Supplier<Route> inner) {

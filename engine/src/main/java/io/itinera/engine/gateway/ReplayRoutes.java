@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/journeys/{name}/replay} (admin): a candidate version of a deployed journey, the
  * YAML in the body, run with the deployed one over customers' recorded touchpoints and compared
  * ({@link Replays}). Sends nothing, changes nothing; 429 while another replay runs on the node.
+ * {@code GET} on the same path says how far this node's replay of it is.
  */
 record ReplayRoutes(JourneyRegistry registry, Replays replays, Access access) {
 
@@ -31,6 +32,19 @@ record ReplayRoutes(JourneyRegistry registry, Replays replays, Access access) {
 
   /** Ids in {@code customers}, comma-separated. */
   static final int MAX_NAMED = 1_000;
+
+  /** {@code GET}: how far this node's replay of the journey is, or its last one. */
+  Route progress(String name) {
+    return access.require(
+        Scope.ADMIN,
+        "Replays need",
+        () -> {
+          Replays.Progress now = replays.progress();
+          Replays.Progress shown =
+              name.equals(now.journey()) ? now : new Replays.Progress(false, name, 0, 0);
+          return complete(Json.response(StatusCodes.OK, shown));
+        });
+  }
 
   Route replay(String name) {
     return access.require(

@@ -48,6 +48,12 @@ public final class Replays {
 
   private static final int JOURNALS_READ_AT_ONCE = 4;
 
+  /**
+   * This node's replay now, or its last one: of {@code of} customers sampled, how many are
+   * replayed.
+   */
+  public record Progress(boolean running, String journey, int replayed, int of) {}
+
   /** One row of a comparison: a stage, an action ("channel/template") or a suppression reason. */
   public record Count(String key, long deployed, long candidate) {}
 
@@ -79,6 +85,7 @@ public final class Replays {
   private final CustomerHistory history;
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean();
+  private volatile Progress progress = new Progress(false, null, 0, 0);
 
   /** Two daemon threads: one replay at a time, its two versions at once. */
   private final Executor pool =
@@ -114,13 +121,20 @@ public final class Replays {
     Instant end = clock.instant();
     Replay before = new Replay(deployed, end);
     Replay after = new Replay(candidate, end);
+    String journey = candidate.journey().name();
+    progress = new Progress(true, journey, 0, 0);
     CompletionStage<Report> report =
-        ids.thenCompose(read -> replay(read, before, after))
+        ids.thenCompose(read -> replay(journey, read, before, after))
             .thenApply(
                 counted ->
                     compared(
                         deployed, candidate, counted, before.outcome(), after.outcome(), started));
-    report.whenComplete((done, failed) -> running.set(false));
+    report.whenComplete(
+        (done, failed) -> {
+          Progress last = progress;
+          progress = new Progress(false, journey, last.replayed(), last.of());
+          running.set(false);
+        });
     return Optional.of(report);
   }
 
@@ -133,7 +147,13 @@ public final class Replays {
    * actors' dispatcher), then drops their touchpoints: memory holds the counts and paths, never the
    * whole history.
    */
-  private CompletionStage<Counted> replay(List<String> ids, Replay before, Replay after) {
+  public Progress progress() {
+    return progress;
+  }
+
+  private CompletionStage<Counted> replay(
+      String journey, List<String> ids, Replay before, Replay after) {
+    progress = new Progress(true, journey, 0, ids.size());
     int[] customers = {0};
     long[] touchpoints = {0};
     boolean[] truncated = {false};
@@ -155,8 +175,10 @@ public final class Replays {
             1,
             recorded ->
                 CompletableFuture.allOf(
-                    CompletableFuture.runAsync(() -> before.add(recorded), pool),
-                    CompletableFuture.runAsync(() -> after.add(recorded), pool)))
+                        CompletableFuture.runAsync(() -> before.add(recorded), pool),
+                        CompletableFuture.runAsync(() -> after.add(recorded), pool))
+                    .thenRun(
+                        () -> progress = new Progress(true, journey, customers[0], ids.size())))
         .runWith(Sink.ignore(), system)
         .thenApply(done -> new Counted(customers[0], touchpoints[0], truncated[0]));
   }

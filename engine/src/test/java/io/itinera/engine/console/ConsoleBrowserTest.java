@@ -336,6 +336,11 @@ class ConsoleBrowserTest {
     assertEquals("[\"browsing\",\"cart\"]", String.valueOf(cleo.get("deployed")), reply.body());
     assertEquals("[\"browsing\",\"bought\"]", String.valueOf(cleo.get("candidate")));
 
+    JsonNode progress = api.get("/v1/journeys/console-shoes/replay", basic(ADMIN_KEY)).json();
+    assertFalse(progress.get("running").asBoolean(), progress.toString());
+    assertEquals(7, progress.get("replayed").asInt(), progress.toString());
+    assertTrue(progress.get("of").asInt() >= 7, progress.toString());
+
     // Named customers only; and nothing was deployed or sent.
     JsonNode named =
         api.send(

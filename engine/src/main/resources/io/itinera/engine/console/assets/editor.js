@@ -134,14 +134,28 @@ export async function editorPage(page, name, who) {
   });
   replayButton.addEventListener("click", async () => {
     clear(replayed);
-    replayed.append(el("p", {}, "Replaying..."));
+    const status = el("p", { id: "replay-progress" }, "Replaying...");
+    replayed.append(status);
+    const path = `/v1/journeys/${encodeURIComponent(name)}/replay`;
+    const watch = setInterval(async () => {
+      try {
+        const now = await api(path);
+        if (now.running && now.of > 0) {
+          status.textContent = `Replaying: ${now.replayed} of ${now.of} customers...`;
+        }
+      } catch (e) {
+        // the replay's own answer says what went wrong
+      }
+    }, 1000);
     try {
       const report = await api(
         `/v1/journeys/${encodeURIComponent(name)}/replay?sample=${encodeURIComponent(sample.value)}`,
         { method: "POST", yaml: editor.value },
       );
+      clearInterval(watch);
       showReplay(replayed, report);
     } catch (e) {
+      clearInterval(watch);
       clear(replayed);
       replayed.append(errorBox(e));
       if (e.problem && e.problem.errors) {
