@@ -12,38 +12,26 @@ import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.ApiClient.Check;
 import io.itinera.engine.support.ApiClient.Reply;
+import io.itinera.engine.support.Chromium;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
 import io.itinera.engine.support.WebhookReceiver;
 import io.itinera.engine.support.WebhookReceiver.Answer;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -58,8 +46,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest {
 
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -109,16 +95,16 @@ class ConsoleBrowserTest {
   private WebhookReceiver receiver;
   private ItineraNode node;
   private ApiClient api;
+  private Chromium chromium;
   private WebDriver browser;
   private String base;
-  private final List<String> browserLog = new ArrayList<>();
   private String crmAction;
 
   @BeforeAll
   void start() throws Exception {
     // .ci/run installs chromium and chromium-driver; a machine set up by hand may lack them.
     Assumptions.assumeTrue(
-        Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+        Chromium.installed(),
         "chromium and chromium-driver are not installed (apt-get install chromium"
             + " chromium-driver)");
     database = TestDatabase.createFresh("console_browser");
@@ -153,26 +139,14 @@ class ConsoleBrowserTest {
         Duration.ofSeconds(15),
         () -> "dead".equals(deliveryStatus(crmAction)));
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
-    Files.createDirectories(SCREENSHOTS);
+    chromium = Chromium.start(SCREENSHOTS);
+    browser = chromium.driver();
   }
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (node != null) {
       TestNode.stop(node);
@@ -196,14 +170,14 @@ class ConsoleBrowserTest {
     // A wrong key is refused on the form, and nothing is kept.
     signedOut();
     signIn("not-a-key");
-    WebElement error = waitFor(By.id("sign-in-error"));
+    WebElement error = chromium.waitFor(By.id("sign-in-error"));
     assertTrue(error.getText().contains("not valid"), error.getText());
     assertTrue(browser.findElement(By.id("page")).getAttribute("hidden") != null);
-    screenshot("sign-in-wrong-key");
+    chromium.screenshot("sign-in-wrong-key");
 
     // The admin key: the list shows each stage's customers and today's entries, as analytics says.
     signIn(ADMIN_KEY);
-    waitFor(By.cssSelector("#journeys li[data-stage='browsing'] b"));
+    chromium.waitFor(By.cssSelector("#journeys li[data-stage='browsing'] b"));
     for (JsonNode stage : report.get("funnel")) {
       long inStage =
           stage.get("entered").asLong()
@@ -222,31 +196,33 @@ class ConsoleBrowserTest {
         browser
             .findElement(By.cssSelector("#journeys .entries-today[data-journey='console-shoes']"))
             .getText());
-    screenshot("journeys");
+    chromium.screenshot("journeys");
 
     // The journey: the server-drawn diagram with its counts, the funnel, the YAML.
     browser.findElement(By.linkText("console-shoes")).click();
     WebElement count =
-        waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count"));
+        chromium.waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count"));
     assertEquals("7 entered", count.getText());
     // Fetched again every 5 s: the image in place now is a new one.
     new WebDriverWait(browser, Duration.ofSeconds(8)).until(ExpectedConditions.stalenessOf(count));
     assertEquals(
         "7 entered",
-        waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count")).getText());
+        chromium
+            .waitFor(By.cssSelector("#diagram svg g[data-stage='browsing'] .stage-count"))
+            .getText());
     String arrows =
         browser.findElements(By.cssSelector("#diagram svg .transition-count")).stream()
             .map(WebElement::getText)
             .toList()
             .toString();
     assertTrue(arrows.contains("Product Added \u00b7 5"), arrows);
-    waitFor(By.id("funnel-chart"));
-    assertTrue(waitFor(By.id("yaml")).getText().contains("journey: console-shoes"));
-    screenshot("journey");
+    chromium.waitFor(By.id("funnel-chart"));
+    assertTrue(chromium.waitFor(By.id("yaml")).getText().contains("journey: console-shoes"));
+    chromium.screenshot("journey");
 
     // The customer: the suppressed e-mail, and why.
     browser.get(base + "/console/#/customer/cleo");
-    WebElement decisions = waitFor(By.cssSelector("#decisions .explanation"));
+    WebElement decisions = chromium.waitFor(By.cssSelector("#decisions .explanation"));
     String why =
         browser.findElements(By.cssSelector("#decisions .explanation")).stream()
             .map(WebElement::getText)
@@ -255,21 +231,22 @@ class ConsoleBrowserTest {
     assertTrue(why.contains("suppressed send email cart-reminder: NO_CONSENT"), why);
     assertTrue(decisions.isDisplayed());
     assertTrue(
-        waitFor(By.cssSelector("#active-journeys")).getText().contains("cart"),
+        chromium.waitFor(By.cssSelector("#active-journeys")).getText().contains("cart"),
         "cleo is in the cart stage");
-    screenshot("customer");
+    chromium.screenshot("customer");
 
     // The dead delivery, retried after the confirmation, reaches the fixed receiver.
     receiver.script("/crm", (attempt, request) -> Answer.ok());
     browser.get(base + "/console/#/channels");
-    WebElement dead = waitFor(By.cssSelector("#channels .dead-count[data-channel='crm']"));
+    WebElement dead = chromium.waitFor(By.cssSelector("#channels .dead-count[data-channel='crm']"));
     assertEquals("1", dead.getText());
     dead.click();
-    waitFor(By.linkText(crmAction)).click();
-    assertTrue(waitFor(By.id("cloudevent")).getText().contains("\"specversion\": \"1.0\""));
-    waitFor(By.id("retry")).click();
-    waitFor(By.id("confirm-yes"));
-    screenshot("retry-confirmation");
+    chromium.waitFor(By.linkText(crmAction)).click();
+    assertTrue(
+        chromium.waitFor(By.id("cloudevent")).getText().contains("\"specversion\": \"1.0\""));
+    chromium.waitFor(By.id("retry")).click();
+    chromium.waitFor(By.id("confirm-yes"));
+    chromium.screenshot("retry-confirmation");
     browser.findElement(By.id("confirm-yes")).click();
     new WebDriverWait(browser, Duration.ofSeconds(10))
         .until(ExpectedConditions.textToBe(By.id("retry-outcome"), "Queued for another attempt."));
@@ -277,21 +254,21 @@ class ConsoleBrowserTest {
         "the retried delivery is delivered",
         Duration.ofSeconds(10),
         () -> "delivered".equals(deliveryStatus(crmAction)));
-    screenshot("retried");
+    chromium.screenshot("retried");
 
     // A read key: journeys by name only, the channels page refused, no retry button.
     browser.findElement(By.id("sign-out")).click();
     signIn(READ_KEY);
-    assertTrue(waitFor(By.id("journey-name")).isDisplayed());
+    assertTrue(chromium.waitFor(By.id("journey-name")).isDisplayed());
     browser.get(base + "/console/#/delivery/" + crmAction);
     new WebDriverWait(browser, Duration.ofSeconds(10))
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("page"), "admin key"));
     assertTrue(browser.findElements(By.id("retry")).isEmpty(), "no retry for a read key");
 
-    assertNoContentSecurityViolations();
+    chromium.assertNoContentSecurityViolations();
     assertTrue(
-        browserLog.stream().anyMatch(line -> line.contains("401")),
-        "the browser's log is read: the wrong key's 401 is in it: " + browserLog);
+        chromium.log().stream().anyMatch(line -> line.contains("401")),
+        "the browser's log is read: the wrong key's 401 is in it: " + chromium.log());
   }
 
   /**
@@ -381,10 +358,10 @@ class ConsoleBrowserTest {
   void theEditorShowsALocatedErrorAndTheReplayShowsTheDifference() throws Exception {
     signedOut();
     signIn(ADMIN_KEY);
-    waitFor(By.id("sign-out"));
+    chromium.waitFor(By.id("sign-out"));
     browser.get(base + "/console/#/edit/console-shoes");
-    WebElement editor = waitFor(By.id("editor"));
-    waitFor(By.id("check-ok"));
+    WebElement editor = chromium.waitFor(By.id("editor"));
+    chromium.waitFor(By.id("check-ok"));
     setEditor(JOURNEY.replace("goto: cart", "goto: nowhere"));
     WebElement error =
         new WebDriverWait(browser, Duration.ofSeconds(10))
@@ -393,48 +370,47 @@ class ConsoleBrowserTest {
     assertTrue(
         error.getText().matches("console-shoes\\.journey\\.yaml:\\d+:\\d+: .*nowhere.*"),
         error.getText());
-    screenshot("editor-error");
+    chromium.screenshot("editor-error");
 
     setEditor(SKIP_THE_CART);
-    waitFor(By.id("check-ok"));
+    chromium.waitFor(By.id("check-ok"));
     // The edit's diagram: "Wishlist Added" leads to the cart only in the candidate.
     new WebDriverWait(browser, Duration.ofSeconds(10))
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
                 By.id("edit-diagram"), "Wishlist Added"));
     browser.findElement(By.id("replay")).click();
-    WebElement summary = waitFor(By.id("replay-summary"));
+    WebElement summary = chromium.waitFor(By.id("replay-summary"));
     assertTrue(summary.getText().startsWith("7 customers"), summary.getText());
-    String stages = waitFor(By.id("replay-stages")).getText();
+    String stages = chromium.waitFor(By.id("replay-stages")).getText();
     assertTrue(stages.contains("cart 5 0 -5"), stages);
     assertTrue(stages.contains("bought 1 5 4"), stages);
-    screenshot("replay");
+    chromium.screenshot("replay");
     assertEquals(editor, browser.findElement(By.id("editor")));
 
     // A fixed version of another journey, deployed from the editor after the confirmation.
     browser.get(base + "/console/#/edit/console-draft");
-    waitFor(By.id("check-ok"));
+    chromium.waitFor(By.id("check-ok"));
     setEditor(
         DRAFT.replace("version: 1", "version: 2").replace("template: done", "template: finished"));
     new WebDriverWait(browser, Duration.ofSeconds(10))
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("check-ok"), "version 2"));
     browser.findElement(By.id("deploy")).click();
-    waitFor(By.id("confirm-yes")).click();
+    chromium.waitFor(By.id("confirm-yes")).click();
     new WebDriverWait(browser, Duration.ofSeconds(10))
         .until(ExpectedConditions.textToBe(By.id("deploy-outcome"), "Version 2: deployed."));
     JsonNode draft = api.get("/v1/journeys/console-draft", basic(ADMIN_KEY)).json();
     assertEquals(2, draft.get("version").asInt());
     assertTrue(draft.get("source").asText().contains("template: finished"));
-    assertNoContentSecurityViolations();
+    chromium.assertNoContentSecurityViolations();
   }
 
   /** Replaces the editor's text as typing would, firing its input event. */
   private void setEditor(String text) {
-    ((org.openqa.selenium.JavascriptExecutor) browser)
-        .executeScript(
-            "const e = document.getElementById('editor'); e.value = arguments[0];"
-                + " e.dispatchEvent(new Event('input'));",
-            text);
+    chromium.script(
+        "const e = document.getElementById('editor'); e.value = arguments[0];"
+            + " e.dispatchEvent(new Event('input'));",
+        text);
   }
 
   private static Map<String, List<Long>> counts(JsonNode rows) {
@@ -494,11 +470,11 @@ class ConsoleBrowserTest {
     assertEquals(200, bundle.status());
 
     browser.get(base + "/docs");
-    WebElement title = waitFor(By.cssSelector("#swagger-ui .info .title"));
+    WebElement title = chromium.waitFor(By.cssSelector("#swagger-ui .info .title"));
     assertTrue(title.getText().contains("Itinera"), title.getText());
     assertFalse(browser.findElements(By.cssSelector("#swagger-ui .opblock")).isEmpty());
-    screenshot("docs");
-    assertNoContentSecurityViolations();
+    chromium.screenshot("docs");
+    chromium.assertNoContentSecurityViolations();
   }
 
   @Test
@@ -522,7 +498,7 @@ class ConsoleBrowserTest {
   /** The console with nothing in its session storage. */
   private void signedOut() {
     browser.get(base + "/console/");
-    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    chromium.script("sessionStorage.clear()");
     browser.navigate().refresh();
   }
 
@@ -561,35 +537,10 @@ class ConsoleBrowserTest {
   }
 
   private void signIn(String key) {
-    WebElement input = waitFor(By.id("key"));
+    WebElement input = chromium.waitFor(By.id("key"));
     input.clear();
     input.sendKeys(key);
     browser.findElement(By.id("sign-in-button")).click();
-  }
-
-  private WebElement waitFor(By locator) {
-    return new WebDriverWait(browser, Duration.ofSeconds(15))
-        .until(ExpectedConditions.visibilityOfElementLocated(locator));
-  }
-
-  private void screenshot(String name) throws IOException {
-    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Files.copy(
-        shot.toPath(),
-        SCREENSHOTS.resolve(name + ".png"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** Chromium reports each blocked script, style or connection in the console log. */
-  private void assertNoContentSecurityViolations() {
-    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
-      browserLog.add(entry.getLevel() + " " + entry.getMessage());
-    }
-    List<String> violations =
-        browserLog.stream()
-            .filter(line -> line.contains("Content Security Policy") || line.contains("Refused to"))
-            .toList();
-    assertEquals(List.of(), violations, "browser log: " + browserLog);
   }
 
   private Reply track(String customer, String event) {
