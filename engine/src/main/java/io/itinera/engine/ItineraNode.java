@@ -30,6 +30,7 @@ import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.ShardingMetrics;
 import io.itinera.engine.metrics.StorageMetrics;
 import io.itinera.engine.ops.ClusterFormation;
+import io.itinera.engine.replay.Replays;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageExtension;
@@ -247,10 +248,11 @@ public record ItineraNode(
               new KeyStore(storage.dataSource()),
               config.getDuration("itinera.keys.refresh-interval"),
               clock);
+      CustomerHistory history = new CustomerHistory(system, records);
       GatewayRoutes gateway =
           new GatewayRoutes(
               customers,
-              new CustomerHistory(system, records),
+              history,
               journeys,
               new Analytics(system, storage.dataSource(), customerSettings.tagSlices()),
               delivery,
@@ -262,6 +264,8 @@ public record ItineraNode(
               new EventTimeWindow(
                   config.getDuration("itinera.ingest.max-future-skew"),
                   Instant.parse(config.getString("itinera.ingest.earliest-event-time"))),
+              // What-if replays of candidate journeys over recorded journals (replay.Replays).
+              new Replays(system, history, clock),
               clock,
               new EntryRunLog(storage.dataSource(), BlockingSql.of(system)));
 

@@ -30,16 +30,20 @@ class ArchitectureTest {
       slices().matching("io.itinera.engine.(*)..").should().beFreeOfCycles();
 
   /**
-   * HTTP is served in one place: the API in {@code gateway}. The one exception is {@code ops}, the
-   * management port's routes (health checks, metrics), which Pekko Management loads by name from
-   * {@code management.conf}. Outbound HTTP (the webhook senders) is the client side, not this.
+   * HTTP is served in one place: the API in {@code gateway}, which also mounts the console's static
+   * files ({@code console}). The one exception is {@code ops}, the management port's routes (health
+   * checks, metrics), which Pekko Management loads by name from {@code management.conf}. Outbound
+   * HTTP (the webhook senders) is the client side, not this.
    */
   static final ArchRule onlyTheGatewayAndTheManagementPortServeHttp =
       noClasses()
           .that()
           .resideInAPackage("io.itinera..")
           .and()
-          .resideOutsideOfPackages("io.itinera.engine.gateway..", "io.itinera.engine.ops..")
+          .resideOutsideOfPackages(
+              "io.itinera.engine.gateway..",
+              "io.itinera.engine.ops..",
+              "io.itinera.engine.console..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(

@@ -95,6 +95,36 @@ public final class CustomerRecords {
         });
   }
 
+  private static final String RECENT_CUSTOMERS =
+      "SELECT \"persistence_id\" FROM \"event_journal\" WHERE \"sequence_number\" = 1 AND"
+          + " \"persistence_id\" LIKE ? ORDER BY \"ordering\" DESC LIMIT ?";
+
+  /**
+   * The ids of the {@code limit} customers whose journals began most recently (a replay's sample):
+   * read backwards along the journal's ordering, so it stops after {@code limit} customers however
+   * long the journal.
+   */
+  public CompletionStage<List<String>> recentCustomerIds(int limit) {
+    if (dataSource == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return blocking.supply(
+        () -> {
+          try (Connection connection = dataSource.getConnection();
+              PreparedStatement statement = connection.prepareStatement(RECENT_CUSTOMERS)) {
+            statement.setString(1, CustomerEntity.TYPE_KEY.name() + "|%");
+            statement.setInt(2, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) {
+                ids.add(CustomerPersistenceId.customerId(rows.getString(1)));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
   /**
    * Deletes the customer's deliveries of actions emitted up to {@code erasedAt}, on the caller's
    * connection: the outbox calls it when it reads the erasure's marker, for rows it queued from

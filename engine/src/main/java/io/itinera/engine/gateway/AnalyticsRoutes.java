@@ -11,18 +11,24 @@ import io.itinera.engine.analytics.Analytics;
 import io.itinera.engine.analytics.Analytics.Report;
 import io.itinera.engine.analytics.Analytics.UnknownJourney;
 import io.itinera.engine.analytics.Analytics.UnknownSegment;
+import io.itinera.engine.analytics.AnalyticsReport;
 import io.itinera.engine.journey.JourneyRegistry;
 import io.itinera.engine.journey.JourneyRegistry.JourneyDetails;
 import io.itinera.journeys.model.Journey;
+import io.itinera.journeys.render.SvgRenderer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
@@ -31,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Journey analytics over HTTP: {@code GET /v1/journeys/{name}/analytics} (read scope), as JSON or,
  * with {@code Accept: text/csv}, the funnel as CSV; {@code POST /v1/analytics/rebuild} (admin,
- * audited) counts everything again from the journal.
+ * audited) counts everything again from the journal; {@code GET /v1/journeys/{name}/diagram.svg}
+ * (read scope) draws the journey with those counts.
  */
 record AnalyticsRoutes(
     Analytics analytics,
@@ -148,6 +155,66 @@ record AnalyticsRoutes(
                                       ContentTypes.TEXT_CSV_UTF8, report.report().csv()))
                           : Json.response(StatusCodes.OK, report.report())));
         });
+  }
+
+  /**
+   * {@code GET /v1/journeys/{name}/diagram.svg}: the deployed journey drawn with the last {@link
+   * #DEFAULT_DAYS} days' entries per stage and moves per transition, for the console's page.
+   */
+  Route diagram(String journey) {
+    return access.require(Scope.READ, "Journey diagrams need", () -> drawn(journey));
+  }
+
+  private Route drawn(String journey) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    return Problem.awaiting(
+        registry
+            .blocking()
+            .supply(() -> registry.get(journey))
+            .thenCompose(
+                details -> {
+                  Journey deployed = deployed(details);
+                  if (deployed == null) {
+                    return CompletableFuture.completedFuture(Optional.<String>empty());
+                  }
+                  return analytics
+                      .report(journey, deployed, today.minusDays(DEFAULT_DAYS - 1), today, null, "")
+                      .thenApply(
+                          answer -> Optional.of(SvgRenderer.render(deployed, counts(answer))));
+                }),
+        this::unavailable,
+        svg ->
+            svg.map(
+                    image ->
+                        complete(
+                            HttpResponse.create()
+                                .withStatus(StatusCodes.OK)
+                                .withEntity(
+                                    HttpEntities.create(
+                                        MediaTypes.IMAGE_SVG_XML.toContentType(),
+                                        image.getBytes(StandardCharsets.UTF_8)))))
+                .orElseGet(
+                    () ->
+                        Problem.notFound(
+                                "No journey \""
+                                    + journey
+                                    + "\" is deployed; GET /v1/journeys lists those that are.")
+                            .answer()));
+  }
+
+  private static SvgRenderer.Counts counts(Analytics.Answer answer) {
+    if (!(answer instanceof Report report)) {
+      return SvgRenderer.Counts.NONE;
+    }
+    Map<String, Long> entered = new HashMap<>();
+    Map<String, Long> moved = new HashMap<>();
+    for (AnalyticsReport.StageView stage : report.report().funnel()) {
+      entered.put(stage.stage(), stage.entered());
+      for (AnalyticsReport.NextView next : stage.next()) {
+        moved.put(SvgRenderer.Counts.transition(stage.stage(), next.stage()), next.moved());
+      }
+    }
+    return new SvgRenderer.Counts(entered, moved);
   }
 
   private static Journey deployed(Optional<JourneyDetails> details) {

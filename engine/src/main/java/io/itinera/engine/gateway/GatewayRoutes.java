@@ -17,11 +17,13 @@ import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout
 
 import io.itinera.engine.analytics.Analytics;
 import io.itinera.engine.audit.Audit;
+import io.itinera.engine.console.ConsoleRoutes;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.entry.EntryRunLog;
 import io.itinera.engine.journey.JourneyRegistry;
+import io.itinera.engine.replay.Replays;
 import io.itinera.protocol.touchpoint.EventTimeWindow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -86,6 +88,7 @@ public final class GatewayRoutes {
       RateLimits rateLimits,
       Audit audit,
       EventTimeWindow eventTimes,
+      Replays replays,
       Clock clock,
       EntryRunLog runLog) {
     Access access = new Access(keys, rateLimits);
@@ -95,7 +98,13 @@ public final class GatewayRoutes {
         new CustomerRoutes(
             customers, history, access, new CustomerExport(customers, history, clock), auditTrail);
     this.analytics = new AnalyticsRoutes(analytics, journeys, access, auditTrail, clock);
-    this.journeys = new JourneyRoutes(journeys, access, auditTrail, this.analytics);
+    this.journeys =
+        new JourneyRoutes(
+            journeys,
+            access,
+            auditTrail,
+            this.analytics,
+            new ReplayRoutes(journeys, replays, access));
     this.deliveryAdmin = new DeliveryAdminRoutes(delivery, access, auditTrail);
     this.actionFeed = new ActionFeedRoutes(delivery, access);
     this.auditLog = new AuditRoutes(audit, access);
@@ -125,7 +134,8 @@ public final class GatewayRoutes {
             keys.routes());
     Route v1 = pathPrefix("v1", () -> api);
     Route withCors = respondWithHeaders(CORS, () -> v1);
-    return answeringProblems(withCors);
+    // The console's page and the API reference, beside the API (console.ConsoleRoutes).
+    return answeringProblems(concat(withCors, ConsoleRoutes.routes()));
   }
 
   /**

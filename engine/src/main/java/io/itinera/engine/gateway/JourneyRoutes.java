@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -22,6 +23,8 @@ import io.itinera.engine.journey.JourneyRegistry.VersionInfo;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.journeys.diagnostic.Diagnostic;
 import io.itinera.journeys.render.MermaidRenderer;
+import io.itinera.journeys.render.SvgRenderer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -40,10 +44,16 @@ import org.slf4j.LoggerFactory;
  * The journey registry over HTTP, for designers and their CI: {@code PUT /v1/journeys/{name}}
  * deploys a journey file (or only checks it, {@code ?dryRun=true}), {@code GET /v1/journeys} and
  * {@code GET /v1/journeys/{name}} show what is deployed, {@code GET /v1/journeys/{name}/diagram}
- * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only.
+ * draws it as Mermaid, {@code DELETE /v1/journeys/{name}} retires it. Admin key only. (Its
+ * analytics, SVG diagram and what-if replay are {@link AnalyticsRoutes}' and {@link
+ * ReplayRoutes}'.)
  */
 record JourneyRoutes(
-    JourneyRegistry registry, Access access, AuditTrail auditTrail, AnalyticsRoutes analytics) {
+    JourneyRegistry registry,
+    Access access,
+    AuditTrail auditTrail,
+    AnalyticsRoutes analytics,
+    ReplayRoutes replays) {
 
   private static final Logger log = LoggerFactory.getLogger(JourneyRoutes.class);
 
@@ -171,7 +181,16 @@ record JourneyRoutes(
                     get(() -> admin(() -> show(name))),
                     delete(() -> adminNamed(who -> retire(who, name))))),
         path("diagram", () -> get(() -> admin(() -> diagram(name)))),
-        path("analytics", () -> get(() -> analytics.report(name))));
+        path("analytics", () -> get(() -> analytics.report(name))),
+        path(
+            "diagram.svg",
+            () ->
+                concat(
+                    get(() -> analytics.diagram(name)),
+                    post(() -> admin(() -> drawCandidate(name))))),
+        path(
+            "replay",
+            () -> concat(post(() -> replays.replay(name)), get(() -> replays.progress(name)))));
   }
 
   private Route admin(Supplier<Route> inner) {
@@ -222,7 +241,8 @@ record JourneyRoutes(
         });
   }
 
-  private static Route deployed(String name, DeployResult result, boolean dryRun) {
+  /** The answer to a deployment, or to a replay's invalid candidate. */
+  static Route deployed(String name, DeployResult result, boolean dryRun) {
     String file = name + ".journey.yaml";
     if (result instanceof Deployed d) {
       DeploymentView view =
@@ -317,6 +337,34 @@ record JourneyRoutes(
                   .withStatus(StatusCodes.OK)
                   .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, mermaid)));
         });
+  }
+
+  /**
+   * {@code POST /v1/journeys/{name}/diagram.svg}: a journey file not deployed (the editor's) drawn
+   * without counts, or the same 422 as its deployment would be.
+   */
+  private Route drawCandidate(String name) {
+    return RequestBody.read(
+        MAX_BYTES,
+        RequestBody.YAML_TEXT,
+        text ->
+            fromRegistry(
+                "The journey could not be checked",
+                () -> registry.check(name, name + ".journey.yaml", text),
+                checked -> {
+                  if (checked.invalid() != null) {
+                    return deployed(name, checked.invalid(), true);
+                  }
+                  String svg =
+                      SvgRenderer.render(checked.loaded().journey(), SvgRenderer.Counts.NONE);
+                  return complete(
+                      HttpResponse.create()
+                          .withStatus(StatusCodes.OK)
+                          .withEntity(
+                              HttpEntities.create(
+                                  MediaTypes.IMAGE_SVG_XML.toContentType(),
+                                  svg.getBytes(StandardCharsets.UTF_8))));
+                }));
   }
 
   private Route retire(String who, String name) {

@@ -185,6 +185,26 @@ public final class JourneyRegistry {
   }
 
   /**
+   * Loads a journey file as {@link #deploy} would check it, deploying nothing: what a what-if
+   * replay runs. Either {@code loaded} (a journey without errors) or {@code invalid} is set.
+   */
+  public record Checked(LoadedJourney loaded, Invalid invalid) {}
+
+  public Checked check(String expectedName, String fileName, String source) {
+    JourneySource normalized = JourneySource.of(source);
+    LoadResult result = compiled.load(fileName, normalized.text());
+    if (!result.ok()) {
+      return new Checked(null, new Invalid(fileName, result.errors(), result.warnings()));
+    }
+    Optional<Diagnostic> badName =
+        normalized.nameProblem(result.loaded().journey().name(), expectedName);
+    if (badName.isPresent()) {
+      return new Checked(null, new Invalid(fileName, List.of(badName.get()), result.warnings()));
+    }
+    return new Checked(result.loaded(), null);
+  }
+
+  /**
    * Deploys a journey file as {@code options} say.
    *
    * @param expectedName the journey the file must be (the API's path names it); null for any
