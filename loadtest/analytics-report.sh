@@ -41,16 +41,19 @@ admin=${ITINERA_ADMIN_KEY:-dev-admin-key}
 time_one() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -u "${2:-$key}:" "$1"; }
 base=http://127.0.0.1:18080/v1/journeys/running-shoes
 # Warm-up: the JIT, the connection pool and the database's cache.
-for _ in $(seq 1 30); do time_one "$base/analytics" >/dev/null; time_one "$base/analytics?from=$year_from&to=$today" >/dev/null; time_one "$base" "$admin" >/dev/null; done
+for _ in $(seq 1 30); do time_one "$base/analytics" >/dev/null; time_one "$base/analytics?from=$year_from&to=$today" >/dev/null; time_one "$base" "$admin" >/dev/null; time_one "$base/diagram.svg" >/dev/null; done
 : > "$out/times.txt"
 for _ in $(seq 1 "$requests"); do
   echo "month $(time_one "$base/analytics")" >> "$out/times.txt"
   echo "year $(time_one "$base/analytics?from=$year_from&to=$today")" >> "$out/times.txt"
   echo "ceiling $(time_one "$base" "$admin")" >> "$out/times.txt"
+  # The console's journey page asks for these three at once: the journey, its analytics, its diagram.
+  echo "diagram $(time_one "$base/diagram.svg")" >> "$out/times.txt"
 done
-for kind in month year ceiling; do
+for kind in month year ceiling diagram; do
   awk -v k="$kind" '$1 == k { if ($2 != 200) bad++; print $3 * 1000 }' "$out/times.txt" | sort -g |
     awk -v k="$kind" '{ v[NR] = $1 } END { printf "RESULT %-7s n=%d p50 %.1f ms p90 %.1f ms p99 %.1f ms max %.1f ms\n", k, NR, v[int(NR * 0.5)], v[int(NR * 0.9)], v[int(NR * 0.99)], v[NR] }'
 done
 awk '$2 != 200 { bad++ } END { print "RESULT non-200 answers: " (bad + 0) }' "$out/times.txt"
-echo "(month: the default 30 days; year: from $year_from to $today; ceiling: GET /v1/journeys/running-shoes)"
+echo "(month: the default 30 days; year: from $year_from to $today; ceiling: GET /v1/journeys/running-shoes;"
+echo " diagram: GET /v1/journeys/running-shoes/diagram.svg with the last 30 days' counts, as the console's journey page asks)"
