@@ -72,6 +72,15 @@ class ErasureTest {
             api.get("/v1/audit?action=customer.erase", basic(ADMIN_KEY)).json().get("entries");
         assertEquals(1, audited.size(), audited.toString());
         assertFalse(audited.toString().contains(USER), "the audit log names no erased id");
+        // ...but whoever knows the id finds its entry: the first 16 hex digits of its SHA-256.
+        String digest =
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(USER.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    0,
+                    8);
+        assertEquals("customer " + digest, audited.at("/0/target").asText(), audited.toString());
         assertEquals(erased.get("events").asLong(), audited.at("/0/detail/events").asLong());
         assertEquals(404, read(api, USER).status());
         assertEquals(404, read(api, ANONYMOUS).status());
