@@ -218,38 +218,17 @@ public record CustomerState(
   }
 
   private CustomerState withTraits(Map<String, Object> next) {
-    return new CustomerState(
-        customerId,
-        next,
-        groups,
-        counters,
-        seenMessages,
-        touchpointCount,
-        sequenceNr,
-        firstSeen,
-        lastSeen,
-        journeys,
-        absorbed,
-        mergedInto,
-        identified);
+    return with(next, seenMessages, sequenceNr, journeys, mergedInto);
   }
 
   /** This state having seen {@code id}: a run's or an entry request's, recognised if resent. */
   private CustomerState withSeen(String id, CustomerSettings settings) {
-    return new CustomerState(
-        customerId,
+    return with(
         traits,
-        groups,
-        counters,
         seenMessages.with(id, settings.recentMessageIds()),
-        touchpointCount,
         sequenceNr,
-        firstSeen,
-        lastSeen,
         journeys,
-        absorbed,
-        mergedInto,
-        identified);
+        mergedInto);
   }
 
   private CustomerState withJourneys(CustomerJourneys next) {
@@ -258,6 +237,15 @@ public record CustomerState(
 
   /** This state with the fields that events other than touchpoints and merges move. */
   private CustomerState with(long sequenceNr, CustomerJourneys journeys, String mergedInto) {
+    return with(traits, seenMessages, sequenceNr, journeys, mergedInto);
+  }
+
+  private CustomerState with(
+      Map<String, Object> traits,
+      SeenMessages seenMessages,
+      long sequenceNr,
+      CustomerJourneys journeys,
+      String mergedInto) {
     return new CustomerState(
         customerId,
         traits,
