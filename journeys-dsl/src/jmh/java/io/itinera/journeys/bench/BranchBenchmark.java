@@ -151,35 +151,17 @@ public class BranchBenchmark {
 
   /**
    * The two decisions interleaved in one JVM, for a machine too busy for JMH's runs one after
-   * another to compare: 60 rounds of 20,000 decisions of each, the best of the last 50.
+   * another to compare: 60 rounds of 20,000 decisions of each, the best and worst of the last 50 (Interleaved).
    */
   public static void main(String[] args) throws IOException {
-    String[] kinds = {"none", "branch"};
-    BranchBenchmark[] benchmarks = new BranchBenchmark[kinds.length];
-    double[] best = new double[kinds.length];
-    double[] worst = new double[kinds.length];
-    for (int i = 0; i < kinds.length; i++) {
-      benchmarks[i] = new BranchBenchmark();
-      benchmarks[i].branch = kinds[i];
-      benchmarks[i].customerSigningUp();
-      best[i] = Double.MAX_VALUE;
+    List<String> kinds = List.of("none", "branch");
+    List<java.util.function.Supplier<Decision>> deciders = new ArrayList<>();
+    for (String kind : kinds) {
+      BranchBenchmark benchmark = new BranchBenchmark();
+      benchmark.branch = kind;
+      benchmark.customerSigningUp();
+      deciders.add(benchmark::decide);
     }
-    long events = 0;
-    for (int round = 0; round < 60; round++) {
-      for (int i = 0; i < kinds.length; i++) {
-        long start = System.nanoTime();
-        for (int n = 0; n < 20_000; n++) {
-          events += benchmarks[i].decide().events().size();
-        }
-        if (round >= 10) {
-          double us = (System.nanoTime() - start) / 20_000.0 / 1000;
-          best[i] = Math.min(best[i], us);
-          worst[i] = Math.max(worst[i], us);
-        }
-      }
-    }
-    System.out.printf(
-        "us per decision, best (worst) of 50 rounds: none %.2f (%.2f), branch %.2f (%.2f) (%d events)%n",
-        best[0], worst[0], best[1], worst[1], events);
+    Interleaved.print(kinds, deciders);
   }
 }

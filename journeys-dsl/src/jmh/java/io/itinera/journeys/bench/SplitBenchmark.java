@@ -138,30 +138,17 @@ public class SplitBenchmark {
 
   /**
    * The same three decisions interleaved in one JVM, for a machine too busy for JMH's runs one
-   * after another to compare: 60 rounds of 20,000 decisions of each, the best of the last 50.
+   * after another to compare: 60 rounds of 20,000 decisions of each, the best and worst of the last 50 (Interleaved).
    */
   public static void main(String[] args) throws IOException {
-    String[] kinds = {"none", "fixed", "bandit"};
-    SplitBenchmark[] benchmarks = new SplitBenchmark[kinds.length];
-    double[] best = new double[kinds.length];
-    for (int i = 0; i < kinds.length; i++) {
-      benchmarks[i] = new SplitBenchmark();
-      benchmarks[i].split = kinds[i];
-      benchmarks[i].customerInTheOfferJourney();
-      best[i] = Double.MAX_VALUE;
+    List<String> kinds = List.of("none", "fixed", "bandit");
+    List<java.util.function.Supplier<Decision>> deciders = new ArrayList<>();
+    for (String kind : kinds) {
+      SplitBenchmark benchmark = new SplitBenchmark();
+      benchmark.split = kind;
+      benchmark.customerInTheOfferJourney();
+      deciders.add(benchmark::decide);
     }
-    long events = 0;
-    for (int round = 0; round < 60; round++) {
-      for (int i = 0; i < kinds.length; i++) {
-        long start = System.nanoTime();
-        for (int n = 0; n < 20_000; n++) {
-          events += benchmarks[i].decide().events().size();
-        }
-        if (round >= 10) {
-          best[i] = Math.min(best[i], (System.nanoTime() - start) / 20_000.0 / 1000);
-        }
-      }
-    }
-    System.out.printf("us per decision, best round: none %.2f, fixed %.2f, bandit %.2f (%d events)%n", best[0], best[1], best[2], events);
+    Interleaved.print(kinds, deciders);
   }
 }
