@@ -9,10 +9,6 @@ import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestNode;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -69,7 +65,7 @@ class AnalyticsRestartTest {
                 "SELECT coalesce(sum(entered), 0) FROM analytics_journey_day WHERE segment = ''");
         assertTrue(counted < CUSTOMERS, "in the middle: " + counted + " entries counted");
         // The blocked group at least; another slice's group may be between statements too.
-        assertTrue(terminateOpenTransactions(database) >= 1, "the blocked group was open");
+        assertTrue(database.endOpenTransactions(null) >= 1, "the blocked group was open");
       } finally {
         first.system().terminate();
         crash.countDown();
@@ -101,26 +97,5 @@ class AnalyticsRestartTest {
 
   private static com.fasterxml.jackson.databind.JsonNode report(ApiClient api) {
     return api.get("/v1/journeys/shoe-funnel/analytics", basic(READ_KEY)).json();
-  }
-
-  /** Ends the backends of the test database that sit in an open transaction; returns how many. */
-  private static int terminateOpenTransactions(TestDatabase database) throws Exception {
-    String name =
-        database.url().substring(database.url().lastIndexOf('/') + 1, database.url().indexOf('?'));
-    int ended = 0;
-    try (Connection c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                    + name
-                    + "' AND state = 'idle in transaction'")) {
-      while (r.next()) {
-        ended++;
-      }
-    }
-    return ended;
   }
 }

@@ -91,7 +91,7 @@ class OutboxRestartTest {
             committed > 0 && committed < CUSTOMERS, "in the middle: " + committed + " queued");
 
         // The batch's connection goes, as when the process is killed: PostgreSQL rolls it back.
-        assertEquals(1, terminateOpenTransactions(database), "one batch was open");
+        assertEquals(1, database.endOpenTransactions("deliveries"), "one batch was open");
       } finally {
         first.system().terminate();
         crash.countDown();
@@ -126,30 +126,6 @@ class OutboxRestartTest {
         TestNode.stop(second);
       }
     }
-  }
-
-  /**
-   * Ends the backends of the test database that sit in an open transaction holding a write lock on
-   * the deliveries table (the outbox's batch), and returns how many. Other projections (analytics)
-   * also keep short transactions open, so a count of every idle transaction would include theirs.
-   */
-  private static int terminateOpenTransactions(TestDatabase database) throws Exception {
-    String url = database.url();
-    int ended = 0;
-    try (Connection c =
-            DriverManager.getConnection(url.substring(0, url.indexOf('?')), "postgres", "");
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
-                    + " WHERE a.datname = current_database() AND a.state = 'idle in transaction'"
-                    + " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid"
-                    + " AND l.relation = 'deliveries'::regclass AND l.mode = 'RowExclusiveLock')")) {
-      while (r.next()) {
-        ended++;
-      }
-    }
-    return ended;
   }
 
   private static Set<String> actionIds(TestDatabase database) throws Exception {

@@ -80,6 +80,24 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends the backends of this database that sit in an open transaction, as when the process that
+   * held them is killed (PostgreSQL rolls them back), and returns how many. With {@code writingTo}
+   * only those holding a write lock on that table, e.g. the outbox's batch on {@code deliveries}.
+   */
+  public int endOpenTransactions(String writingTo) {
+    String sql =
+        "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
+            + " WHERE a.datname = current_database() AND a.state = 'idle in transaction'"
+            + (writingTo == null
+                ? ""
+                : " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid"
+                    + " AND l.relation = '"
+                    + writingTo
+                    + "'::regclass AND l.mode = 'RowExclusiveLock')");
+    return query(sql, row -> row.getBoolean(1)).size();
+  }
+
   private static void execute(String sql) {
     try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
         Statement s = c.createStatement()) {
