@@ -30,11 +30,15 @@ final class TemplateChecks {
     for (Stage stage : check.journey.stages()) {
       String path = check.stagePath(stage);
       actions(stage.enter(), path + "/enter", false);
+      branch(stage.branch(), path + "/branch", false);
       for (int i = 0; i < stage.on().size(); i++) {
         Trigger trigger = stage.on().get(i);
         String triggerPath = check.sourceMap.pathOf(trigger, SourceMap.trigger(stage.name(), i));
         boolean timer = trigger instanceof AbsenceTrigger;
         actions(trigger.actions(), triggerPath + "/do", timer);
+        if (trigger instanceof AbsenceTrigger absence) {
+          branch(absence.branch(), triggerPath + "/branch", true);
+        }
         if (trigger.split() != null) {
           for (int a = 0; a < trigger.split().arms().size(); a++) {
             var arm = trigger.split().arms().get(a);
@@ -43,6 +47,14 @@ final class TemplateChecks {
           }
         }
       }
+    }
+  }
+
+  /** A branch's arms' actions, parsed at deploy like every other action's templates. */
+  private void branch(List<io.itinera.journeys.model.Branch> arms, String listPath, boolean timer) {
+    for (int a = 0; a < arms.size(); a++) {
+      String armPath = check.sourceMap.pathOf(arms.get(a), listPath + "/" + a);
+      actions(arms.get(a).actions(), armPath + "/do", timer);
     }
   }
 

@@ -2,6 +2,7 @@ package io.itinera.journeys.load;
 
 import static io.itinera.journeys.load.Journeys.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,25 @@ class BranchAndWaitErrorsTest {
                         goto: done
                   done: {}
                 """));
+  }
+
+  @Test
+  void aBranchArmsTemplateIsParsedAtDeploy() {
+    List<String> errors =
+        errors(
+            HEAD
+                + """
+                    branch:
+                      - otherwise: true
+                        do:
+                          - channel: email
+                            type: send
+                            template: hi
+                            params: {name: "{{ customer.traits.name"}
+                """);
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(
+        errors.get(0).startsWith("j.yaml:11:52: template error in param name:"), errors.toString());
   }
 
   @Test
