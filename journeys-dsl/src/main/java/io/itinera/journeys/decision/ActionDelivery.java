@@ -46,11 +46,6 @@ final class ActionDelivery {
     this.traits = new TraitChanges(working, customer, now);
   }
 
-  void perform(
-      LoadedJourney loaded, String stageName, String triggerName, Action action, String cause) {
-    perform(loaded, stageName, triggerName, action, cause, null);
-  }
-
   /**
    * Holdout is decided here, once; consent, caps and quiet hours when the action would go out. An
    * action's {@code set} is applied first (an action that only sets traits ends there), then its
@@ -125,7 +120,7 @@ final class ActionDelivery {
     }
     if (!action.delay().isZero() || action.until() != null) {
       WaitResolution.Outcome wait =
-          WaitResolution.resolve(action, customer.traits(), journey.zone(), now);
+          WaitResolution.resolve(action, working.traits(), journey.zone(), now);
       if (wait instanceof WaitResolution.Skipped skipped) {
         working.emit(new ActionSuppressed(planned, skipped.reason(), skipped.explanation(), now));
         return;

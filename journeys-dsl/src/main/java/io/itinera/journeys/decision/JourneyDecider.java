@@ -452,6 +452,9 @@ public final class JourneyDecider {
 
   private Optional<Branch> takeBranch(
       LoadedJourney loaded, String stageName, String triggerName, List<Branch> arms, String cause) {
+    if (arms.isEmpty()) {
+      return Optional.empty(); // most stages: no facts to build
+    }
     CustomerFacts facts = facts(loaded.journey().name());
     return branching.take(loaded, stageName, triggerName, arms, facts, cause);
   }

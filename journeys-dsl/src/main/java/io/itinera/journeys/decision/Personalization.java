@@ -31,10 +31,6 @@ final class Personalization {
   private Map<String, Object> traitsOfVariables;
   private Map<String, Object> eventVariables;
 
-  Personalization(CustomerContext customer, EventFacts event, TemplateWatcher watcher) {
-    this(customer, event, watcher, customer::traits);
-  }
-
   /**
    * @param traits the customer's traits as this decision has changed them so far (a journey's
    *     {@code set}), so a template decided after a set reads the new value, as conditions do
@@ -48,10 +44,6 @@ final class Personalization {
     this.event = event;
     this.watcher = watcher;
     this.traits = traits;
-  }
-
-  Rendered render(LoadedJourney loaded, String stage, String arm, Action action) {
-    return render(loaded, stage, arm, action, Map.of());
   }
 
   /**
@@ -175,9 +167,13 @@ final class Personalization {
       List<Map<String, Object>> groups = new ArrayList<>(customer.groups().size());
       customer.groups().forEach((id, traits) -> groups.add(Map.of("id", id, "traits", traits)));
       variables.put("groups", groups);
-      // The current group, as conditions see it (CustomerContext.group): the latest group call's.
+      // The current group, as conditions see it: the latest group call's.
+      Map.Entry<String, Map<String, Object>> current = customer.group();
       variables.put(
-          "group", groups.isEmpty() ? Map.of("traits", Map.of()) : groups.get(groups.size() - 1));
+          "group",
+          current == null
+              ? Map.of("traits", Map.of())
+              : Map.of("id", current.getKey(), "traits", current.getValue()));
       customerVariables = variables;
     }
     return customerVariables;
