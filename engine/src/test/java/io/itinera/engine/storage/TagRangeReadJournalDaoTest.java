@@ -48,6 +48,7 @@ class TagRangeReadJournalDaoTest {
         List<String> tags =
             database.query("SELECT DISTINCT tag FROM event_tag ORDER BY tag", r -> r.getString(1));
         assertTrue(tags.size() >= 4, "tags written: " + tags);
+        int paged = 0;
         JdbcReadJournal journal =
             PersistenceQuery.get(node.system())
                 .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
@@ -64,6 +65,7 @@ class TagRangeReadJournalDaoTest {
                   .toCompletableFuture()
                   .get(30, TimeUnit.SECONDS);
           assertEquals(expected, read, tag);
+          paged += expected.size() > 7 ? 1 : 0;
           // From an offset in the middle: only what follows it.
           if (expected.size() > 2) {
             long middle = expected.get(expected.size() / 2);
@@ -77,6 +79,8 @@ class TagRangeReadJournalDaoTest {
             assertEquals(expected.subList(expected.size() / 2 + 1, expected.size()), rest, tag);
           }
         }
+        // Tags longer than max-buffer-size 7 were read in more than one poll.
+        assertTrue(paged > 0, "no tag had more than 7 rows: " + tags);
       } finally {
         TestNode.stop(node);
       }

@@ -57,9 +57,11 @@ class TemplateCompilerTest {
   void aSyntaxErrorHasItsLineAndColumnInTheTemplate() {
     Compilation.Failed failed = failed("Hello\n  {% if x %}no end");
     assertEquals(2, failed.line());
+    assertEquals(18, failed.column(), "where the text ends without its endif");
     assertNotNull(failed.message());
     Compilation.Failed unclosed = failed("Hi {{ customer.traits.first_name ");
     assertEquals(1, unclosed.line());
+    assertEquals(33, unclosed.column(), "where the text ends without its }}");
   }
 
   @Test
