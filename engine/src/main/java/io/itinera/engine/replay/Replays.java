@@ -1,12 +1,11 @@
 package io.itinera.engine.replay;
 
-import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
+import com.google.common.collect.Lists;
 import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.journeys.load.LoadedJourney;
 import io.itinera.journeys.simulate.Replay;
 import io.itinera.journeys.simulate.Replay.Outcome;
 import io.itinera.journeys.simulate.Replay.Recorded;
-import io.itinera.protocol.touchpoint.Touchpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -46,7 +46,8 @@ public final class Replays {
   /** How many customers whose paths differ are shown. */
   static final int EXAMPLES = 10;
 
-  private static final int JOURNALS_READ_AT_ONCE = 4;
+  /** Customers whose journals one query reads; a replay holds two such chunks at most. */
+  private static final int CUSTOMERS_READ_AT_ONCE = 100;
 
   /**
    * This node's replay now, or its last one: of {@code of} customers sampled, how many are
@@ -83,23 +84,29 @@ public final class Replays {
 
   private final ActorSystem<?> system;
   private final CustomerHistory history;
+  private final RecordedTouchpoints recorded;
   private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile Progress progress = new Progress(false, null, 0, 0);
 
-  /** Two daemon threads: one replay at a time, its two versions at once. */
+  /**
+   * Three daemon threads: one replay at a time, reading the next customers' journals while its two
+   * versions decide the last ones'.
+   */
   private final Executor pool =
       Executors.newFixedThreadPool(
-          2,
+          3,
           task -> {
             Thread thread = new Thread(task, "itinera-replay");
             thread.setDaemon(true);
             return thread;
           });
 
-  public Replays(ActorSystem<?> system, CustomerHistory history, Clock clock) {
+  public Replays(
+      ActorSystem<?> system, CustomerHistory history, DataSource dataSource, Clock clock) {
     this.system = system;
     this.history = history;
+    this.recorded = new RecordedTouchpoints(system, dataSource);
     this.clock = clock;
   }
 
@@ -141,57 +148,52 @@ public final class Replays {
   /** How much was replayed. */
   private record Counted(int customers, long touchpoints, boolean truncated) {}
 
-  /**
-   * Reads the journals a few at a time and replays each customer under both versions as it arrives,
-   * each version on a thread of the replays' own pool (CPU work, kept off the SQL pool and the
-   * actors' dispatcher), then drops their touchpoints: memory holds the counts and paths, never the
-   * whole history.
-   */
+  /** This node's replay now, or its last one. */
   public Progress progress() {
     return progress;
   }
 
+  /**
+   * Reads the journals a hundred customers at a time ({@link RecordedTouchpoints}) and replays them
+   * under both versions as they arrive, each version on a thread of the replays' own pool (CPU
+   * work, kept off the SQL pool and the actors' dispatcher) while the next hundred are read, then
+   * drops their touchpoints: memory holds the counts and paths, never the whole history.
+   */
   private CompletionStage<Counted> replay(
       String journey, List<String> ids, Replay before, Replay after) {
     progress = new Progress(true, journey, 0, ids.size());
     int[] customers = {0};
     long[] touchpoints = {0};
     boolean[] truncated = {false};
-    return Source.from(ids)
-        .mapAsync(JOURNALS_READ_AT_ONCE, this::touchpoints)
-        .filter(recorded -> !recorded.touchpoints().isEmpty())
+    return Source.from(Lists.partition(ids, CUSTOMERS_READ_AT_ONCE))
+        .mapAsync(
+            1,
+            chunk ->
+                CompletableFuture.supplyAsync(
+                    () -> recorded.read(chunk, MAX_TOUCHPOINTS_PER_CUSTOMER), pool))
+        .<Recorded>mapConcat(chunk -> chunk)
         .takeWhile(
-            recorded -> {
-              if (touchpoints[0] + recorded.touchpoints().size() > MAX_TOUCHPOINTS) {
+            customer -> {
+              if (touchpoints[0] + customer.touchpoints().size() > MAX_TOUCHPOINTS) {
                 truncated[0] = true;
                 return false;
               }
-              touchpoints[0] += recorded.touchpoints().size();
+              touchpoints[0] += customer.touchpoints().size();
               customers[0]++;
-              truncated[0] |= recorded.touchpoints().size() == MAX_TOUCHPOINTS_PER_CUSTOMER;
+              truncated[0] |= customer.touchpoints().size() == MAX_TOUCHPOINTS_PER_CUSTOMER;
               return true;
             })
+        .grouped(CUSTOMERS_READ_AT_ONCE)
         .mapAsync(
             1,
-            recorded ->
+            chunk ->
                 CompletableFuture.allOf(
-                        CompletableFuture.runAsync(() -> before.add(recorded), pool),
-                        CompletableFuture.runAsync(() -> after.add(recorded), pool))
+                        CompletableFuture.runAsync(() -> chunk.forEach(before::add), pool),
+                        CompletableFuture.runAsync(() -> chunk.forEach(after::add), pool))
                     .thenRun(
                         () -> progress = new Progress(true, journey, customers[0], ids.size())))
         .runWith(Sink.ignore(), system)
         .thenApply(done -> new Counted(customers[0], touchpoints[0], truncated[0]));
-  }
-
-  private CompletionStage<Recorded> touchpoints(String customerId) {
-    return history
-        .journal(customerId)
-        .map(envelope -> envelope.event())
-        .filter(event -> event instanceof TouchpointRecorded)
-        .map(event -> ((TouchpointRecorded) event).touchpoint())
-        .take(MAX_TOUCHPOINTS_PER_CUSTOMER)
-        .runWith(Sink.<Touchpoint>seq(), system)
-        .thenApply(touchpoints -> new Recorded(customerId, touchpoints));
   }
 
   private Report compared(
