@@ -83,7 +83,10 @@ class CustomerEntityTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           ConfigFactory.parseResources("serialization.conf")
-              .withFallback(EventSourcedBehaviorTestKit.config()));
+              .withFallback(EventSourcedBehaviorTestKit.config())
+              // serialization.conf adds to reference.conf's list of Jackson modules.
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve());
 
   private EventSourcedBehaviorTestKit<CustomerCommand, CustomerEvent, CustomerState> customer;
 

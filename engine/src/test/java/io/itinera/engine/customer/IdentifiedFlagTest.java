@@ -25,7 +25,9 @@ class IdentifiedFlagTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf").withFallback(ConfigFactory.load()));
+          ConfigFactory.parseResources("serialization.conf")
+              .withFallback(ConfigFactory.load())
+              .resolve());
   private static final CustomerSettings SETTINGS = new CustomerSettings(4, 100, 2, 4);
   private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
 

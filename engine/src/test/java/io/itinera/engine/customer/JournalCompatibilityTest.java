@@ -27,7 +27,9 @@ class JournalCompatibilityTest {
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseResources("serialization.conf").withFallback(ConfigFactory.load()));
+          ConfigFactory.parseResources("serialization.conf")
+              .withFallback(ConfigFactory.load())
+              .resolve());
   private static final CustomerSettings SETTINGS = new CustomerSettings(4, 100, 2, 4);
 
   @AfterAll
