@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What conditions see of the customer besides their journeys: profile traits (also the {@code
@@ -96,11 +95,30 @@ public record CustomerContext(
     if (touchpoint.type() == TouchpointType.TRACK
         || touchpoint.type() == TouchpointType.PAGE
         || touchpoint.type() == TouchpointType.SCREEN) {
-      Map<String, Long> counted = new TreeMap<>(counters);
-      counted.merge(touchpoint.label(), 1L, Long::sum);
-      return new CustomerContext(customerId, traits, counted, groups);
+      return new CustomerContext(customerId, traits, counted(touchpoint.label()), groups);
     }
     return this;
+  }
+
+  /**
+   * The counters with one more {@code label}, built in their compact form at once: this runs for
+   * every touchpoint, so it neither copies through a {@code TreeMap} nor interns the names again.
+   */
+  private Map<String, Long> counted(String label) {
+    ImmutableSortedMap.Builder<String, Long> counted = ImmutableSortedMap.naturalOrder();
+    boolean known = false;
+    for (Map.Entry<String, Long> counter : counters.entrySet()) {
+      if (counter.getKey().equals(label)) {
+        counted.put(counter.getKey(), counter.getValue() + 1);
+        known = true;
+      } else {
+        counted.put(counter);
+      }
+    }
+    if (!known) {
+      counted.put(NAMES.intern(label), 1L);
+    }
+    return counted.buildOrThrow();
   }
 
   /** The groups with the one a group call names joined, or moved last if already joined. */

@@ -215,10 +215,16 @@ public final class JourneyDecider {
    */
   private void count(LoadedJourney loaded, EventFacts event) {
     Journey journey = loaded.journey();
-    CustomerFacts facts = facts(journey.name());
+    CustomerFacts facts = null; // made for the first count trigger this touchpoint is named by
     for (Stage stage : journey.stages()) {
       for (Trigger trigger : stage.on()) {
-        if (trigger instanceof CountTrigger count && matches(loaded, trigger, event, facts)) {
+        if (!(trigger instanceof CountTrigger count) || !count.event().equals(event.name())) {
+          continue;
+        }
+        if (facts == null) {
+          facts = facts(journey.name());
+        }
+        if (matches(loaded, trigger, event, facts)) {
           Instant since = event.timestamp().minus(count.within());
           List<Instant> recent = new ArrayList<>();
           for (Instant at : working.state().counted(journey.name(), stage.name(), count.name())) {

@@ -77,7 +77,13 @@ public record Journey(
   }
 
   public Optional<Stage> stage(String stageName) {
-    return stages.stream().filter(s -> s.name().equals(stageName)).findFirst();
+    // A loop, not a stream: the decider looks stages up several times per touchpoint.
+    for (Stage stage : stages) {
+      if (stage.name().equals(stageName)) {
+        return Optional.of(stage);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The stage a customer is placed in on entry: the one named by the entry, else the first. */
