@@ -265,7 +265,12 @@ public record ItineraNode(
                   config.getDuration("itinera.ingest.max-future-skew"),
                   Instant.parse(config.getString("itinera.ingest.earliest-event-time"))),
               // What-if replays of candidate journeys over recorded journals (replay.Replays).
-              new Replays(system, history, storage.dataSource(), clock),
+              new Replays(
+                  system,
+                  history,
+                  storage.dataSource(),
+                  clock,
+                  config.getDuration("itinera.replay.answer-within")),
               clock,
               new EntryRunLog(storage.dataSource(), BlockingSql.of(system)));
 

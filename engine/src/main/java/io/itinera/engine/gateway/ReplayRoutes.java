@@ -11,8 +11,11 @@ import io.itinera.engine.replay.Replays.Report;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/journeys/{name}/replay} (admin): a candidate version of a deployed journey, the
  * YAML in the body, run with the deployed one over customers' recorded touchpoints and compared
- * ({@link Replays}). Sends nothing, changes nothing; 429 while another replay runs on the node.
- * {@code GET} on the same path says how far this node's replay of it is.
+ * ({@link Replays}). Sends nothing, changes nothing; 429 while another replay runs on the node. A
+ * replay still running after {@link Replays#answerWithin()} is answered 202 and goes on; {@code
+ * GET} on the same path says how far this node's replay of it is, and then gives its report.
  */
 record ReplayRoutes(JourneyRegistry registry, Replays replays, Access access) {
 
@@ -40,8 +44,7 @@ record ReplayRoutes(JourneyRegistry registry, Replays replays, Access access) {
         "Replays need",
         () -> {
           Replays.Progress now = replays.progress();
-          Replays.Progress shown =
-              name.equals(now.journey()) ? now : new Replays.Progress(false, name, 0, 0);
+          Replays.Progress shown = name.equals(now.journey()) ? now : Replays.Progress.none(name);
           return complete(Json.response(StatusCodes.OK, shown));
         });
   }
@@ -140,10 +143,25 @@ record ReplayRoutes(JourneyRegistry registry, Replays replays, Access access) {
                     "Another replay is running on this node; retry when it is done.")
                 .answer();
           }
+          // A replay longer than the wait is answered 202: it goes on, and GET on this path shows
+          // its progress and then its report (a POST held open longer would meet the HTTP
+          // layer's request timeout, and a proxy's).
+          CompletableFuture<Report> waited =
+              running
+                  .get()
+                  .toCompletableFuture()
+                  .copy()
+                  .completeOnTimeout(
+                      null, replays.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
           return Problem.awaiting(
-              running.get(),
+              waited,
               this::unavailable,
-              report -> complete(Json.response(StatusCodes.OK, report)));
+              report ->
+                  report != null
+                      ? complete(Json.response(StatusCodes.OK, report))
+                      : complete(
+                          Json.response(StatusCodes.ACCEPTED, replays.progress())
+                              .addHeader(Location.create("/v1/journeys/" + name + "/replay"))));
         });
   }
 

@@ -51,9 +51,19 @@ public final class Replays {
 
   /**
    * This node's replay now, or its last one: of {@code of} customers sampled, how many are
-   * replayed.
+   * replayed; once it is done, its {@code report}, or why it failed.
    */
-  public record Progress(boolean running, String journey, int replayed, int of) {}
+  public record Progress(
+      boolean running, String journey, int replayed, int of, Report report, String failure) {
+
+    Progress(boolean running, String journey, int replayed, int of) {
+      this(running, journey, replayed, of, null, null);
+    }
+
+    public static Progress none(String journey) {
+      return new Progress(false, journey, 0, 0);
+    }
+  }
 
   /** One row of a comparison: a stage, an action ("channel/template") or a suppression reason. */
   public record Count(String key, long deployed, long candidate) {}
@@ -86,6 +96,7 @@ public final class Replays {
   private final CustomerHistory history;
   private final RecordedTouchpoints recorded;
   private final Clock clock;
+  private final Duration answerWithin;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile Progress progress = new Progress(false, null, 0, 0);
 
@@ -102,9 +113,18 @@ public final class Replays {
             return thread;
           });
 
+  /**
+   * @param answerWithin how long a request waits for its replay before it is answered that the
+   *     replay goes on ({@link #answerWithin()})
+   */
   public Replays(
-      ActorSystem<?> system, CustomerHistory history, DataSource dataSource, Clock clock) {
+      ActorSystem<?> system,
+      CustomerHistory history,
+      DataSource dataSource,
+      Clock clock,
+      Duration answerWithin) {
     this.system = system;
+    this.answerWithin = answerWithin;
     this.history = history;
     this.recorded = new RecordedTouchpoints(system, dataSource);
     this.clock = clock;
@@ -139,7 +159,14 @@ public final class Replays {
     report.whenComplete(
         (done, failed) -> {
           Progress last = progress;
-          progress = new Progress(false, journey, last.replayed(), last.of());
+          progress =
+              new Progress(
+                  false,
+                  journey,
+                  last.replayed(),
+                  last.of(),
+                  done,
+                  failed == null ? null : "The replay failed: " + failed.getMessage());
           running.set(false);
         });
     return Optional.of(report);
@@ -147,6 +174,11 @@ public final class Replays {
 
   /** How much was replayed. */
   private record Counted(int customers, long touchpoints, boolean truncated) {}
+
+  /** How long a request waits for its replay before it is answered 202 (the replay goes on). */
+  public Duration answerWithin() {
+    return answerWithin;
+  }
 
   /** This node's replay now, or its last one. */
   public Progress progress() {

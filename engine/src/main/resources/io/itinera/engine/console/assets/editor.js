@@ -148,10 +148,22 @@ export async function editorPage(page, name, who) {
       }
     }, 1000);
     try {
-      const report = await api(
+      let report = await api(
         `/v1/journeys/${encodeURIComponent(name)}/replay?sample=${encodeURIComponent(sample.value)}`,
         { method: "POST", yaml: editor.value },
       );
+      // A long replay is answered 202 with its progress and goes on: wait for its report.
+      while (report.running !== undefined) {
+        if (!report.running) {
+          if (!report.report) {
+            throw new Error(report.failure || "The replay stopped without a report.");
+          }
+          report = report.report;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        report = await api(path);
+      }
       clearInterval(watch);
       showReplay(replayed, report);
     } catch (e) {
