@@ -30,6 +30,7 @@ import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.metrics.ShardingMetrics;
 import io.itinera.engine.metrics.StorageMetrics;
 import io.itinera.engine.ops.ClusterFormation;
+import io.itinera.engine.ops.GracefulLeave;
 import io.itinera.engine.replay.Replays;
 import io.itinera.engine.storage.BlockingSql;
 import io.itinera.engine.storage.Storage;
@@ -40,7 +41,6 @@ import io.itinera.engine.timers.DueTimersProjection;
 import io.itinera.engine.timers.TimerWaker;
 import io.itinera.protocol.touchpoint.EventTimeWindow;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -286,7 +286,9 @@ public record ItineraNode(
                       system))
               .toCompletableFuture()
               .get();
-      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      // On leaving: not ready and still serving for the drain delay, then unbind and finish the
+      // requests in progress, before sharding hands the shards off.
+      GracefulLeave.register(system, binding, GracefulLeave.Settings.from(config));
       // Last: a member takes shards and coordinator work as soon as it is Up.
       ClusterFormation.join(system);
       int managementPort =
@@ -331,7 +333,10 @@ public record ItineraNode(
     return binding.localAddress().getPort();
   }
 
-  /** Leaves the cluster gracefully (shards handed off, HTTP drained) and stops. */
+  /**
+   * Leaves the cluster gracefully, as SIGTERM does: not ready and still serving for the drain
+   * delay, HTTP unbound and drained, shards handed off (see {@link GracefulLeave}); then stops.
+   */
   public CompletionStage<?> stop() {
     return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
   }

@@ -199,11 +199,15 @@ public final class Customers {
    *
    * <p>Why, for the entity's writes: a message routed to a node that has just died is lost, and its
    * shards only move once the resolver has downed it; without the resend, a request sent just
-   * before they move waits out the whole ask timeout although the customer is answering again
-   * (Pekko also drops messages buffered for a shard during a hand-off). Safe because the entity
-   * drops touchpoints it has already recorded (by message id), and honest because every send of one
-   * write carries the same request id: a resend of a write that was only slow gets the answer the
-   * write got, its touchpoints recorded and its actions listed ({@link RecentRequests}).
+   * before they move waits out the whole ask timeout although the customer is answering again. A
+   * planned leave or a rebalance loses messages too, silently: Pekko drops what the old shard
+   * receives once its hand-off began, what the old region had buffered for it, and what its
+   * stopping entities had stashed; the resend reaches the region of a node that stays, which holds
+   * it until the shard's new home is known (docs/operations.md, Upgrades and scale-down). Safe
+   * because the entity drops touchpoints it has already recorded (by message id), and honest
+   * because every send of one write carries the same request id: a resend of a write that was only
+   * slow gets the answer the write got, its touchpoints recorded and its actions listed ({@link
+   * RecentRequests}).
    */
   static <T> CompletionStage<T> withResend(
       Function<Duration, CompletionStage<T>> send, Duration resendAfter, long deadlineNanos) {
@@ -304,7 +308,15 @@ public final class Customers {
         .askWithStatus(replyTo -> new EnterJourney(journey, cause, data, replyTo), askTimeout);
   }
 
+  /**
+   * The customer's state. Sent again when unanswered, as writes are ({@link #withResend}): a read
+   * is safe to repeat, and one dropped in a shard's hand-off would otherwise wait out the whole ask
+   * timeout.
+   */
   public CompletionStage<CustomerState> get(String customerId) {
-    return entity(customerId).ask(GetCustomer::new, askTimeout);
+    return withResend(
+        timeout -> entity(customerId).ask(GetCustomer::new, timeout),
+        resendAfter,
+        System.nanoTime() + askTimeout.toNanos());
   }
 }

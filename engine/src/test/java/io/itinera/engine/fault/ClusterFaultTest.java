@@ -113,10 +113,17 @@ class ClusterFaultTest {
             "killed node restarted and ready in %.1f s", seconds(System.nanoTime() - restartedAt));
         Thread.sleep(3_000);
 
-        // SIGTERM the second node, out of the load balancer first (the pre-stop pause's job).
-        live.remove((Integer) second.httpPort());
+        // SIGTERM the second node. It turns not ready at once and keeps serving for its drain
+        // delay; the load balancer takes it out when its /ready fails, as a probe would.
         long leftAt = System.nanoTime();
         second.terminate();
+        long notReadyBy = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (second.ready()) {
+          assertTrue(System.nanoTime() < notReadyBy, "still ready 4 s after SIGTERM");
+          Thread.sleep(100);
+        }
+        live.remove((Integer) second.httpPort());
+        report("SIGTERM: not ready after %.1f s", seconds(System.nanoTime() - leftAt));
         int exit = second.waitForExit(Duration.ofSeconds(60));
         report(
             "SIGTERM: node left and exited (code %d) in %.1f s",

@@ -267,6 +267,19 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void aLeavingPodDrainsWithinItsShutdownPhases() {
+    GracefulLeave.Settings leave = GracefulLeave.Settings.from(podConfig);
+    // The engine refuses to start otherwise; here the manifests' own values are held to it.
+    leave.checkAgainst(podConfig);
+    assertTrue(
+        leave.drainDelay().compareTo(Duration.ofSeconds(3)) >= 0,
+        "a drain delay of " + leave.drainDelay() + " is shorter than endpoint removal takes");
+    assertTrue(
+        leave.requestsDeadline().compareTo(podConfig.getDuration("itinera.http.ask-timeout")) > 0,
+        "a write in progress must be answered before its connection is closed");
+  }
+
+  @Test
   void everyManifestIsInTheKustomizationAndOneNamespace() {
     Map<String, Object> kustomization = only("Kustomization");
     Set<String> listed = new TreeSet<>(strings(list(kustomization.get("resources"))));

@@ -25,6 +25,8 @@ public final class TestNode {
     // The tests' webhook receivers listen on loopback, which webhooks may not reach by default:
     // allowed the documented way (docs/security/receivers-and-retention.md).
     all.put("itinera.delivery.allowed-networks", java.util.List.of("127.0.0.0/8"));
+    // No load balancer to wait for: a test's node stops at once (GracefulLeaveTest sets a delay).
+    all.put("itinera.shutdown.drain-delay", "0s");
     all.putAll(settings);
     return ItineraNode.start(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()), clock);
   }
