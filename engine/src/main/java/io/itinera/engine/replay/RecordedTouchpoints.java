@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,9 @@ final class RecordedTouchpoints {
   /** Only the touchpoint of a {@link TouchpointRecorded}: Jackson skips the rest unread. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record TouchpointOnly(Touchpoint touchpoint) {}
+
+  /** A journal row as read, decoded only if it is among the customer's first. */
+  private record Row(long sequenceNr, int serializerId, String manifest, byte[] payload) {}
 
   private final DataSource dataSource;
   private final Serialization serialization;
@@ -82,13 +86,16 @@ final class RecordedTouchpoints {
   List<Recorded> read(List<String> customerIds, int perCustomer) {
     Map<String, String> customerOf = new HashMap<>();
     customerIds.forEach(id -> customerOf.put(CustomerPersistenceId.of(id).id(), id));
-    Map<String, List<Touchpoint>> read = new HashMap<>();
+    // Unordered: sorting the rows, payloads and all, cost PostgreSQL more than reading them (it
+    // spilled to disk at the default work_mem). Each customer's rows are put in order here, and
+    // only the first perCustomer of them decoded.
+    Map<String, List<Row>> read = new HashMap<>();
     String sql =
-        "SELECT \"persistence_id\", \"event_ser_id\", \"event_ser_manifest\", \"event_payload\""
-            + " FROM \"event_journal\" WHERE \"persistence_id\" IN ("
+        "SELECT \"persistence_id\", \"sequence_number\", \"event_ser_id\", \"event_ser_manifest\","
+            + " \"event_payload\" FROM \"event_journal\" WHERE \"persistence_id\" IN ("
             + customerOf.keySet().stream().map(id -> "?").collect(Collectors.joining(","))
             + ") AND \"deleted\" = FALSE AND (\"event_ser_manifest\" = ? OR"
-            + " \"event_ser_manifest\" LIKE ?) ORDER BY \"persistence_id\", \"sequence_number\"";
+            + " \"event_ser_manifest\" LIKE ?)";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       int parameter = 1;
@@ -100,11 +107,8 @@ final class RecordedTouchpoints {
       statement.setString(parameter, MANIFEST + "#%");
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          List<Touchpoint> touchpoints =
-              read.computeIfAbsent(rows.getString(1), first -> new ArrayList<>());
-          if (touchpoints.size() < perCustomer) {
-            touchpoints.add(touchpoint(rows.getInt(2), rows.getString(3), rows.getBytes(4)));
-          }
+          read.computeIfAbsent(rows.getString(1), first -> new ArrayList<>())
+              .add(new Row(rows.getLong(2), rows.getInt(3), rows.getString(4), rows.getBytes(5)));
         }
       }
     } catch (SQLException e) {
@@ -112,8 +116,13 @@ final class RecordedTouchpoints {
     }
     List<Recorded> recorded = new ArrayList<>();
     for (String customerId : customerIds) {
-      List<Touchpoint> touchpoints = read.get(CustomerPersistenceId.of(customerId).id());
-      if (touchpoints != null) {
+      List<Row> rows = read.get(CustomerPersistenceId.of(customerId).id());
+      if (rows != null) {
+        rows.sort(Comparator.comparingLong(Row::sequenceNr));
+        List<Touchpoint> touchpoints = new ArrayList<>(Math.min(rows.size(), perCustomer));
+        for (Row row : rows.subList(0, Math.min(rows.size(), perCustomer))) {
+          touchpoints.add(touchpoint(row.serializerId(), row.manifest(), row.payload()));
+        }
         recorded.add(new Recorded(customerId, touchpoints));
       }
     }

@@ -58,13 +58,18 @@ public record CustomerJourneys(
     journeys = sorted(journeys);
     leftAt = sorted(leftAt);
     counts = List.copyOf(counts);
-    timers = timers.stream().sorted(SOONEST_FIRST).toList();
+    timers = soonestFirst(timers);
     ledger = List.copyOf(ledger);
     consent = sorted(consent);
   }
 
   public Optional<PendingTimer> timer(String id) {
-    return timers.stream().filter(t -> t.id().equals(id)).findFirst();
+    for (PendingTimer timer : timers) {
+      if (timer.id().equals(id)) {
+        return Optional.of(timer);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -82,11 +87,12 @@ public record CustomerJourneys(
 
   /** The touchpoints a count trigger holds in its window, oldest first. */
   public List<Instant> counted(String journey, String stage, String trigger) {
-    return counts.stream()
-        .filter(w -> w.counts(journey, stage, trigger))
-        .findFirst()
-        .map(CountWindow::recent)
-        .orElse(List.of());
+    for (CountWindow window : counts) {
+      if (window.counts(journey, stage, trigger)) {
+        return window.recent();
+      }
+    }
+    return List.of();
   }
 
   public CustomerJourneys apply(JourneyEvent event) {
@@ -234,6 +240,22 @@ public record CustomerJourneys(
 
   private CustomerJourneys withJourneys(Map<String, JourneyProgress> next) {
     return new CustomerJourneys(next, leftAt, counts, timers, ledger, consent);
+  }
+
+  /**
+   * The timers soonest first, sorted only when they are not: every event makes a new state, and the
+   * timers are nearly always in order already. (Loops rather than streams here and in the lookups
+   * above: they run several times per touchpoint, in the engine and in every replay.)
+   */
+  private static List<PendingTimer> soonestFirst(List<PendingTimer> timers) {
+    for (int i = 1; i < timers.size(); i++) {
+      if (SOONEST_FIRST.compare(timers.get(i - 1), timers.get(i)) > 0) {
+        List<PendingTimer> sorted = new ArrayList<>(timers);
+        sorted.sort(SOONEST_FIRST);
+        return List.copyOf(sorted);
+      }
+    }
+    return List.copyOf(timers);
   }
 
   private CustomerJourneys withCounts(List<CountWindow> next) {

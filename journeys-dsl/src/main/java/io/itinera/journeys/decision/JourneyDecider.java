@@ -497,8 +497,11 @@ public final class JourneyDecider {
 
   private void trimLedger() {
     Instant cutoff = now.minus(deployed.longestWindow);
-    if (working.state().ledger().stream().anyMatch(entry -> !entry.at().isAfter(cutoff))) {
-      emit(new LedgerTrimmed(cutoff));
+    for (LedgerEntry entry : working.state().ledger()) {
+      if (!entry.at().isAfter(cutoff)) {
+        emit(new LedgerTrimmed(cutoff));
+        return;
+      }
     }
   }
 
@@ -543,9 +546,11 @@ public final class JourneyDecider {
   }
 
   private static Optional<AbsenceTrigger> absenceTrigger(Stage stage, String name) {
-    return stage.on().stream()
-        .filter(t -> t instanceof AbsenceTrigger && t.name().equals(name))
-        .map(AbsenceTrigger.class::cast)
-        .findFirst();
+    for (Trigger trigger : stage.on()) {
+      if (trigger instanceof AbsenceTrigger absence && absence.name().equals(name)) {
+        return Optional.of(absence);
+      }
+    }
+    return Optional.empty();
   }
 }
