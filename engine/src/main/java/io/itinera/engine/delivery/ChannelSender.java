@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows it has read and not yet written back are in {@code inFlight} (shared with the next
  * sender of the channel, should this one be replaced by an endpoint change), so no delivery is sent
- * twice at once.
+ * twice at once. Those read and not yet handed a slot are in {@code waiting} with the time they
+ * fell due, which is what {@link DeliveryBacklog} reports.
  */
 final class ChannelSender {
 
@@ -90,6 +94,12 @@ final class ChannelSender {
 
   /** Set when the channel's endpoint changed or went: rows read are put back, not sent. */
   private volatile boolean stopped;
+
+  /** Rows read and not yet attempted, by action id: when each fell due. */
+  private final Map<String, Instant> waiting = new ConcurrentHashMap<>();
+
+  /** Whether the last attempt made (not held) failed: this channel's backlog then sheds nothing. */
+  private volatile boolean failing;
 
   /** Set when a poll left due deliveries behind: poll again as soon as there is room. */
   private volatile boolean backlog;
@@ -205,7 +215,12 @@ final class ChannelSender {
           try {
             List<Delivery> due =
                 attempts.due(endpoint.channel(), clock.instant(), room, Set.copyOf(inFlight));
-            due.forEach(d -> inFlight.add(d.actionId()));
+            due.forEach(
+                d -> {
+                  inFlight.add(d.actionId());
+                  waiting.put(
+                      d.actionId(), d.nextAttemptAt() == null ? d.queuedAt() : d.nextAttemptAt());
+                });
             backlog = due.size() == room;
             return due;
           } catch (Exception e) {
@@ -216,7 +231,20 @@ final class ChannelSender {
         blocking);
   }
 
+  /** How long the oldest row read and not yet attempted has been due, if one waits. */
+  Optional<Duration> oldestWaiting(Instant now) {
+    return waiting.values().stream()
+        .min(Comparator.naturalOrder())
+        .map(due -> Duration.between(due, now))
+        .filter(age -> !age.isNegative());
+  }
+
+  boolean failing() {
+    return failing;
+  }
+
   private CompletionStage<Outcome> attempt(Delivery delivery) {
+    waiting.remove(delivery.actionId());
     Instant now = clock.instant();
     if (stopped) {
       return CompletableFuture.completedFuture(
@@ -249,6 +277,7 @@ final class ChannelSender {
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
             (answer, failure) -> {
+              failing = failure != null || answer.status() < 200 || answer.status() >= 300;
               if (failure == null) {
                 return outcome(delivery, answer, clock.instant());
               }

@@ -1,0 +1,174 @@
+package io.itinera.engine.delivery;
+
+import com.typesafe.config.Config;
+import io.itinera.engine.customer.DeliveryPressure;
+import io.itinera.engine.customer.Shed;
+import io.itinera.engine.metrics.Metrics;
+import io.itinera.protocol.CborSerializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * How far behind each channel's webhooks are, as every node's ingest sees it: the senders running
+ * on a node report, every {@code report-interval}, how long the oldest delivery they have read has
+ * been due without getting a sender slot, and whether their receiver is failing; each node keeps
+ * the latest report of every channel, so the check on each write ({@link #behind}) reads memory.
+ *
+ * <p>What counts is only a backlog the engine could have sent: due deliveries queued behind the
+ * channel's {@code max-in-flight} busy slots, on a receiver that answers. Deliveries waiting for
+ * their retry time are not due, and a channel whose last attempt failed (dead receiver, 5xx,
+ * timeouts) is left out: its backlog is the retry policy's business, and shutting ingest for every
+ * channel would not make that receiver answer.
+ */
+public final class DeliveryBacklog implements DeliveryPressure {
+
+  /** One channel's state as its sender saw it. */
+  public record ChannelBacklog(String channel, long waitingMillis, boolean failing) {}
+
+  /** What one node's senders report, every interval. */
+  public record Report(List<ChannelBacklog> channels) implements CborSerializable {
+
+    public Report {
+      channels = channels == null ? List.of() : List.copyOf(channels);
+    }
+  }
+
+  /**
+   * @param maxDeliveryAge past this, ingest sheds; zero turns the check off
+   * @param reportInterval how often senders report; a channel not reported for four of them (its
+   *     sender moved or stopped) no longer counts
+   */
+  public record Settings(Duration maxDeliveryAge, Duration reportInterval) {
+    public static Settings from(Config config) {
+      return new Settings(
+          config.getDuration("itinera.admission.max-delivery-age"),
+          config.getDuration("itinera.admission.backlog-report-interval"));
+    }
+  }
+
+  private record Heard(ChannelBacklog backlog, long atNanos) {}
+
+  private final Settings settings;
+  private final Clock clock;
+  private final ActorRef<Topic.Command<Report>> topic;
+  private final Map<String, ChannelSender> running = new ConcurrentHashMap<>();
+  private final Map<String, Heard> heard = new ConcurrentHashMap<>();
+
+  private DeliveryBacklog(Settings settings, Clock clock, ActorRef<Topic.Command<Report>> topic) {
+    this.settings = settings;
+    this.clock = clock;
+    this.topic = topic;
+  }
+
+  /** This node's end: reports its senders' backlog and hears every node's. */
+  static DeliveryBacklog start(ActorSystem<?> system, Settings settings, Clock clock) {
+    ActorRef<Topic.Command<Report>> topic =
+        system.systemActorOf(
+            Topic.create(Report.class, "itinera-delivery-backlog"),
+            "delivery-backlog-topic",
+            Props.empty());
+    DeliveryBacklog backlog = new DeliveryBacklog(settings, clock, topic);
+    ActorRef<Report> listener =
+        system.systemActorOf(
+            Behaviors.receive(Report.class)
+                .onMessage(
+                    Report.class,
+                    report -> {
+                      backlog.heard(report);
+                      return Behaviors.same();
+                    })
+                .build(),
+            "delivery-backlog",
+            Props.empty());
+    topic.tell(Topic.subscribe(listener));
+    system
+        .scheduler()
+        .scheduleAtFixedRate(
+            settings.reportInterval(),
+            settings.reportInterval(),
+            backlog::report,
+            system.executionContext());
+    return backlog;
+  }
+
+  /** A sender started on this node; its channel's gauges read it from now on. */
+  void running(ChannelSender sender, ActorSystem<?> system) {
+    String channel = sender.endpoint().channel();
+    running.put(channel, sender);
+    Metrics.get(system)
+        .deliveries()
+        .backlogGauges(channel, () -> localWaitingSeconds(channel), () -> localFailing(channel));
+  }
+
+  void stopped(ChannelSender sender) {
+    running.remove(sender.endpoint().channel(), sender);
+  }
+
+  @Override
+  public Optional<Shed.DeliveryBehind> behind() {
+    if (settings.maxDeliveryAge().isZero()) {
+      return Optional.empty();
+    }
+    long now = System.nanoTime();
+    long fresh = settings.reportInterval().toNanos() * 4;
+    Shed.DeliveryBehind worst = null;
+    for (Heard h : heard.values()) {
+      ChannelBacklog b = h.backlog();
+      if (now - h.atNanos() > fresh || b.failing()) {
+        continue;
+      }
+      Duration age = Duration.ofMillis(b.waitingMillis());
+      if (age.compareTo(settings.maxDeliveryAge()) > 0
+          && (worst == null || age.compareTo(worst.age()) > 0)) {
+        worst = new Shed.DeliveryBehind(b.channel(), age);
+      }
+    }
+    return Optional.ofNullable(worst);
+  }
+
+  private void report() {
+    if (running.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<ChannelBacklog> channels = new ArrayList<>(running.size());
+    running.forEach(
+        (channel, sender) ->
+            channels.add(
+                new ChannelBacklog(
+                    channel,
+                    sender.oldestWaiting(now).map(Duration::toMillis).orElse(0L),
+                    sender.failing())));
+    topic.tell(Topic.publish(new Report(channels)));
+  }
+
+  private void heard(Report report) {
+    long now = System.nanoTime();
+    for (ChannelBacklog backlog : report.channels()) {
+      heard.put(backlog.channel(), new Heard(backlog, now));
+    }
+  }
+
+  private double localWaitingSeconds(String channel) {
+    ChannelSender sender = running.get(channel);
+    return sender == null
+        ? 0
+        : sender.oldestWaiting(clock.instant()).map(age -> age.toNanos() / 1e9).orElse(0.0);
+  }
+
+  private int localFailing(String channel) {
+    ChannelSender sender = running.get(channel);
+    return sender != null && sender.failing() ? 1 : 0;
+  }
+}
