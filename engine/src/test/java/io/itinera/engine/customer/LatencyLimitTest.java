@@ -21,9 +21,14 @@ class LatencyLimitTest {
 
   /** {@code seconds} of saturated writes that each took {@code persist}; the limit after. */
   private int run(double seconds, Duration persist) {
+    return run(seconds, persist, -1);
+  }
+
+  /** The same with {@code inFlight} touchpoints in flight at each write (-1: the limit). */
+  private int run(double seconds, Duration persist, int inFlight) {
     long end = now + (long) (seconds * 1e9);
     while (now < end) {
-      limit.sample(now, persist.toNanos(), limit.current(), false);
+      limit.sample(now, persist.toNanos(), inFlight < 0 ? limit.current() : inFlight, false);
       now += 1_000_000;
     }
     return limit.current();
@@ -52,6 +57,15 @@ class LatencyLimitTest {
   void aSmallRiseWithinTheToleranceLeavesTheLimitAlone() {
     run(30, Duration.ofMillis(10));
     assertEquals(MAX, run(10, Duration.ofMillis(13)));
+  }
+
+  @Test
+  void slowPersistsWithFewInFlightLeaveTheLimitAlone() {
+    run(30, Duration.ofMillis(5), MAX / 4);
+    assertEquals(
+        MAX,
+        run(10, Duration.ofMillis(50), MAX / 4),
+        "under half the limit in flight, the limit is not what holds the node back");
   }
 
   @Test
