@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -65,9 +66,17 @@ public final class DeliveryBacklog implements DeliveryPressure {
   private final Map<String, ChannelSender> running = new ConcurrentHashMap<>();
   private final Map<String, Heard> heard = new ConcurrentHashMap<>();
 
-  private DeliveryBacklog(Settings settings, Clock clock, ActorRef<Topic.Command<Report>> topic) {
+  private final LongSupplier nanoTime;
+
+  /** {@code nanoTime} dates the reports heard; {@code topic} takes this node's (null: none). */
+  DeliveryBacklog(
+      Settings settings,
+      Clock clock,
+      LongSupplier nanoTime,
+      ActorRef<Topic.Command<Report>> topic) {
     this.settings = settings;
     this.clock = clock;
+    this.nanoTime = nanoTime;
     this.topic = topic;
   }
 
@@ -78,7 +87,7 @@ public final class DeliveryBacklog implements DeliveryPressure {
             Topic.create(Report.class, "itinera-delivery-backlog"),
             "delivery-backlog-topic",
             Props.empty());
-    DeliveryBacklog backlog = new DeliveryBacklog(settings, clock, topic);
+    DeliveryBacklog backlog = new DeliveryBacklog(settings, clock, System::nanoTime, topic);
     ActorRef<Report> listener =
         system.systemActorOf(
             Behaviors.receive(Report.class)
@@ -120,7 +129,7 @@ public final class DeliveryBacklog implements DeliveryPressure {
     if (settings.maxDeliveryAge().isZero()) {
       return Optional.empty();
     }
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     long fresh = settings.reportInterval().toNanos() * 4;
     Shed.DeliveryBehind worst = null;
     for (Heard h : heard.values()) {
@@ -153,8 +162,8 @@ public final class DeliveryBacklog implements DeliveryPressure {
     topic.tell(Topic.publish(new Report(channels)));
   }
 
-  private void heard(Report report) {
-    long now = System.nanoTime();
+  void heard(Report report) {
+    long now = nanoTime.getAsLong();
     for (ChannelBacklog backlog : report.channels()) {
       heard.put(backlog.channel(), new Heard(backlog, now));
     }
