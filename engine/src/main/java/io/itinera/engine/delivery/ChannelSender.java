@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * <p>The rows it has read and not yet written back are in {@code inFlight} (shared with the next
  * sender of the channel, should this one be replaced by an endpoint change), so no delivery is sent
  * twice at once. Those read and not yet handed a slot are in {@code waiting} with the time they
- * fell due, which is what {@link DeliveryBacklog} reports.
+ * fell due; with these, and the due rows not read while every slot is busy ({@link #probe}), {@link
+ * DeliveryBacklog} reports how long the channel's backlog has waited.
  */
 final class ChannelSender {
 
@@ -100,6 +103,17 @@ final class ChannelSender {
 
   /** Whether the last attempt made (not held) failed: this channel's backlog then sheds nothing. */
   private volatile boolean failing;
+
+  /** Requests to the receiver not yet answered. */
+  private final AtomicInteger attempting = new AtomicInteger();
+
+  /**
+   * While every slot is busy and nothing read waits, the stream does not poll: when the oldest due
+   * row it has not read fell due, as {@link #probe} last found it (null: none, or not looked).
+   */
+  private volatile Instant oldestUnread;
+
+  private final AtomicBoolean probing = new AtomicBoolean();
 
   /** Set when a poll left due deliveries behind: poll again as soon as there is room. */
   private volatile boolean backlog;
@@ -231,12 +245,45 @@ final class ChannelSender {
         blocking);
   }
 
-  /** How long the oldest row read and not yet attempted has been due, if one waits. */
+  /**
+   * How long the oldest due delivery waiting for a slot has been due, if one waits: of those read
+   * and not yet attempted, or, while all slots are busy, of those not read ({@link #probe}).
+   */
   Optional<Duration> oldestWaiting(Instant now) {
-    return waiting.values().stream()
+    Instant unread = oldestUnread;
+    return Stream.concat(waiting.values().stream(), Stream.ofNullable(unread))
         .min(Comparator.naturalOrder())
         .map(due -> Duration.between(due, now))
         .filter(age -> !age.isNegative());
+  }
+
+  /**
+   * Looks for due rows not read yet when the stream cannot read them: every slot busy and nothing
+   * read waiting (a backpressured stream does not poll). One indexed query of two columns, at most
+   * one at a time; otherwise what the stream read is the whole picture.
+   */
+  void probe() {
+    if (stopped || attempting.get() < endpoint.maxInFlight() || !waiting.isEmpty()) {
+      oldestUnread = null;
+      return;
+    }
+    if (!probing.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            oldestUnread =
+                attempts
+                    .oldestDue(endpoint.channel(), clock.instant(), Set.copyOf(inFlight))
+                    .orElse(null);
+          } catch (Exception e) {
+            log.debug("Backlog of channel {} not read: {}", endpoint.channel(), e.getMessage());
+          } finally {
+            probing.set(false);
+          }
+        },
+        blocking);
   }
 
   boolean failing() {
@@ -271,12 +318,14 @@ final class ChannelSender {
                     WebhookSignature.sign(endpoint.secret(), delivery.actionId(), timestamp, body)))
             .addHeader(USER_AGENT);
     long limit = endpoint.timeout().toMillis() * 2 + 1000;
+    attempting.incrementAndGet();
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool, httpLog)
         .thenCompose(response -> WebhookExchange.answer(response, system))
         .toCompletableFuture()
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
             (answer, failure) -> {
+              attempting.decrementAndGet();
               failing = failure != null || answer.status() < 200 || answer.status() >= 300;
               if (failure == null) {
                 return outcome(delivery, answer, clock.instant());

@@ -150,6 +150,7 @@ public final class DeliveryBacklog implements DeliveryPressure {
     if (running.isEmpty()) {
       return;
     }
+    running.values().forEach(ChannelSender::probe);
     Instant now = clock.instant();
     List<ChannelBacklog> channels = new ArrayList<>(running.size());
     running.forEach(

@@ -107,6 +107,13 @@ class IngestSheddingTest {
     assertEquals(
         2, flooded.received("/flood").size(), "the flooded channel sends only two at once");
 
+    WebhookDeliveryTest.await(
+        "the flooded channel's sender sees its oldest due webhook wait past 2 s",
+        Duration.ofSeconds(10),
+        () ->
+            Scrape.of(node.managementPort())
+                    .value("itinera_delivery_oldest_waiting_seconds", "channel", "flood")
+                > 2);
     AtomicReference<Reply> shed = new AtomicReference<>();
     WebhookDeliveryTest.await(
         "ingest sheds once the flooded channel's oldest due webhook has waited 2 s",
