@@ -9,19 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -57,9 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows it has read and not yet written back are in {@code inFlight} (shared with the next
  * sender of the channel, should this one be replaced by an endpoint change), so no delivery is sent
- * twice at once. Those read and not yet handed a slot are in {@code waiting} with the time they
- * fell due; with these, and the due rows not read while every slot is busy ({@link #probe}), {@link
- * DeliveryBacklog} reports how long the channel's backlog has waited.
+ * twice at once. How long due rows wait for a slot is kept in a {@link ChannelWait}.
  */
 final class ChannelSender {
 
@@ -98,22 +91,8 @@ final class ChannelSender {
   /** Set when the channel's endpoint changed or went: rows read are put back, not sent. */
   private volatile boolean stopped;
 
-  /** Rows read and not yet attempted, by action id: when each fell due. */
-  private final Map<String, Instant> waiting = new ConcurrentHashMap<>();
-
-  /** Whether the last attempt made (not held) failed: this channel's backlog then sheds nothing. */
-  private volatile boolean failing;
-
-  /** Requests to the receiver not yet answered. */
-  private final AtomicInteger attempting = new AtomicInteger();
-
-  /**
-   * While every slot is busy and nothing read waits, the stream does not poll: when the oldest due
-   * row it has not read fell due, as {@link #probe} last found it (null: none, or not looked).
-   */
-  private volatile Instant oldestUnread;
-
-  private final AtomicBoolean probing = new AtomicBoolean();
+  /** How long its due deliveries wait for a slot (what {@link DeliveryBacklog} reports). */
+  private final ChannelWait wait;
 
   /** Set when a poll left due deliveries behind: poll again as soon as there is room. */
   private volatile boolean backlog;
@@ -159,6 +138,8 @@ final class ChannelSender {
                             addresses,
                             system.dispatchers().lookup(DispatcherSelector.blocking()))));
     this.httpLog = Logging.getLogger(system.classicSystem(), ChannelSender.class);
+    this.wait =
+        new ChannelWait(endpoint.channel(), endpoint.maxInFlight(), attempts, inFlight, blocking);
   }
 
   ChannelEndpoint endpoint() {
@@ -232,8 +213,7 @@ final class ChannelSender {
             due.forEach(
                 d -> {
                   inFlight.add(d.actionId());
-                  waiting.put(
-                      d.actionId(), d.nextAttemptAt() == null ? d.queuedAt() : d.nextAttemptAt());
+                  wait.read(d);
                 });
             backlog = due.size() == room;
             return due;
@@ -245,53 +225,24 @@ final class ChannelSender {
         blocking);
   }
 
-  /**
-   * How long the oldest due delivery waiting for a slot has been due, if one waits: of those read
-   * and not yet attempted, or, while all slots are busy, of those not read ({@link #probe}).
-   */
+  /** How long the oldest due delivery waiting for a slot has been due, if one waits. */
   Optional<Duration> oldestWaiting(Instant now) {
-    Instant unread = oldestUnread;
-    return Stream.concat(waiting.values().stream(), Stream.ofNullable(unread))
-        .min(Comparator.naturalOrder())
-        .map(due -> Duration.between(due, now))
-        .filter(age -> !age.isNegative());
+    return wait.oldest(now);
   }
 
-  /**
-   * Looks for due rows not read yet when the stream cannot read them: every slot busy and nothing
-   * read waiting (a backpressured stream does not poll). One indexed query of two columns, at most
-   * one at a time; otherwise what the stream read is the whole picture.
-   */
+  /** See {@link ChannelWait#probe}. */
   void probe() {
-    if (stopped || attempting.get() < endpoint.maxInFlight() || !waiting.isEmpty()) {
-      oldestUnread = null;
-      return;
+    if (!stopped) {
+      wait.probe(clock.instant());
     }
-    if (!probing.compareAndSet(false, true)) {
-      return;
-    }
-    CompletableFuture.runAsync(
-        () -> {
-          try {
-            oldestUnread =
-                attempts
-                    .oldestDue(endpoint.channel(), clock.instant(), Set.copyOf(inFlight))
-                    .orElse(null);
-          } catch (Exception e) {
-            log.debug("Backlog of channel {} not read: {}", endpoint.channel(), e.getMessage());
-          } finally {
-            probing.set(false);
-          }
-        },
-        blocking);
   }
 
   boolean failing() {
-    return failing;
+    return wait.failing();
   }
 
   private CompletionStage<Outcome> attempt(Delivery delivery) {
-    waiting.remove(delivery.actionId());
+    wait.started(delivery.actionId());
     Instant now = clock.instant();
     if (stopped) {
       return CompletableFuture.completedFuture(
@@ -318,15 +269,14 @@ final class ChannelSender {
                     WebhookSignature.sign(endpoint.secret(), delivery.actionId(), timestamp, body)))
             .addHeader(USER_AGENT);
     long limit = endpoint.timeout().toMillis() * 2 + 1000;
-    attempting.incrementAndGet();
+    wait.sending();
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool, httpLog)
         .thenCompose(response -> WebhookExchange.answer(response, system))
         .toCompletableFuture()
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
             (answer, failure) -> {
-              attempting.decrementAndGet();
-              failing = failure != null || answer.status() < 200 || answer.status() >= 300;
+              wait.answered(failure == null && answer.status() >= 200 && answer.status() < 300);
               if (failure == null) {
                 return outcome(delivery, answer, clock.instant());
               }
