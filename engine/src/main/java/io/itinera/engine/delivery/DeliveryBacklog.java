@@ -19,12 +19,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How far behind each channel's webhooks are, as every node's ingest sees it: the senders running
- * on a node report, every {@code report-interval}, how long the oldest delivery they have read has
- * been due without getting a sender slot, and whether their receiver is failing; each node keeps
- * the latest report of every channel, so the check on each write ({@link #behind}) reads memory.
+ * on a node report, every {@code report-interval}, how long their channel's oldest due delivery has
+ * waited for a sender slot ({@link ChannelWait}), and whether their receiver is failing; each node
+ * keeps the latest report of every channel, so the check on each write ({@link #behind}) reads
+ * memory.
  *
  * <p>What counts is only a backlog the engine could have sent: due deliveries queued behind the
  * channel's {@code max-in-flight} busy slots, on a receiver that answers. Deliveries waiting for
@@ -33,6 +36,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * channel would not make that receiver answer.
  */
 public final class DeliveryBacklog implements DeliveryPressure {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryBacklog.class);
 
   /** One channel's state as its sender saw it. */
   public record ChannelBacklog(String channel, long waitingMillis, boolean failing) {}
@@ -106,7 +111,14 @@ public final class DeliveryBacklog implements DeliveryPressure {
         .scheduleAtFixedRate(
             settings.reportInterval(),
             settings.reportInterval(),
-            backlog::report,
+            () -> {
+              // A task that throws is never scheduled again: the check would go quiet for good.
+              try {
+                backlog.report();
+              } catch (RuntimeException e) {
+                log.warn("Delivery backlog not reported: {}", e.toString());
+              }
+            },
             system.executionContext());
     return backlog;
   }

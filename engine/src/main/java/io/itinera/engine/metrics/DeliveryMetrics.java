@@ -12,10 +12,10 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code itinera_deliveries_total{channel,outcome}}: webhook attempts by outcome, counted
  *       when the outcome is written; a channel's series exist at 0 from its sender's start;
- *   <li>{@code itinera_delivery_oldest_waiting_seconds{channel}}: how long the oldest delivery the
- *       channel's sender has read has been due without a free slot (0 when none waits), on the node
- *       running the channel's sender; ingest sheds when it passes {@code
- *       itinera.admission.max-delivery-age} on a channel that is not failing;
+ *   <li>{@code itinera_delivery_oldest_waiting_seconds{channel}}: how long the channel's oldest due
+ *       delivery has waited for a sender slot (0 when none waits), on the node running the
+ *       channel's sender; ingest sheds when it passes {@code itinera.admission.max-delivery-age} on
+ *       a channel that is not failing;
  *   <li>{@code itinera_delivery_channel_failing{channel}}: 1 while the channel's last attempt
  *       failed (its backlog then does not shed ingest), else 0;
  *   <li>{@code itinera_outbox_eager_actions_total{outcome}}: actions the eager outbox was offered,
