@@ -3,6 +3,7 @@ package io.itinera.engine.delivery;
 import com.typesafe.config.Config;
 import io.itinera.engine.customer.DeliveryPressure;
 import io.itinera.engine.customer.Shed;
+import io.itinera.engine.metrics.DeliveryMetrics;
 import io.itinera.engine.metrics.Metrics;
 import io.itinera.protocol.CborSerializable;
 import java.time.Clock;
@@ -12,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -42,8 +45,11 @@ public final class DeliveryBacklog implements DeliveryPressure {
   /** One channel's state as its sender saw it. */
   public record ChannelBacklog(String channel, long waitingMillis, boolean failing) {}
 
-  /** What one node's senders report, every interval. */
-  public record Report(List<ChannelBacklog> channels) implements CborSerializable {
+  /**
+   * What one node's senders and outbox lane report, every interval; {@code node} tells the nodes'
+   * reports apart (each node has an outbox lane, and a channel's sender may move).
+   */
+  public record Report(String node, List<ChannelBacklog> channels) implements CborSerializable {
 
     public Report {
       channels = channels == null ? List.of() : List.copyOf(channels);
@@ -63,13 +69,27 @@ public final class DeliveryBacklog implements DeliveryPressure {
     }
   }
 
+  /**
+   * What reports stand for the outbox's fast lane on a node: actions persisted and not yet rows of
+   * {@code deliveries}. Not a channel name (those cannot hold parentheses).
+   */
+  public static final String OUTBOX = "(outbox)";
+
   private record Heard(ChannelBacklog backlog, long atNanos) {}
+
+  /** The eager outbox on this node, if it runs: how long its oldest action has waited. */
+  private volatile Supplier<Optional<Duration>> outbox = Optional::empty;
 
   private final Settings settings;
   private final Clock clock;
   private final ActorRef<Topic.Command<Report>> topic;
   private final Map<String, ChannelSender> running = new ConcurrentHashMap<>();
-  private final Map<String, Heard> heard = new ConcurrentHashMap<>();
+
+  /** The latest report of each channel by each node. */
+  private final Map<List<String>, Heard> heard = new ConcurrentHashMap<>();
+
+  /** This node's name in its reports. */
+  private final String node = UUID.randomUUID().toString();
 
   private final LongSupplier nanoTime;
 
@@ -127,9 +147,18 @@ public final class DeliveryBacklog implements DeliveryPressure {
   void running(ChannelSender sender, ActorSystem<?> system) {
     String channel = sender.endpoint().channel();
     running.put(channel, sender);
+    DeliveryMetrics meters = Metrics.get(system).deliveries();
+    meters.waitingGauge(channel, () -> localWaitingSeconds(channel));
+    meters.failingGauge(channel, () -> localFailing(channel));
+  }
+
+  /** The eager outbox of this node reports through {@code oldestWaiting}. */
+  void outbox(Supplier<Optional<Duration>> oldestWaiting, ActorSystem<?> system) {
+    this.outbox = oldestWaiting;
     Metrics.get(system)
         .deliveries()
-        .backlogGauges(channel, () -> localWaitingSeconds(channel), () -> localFailing(channel));
+        .waitingGauge(
+            OUTBOX, () -> oldestWaiting.get().map(age -> age.toNanos() / 1e9).orElse(0.0));
   }
 
   void stopped(ChannelSender sender) {
@@ -159,12 +188,14 @@ public final class DeliveryBacklog implements DeliveryPressure {
   }
 
   private void report() {
-    if (running.isEmpty()) {
+    Optional<Duration> lane = outbox.get();
+    if (running.isEmpty() && lane.isEmpty()) {
       return;
     }
     running.values().forEach(ChannelSender::probe);
     Instant now = clock.instant();
-    List<ChannelBacklog> channels = new ArrayList<>(running.size());
+    List<ChannelBacklog> channels = new ArrayList<>(running.size() + 1);
+    channels.add(new ChannelBacklog(OUTBOX, lane.map(Duration::toMillis).orElse(0L), false));
     running.forEach(
         (channel, sender) ->
             channels.add(
@@ -172,13 +203,13 @@ public final class DeliveryBacklog implements DeliveryPressure {
                     channel,
                     sender.oldestWaiting(now).map(Duration::toMillis).orElse(0L),
                     sender.failing())));
-    topic.tell(Topic.publish(new Report(channels)));
+    topic.tell(Topic.publish(new Report(node, channels)));
   }
 
   void heard(Report report) {
     long now = nanoTime.getAsLong();
     for (ChannelBacklog backlog : report.channels()) {
-      heard.put(backlog.channel(), new Heard(backlog, now));
+      heard.put(List.of(report.node(), backlog.channel()), new Heard(backlog, now));
     }
   }
 

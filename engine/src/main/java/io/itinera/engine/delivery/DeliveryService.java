@@ -74,7 +74,7 @@ public record DeliveryService(
     DecisionsPersisted eager =
         settings.eager()
             ? EagerOutbox.start(
-                system, storage.dataSource(), queueing, notices, settings, clock, blocking)
+                system, storage.dataSource(), queueing, notices, settings, clock, blocking, backlog)
             : DecisionsPersisted.NONE;
     NextAction nextAction =
         new NextAction(

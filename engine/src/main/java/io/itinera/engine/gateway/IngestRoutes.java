@@ -10,6 +10,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.customer.Shed;
+import io.itinera.engine.delivery.DeliveryBacklog;
 import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.LogSafe;
@@ -275,13 +276,18 @@ final class IngestRoutes {
       metrics.rejected(route, "delivery_behind", touchpoints);
       members.put("channel", behind.channel());
       members.put("ageMs", behind.age().toMillis());
+      String what =
+          behind.channel().equals(DeliveryBacklog.OUTBOX)
+              ? "Actions have waited " + behind.age().toMillis() + " ms to be queued for delivery"
+              : "Webhooks of channel \""
+                  + behind.channel()
+                  + "\" have waited "
+                  + behind.age().toMillis()
+                  + " ms to be sent";
       return Problem.shed(
-          "Webhooks of channel \""
-              + behind.channel()
-              + "\" have waited "
-              + behind.age().toMillis()
-              + " ms to be sent; the engine takes no more touchpoints until they catch up, and"
-              + " nothing was recorded. Retry after the delay with the same messageId.",
+          what
+              + "; the engine takes no more touchpoints until they catch up, and nothing was"
+              + " recorded. Retry after the delay with the same messageId.",
           members);
     }
     Shed.AtLimit limit = (Shed.AtLimit) shed;

@@ -69,16 +69,20 @@ public final class DeliveryMetrics {
   }
 
   /**
-   * Registers the channel's backlog gauges once on this node; they read through {@code waiting} and
-   * {@code failing}, which must look the channel's current sender up by name.
+   * Registers how long the channel's deliveries wait, once on this node; {@code waiting} must look
+   * the channel's current sender up by name.
    */
-  public void backlogGauges(String channel, Supplier<Number> waiting, Supplier<Number> failing) {
+  public void waitingGauge(String channel, Supplier<Number> waiting) {
     Gauge.builder("itinera.delivery.oldest.waiting", waiting)
         .description("How long the oldest due delivery of the channel has waited for a sender slot")
         .baseUnit("seconds")
         .tag("channel", channel)
         .strongReference(true)
         .register(registry);
+  }
+
+  /** Registers whether the channel's receiver is failing, as {@link #waitingGauge}. */
+  public void failingGauge(String channel, Supplier<Number> failing) {
     Gauge.builder("itinera.delivery.channel.failing", failing)
         .description("1 while the channel's last webhook attempt failed")
         .tag("channel", channel)

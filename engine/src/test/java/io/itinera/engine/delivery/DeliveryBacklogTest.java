@@ -32,6 +32,7 @@ class DeliveryBacklogTest {
   void theChannelFurthestBehindPastTheBoundIsNamed() {
     backlog.heard(
         new Report(
+            "a",
             List.of(
                 new ChannelBacklog("email", 1_200, false),
                 new ChannelBacklog("sms", 3_000, false),
@@ -42,19 +43,19 @@ class DeliveryBacklogTest {
 
   @Test
   void aBacklogWithinTheBoundShedsNothing() {
-    backlog.heard(new Report(List.of(new ChannelBacklog("email", 1_000, false))));
+    backlog.heard(new Report("a", List.of(new ChannelBacklog("email", 1_000, false))));
     assertEquals(Optional.empty(), backlog.behind());
   }
 
   @Test
   void aFailingChannelsBacklogShedsNothing() {
-    backlog.heard(new Report(List.of(new ChannelBacklog("email", 60_000, true))));
+    backlog.heard(new Report("a", List.of(new ChannelBacklog("email", 60_000, true))));
     assertEquals(Optional.empty(), backlog.behind());
   }
 
   @Test
   void aChannelNoLongerReportedStopsCountingAfterFourIntervals() {
-    backlog.heard(new Report(List.of(new ChannelBacklog("email", 5_000, false))));
+    backlog.heard(new Report("a", List.of(new ChannelBacklog("email", 5_000, false))));
     nanos.addAndGet(Duration.ofMillis(900).toNanos());
     assertEquals("email", backlog.behind().orElseThrow().channel());
     nanos.addAndGet(Duration.ofMillis(200).toNanos());
@@ -62,9 +63,17 @@ class DeliveryBacklogTest {
   }
 
   @Test
+  void eachNodesReportCountsOnItsOwn() {
+    backlog.heard(
+        new Report("a", List.of(new ChannelBacklog(DeliveryBacklog.OUTBOX, 4_000, false))));
+    backlog.heard(new Report("b", List.of(new ChannelBacklog(DeliveryBacklog.OUTBOX, 0, false))));
+    assertEquals(DeliveryBacklog.OUTBOX, backlog.behind().orElseThrow().channel());
+  }
+
+  @Test
   void aLaterReportReplacesTheChannelsState() {
-    backlog.heard(new Report(List.of(new ChannelBacklog("email", 5_000, false))));
-    backlog.heard(new Report(List.of(new ChannelBacklog("email", 0, false))));
+    backlog.heard(new Report("a", List.of(new ChannelBacklog("email", 5_000, false))));
+    backlog.heard(new Report("a", List.of(new ChannelBacklog("email", 0, false))));
     assertEquals(Optional.empty(), backlog.behind());
   }
 
@@ -76,7 +85,7 @@ class DeliveryBacklogTest {
             Clock.systemUTC(),
             nanos::get,
             null);
-    off.heard(new Report(List.of(new ChannelBacklog("email", 60_000, false))));
+    off.heard(new Report("a", List.of(new ChannelBacklog("email", 60_000, false))));
     assertEquals(Optional.empty(), off.behind());
   }
 
@@ -85,7 +94,7 @@ class DeliveryBacklogTest {
     ActorTestKit kit = ActorTestKit.create(ConfigFactory.load());
     try {
       Serialization serialization = SerializationExtension.get(kit.system());
-      Report report = new Report(List.of(new ChannelBacklog("email", 1_500, true)));
+      Report report = new Report("a", List.of(new ChannelBacklog("email", 1_500, true)));
       byte[] bytes = serialization.serialize(report).get();
       var serializer = serialization.findSerializerFor(report);
       assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());

@@ -154,6 +154,43 @@ class IngestSheddingTest {
   }
 
   @Test
+  void actionsNotYetQueuedForDeliveryShedIngestToo() throws Exception {
+    String customer = "ike-" + UUID.randomUUID();
+    greet(customer, "{}");
+    // The queue's table locked: the outbox's fast lane holds the action it cannot write.
+    try (Connection lock = DriverManager.getConnection(database.url(), "postgres", "")) {
+      lock.setAutoCommit(false);
+      try (Statement statement = lock.createStatement()) {
+        statement.execute("LOCK TABLE deliveries IN EXCLUSIVE MODE");
+      }
+      String action = ping(customer, "steady");
+      AtomicReference<Reply> shed = new AtomicReference<>();
+      WebhookDeliveryTest.await(
+          "ingest sheds once the action has waited 2 s to be queued",
+          Duration.ofSeconds(10),
+          () -> {
+            Reply reply = track(customer);
+            shed.set(reply);
+            return reply.status() == 503;
+          });
+      JsonNode problem = assertShed(shed.get(), "delivery-behind");
+      assertEquals(DeliveryBacklog.OUTBOX, problem.get("channel").asText());
+      assertTrue(
+          problem.get("detail").asText().startsWith("Actions have waited"), problem.toString());
+      assertEquals("not queued", status(action));
+      lock.commit();
+      WebhookDeliveryTest.await(
+          "the action is delivered once the queue is free",
+          Duration.ofSeconds(10),
+          () -> status(action).equals("delivered"));
+    }
+    WebhookDeliveryTest.await(
+        "ingest takes touchpoints again",
+        Duration.ofSeconds(5),
+        () -> track(customer).status() == 200);
+  }
+
+  @Test
   void aFailingReceiversBacklogShedsNothing() throws Exception {
     broken.script("/broken", (attempt, request) -> null);
     String customer = "gus-" + UUID.randomUUID();
