@@ -165,17 +165,40 @@ public final class DeliveryBacklog implements DeliveryPressure {
     running.remove(sender.endpoint().channel(), sender);
   }
 
+  /**
+   * Read on every write: the verdict worked out when the last report was heard, worked out again
+   * here only when no report came for the time a report stays fresh.
+   */
   @Override
   public Optional<Shed.DeliveryBehind> behind() {
     if (settings.maxDeliveryAge().isZero()) {
       return Optional.empty();
     }
+    Verdict last = verdict;
     long now = nanoTime.getAsLong();
-    long fresh = settings.reportInterval().toNanos() * 4;
+    if (now - last.atNanos() > fresh()) {
+      last = judge(now);
+    }
+    return last.behind();
+  }
+
+  /** What {@link #behind} answers until the next report, worked out at {@code atNanos}. */
+  private record Verdict(Optional<Shed.DeliveryBehind> behind, long atNanos) {}
+
+  private volatile Verdict verdict = new Verdict(Optional.empty(), Long.MIN_VALUE / 2);
+
+  private long fresh() {
+    return settings.reportInterval().toNanos() * 4;
+  }
+
+  /** The channel furthest behind past the bound in the fresh reports; forgets stale ones. */
+  private Verdict judge(long now) {
+    long fresh = fresh();
+    heard.values().removeIf(h -> now - h.atNanos() > fresh);
     Shed.DeliveryBehind worst = null;
     for (Heard h : heard.values()) {
       ChannelBacklog b = h.backlog();
-      if (now - h.atNanos() > fresh || b.failing()) {
+      if (b.failing()) {
         continue;
       }
       Duration age = Duration.ofMillis(b.waitingMillis());
@@ -184,7 +207,9 @@ public final class DeliveryBacklog implements DeliveryPressure {
         worst = new Shed.DeliveryBehind(b.channel(), age);
       }
     }
-    return Optional.ofNullable(worst);
+    Verdict judged = new Verdict(Optional.ofNullable(worst), now);
+    verdict = judged;
+    return judged;
   }
 
   private void report() {
@@ -211,6 +236,7 @@ public final class DeliveryBacklog implements DeliveryPressure {
     for (ChannelBacklog backlog : report.channels()) {
       heard.put(List.of(report.node(), backlog.channel()), new Heard(backlog, now));
     }
+    judge(now);
   }
 
   private double localWaitingSeconds(String channel) {
