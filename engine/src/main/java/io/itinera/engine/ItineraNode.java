@@ -10,6 +10,7 @@ import io.itinera.engine.customer.CustomerHistory;
 import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
+import io.itinera.engine.customer.LatencyLimit;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.entry.CustomerIndex;
 import io.itinera.engine.entry.CustomerIndexProjection;
@@ -212,7 +213,8 @@ public record ItineraNode(
               ClusterSharding.get(system),
               config.getDuration("itinera.http.ask-timeout"),
               config.getDuration("itinera.http.resend-after"),
-              config.getInt("itinera.http.max-touchpoints-in-flight"),
+              LatencyLimit.Settings.from(config),
+              delivery.backlog(),
               Metrics.get(system).ingest());
       // Entry without a touchpoint: the customer index kept from the journal, and the runs of
       // segment entries over it, made by one node (a cluster singleton; entry.EntryRunner).

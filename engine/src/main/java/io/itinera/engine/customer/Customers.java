@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -33,8 +32,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 /**
  * The way into customers' entities for the gateway: asks with a timeout, wherever they live.
  *
- * <p>Writes pass a {@link WriteAdmission}: past {@code maxInFlight} touchpoints in flight on this
- * node, a call fails at once with {@link WriteAdmission.Overloaded}.
+ * <p>Writes pass a {@link WriteAdmission}: past the node's current limit of touchpoints in flight,
+ * or while the delivery side is behind, a call fails at once with {@link WriteAdmission.Overloaded}
+ * ({@link #shedIn} says why).
  */
 public final class Customers {
 
@@ -44,26 +44,25 @@ public final class Customers {
   private final WriteAdmission admission;
   private final IngestMetrics metrics;
 
-  public Customers(ClusterSharding sharding, Duration askTimeout, int maxInFlight) {
-    this(sharding, askTimeout, askTimeout, maxInFlight, IngestMetrics.none());
-  }
-
   /**
-   * Times every persist and counts admission refusals into {@code metrics}. A write not answered
-   * within {@code resendAfter} is sent again, until {@code askTimeout} (see {@link #ask}).
+   * Times every persist, feeds it to the admission limit and counts sheds into {@code metrics}. A
+   * write not answered within {@code resendAfter} is sent again, until {@code askTimeout} (see
+   * {@link #ask}).
    */
   public Customers(
       ClusterSharding sharding,
       Duration askTimeout,
       Duration resendAfter,
-      int maxInFlight,
+      LatencyLimit.Settings limit,
+      DeliveryPressure delivery,
       IngestMetrics metrics) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.resendAfter = resendAfter;
     this.metrics = metrics;
-    this.admission = new WriteAdmission(maxInFlight, metrics::admissionRefused);
-    metrics.inFlight(admission::inFlight);
+    this.admission =
+        new WriteAdmission(new LatencyLimit(limit), delivery, shed -> metrics.shed(shed.reason()));
+    metrics.admission(admission::inFlight, admission::limit, admission::baselineSeconds);
   }
 
   /** The ingest meters these writes are counted in; the gateway adds what it refuses itself. */
@@ -178,6 +177,7 @@ public final class Customers {
 
   private CompletionStage<Recorded> ask(String customerId, List<Touchpoint> touchpoints) {
     long start = System.nanoTime();
+    int inFlight = admission.inFlight();
     // Random, so that writes from different nodes to one customer never share one.
     long requestId = ThreadLocalRandom.current().nextLong() | 1;
     return withResend(
@@ -188,8 +188,11 @@ public final class Customers {
             resendAfter,
             start + askTimeout.toNanos())
         .whenComplete(
-            (recorded, failure) ->
-                metrics.persisted(Duration.ofNanos(System.nanoTime() - start), failure == null));
+            (recorded, failure) -> {
+              long took = System.nanoTime() - start;
+              metrics.persisted(Duration.ofNanos(took), failure == null);
+              admission.persisted(start, took, inFlight, failure != null);
+            });
   }
 
   /**
@@ -226,7 +229,7 @@ public final class Customers {
   }
 
   private static boolean isTimeout(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    Throwable cause = failure instanceof WriteAdmission.Overloaded ? failure : failure.getCause();
     return cause instanceof TimeoutException;
   }
 
@@ -262,10 +265,12 @@ public final class Customers {
                     .reduce(Recorded.NOTHING, Recorded::plus));
   }
 
-  /** Whether {@code failure} is a write refused by admission, not one that failed. */
-  public static boolean isOverloaded(Throwable failure) {
-    return failure instanceof WriteAdmission.Overloaded
-        || failure.getCause() instanceof WriteAdmission.Overloaded;
+  /** Why {@code failure} is a write refused by admission, if it is one rather than a failure. */
+  public static Optional<Shed> shedIn(Throwable failure) {
+    Throwable cause = failure instanceof WriteAdmission.Overloaded ? failure : failure.getCause();
+    return cause instanceof WriteAdmission.Overloaded overloaded
+        ? Optional.of(overloaded.shed())
+        : Optional.empty();
   }
 
   /**

@@ -3,52 +3,87 @@ package io.itinera.engine.customer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Bounds the touchpoints being recorded through one node at once. Past the bound a write is refused
- * at once with {@link Overloaded} (the gateway answers 503 with Retry-After) instead of queueing:
- * the journal's write queue is bounded too, and filling it makes every entity's persist fail and
- * restart, which under sustained overload never recovers (docs/benchmarks.md, "Behind the design",
- * has the figures).
+ * Decides, for each write, whether this node takes it now. A write is refused at once with {@link
+ * Overloaded} (the gateway answers 503 with Retry-After), never queued, when:
+ *
+ * <ul>
+ *   <li>a channel's due webhooks wait longer than the bound ({@link DeliveryPressure}): taking more
+ *       touchpoints would only make the delivery backlog grow;
+ *   <li>the touchpoints in flight would pass the {@link LatencyLimit}, which falls when the
+ *       journal's write latency rises. The journal's write queue is bounded too, and filling it
+ *       makes every entity's persist fail and restart, which under sustained overload never
+ *       recovers (docs/benchmarks.md, "Behind the design", has the figures).
+ * </ul>
  */
 final class WriteAdmission {
 
-  /** Refused without trying: too many touchpoints are being recorded already. */
+  /** Refused without trying; {@link #shed()} says why. */
   public static final class Overloaded extends RuntimeException {
-    Overloaded(int inFlight) {
-      super(
-          inFlight + " touchpoints are being recorded on this node; retry shortly",
-          null,
-          false,
-          false);
+    private final transient Shed shed;
+
+    Overloaded(Shed shed) {
+      super(describe(shed), null, false, false);
+      this.shed = shed;
+    }
+
+    public Shed shed() {
+      return shed;
+    }
+
+    private static String describe(Shed shed) {
+      if (shed instanceof Shed.DeliveryBehind behind) {
+        return "webhooks of channel "
+            + behind.channel()
+            + " have waited "
+            + behind.age().toMillis()
+            + " ms for delivery; retry shortly";
+      }
+      Shed.AtLimit limit = (Shed.AtLimit) shed;
+      return limit.inFlight()
+          + " touchpoints are being recorded on this node, its limit is "
+          + limit.limit()
+          + "; retry shortly";
     }
   }
 
-  private final int maxInFlight;
-  private final Runnable onRefusal;
+  private final LatencyLimit limit;
+  private final DeliveryPressure delivery;
+  private final Consumer<Shed> onShed;
   private final AtomicInteger inFlight = new AtomicInteger();
 
+  /** A fixed limit and no delivery side: for tests of the limit alone. */
   WriteAdmission(int maxInFlight) {
-    this(maxInFlight, () -> {});
+    this(
+        new LatencyLimit(LatencyLimit.Settings.fixed(maxInFlight)),
+        DeliveryPressure.NONE,
+        shed -> {});
   }
 
-  /** {@code onRefusal} runs for every write refused (the refusals meter). */
-  WriteAdmission(int maxInFlight, Runnable onRefusal) {
-    this.maxInFlight = maxInFlight;
-    this.onRefusal = onRefusal;
+  /** {@code onShed} runs for every write refused (the sheds meter). */
+  WriteAdmission(LatencyLimit limit, DeliveryPressure delivery, Consumer<Shed> onShed) {
+    this.limit = limit;
+    this.delivery = delivery;
+    this.onShed = onShed;
   }
 
   /**
-   * Runs {@code write} if {@code count} more touchpoints fit under the bound. A request larger than
-   * the whole bound is still admitted when nothing else is in flight, so it can never starve.
+   * Runs {@code write} if {@code count} more touchpoints fit under the limit. A request larger than
+   * the whole limit is still admitted when nothing else is in flight, so it can never starve.
    */
   <T> CompletionStage<T> admit(int count, Supplier<CompletionStage<T>> write) {
+    Shed.DeliveryBehind behind = delivery.behind().orElse(null);
+    if (behind != null) {
+      return refuse(behind);
+    }
+    int current = limit.current();
     int before = inFlight.getAndAdd(count);
-    if (before > 0 && before + count > maxInFlight) {
+    if (before > 0 && before + count > current) {
       inFlight.addAndGet(-count);
-      onRefusal.run();
-      return CompletableFuture.failedFuture(new Overloaded(before));
+      return refuse(new Shed.AtLimit(before, current));
     }
     try {
       return write.get().whenComplete((result, failure) -> inFlight.addAndGet(-count));
@@ -58,7 +93,28 @@ final class WriteAdmission {
     }
   }
 
+  private <T> CompletionStage<T> refuse(Shed shed) {
+    onShed.accept(shed);
+    return CompletableFuture.failedFuture(new Overloaded(shed));
+  }
+
+  /**
+   * One persist of an admitted write, started at {@code startNanos} ({@link System#nanoTime}) with
+   * {@code inFlightAtStart} touchpoints in flight: what moves the limit.
+   */
+  void persisted(long startNanos, long tookNanos, int inFlightAtStart, boolean failed) {
+    limit.sample(startNanos, tookNanos, inFlightAtStart, failed);
+  }
+
   int inFlight() {
     return inFlight.get();
+  }
+
+  int limit() {
+    return limit.current();
+  }
+
+  double baselineSeconds() {
+    return limit.baseline().toNanos() / 1e9;
   }
 }

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows it has read and not yet written back are in {@code inFlight} (shared with the next
  * sender of the channel, should this one be replaced by an endpoint change), so no delivery is sent
- * twice at once.
+ * twice at once. How long due rows wait for a slot is kept in a {@link ChannelWait}.
  */
 final class ChannelSender {
 
@@ -90,6 +90,9 @@ final class ChannelSender {
 
   /** Set when the channel's endpoint changed or went: rows read are put back, not sent. */
   private volatile boolean stopped;
+
+  /** How long its due deliveries wait for a slot (what {@link DeliveryBacklog} reports). */
+  private final ChannelWait wait;
 
   /** Set when a poll left due deliveries behind: poll again as soon as there is room. */
   private volatile boolean backlog;
@@ -135,6 +138,8 @@ final class ChannelSender {
                             addresses,
                             system.dispatchers().lookup(DispatcherSelector.blocking()))));
     this.httpLog = Logging.getLogger(system.classicSystem(), ChannelSender.class);
+    this.wait =
+        new ChannelWait(endpoint.channel(), endpoint.maxInFlight(), attempts, inFlight, blocking);
   }
 
   ChannelEndpoint endpoint() {
@@ -205,7 +210,11 @@ final class ChannelSender {
           try {
             List<Delivery> due =
                 attempts.due(endpoint.channel(), clock.instant(), room, Set.copyOf(inFlight));
-            due.forEach(d -> inFlight.add(d.actionId()));
+            due.forEach(
+                d -> {
+                  inFlight.add(d.actionId());
+                  wait.read(d);
+                });
             backlog = due.size() == room;
             return due;
           } catch (Exception e) {
@@ -216,7 +225,24 @@ final class ChannelSender {
         blocking);
   }
 
+  /** How long the oldest due delivery waiting for a slot has been due, if one waits. */
+  Optional<Duration> oldestWaiting(Instant now) {
+    return wait.oldest(now);
+  }
+
+  /** See {@link ChannelWait#probe}. */
+  void probe() {
+    if (!stopped) {
+      wait.probe(clock.instant());
+    }
+  }
+
+  boolean failing() {
+    return wait.failing();
+  }
+
   private CompletionStage<Outcome> attempt(Delivery delivery) {
+    wait.started(delivery.actionId());
     Instant now = clock.instant();
     if (stopped) {
       return CompletableFuture.completedFuture(
@@ -243,12 +269,14 @@ final class ChannelSender {
                     WebhookSignature.sign(endpoint.secret(), delivery.actionId(), timestamp, body)))
             .addHeader(USER_AGENT);
     long limit = endpoint.timeout().toMillis() * 2 + 1000;
+    wait.sending();
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool, httpLog)
         .thenCompose(response -> WebhookExchange.answer(response, system))
         .toCompletableFuture()
         .orTimeout(limit, TimeUnit.MILLISECONDS)
         .handle(
             (answer, failure) -> {
+              wait.answered(failure == null && answer.status() >= 200 && answer.status() < 300);
               if (failure == null) {
                 return outcome(delivery, answer, clock.instant());
               }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  *     decisions (the eager outbox)
  * @param blocking where the routes run their blocking database calls
  * @param addresses which receivers webhooks may reach (checked on PUT and on each connection)
+ * @param backlog how far behind each channel's webhooks are, for write admission
  */
 public record DeliveryService(
     DeliverySettings settings,
@@ -30,7 +31,8 @@ public record DeliveryService(
     DecisionsPersisted decisionsPersisted,
     BlockingSql blocking,
     Clock clock,
-    ReceiverAddresses addresses) {
+    ReceiverAddresses addresses,
+    DeliveryBacklog backlog) {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
 
@@ -63,13 +65,16 @@ public record DeliveryService(
     WebhookAttempts attempts =
         new WebhookAttempts(
             storage.dataSource(), dialect, new DeliveryOutcomes(storage.settings().dialect()));
-    WebhookSenders.init(system, endpoints, attempts, notices, settings, addresses, clock, blocking);
+    DeliveryBacklog backlog =
+        DeliveryBacklog.start(system, DeliveryBacklog.Settings.from(config), clock);
+    WebhookSenders.init(
+        system, endpoints, attempts, notices, settings, addresses, clock, blocking, backlog);
     DeliveryRetention.start(
         system, storage.dataSource(), dialect, DeliveryRetention.Settings.from(config), clock);
     DecisionsPersisted eager =
         settings.eager()
             ? EagerOutbox.start(
-                system, storage.dataSource(), queueing, notices, settings, clock, blocking)
+                system, storage.dataSource(), queueing, notices, settings, clock, blocking, backlog)
             : DecisionsPersisted.NONE;
     NextAction nextAction =
         new NextAction(
@@ -88,6 +93,7 @@ public record DeliveryService(
         eager,
         blocking,
         clock,
-        addresses);
+        addresses,
+        backlog);
   }
 }

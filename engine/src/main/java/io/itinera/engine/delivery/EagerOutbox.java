@@ -8,8 +8,12 @@ import io.itinera.engine.storage.BlockingSql;
 import io.micrometer.core.instrument.Counter;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,9 +43,25 @@ final class EagerOutbox implements DecisionsPersisted {
   private final BoundedSourceQueue<Queueing.Queue> queue;
   private final Counter dropped;
 
-  private EagerOutbox(BoundedSourceQueue<Queueing.Queue> queue, Counter dropped) {
+  /**
+   * When each action in the lane was offered ({@link System#nanoTime}), oldest first: the lane
+   * writes in the order it was offered, so its head is the action longest without a row.
+   */
+  private final Deque<Long> offered;
+
+  private EagerOutbox(
+      BoundedSourceQueue<Queueing.Queue> queue, Counter dropped, Deque<Long> offered) {
     this.queue = queue;
     this.dropped = dropped;
+    this.offered = offered;
+  }
+
+  /** How long the oldest action in the lane has waited to become a row, if one waits. */
+  Optional<Duration> oldestWaiting() {
+    Long first = offered.peekFirst();
+    return first == null
+        ? Optional.empty()
+        : Optional.of(Duration.ofNanos(System.nanoTime() - first));
   }
 
   /** This node's lane: groups of what its entities persisted, one transaction per group. */
@@ -52,10 +72,12 @@ final class EagerOutbox implements DecisionsPersisted {
       DeliveryNotices notices,
       DeliverySettings settings,
       Clock clock,
-      BlockingSql blocking) {
+      BlockingSql blocking,
+      DeliveryBacklog backlog) {
     DeliveryMetrics meters = Metrics.get(system).deliveries();
     Counter queued = meters.eagerQueued();
     Counter left = meters.eagerLeft();
+    Deque<Long> offered = new ConcurrentLinkedDeque<>();
     BoundedSourceQueue<Queueing.Queue> queue =
         Source.<Queueing.Queue>queue(settings.eagerBuffer())
             .groupedWithin(settings.outboxGroupSize(), settings.eagerGroupWithin())
@@ -63,10 +85,18 @@ final class EagerOutbox implements DecisionsPersisted {
                 1,
                 group ->
                     blocking.supply(
-                        () -> write(dataSource, queueing, notices, group, clock, queued, left)))
+                        () -> {
+                          try {
+                            return write(dataSource, queueing, notices, group, clock, queued, left);
+                          } finally {
+                            group.forEach(written -> offered.pollFirst());
+                          }
+                        }))
             .to(Sink.ignore())
             .run(Materializer.matFromSystem(system));
-    return new EagerOutbox(queue, meters.eagerDropped());
+    EagerOutbox outbox = new EagerOutbox(queue, meters.eagerDropped(), offered);
+    backlog.outbox(outbox::oldestWaiting, system);
+    return outbox;
   }
 
   @Override
@@ -76,9 +106,14 @@ final class EagerOutbox implements DecisionsPersisted {
       OutboxProjection.addChanges(customerId, event, changes);
     }
     for (Queueing.Change change : changes) {
-      if (change instanceof Queueing.Queue action && !queue.offer(action).isEnqueued()) {
-        // The projection queues it shortly; the meter says how often (no log line per action).
-        dropped.increment();
+      if (change instanceof Queueing.Queue action) {
+        // Stamped before the offer, so the lane never takes off the deque more than it holds.
+        offered.addLast(System.nanoTime());
+        if (!queue.offer(action).isEnqueued()) {
+          offered.pollLast();
+          // The projection queues it shortly; the meter says how often (no log line per action).
+          dropped.increment();
+        }
       }
     }
   }

@@ -4,6 +4,7 @@ import io.itinera.engine.analytics.DeliveryOutcomes;
 import io.itinera.engine.delivery.Delivery.Status;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -67,6 +69,33 @@ final class WebhookAttempts {
         .filter(delivery -> !inFlight.contains(delivery.actionId()))
         .limit(limit)
         .toList();
+  }
+
+  /**
+   * When the channel's oldest due pending delivery not in {@code inFlight} fell due, if there is
+   * one: the backlog a sender whose slots are all busy has not read (reads the due index and two
+   * columns, up to one row past those in flight).
+   */
+  Optional<Instant> oldestDue(String channel, Instant now, Collection<String> inFlight)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT action_id, next_attempt_at FROM deliveries WHERE channel = ? AND status = ?"
+                    + " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")) {
+      query.setString(1, channel);
+      query.setString(2, Status.PENDING.wireName());
+      query.setTimestamp(3, Timestamp.from(now));
+      query.setInt(4, inFlight.size() + 1);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          if (!inFlight.contains(rows.getString(1))) {
+            return Optional.of(rows.getTimestamp(2).toInstant());
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

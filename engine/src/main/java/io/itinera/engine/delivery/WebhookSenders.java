@@ -50,7 +50,8 @@ public final class WebhookSenders {
       DeliverySettings settings,
       ReceiverAddresses addresses,
       Clock clock,
-      BlockingSql blocking) {}
+      BlockingSql blocking,
+      DeliveryBacklog backlog) {}
 
   private WebhookSenders() {}
 
@@ -62,9 +63,11 @@ public final class WebhookSenders {
       DeliverySettings settings,
       ReceiverAddresses addresses,
       Clock clock,
-      BlockingSql blocking) {
+      BlockingSql blocking,
+      DeliveryBacklog backlog) {
     int senders = settings.senders();
-    Parts parts = new Parts(endpoints, attempts, notices, settings, addresses, clock, blocking);
+    Parts parts =
+        new Parts(endpoints, attempts, notices, settings, addresses, clock, blocking, backlog);
     ShardedDaemonProcess.get(system)
         .init(
             Command.class,
@@ -159,6 +162,7 @@ public final class WebhookSenders {
                 ChannelSender sender = running.get(channel);
                 if (!sender.endpoint().sameDelivery(owned.get(channel))) {
                   sender.stop();
+                  parts.backlog().stopped(sender);
                   return true;
                 }
                 return false;
@@ -168,18 +172,21 @@ public final class WebhookSenders {
     }
 
     private ChannelSender start(ChannelEndpoint endpoint) {
-      return new ChannelSender(
-              endpoint,
-              parts.attempts(),
-              parts.endpoints(),
-              parts.notices(),
-              parts.settings(),
-              parts.addresses(),
-              inFlight.computeIfAbsent(endpoint.channel(), x -> ConcurrentHashMap.newKeySet()),
-              parts.clock(),
-              parts.blocking().executor(),
-              getContext().getSystem())
-          .start();
+      ChannelSender sender =
+          new ChannelSender(
+                  endpoint,
+                  parts.attempts(),
+                  parts.endpoints(),
+                  parts.notices(),
+                  parts.settings(),
+                  parts.addresses(),
+                  inFlight.computeIfAbsent(endpoint.channel(), x -> ConcurrentHashMap.newKeySet()),
+                  parts.clock(),
+                  parts.blocking().executor(),
+                  getContext().getSystem())
+              .start();
+      parts.backlog().running(sender, getContext().getSystem());
+      return sender;
     }
 
     private Behavior<Command> onLoadFailed(LoadFailed failed) {
@@ -189,7 +196,13 @@ public final class WebhookSenders {
 
     private Behavior<Command> onPostStop() {
       stopListening.run();
-      running.values().forEach(ChannelSender::stop);
+      running
+          .values()
+          .forEach(
+              sender -> {
+                sender.stop();
+                parts.backlog().stopped(sender);
+              });
       return this;
     }
   }

@@ -9,6 +9,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.itinera.engine.customer.CustomerCommand.Recorded;
 import io.itinera.engine.customer.Customers;
+import io.itinera.engine.customer.Shed;
+import io.itinera.engine.delivery.DeliveryBacklog;
 import io.itinera.engine.metrics.IngestMetrics;
 import io.itinera.journeys.decision.PlannedAction;
 import io.itinera.protocol.LogSafe;
@@ -27,8 +29,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -247,13 +251,10 @@ final class IngestRoutes {
                         r.actions().isEmpty() ? null : r.actions())));
           }
           Throwable failure = result.failed().get();
-          if (Customers.isOverloaded(failure)) {
-            metrics.rejected(route, "overloaded", touchpoints);
+          Optional<Shed> shed = Customers.shedIn(failure);
+          if (shed.isPresent()) {
             log.debug("Touchpoints refused: {}", LogSafe.quote(failure.getMessage()));
-            return Problem.unavailable(
-                    "The engine is at capacity; nothing was recorded. Retry after the delay"
-                        + " with the same messageId.")
-                .answer();
+            return shedProblem(route, touchpoints, shed.get()).answer();
           }
           metrics.rejected(route, "unavailable", touchpoints);
           log.warn("Touchpoints not recorded: {}", LogSafe.quote(failure.toString()));
@@ -262,6 +263,40 @@ final class IngestRoutes {
                       + " Retry with the same messageId: repeats are not applied twice.")
               .answer();
         });
+  }
+
+  /**
+   * The 503 for a write admission refused, its {@code reason} and what it concerns as extension
+   * members, so a client's logs say whether the engine or a channel's receiver is behind.
+   */
+  private Problem shedProblem(String route, int touchpoints, Shed shed) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("reason", shed.reason());
+    if (shed instanceof Shed.DeliveryBehind behind) {
+      metrics.rejected(route, "delivery_behind", touchpoints);
+      members.put("channel", behind.channel());
+      members.put("ageMs", behind.age().toMillis());
+      String what =
+          behind.channel().equals(DeliveryBacklog.OUTBOX)
+              ? "Actions have waited " + behind.age().toMillis() + " ms to be queued for delivery"
+              : "Webhooks of channel \""
+                  + behind.channel()
+                  + "\" have waited "
+                  + behind.age().toMillis()
+                  + " ms to be sent";
+      return Problem.shed(
+          what
+              + "; the engine takes no more touchpoints until they catch up, and nothing was"
+              + " recorded. Retry after the delay with the same messageId.",
+          members);
+    }
+    Shed.AtLimit limit = (Shed.AtLimit) shed;
+    metrics.rejected(route, "overloaded", touchpoints);
+    members.put("limit", limit.limit());
+    return Problem.shed(
+        "The engine is at capacity; nothing was recorded. Retry after the delay with the same"
+            + " messageId.",
+        members);
   }
 
   static String summary(List<FieldError> errors) {

@@ -4,10 +4,15 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractUri;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.itinera.protocol.touchpoint.FieldError;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -26,7 +31,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * request body. The {@code type} URIs are documented in docs/api.md. Routes answer with {@link
  * #answer()}, which sets {@code instance} to the request's path, so no problem goes without it.
  * Each also carries {@code code} and {@code message}, the fields Segment's SDKs read: without them
- * Segment's Python SDK fails on the reply and retries answers that will never change.
+ * Segment's Python SDK fails on the reply and retries answers that will never change. A problem may
+ * add extension members of its own (RFC 9457, section 3.2), such as why ingest shed a request.
  */
 public record Problem(
     String type,
@@ -34,7 +40,25 @@ public record Problem(
     int status,
     String detail,
     String instance,
-    List<FieldError> errors) {
+    List<FieldError> errors,
+    @JsonIgnore Map<String, Object> extensions) {
+
+  public Problem {
+    extensions =
+        extensions == null || extensions.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+  }
+
+  public Problem(
+      String type,
+      String title,
+      int status,
+      String detail,
+      String instance,
+      List<FieldError> errors) {
+    this(type, title, status, detail, instance, errors, Map.of());
+  }
 
   public static final ContentType CONTENT_TYPE =
       MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
@@ -115,6 +139,14 @@ public record Problem(
     return new Problem(UNAVAILABLE, "Service unavailable", 503, detail, null, null);
   }
 
+  /**
+   * Ingest shed the request before trying it (answered with {@code Retry-After}); {@code members}
+   * say why: {@code reason} and what it concerns.
+   */
+  static Problem shed(String detail, Map<String, Object> members) {
+    return new Problem(UNAVAILABLE, "Service unavailable", 503, detail, null, null, members);
+  }
+
   static Problem internal(String detail) {
     return new Problem(TYPES + "internal", "Internal error", 500, detail, null, null);
   }
@@ -146,8 +178,14 @@ public record Problem(
     return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
   }
 
+  /** The extension members, written beside the standard ones. */
+  @JsonAnyGetter
+  Map<String, Object> extensionMembers() {
+    return extensions;
+  }
+
   Problem at(String path) {
-    return new Problem(type, title, status, detail, path, errors);
+    return new Problem(type, title, status, detail, path, errors, extensions);
   }
 
   /** Answers the request with this problem, its {@code instance} the request's path. */

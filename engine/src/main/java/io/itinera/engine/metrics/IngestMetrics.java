@@ -1,7 +1,7 @@
 package io.itinera.engine.metrics;
 
 import io.itinera.protocol.touchpoint.TouchpointType;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -20,14 +20,20 @@ import java.util.stream.Stream;
  *   <li>{@code itinera_touchpoints_duplicates_total{route}}: repeats of a known messageId,
  *       acknowledged and not applied (client retries);
  *   <li>{@code itinera_touchpoints_rejected_total{route,reason}}: not recorded. Per touchpoint for
- *       {@code invalid} batch items, {@code overloaded} (admission) and {@code unavailable} (the
- *       journal did not confirm in time: 503); one per request refused as a whole ({@code
- *       unauthorized}, {@code invalid}, {@code too_large}, {@code unsupported_media_type}, {@code
- *       rate_limited}: the key is over its rate limit, 429);
+ *       {@code invalid} batch items, {@code overloaded} (over the admission limit), {@code
+ *       delivery_behind} (a channel's webhooks are behind) and {@code unavailable} (the journal did
+ *       not confirm in time: 503); one per request refused as a whole ({@code unauthorized}, {@code
+ *       invalid}, {@code too_large}, {@code unsupported_media_type}, {@code rate_limited}: the key
+ *       is over its rate limit, 429);
  *   <li>{@code itinera_persist_seconds{outcome}}: ask-to-reply time of one customer's
  *       RecordTouchpoints, {@code outcome} {@code ok} or {@code failed} (a timeout: 5 s);
- *   <li>{@code itinera_admission_refusals_total}: write calls refused at once because too many
- *       touchpoints were in flight; {@code itinera_touchpoints_in_flight} those in flight now.
+ *   <li>{@code itinera_admission_sheds_total{reason}}: write calls refused at once, {@code limit}
+ *       (the touchpoints in flight would pass the node's current limit) or {@code delivery_behind}
+ *       (a channel's due webhooks wait longer than {@code itinera.admission.max-delivery-age});
+ *   <li>{@code itinera_admission_limit}: the node's current limit of touchpoints in flight, moved
+ *       by the journal's write latency; {@code itinera_touchpoints_in_flight} those in flight now;
+ *       {@code itinera_admission_latency_baseline_seconds} the long-run persist time the limit
+ *       compares the recent one with.
  * </ul>
  */
 public final class IngestMetrics {
@@ -51,7 +57,11 @@ public final class IngestMetrics {
           "unsupported_media_type",
           "rate_limited",
           "overloaded",
+          "delivery_behind",
           "unavailable");
+
+  /** Why admission sheds a write, as {@code itinera_admission_sheds_total} tags it. */
+  public static final List<String> SHED_REASONS = List.of("limit", "delivery_behind");
 
   private final MeterRegistry registry;
   private final CounterFamily ingested;
@@ -59,16 +69,19 @@ public final class IngestMetrics {
   private final CounterFamily rejected;
   private final Timer persistOk;
   private final Timer persistFailed;
-  private final Counter admissionRefusals;
+  private final CounterFamily sheds;
 
   IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.persistOk = persistTimer(registry, "ok");
     this.persistFailed = persistTimer(registry, "failed");
-    this.admissionRefusals =
-        Counter.builder("itinera.admission.refusals")
-            .description("Write calls refused at once: too many touchpoints in flight on the node")
-            .register(registry);
+    this.sheds =
+        new CounterFamily(
+            registry,
+            "itinera.admission.sheds",
+            "Write calls refused at once (503), by reason: limit or delivery_behind",
+            "reason");
+    SHED_REASONS.forEach(sheds::of);
     this.ingested =
         new CounterFamily(
             registry,
@@ -130,14 +143,25 @@ public final class IngestMetrics {
     (ok ? persistOk : persistFailed).record(took);
   }
 
-  public void admissionRefused() {
-    admissionRefusals.increment();
+  /** A write refused by admission; {@code reason} as a problem names it ({@code limit}...). */
+  public void shed(String reason) {
+    sheds.of(reason.replace('-', '_')).increment();
   }
 
-  /** Reports the touchpoints in flight on this node, read when scraped. */
-  public void inFlight(Supplier<Number> inFlight) {
-    io.micrometer.core.instrument.Gauge.builder("itinera.touchpoints.in.flight", inFlight)
+  /** Reports admission's state, read when scraped. */
+  public void admission(
+      Supplier<Number> inFlight, Supplier<Number> limit, Supplier<Number> baselineSeconds) {
+    Gauge.builder("itinera.touchpoints.in.flight", inFlight)
         .description("Touchpoints being recorded through this node now (bounded by admission)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("itinera.admission.limit", limit)
+        .description("The node's current limit of touchpoints in flight, moved by persist latency")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("itinera.admission.latency.baseline", baselineSeconds)
+        .description("The long-run persist time the admission limit compares the recent one with")
+        .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
   }

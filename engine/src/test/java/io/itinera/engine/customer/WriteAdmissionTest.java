@@ -3,8 +3,13 @@ package io.itinera.engine.customer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -20,8 +25,7 @@ class WriteAdmissionTest {
 
     CompletableFuture<String> refused =
         admission.admit(5, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
-    CompletionException error =
-        org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, refused::join);
+    CompletionException error = assertThrows(CompletionException.class, refused::join);
     assertInstanceOf(WriteAdmission.Overloaded.class, error.getCause());
     assertEquals(6, admission.inFlight());
 
@@ -51,5 +55,55 @@ class WriteAdmissionTest {
     CompletableFuture<String> next =
         admission.admit(1, () -> CompletableFuture.completedFuture("x")).toCompletableFuture();
     assertTrue(next.isCompletedExceptionally());
+  }
+
+  @Test
+  void aChannelBehindShedsEveryWriteAndNamesTheChannel() {
+    List<Shed> shed = new ArrayList<>();
+    Shed.DeliveryBehind behind = new Shed.DeliveryBehind("email", Duration.ofMillis(1500));
+    WriteAdmission admission =
+        new WriteAdmission(
+            new LatencyLimit(LatencyLimit.Settings.fixed(10)),
+            () -> Optional.of(behind),
+            shed::add);
+    CompletableFuture<String> refused =
+        admission.admit(1, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
+    CompletionException error = assertThrows(CompletionException.class, refused::join);
+    assertEquals(Optional.of(behind), Customers.shedIn(error));
+    assertEquals(List.of(behind), shed);
+    assertEquals(0, admission.inFlight(), "even when nothing else is in flight");
+  }
+
+  @Test
+  void slowerPersistsShrinkTheLimitUntilWritesAreRefused() {
+    List<Shed> shed = new ArrayList<>();
+    WriteAdmission admission =
+        new WriteAdmission(
+            new LatencyLimit(new LatencyLimit.Settings(200, 3000, 1.5)),
+            DeliveryPressure.NONE,
+            shed::add);
+    CompletableFuture<String> held = new CompletableFuture<>();
+    admission.admit(1000, () -> held);
+    assertFalse(
+        admission
+            .admit(100, () -> CompletableFuture.completedFuture("fits"))
+            .toCompletableFuture()
+            .isCompletedExceptionally(),
+        "1,100 fit under the starting limit of 3,000");
+
+    long start = 0;
+    for (int i = 0; i < 30_000; i++, start += 1_000_000) {
+      admission.persisted(start, 5_000_000, admission.limit(), false);
+    }
+    for (int i = 0; i < 5_000; i++, start += 1_000_000) {
+      admission.persisted(start, 50_000_000, admission.limit(), false);
+    }
+    assertTrue(admission.limit() < 1100, "the limit fell: " + admission.limit());
+    CompletableFuture<String> refused =
+        admission.admit(100, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
+    assertTrue(refused.isCompletedExceptionally());
+    Shed.AtLimit atLimit = (Shed.AtLimit) shed.get(0);
+    assertEquals(1000, atLimit.inFlight());
+    assertEquals("limit", atLimit.reason());
   }
 }

@@ -43,7 +43,9 @@ class MetricsAtStartTest {
           }
         }
         assertTrue(IngestMetrics.REJECTION_REASONS.contains("unavailable"));
-        zero(scrape, "itinera_admission_refusals_total");
+        for (String reason : IngestMetrics.SHED_REASONS) {
+          zero(scrape, "itinera_admission_sheds_total", "reason", reason);
+        }
         zero(scrape, "itinera_persist_seconds_count", "outcome", "failed");
         zero(scrape, "itinera_timer_wakeups_total", "outcome", "failed");
         zero(scrape, "itinera_entity_recovery_failures_total");

@@ -123,8 +123,11 @@ class MetricsTest {
         assertEquals(7, after.value("itinera_persist_seconds_count", "outcome", "ok"));
         assertEquals(0, after.value("itinera_persist_seconds_count", "outcome", "failed"));
         assertTrue(after.has("itinera_persist_seconds_bucket", "outcome", "ok"), "a histogram");
-        assertEquals(0, after.value("itinera_admission_refusals_total"));
+        assertEquals(0, after.value("itinera_admission_sheds_total"));
         assertTrue(after.has("itinera_touchpoints_in_flight"));
+        assertEquals(
+            3000, after.value("itinera_admission_limit"), "a light load keeps the maximum");
+        assertTrue(after.has("itinera_admission_latency_baseline_seconds"));
 
         // Every decision was counted once, by what caused it: five touchpoints decided something
         // (ana's consent, three carts, cy's order; dee's page views nothing), two timers fired.
