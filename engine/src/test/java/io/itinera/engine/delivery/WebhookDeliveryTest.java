@@ -397,9 +397,17 @@ class WebhookDeliveryTest {
     await(
         "all 15 delivered", Duration.ofSeconds(15), () -> receiver.received("/paced").size() == 15);
     List<Received> paced = receiver.received("/paced");
-    Duration span = Duration.between(paced.get(0).at(), paced.get(14).at());
-    // A burst of 5, then 5 per second: the last 10 take about 2 s.
-    assertTrue(span.toMillis() >= 1500, "5 per second: 15 requests took " + span);
+    // A burst of 5, then 5 per second: in any stretch of t seconds at most 5 + 5t requests (plus
+    // three for arrivals delayed or bunched on the way). Whole-span timing failed on a loaded machine,
+    // where the first request itself came late while the bucket refilled.
+    for (int i = 0; i < paced.size(); i++) {
+      for (int j = i + 1; j < paced.size(); j++) {
+        double seconds = Duration.between(paced.get(i).at(), paced.get(j).at()).toMillis() / 1000.0;
+        assertTrue(
+            j - i + 1 <= 5 + 5 * seconds + 3,
+            "5 per second: requests " + i + " to " + j + " came within " + seconds + " s");
+      }
+    }
   }
 
   @Test
