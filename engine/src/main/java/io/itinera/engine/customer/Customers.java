@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -229,7 +230,7 @@ public final class Customers {
   }
 
   private static boolean isTimeout(Throwable failure) {
-    Throwable cause = failure instanceof WriteAdmission.Overloaded ? failure : failure.getCause();
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     return cause instanceof TimeoutException;
   }
 

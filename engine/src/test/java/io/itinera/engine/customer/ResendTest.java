@@ -49,6 +49,26 @@ class ResendTest {
   }
 
   @Test
+  void aTimeoutNotWrappedIsSentAgainToo() throws Exception {
+    // Pekko's ask fails its future with the AskTimeoutException itself, not wrapped.
+    List<Duration> sent = new CopyOnWriteArrayList<>();
+    String answer =
+        Customers.<String>withResend(
+                timeout -> {
+                  sent.add(timeout);
+                  return sent.size() == 1
+                      ? CompletableFuture.failedFuture(new TimeoutException("ask timed out"))
+                      : CompletableFuture.completedFuture("recorded");
+                },
+                RESEND_AFTER,
+                System.nanoTime() + Duration.ofSeconds(5).toNanos())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    assertEquals("recorded", answer);
+    assertEquals(2, sent.size());
+  }
+
+  @Test
   void aFailureThatIsNoTimeoutIsNotSentAgain() {
     List<Duration> sent = new CopyOnWriteArrayList<>();
     ExecutionException failed =

@@ -398,7 +398,8 @@ class WebhookDeliveryTest {
         "all 15 delivered", Duration.ofSeconds(15), () -> receiver.received("/paced").size() == 15);
     List<Received> paced = receiver.received("/paced");
     // A burst of 5, then 5 per second: in any stretch of t seconds at most 5 + 5t requests (plus
-    // three for arrivals delayed or bunched on the way). Whole-span timing failed on a loaded machine,
+    // three for arrivals delayed or bunched on the way). Whole-span timing failed on a loaded
+    // machine,
     // where the first request itself came late while the bucket refilled.
     for (int i = 0; i < paced.size(); i++) {
       for (int j = i + 1; j < paced.size(); j++) {
