@@ -1,5 +1,6 @@
 package io.itinera.engine.fault;
 
+import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ItineraNode;
 import io.itinera.engine.support.NodeProcess;
 import io.itinera.engine.support.ReadinessBalancer;
@@ -73,6 +74,9 @@ final class RollingCluster implements AutoCloseable {
     settings.put("itinera.delivery.channels." + CHANNEL + ".secret", RollingRestartTest.SECRET);
     // A webhook cut off by a sender moving is sent again (same id) within a second, not after 5 s.
     settings.put("itinera.delivery.retry.schedule", List.of("1s", "1s", "1s", "1s", "1s"));
+    ConfigFactory.parseString(System.getProperty("itinera.rolling.node-settings", ""))
+        .entrySet()
+        .forEach(setting -> settings.put(setting.getKey(), setting.getValue().unwrapped()));
     ItineraNode node = TestNode.start(settings);
     Backend backend = new Backend(node.httpPort(), node.managementPort());
     nodes.set(slot, node);

@@ -58,7 +58,9 @@ class RollingRestartTest {
         bought: {}
       """;
 
-  private static final int CUSTOMERS = 40;
+  /** {@code -Ditinera.rolling.customers=64} to load harder (one touchpoint every 200 ms each). */
+  private static final int CUSTOMERS = Integer.getInteger("itinera.rolling.customers", 40);
+
   private static final Duration INTERVAL = Duration.ofMillis(200);
 
   /** A cart every 20 touchpoints; every other cart bought 4 touchpoints (about 0.8 s) later. */
