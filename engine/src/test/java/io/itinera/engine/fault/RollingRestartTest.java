@@ -75,8 +75,8 @@ class RollingRestartTest {
   void aRollingUpgradeOfEveryNodeFailsNoRequestAndLosesOrRepeatsNothing() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("rolling");
         WebhookReceiver receiver = new WebhookReceiver(SECRET);
-        RollingCluster cluster = new RollingCluster(database, receiver, 3)) {
-      Load load = Load.start(cluster, database, "rr");
+        RollingCluster cluster = new RollingCluster(database, receiver, 3);
+        Load load = Load.start(cluster, database, "rr")) {
       // Newest first, the oldest (the shard coordinator's and the singletons' home) last, as the
       // runbook says; each replaced on its remote port by a node of the next version.
       long from = System.nanoTime();
@@ -106,8 +106,8 @@ class RollingRestartTest {
   void scalingDownFromThreeNodesToTwoFailsNoRequestAndLosesOrRepeatsNothing() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("scaledown");
         WebhookReceiver receiver = new WebhookReceiver(SECRET);
-        RollingCluster cluster = new RollingCluster(database, receiver, 3)) {
-      Load load = Load.start(cluster, database, "sd");
+        RollingCluster cluster = new RollingCluster(database, receiver, 3);
+        Load load = Load.start(cluster, database, "sd")) {
       // The oldest leaves: its shards, the shard coordinator and the singletons move.
       long from = System.nanoTime();
       cluster.stop(0);
@@ -119,8 +119,17 @@ class RollingRestartTest {
     }
   }
 
-  /** The client's stream of touchpoints, from the journey's deployment to the checks. */
-  private record Load(TouchpointStream stream, String prefix, long startedAt, long warmedAt) {
+  /**
+   * The client's stream of touchpoints, from the journey's deployment to the checks; closed before
+   * the cluster, so that a failed test leaves no client writing into the next one.
+   */
+  private record Load(TouchpointStream stream, String prefix, long startedAt, long warmedAt)
+      implements AutoCloseable {
+
+    @Override
+    public void close() {
+      stream.stop();
+    }
 
     static Load start(RollingCluster cluster, TestDatabase database, String prefix)
         throws InterruptedException {
