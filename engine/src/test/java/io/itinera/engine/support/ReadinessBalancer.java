@@ -10,18 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A load balancer as tests need one: it polls each backend's {@code /ready} on the management port
  * and sends only to the backends that answered 200 last time, as a Kubernetes Service or a cloud
- * load balancer with a health check does. A backend it cannot reach counts as not ready.
+ * load balancer with a health check does. A backend it cannot reach counts as not ready. Backends
+ * come and go as pods do in a rolling restart ({@link #add}, {@link #remove}).
  */
 public final class ReadinessBalancer implements AutoCloseable {
 
   /** One backend: its HTTP port (what clients send to) and its management port. */
   public record Backend(int httpPort, int managementPort) {}
 
-  private final List<Backend> backends;
+  private final List<Backend> backends = new CopyOnWriteArrayList<>();
   private final Duration interval;
   private final Map<Backend, Boolean> ready = new ConcurrentHashMap<>();
   private static final HttpClient HTTP =
@@ -30,19 +32,30 @@ public final class ReadinessBalancer implements AutoCloseable {
   private volatile boolean running = true;
 
   public ReadinessBalancer(List<Backend> backends, Duration interval) {
-    this.backends = List.copyOf(backends);
     this.interval = interval;
-    backends.forEach(backend -> ready.put(backend, false));
+    backends.forEach(this::add);
     poller = new Thread(this::poll, "readiness-balancer");
     poller.setDaemon(true);
     poller.start();
+  }
+
+  /** A new backend, not ready until its first poll answers 200. */
+  public void add(Backend backend) {
+    ready.put(backend, false);
+    backends.add(backend);
+  }
+
+  /** A backend that is gone for good (its node stopped): no longer polled. */
+  public void remove(Backend backend) {
+    backends.remove(backend);
+    ready.remove(backend);
   }
 
   /** The HTTP ports of the backends that were ready at the last poll, in the backends' order. */
   public List<Integer> live() {
     List<Integer> ports = new ArrayList<>();
     for (Backend backend : backends) {
-      if (ready.get(backend)) {
+      if (ready.getOrDefault(backend, false)) {
         ports.add(backend.httpPort());
       }
     }
@@ -52,7 +65,8 @@ public final class ReadinessBalancer implements AutoCloseable {
   private void poll() {
     while (running) {
       for (Backend backend : backends) {
-        ready.put(backend, status(backend.managementPort(), "/ready") == 200);
+        boolean up = status(backend.managementPort(), "/ready") == 200;
+        ready.computeIfPresent(backend, (b, was) -> up);
       }
       try {
         Thread.sleep(interval.toMillis());

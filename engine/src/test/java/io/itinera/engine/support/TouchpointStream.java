@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +27,9 @@ import java.util.function.Supplier;
  * engine answered and when.
  *
  * <p>Message ids are {@code <prefix>-c<customer>-<seq>}, fixed width, so they can be found in the
- * journal's payloads. A customer's first touchpoint is {@code Product Added} (it enters a journey
- * with an absence timer), the later ones {@code Page Viewed}.
+ * journal's payloads. By default a customer's first touchpoint is {@code Product Added} (it enters
+ * a journey with an absence timer), the later ones {@code Page Viewed}; a test may choose each
+ * touchpoint's event by its sequence number instead.
  */
 public final class TouchpointStream {
 
@@ -68,6 +70,7 @@ public final class TouchpointStream {
   private final int customers;
   private final Duration interval;
   private final Supplier<List<Integer>> livePorts;
+  private final IntFunction<String> eventAt;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -86,6 +89,19 @@ public final class TouchpointStream {
    */
   public TouchpointStream(
       String prefix, int customers, Duration interval, Supplier<List<Integer>> livePorts) {
+    this(prefix, customers, interval, livePorts, seq -> seq == 1 ? "Product Added" : "Page Viewed");
+  }
+
+  /**
+   * @param eventAt the event name of each customer's touchpoint by its sequence number (from 1)
+   */
+  public TouchpointStream(
+      String prefix,
+      int customers,
+      Duration interval,
+      Supplier<List<Integer>> livePorts,
+      IntFunction<String> eventAt) {
+    this.eventAt = eventAt;
     this.prefix = prefix;
     this.customers = customers;
     this.interval = interval;
@@ -136,7 +152,7 @@ public final class TouchpointStream {
     while (sending) {
       seq++;
       String messageId = String.format("%s-%05d", customer, seq);
-      String event = seq == 1 ? "Product Added" : "Page Viewed";
+      String event = eventAt.apply(seq);
       String body =
           "{\"userId\":\""
               + customer
