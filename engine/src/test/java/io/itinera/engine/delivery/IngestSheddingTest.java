@@ -241,29 +241,11 @@ class IngestSheddingTest {
   }
 
   private void greet(String customer, String consent) {
-    Reply identify =
-        api.post(
-            "/v1/identify",
-            "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":" + consent + "}}");
-    assertEquals(200, identify.status(), identify.body());
-    Reply hello = api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Hello\"}");
-    assertEquals(200, hello.status(), hello.body());
+    WebhookDeliveryTest.greet(api, customer, consent);
   }
 
-  /** Sends a Ping for {@code channel}; returns the id of the action it emitted. */
   private String ping(String customer, String channel) {
-    Reply reply =
-        api.post(
-            "/v1/track",
-            "{\"userId\":\""
-                + customer
-                + "\",\"event\":\"Ping\",\"properties\":{\"to\":\""
-                + channel
-                + "\"}}");
-    assertEquals(200, reply.status(), reply.body());
-    JsonNode actions = reply.json().get("actions");
-    assertEquals(1, actions.size(), reply.body());
-    return actions.get(0).get("id").asText();
+    return WebhookDeliveryTest.ping(api, customer, channel);
   }
 
   private String status(String actionId) {

@@ -708,19 +708,26 @@ class WebhookDeliveryTest {
   // Helpers shared with the pull and stream test.
 
   void greet(String customer, String consent) {
-    assertEquals(
-        200,
+    greet(api, customer, consent);
+  }
+
+  String ping(String customer, String channel) {
+    return ping(api, customer, channel);
+  }
+
+  /** Identifies {@code customer} with {@code consent} and sends Hello, which enters the journey. */
+  static void greet(ApiClient api, String customer, String consent) {
+    Reply identify =
         api.post(
-                "/v1/identify",
-                "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":" + consent + "}}")
-            .status());
-    assertEquals(
-        200,
-        api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Hello\"}").status());
+            "/v1/identify",
+            "{\"userId\":\"" + customer + "\",\"traits\":{\"consent\":" + consent + "}}");
+    assertEquals(200, identify.status(), identify.body());
+    Reply hello = api.post("/v1/track", "{\"userId\":\"" + customer + "\",\"event\":\"Hello\"}");
+    assertEquals(200, hello.status(), hello.body());
   }
 
   /** Sends a Ping for {@code channel}; returns the id of the action it emitted. */
-  String ping(String customer, String channel) {
+  static String ping(ApiClient api, String customer, String channel) {
     Reply reply =
         api.post(
             "/v1/track",
@@ -729,6 +736,7 @@ class WebhookDeliveryTest {
                 + "\",\"event\":\"Ping\",\"properties\":{\"to\":\""
                 + channel
                 + "\"}}");
+    assertEquals(200, reply.status(), reply.body());
     JsonNode actions = reply.json().get("actions");
     assertEquals(1, actions.size(), reply.body());
     return actions.get(0).get("id").asText();
