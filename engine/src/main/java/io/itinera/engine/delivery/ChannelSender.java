@@ -139,7 +139,13 @@ final class ChannelSender {
                             system.dispatchers().lookup(DispatcherSelector.blocking()))));
     this.httpLog = Logging.getLogger(system.classicSystem(), ChannelSender.class);
     this.wait =
-        new ChannelWait(endpoint.channel(), endpoint.maxInFlight(), attempts, inFlight, blocking);
+        new ChannelWait(
+            endpoint.channel(),
+            endpoint.maxInFlight(),
+            attempts,
+            inFlight,
+            blocking,
+            clock.instant());
   }
 
   ChannelEndpoint endpoint() {

@@ -32,6 +32,13 @@ final class ChannelWait {
   private final Set<String> inFlight;
   private final Executor blocking;
 
+  /**
+   * When this sender started: rows that fell due before it waited for no slot of its, but for a
+   * sender at all (its channel's sender moving to another node, a restart), so their wait counts
+   * from here. Otherwise every move of a sender with due rows made ingest shed on every node.
+   */
+  private final Instant since;
+
   /** Rows read and not yet attempted, by action id: when each fell due. */
   private final Map<String, Instant> read = new ConcurrentHashMap<>();
 
@@ -51,8 +58,10 @@ final class ChannelWait {
       int slots,
       WebhookAttempts attempts,
       Set<String> inFlight,
-      Executor blocking) {
+      Executor blocking,
+      Instant since) {
     this.channel = channel;
+    this.since = since;
     this.slots = slots;
     this.attempts = attempts;
     this.inFlight = inFlight;
@@ -85,12 +94,12 @@ final class ChannelWait {
 
   /**
    * How long the oldest due delivery waiting for a slot has been due, if one waits: of those read,
-   * or, while all slots are busy, of those not read.
+   * or, while all slots are busy, of those not read; counted from this sender's start at most.
    */
   Optional<Duration> oldest(Instant now) {
     return Stream.concat(read.values().stream(), Stream.ofNullable(oldestUnread))
         .min(Comparator.naturalOrder())
-        .map(due -> Duration.between(due, now))
+        .map(due -> Duration.between(due.isBefore(since) ? since : due, now))
         .filter(age -> !age.isNegative());
   }
 

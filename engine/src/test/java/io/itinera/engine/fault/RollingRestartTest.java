@@ -207,14 +207,15 @@ class RollingRestartTest {
       failed.forEach(
           a ->
               report(
-                  "%s: FAILED %s via port %d, sent %s, answered %s: %s %s",
+                  "%s: FAILED %s via port %d, sent %s, answered %s: %s %s %s",
                   what,
                   a.messageId(),
                   a.port(),
                   clock(a.startNanos()),
                   clock(a.endNanos()),
                   a.outcome(),
-                  a.status()));
+                  a.status(),
+                  a.detail()));
       List<Double> during =
           attempts.stream()
               .filter(a -> a.endNanos() >= from && a.startNanos() <= to)
@@ -235,6 +236,22 @@ class RollingRestartTest {
           percentile(during, 0.50),
           percentile(during, 0.99),
           percentile(during, 1.0));
+      // The slowest requests of the change, to place them among the nodes' log lines.
+      attempts.stream()
+          .filter(a -> a.endNanos() >= from && a.startNanos() <= to)
+          .sorted(java.util.Comparator.comparing(Attempt::took).reversed())
+          .limit(5)
+          .forEach(
+              a ->
+                  report(
+                      "%s: slow %s via port %d, sent %s, answered %s (%d ms): %s",
+                      what,
+                      a.messageId(),
+                      a.port(),
+                      clock(a.startNanos()),
+                      clock(a.endNanos()),
+                      a.took().toMillis(),
+                      a.status()));
       report(
           "%s: attempts by outcome %s; %d failed requests",
           what,
