@@ -176,6 +176,7 @@ busiest() { # file server_pid generator_pid: the split of the busiest 5 s, % of 
             ms / 5, ts / 5, gs / 5, ps / 5, qs / 5, os / 5, (os / 5 > 30 ? " CONTENDED" : "") }' "$1"
 }
 declare -A cpu_peak
+declare -A client_bound
 
 # ---- build --------------------------------------------------------------------------------------
 if [[ $build -eq 1 ]]; then
@@ -229,7 +230,13 @@ gatling() { # label simulation target rates server_pid
   echo "   ${cpu_peak[$label]}"
   # Connections refused by a full listen backlog (Pekko HTTP binds with backlog 100): the client
   # retries the SYN after 1 s, 3 s, 7 s..., which is where the 10 s timeouts in a level come from.
-  echo "   TCP listen-queue overflows during the row: $(( $(listen_overflows) - overflows0 ))"
+  local overflows=$(( $(listen_overflows) - overflows0 ))
+  echo "   TCP listen-queue overflows during the row: $overflows"
+  # Then the client, not the server, set the row's limit: its figures measure connection churn.
+  if (( overflows > 0 )); then
+    client_bound[$label]="CLIENT-BOUND: $overflows listen-queue overflows"
+    echo "   ${client_bound[$label]}: this row's held level and peak are not the engine's"
+  fi
 }
 
 # ---- (iii) raw PostgreSQL inserts of journal-shaped rows ------------------------------------------
@@ -317,7 +324,7 @@ echo "cpu: % of one core, in the 5 s the server was busiest; 'other processes' i
 echo "here (another build on the machine): CONTENDED when over 30% of a core, so rerun that row (--only ROW)."
 printf '%-20s %12s %9s %9s %9s %12s  %s\n' row events/s p50-ms p95-ms p99-ms peak-ev/s "cpu (% of one core)"
 while IFS='|' read -r _ label _req events p50 p95 p99 peak _failed _note; do
-  printf '%-20s %12s %9s %9s %9s %12s  %s\n' "$label" "$events" "$p50" "$p95" "$p99" "$peak" "${cpu_peak[$label]:-${cpu_note[$label]:-}}"
+  printf '%-20s %12s %9s %9s %9s %12s  %s\n' "$label" "$events" "$p50" "$p95" "$p99" "$peak" "${client_bound[$label]:+${client_bound[$label]}; }${cpu_peak[$label]:-${cpu_note[$label]:-}}"
 done < "$results"
 value() { awk -F'|' -v l="$1" -v f="$2" '$2 == l { print $f }' "$results"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
