@@ -9,11 +9,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How many touchpoints one node may have in the journal's hands at once, moved by how long the
- * journal takes to write them: Netflix's Gradient2 over windows of persist times. While the recent
- * persist time stays within {@code tolerance} times its long-run average, the limit stays (or grows
- * back to) the maximum; when it rises past that, the limit falls, at most by half per window, never
- * below the minimum, so the journal's queue, not the node's callers, absorbs no more than it can
- * write at its usual latency.
+ * journal takes to write them: Netflix's Gradient2 over windows of persist times. The limit starts
+ * at the minimum and follows use: while at least half of it is in flight and the recent persist
+ * time stays within {@code tolerance} times its long-run average, it grows (about 5% a window, up
+ * to the maximum); when the persist time rises past that, it falls, never below the minimum. Below
+ * half used it does not move, Gradient2's rule, so it stays within about twice what the node
+ * actually has in flight. Starting at the maximum (3,000) it never moved for single-event tracks: a
+ * node's connections cannot hold half of it, so under overload requests queued for seconds and
+ * timed out instead of being refused.
  *
  * <p>Samples carry their own start time, and the windows are cut on those times, not on a clock of
  * this class's own, so a test can replay a recorded run.
@@ -57,7 +60,7 @@ public final class LatencyLimit {
   LatencyLimit(Settings settings) {
     this.gradient =
         Gradient2Limit.newBuilder()
-            .initialLimit(settings.max())
+            .initialLimit(settings.min())
             .minLimit(settings.min())
             .maxConcurrency(settings.max())
             .rttTolerance(settings.tolerance())
@@ -65,6 +68,9 @@ public final class LatencyLimit {
             // of tens of requests; ours count touchpoints in thousands and must grow back within
             // seconds once the journal is fast again.
             .queueSize(current -> Math.max(4, current / 10))
+            // Half of each window's new estimate, not the library's fifth: growing from the minimum
+            // to a burst of batches' thousands takes seconds, not tens of seconds.
+            .smoothing(0.5)
             .build();
     // A window closes after 10 samples and at least 100 ms (at most 1 s), so the limit moves on
     // an average, at most ten times a second, and the sampling costs no lock per write.

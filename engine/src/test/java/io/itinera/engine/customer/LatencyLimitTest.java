@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class LatencyLimitTest {
 
-  private static final int MIN = 200;
+  private static final int MIN = 100;
   private static final int MAX = 3000;
 
   private final LatencyLimit limit = new LatencyLimit(new LatencyLimit.Settings(MIN, MAX, 1.5));
@@ -35,8 +35,19 @@ class LatencyLimitTest {
   }
 
   @Test
-  void theLimitStaysAtItsMaximumWhileTheJournalKeepsItsLatency() {
-    assertEquals(MAX, run(30, Duration.ofMillis(5)));
+  void theLimitStartsAtItsMinimumAndGrowsToItsMaximumWhileTheJournalKeepsItsLatency() {
+    assertEquals(MIN, limit.current());
+    int afterOneSecond = run(1, Duration.ofMillis(5));
+    assertTrue(afterOneSecond > MIN, "grows within a second: " + afterOneSecond);
+    assertEquals(MAX, run(10, Duration.ofMillis(5)), "within seconds");
+  }
+
+  @Test
+  void theLimitFollowsWhatIsInFlight() {
+    int limitAt150 = run(30, Duration.ofMillis(5), 150);
+    assertTrue(
+        limitAt150 > 150 && limitAt150 <= 2 * 150 + 2 * 15,
+        "about twice what is in flight, so that it binds under overload: " + limitAt150);
   }
 
   @Test
@@ -61,7 +72,9 @@ class LatencyLimitTest {
 
   @Test
   void slowPersistsWithFewInFlightLeaveTheLimitAlone() {
-    run(30, Duration.ofMillis(5), MAX / 4);
+    run(30, Duration.ofMillis(5));
+    // Fewer in flight from now on (a window of fast writes first, so none mixes the two loads).
+    assertEquals(MAX, run(1, Duration.ofMillis(5), MAX / 4));
     assertEquals(
         MAX,
         run(10, Duration.ofMillis(50), MAX / 4),

@@ -82,6 +82,12 @@ class WriteAdmissionTest {
             new LatencyLimit(new LatencyLimit.Settings(200, 3000, 1.5)),
             DeliveryPressure.NONE,
             shed::add);
+    // Saturated with fast persists, the limit grows from its minimum to its maximum.
+    long start = 0;
+    for (int i = 0; i < 30_000; i++, start += 1_000_000) {
+      admission.persisted(start, 5_000_000, admission.limit(), false);
+    }
+    assertEquals(3000, admission.limit());
     CompletableFuture<String> held = new CompletableFuture<>();
     admission.admit(1000, () -> held);
     assertFalse(
@@ -89,12 +95,8 @@ class WriteAdmissionTest {
             .admit(100, () -> CompletableFuture.completedFuture("fits"))
             .toCompletableFuture()
             .isCompletedExceptionally(),
-        "1,100 fit under the starting limit of 3,000");
+        "1,100 fit under the grown limit of 3,000");
 
-    long start = 0;
-    for (int i = 0; i < 30_000; i++, start += 1_000_000) {
-      admission.persisted(start, 5_000_000, admission.limit(), false);
-    }
     for (int i = 0; i < 5_000; i++, start += 1_000_000) {
       admission.persisted(start, 50_000_000, admission.limit(), false);
     }
