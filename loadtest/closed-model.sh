@@ -78,7 +78,7 @@ PORT_BASE=${CLOSED_PORT_BASE:-18180}
 REMOTE_BASE=${CLOSED_REMOTE_BASE:-25630}
 DB_PREFIX=${CLOSED_DB_PREFIX:-itinera_closed_}
 SERVER_OPTS="-Xms512m -Xmx2g" # the engine's own default (./itinera run), for every server
-WRK_CPU_LIMIT=80              # % of one core per wrk thread above which the client may be the limit
+WRK_CPU_LIMIT=80              # % of one core per wrk thread (on average) above which the client may be the limit
 stamp=$(date -u +%Y%m%d-%H%M%S)
 out="$here/target/closed-$stamp"
 mkdir -p "$out"
@@ -118,8 +118,9 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   if [[ -n "$watchdog" ]]; then
-    pkill -P "$watchdog" 2>/dev/null || true # its sleep
-    kill "$watchdog" 2>/dev/null || true
+    local sleeper; sleeper=$(pgrep -P "$watchdog" || true)
+    kill "$watchdog" 2>/dev/null || true # first, so that it does not report its sleep's end
+    [[ -n "$sleeper" ]] && kill $sleeper 2>/dev/null || true
   fi
   if [[ $keep_db -eq 0 ]]; then
     for db in "${dbs[@]}"; do
@@ -309,11 +310,11 @@ round() { # c slot target round label
     BEGIN {
       s = dur / 1e6; ok = req - st; ev = ok * per / s; us = 1e6 / hz
       eng = ok > 0 ? srv * us / (ok * per) : 0; pgb = ok > 0 ? pg * us / (ok * per) : 0; pga = ok > 0 ? pgall * us / (ok * per) : 0
-      wrkpct = 100 * wrk / hz / (ms / 1000) / threads
+      wrkpct = 100 * wrk / hz / (ms / 1000)
       why = ""
       if (ov + dr > 0) why = why sprintf(", %d listen overflows/%d drops", ov, dr)
       if (conn > 0) why = why sprintf(", %d connect errors", conn)
-      if (wrkpct > lim) why = why sprintf(", wrk %.0f%% of a core", wrkpct)
+      if (wrkpct / threads > lim) why = why sprintf(", wrk %.0f%% of a core", wrkpct)
       # key=value pairs for the summary, then the human line
       printf "ev=%.1f rps=%.1f p50=%.1f p99=%.1f eng=%.0f pg=%.0f pgall=%.0f wrk=%.0f other=%.0f non2xx=%d invalid=%s|", ev, req / s, p50 / 1000, p99 / 1000, eng, pgb, pga, wrkpct, 100 * other / hz / (ms / 1000), st, (why == "" ? "-" : "yes")
       printf "%s req/s%s  p50 %.1f ms  p99 %.1f ms  non-2xx %d  socket errors connect %d read %d write %d timeout %d  listen overflows %d drops %d  wrk %.0f%% of a core  CPU per event: server %.0f us, postgres %.0f us (its backends; %s all postgres)  other processes %.0f%% of a core  %s",
