@@ -23,6 +23,7 @@
 # journeys on /v1/batch. Every event is the same running-shoe product view (loadtest/closed-model.lua)
 # over --customers userIds, with a unique messageId. No ANALYZE runs during the rounds unless asked.
 #
+# Both servers get -Dpekko.http.server.backlog=1024 (CLOSED_BACKLOG): wrk connects all at once.
 # Per round: events/s (2xx answers x events per request), p50/p99 latency, non-2xx answers, socket
 # errors, TCP listen-queue overflows/drops (nstat, machine-wide), wrk's CPU, and the server's and
 # PostgreSQL's CPU per event (from /proc). A round is INVALID when the client may be the limit: any
@@ -58,7 +59,7 @@ while [[ $# -gt 0 ]]; do
     --fresh) fresh=1 ;;
     --analyze) analyze=1 ;;
     --keep-db) keep_db=1 ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *:*) comparisons+=("$1") ;;
     *) echo "unknown argument: $1 (a comparison is A:B, e.g. track:entity)" >&2; exit 2 ;;
   esac
@@ -70,6 +71,9 @@ for cmp in "${comparisons[@]}"; do
     [[ $t =~ ^(entity|track|journeys|batch)$ ]] || { echo "unknown target '$t' in $cmp: entity, track, journeys or batch" >&2; exit 2; }
   done
 done
+if [[ $connections -gt ${CLOSED_BACKLOG:-1024} ]]; then
+  echo "warning: $connections connections over the servers' listen backlog (${CLOSED_BACKLOG:-1024}): set CLOSED_BACKLOG" >&2
+fi
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk (Debian's wrk 4.1)" >&2; exit 1; }
 command -v nstat >/dev/null || { echo "nstat not found: apt-get install iproute2" >&2; exit 1; }
 
@@ -77,7 +81,12 @@ export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postg
 PORT_BASE=${CLOSED_PORT_BASE:-18180}
 REMOTE_BASE=${CLOSED_REMOTE_BASE:-25630}
 DB_PREFIX=${CLOSED_DB_PREFIX:-itinera_closed_}
-SERVER_OPTS="-Xms512m -Xmx2g" # the engine's own default (./itinera run), for every server
+# The engine's own heap (./itinera run), for every server, and a listen backlog above the
+# connections: wrk opens them all at once at the start of every run, and with Pekko HTTP's default
+# backlog of 100, 26 and 27 of 128 connections overflowed the queue (a smoke run) and waited for a
+# SYN retry (1 s): an artefact of starting the round, not the server's limit. CLOSED_BACKLOG sets it.
+BACKLOG=${CLOSED_BACKLOG:-1024}
+SERVER_OPTS="-Xms512m -Xmx2g -Dpekko.http.server.backlog=$BACKLOG"
 WRK_CPU_LIMIT=80              # % of one core per wrk thread (on average) above which the client may be the limit
 stamp=$(date -u +%Y%m%d-%H%M%S)
 out="$here/target/closed-$stamp"
@@ -190,7 +199,8 @@ say "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/10485
   "$(java -version 2>&1 | head -1), PostgreSQL $(pg -Atc 'show server_version'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg), engine tree $tree"
 say "== wrk: $connections keep-alive connections, $threads thread(s); $warmup s warm-up per server, then $rounds rounds" \
-  "of $seconds s per server, alternating; $customers customers; batch: $batch_size events per request"
+  "of $seconds s per server, alternating; $customers customers; batch: $batch_size events per request;" \
+  "servers: $SERVER_OPTS"
 say "== journeys target: $(ls "$five_dir" | wc -l) journey files ($(ls "$five_dir" | sed 's/\.journey\.yaml$//' | tr '\n' ' ' | sed 's/ $//'))"
 case "$fresh$analyze" in
   00) stats="no ANALYZE by this script; autovacuum is $autovacuum on this server$([[ $autovacuum == off ]] && echo ', so the tables keep no statistics' || echo ', so it may analyse a table during a round')" ;;
