@@ -162,7 +162,8 @@ curl -s -m 10 "http://127.0.0.1:$MGMT/metrics" > "$out/metrics.txt" || true
 grep -E '^itinera_(admission_|touchpoints_rejected_total)' "$out/metrics.txt" \
   | grep -Ev '^itinera_touchpoints_rejected_total.* 0\.0$' | tee -a "$results" || true
 echo "receiver: $(curl -s -m 10 "http://127.0.0.1:$SINK/report" | head -1)" | tee -a "$results"
-echo "engine log: $(grep -c ' ERROR ' "$out/engine.log" || true) ERROR, $(grep -c ' WARN ' "$out/engine.log" || true) WARN lines ($out/engine.log)" | tee -a "$results"
+echo "engine log: $(grep -c ' ERROR ' "$out/engine.log" || true) ERROR, $(grep -c ' WARN ' "$out/engine.log" || true) WARN lines ($out/engine.log); the first ERROR:" | tee -a "$results"
+grep -m1 ' ERROR ' "$out/engine.log" | cut -c1-300 | tee -a "$results" || true
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results"
 echo "== results in $results"
 exit $status

@@ -26,13 +26,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -185,7 +186,9 @@ public final class OverloadBenchmark {
   private Phase drive(String name, int first, int rate, int seconds, int customers)
       throws InterruptedException {
     int total = rate * seconds;
-    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    // Each request's outcome, set once: by its answer, or at the end as having none.
+    AtomicReferenceArray<Outcome> results = new AtomicReferenceArray<>(total);
+    Consumer<Outcome> outcomes = o -> results.compareAndSet(o.index - first, null, o);
     long[] lag = new long[total];
     AtomicInteger queued = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
@@ -203,7 +206,7 @@ public final class OverloadBenchmark {
             lag[i] = Math.max(0, waited / 1000);
             if (waited > GIVE_UP_NANOS) {
               // Every connection was busy for as long as the client waits for an answer: a timeout.
-              outcomes.add(
+              outcomes.accept(
                   new Outcome(
                       first + i,
                       "ov" + run + "-" + (first + i),
@@ -237,11 +240,29 @@ public final class OverloadBenchmark {
         TimeUnit.MILLISECONDS);
     if (!finished.await(seconds + 40L, TimeUnit.SECONDS)) {
       System.out.printf(
-          "(%d requests still without an outcome, %d never sent)%n",
-          finished.getCount(), total - sent.get());
+          "(%d requests without an outcome %d s after the phase: counted as client timeouts)%n",
+          finished.getCount(), 40);
     }
     ticker.shutdownNow();
-    return new Phase(name, rate, seconds, new ArrayList<>(outcomes), lag);
+    List<Outcome> all = new ArrayList<>(total);
+    for (int i = 0; i < total; i++) {
+      long dueNanos = origin + (long) i * 1_000_000_000L / rate;
+      results.compareAndSet(
+          i,
+          null,
+          new Outcome(
+              first + i,
+              "ov" + run + "-" + (first + i),
+              (dueNanos - origin) / 1_000_000,
+              Kind.TIMEOUT,
+              -1,
+              i < sent.get() ? "no answer by the end of the phase" : "never sent",
+              (System.nanoTime() - dueNanos) / 1e6,
+              0,
+              List.of()));
+      all.add(results.get(i));
+    }
+    return new Phase(name, rate, seconds, all, lag);
   }
 
   private void send(
@@ -249,7 +270,7 @@ public final class OverloadBenchmark {
       long dueNanos,
       long origin,
       int customers,
-      ConcurrentLinkedQueue<Outcome> outcomes,
+      Consumer<Outcome> outcomes,
       Runnable done) {
     String messageId = "ov" + run + "-" + index;
     String body =
@@ -272,9 +293,10 @@ public final class OverloadBenchmark {
               long ackMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
               double millis = (System.nanoTime() - dueNanos) / 1e6;
               try {
-                outcomes.add(outcome(index, messageId, dueMillis, reply, error, millis, ackMicros));
+                outcomes.accept(
+                    outcome(index, messageId, dueMillis, reply, error, millis, ackMicros));
               } catch (RuntimeException e) {
-                outcomes.add(
+                outcomes.accept(
                     new Outcome(
                         index,
                         messageId,
