@@ -12,8 +12,9 @@
 #   accepted latency       2xx answers' latency p99 <= 250 ms (from when each request was due);
 #   ack to webhook         accepted events' p99 <= 500 ms from the client's 2xx to the receiver's
 #                          first webhook of the action the 2xx named (one machine, one clock);
-#   refusals               every other request a 503 with Retry-After: none without it, no other
-#                          4xx/5xx, no client timeout (10 s), no connection refused/reset/closed;
+#   refusals               every other request of the overload phase a 503 with Retry-After: none
+#                          without it, no other 4xx/5xx, no client timeout (10 s), no connection
+#                          refused/reset/closed (the warm-up's failures are counted beside);
 #   nothing lost/doubled   each acknowledged messageId's touchpoint in the journal exactly once, its
 #                          2xx naming one action, whose webhook reached the receiver exactly once.
 #
@@ -66,7 +67,7 @@ while [[ $# -gt 0 ]]; do
     --drain) drain=$2; shift ;;
     --max-in-flight) max_in_flight=$2; shift ;;
     --connections) connections=$2; shift ;;
-    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
