@@ -67,7 +67,7 @@ while [[ $# -gt 0 ]]; do
     --drain) drain=$2; shift ;;
     --max-in-flight) max_in_flight=$2; shift ;;
     --connections) connections=$2; shift ;;
-    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
