@@ -150,6 +150,14 @@ ITINERA_DELIVERY_ALLOWED_NETWORKS=127.0.0.0/8 ITINERA_RATE_LIMIT_INGEST=0 \
 engine=$!; pids+=("$engine")
 wait_http "$engine" "http://127.0.0.1:$MGMT/ready" 90
 
+# Once a second: the node's touchpoints in flight and its admission limit (max and min printed at
+# the end; the limit only moves while at least half of it is in flight).
+( while sleep 1; do
+    echo "$(date +%s) $(curl -s -m 1 "http://127.0.0.1:$MGMT/metrics" \
+      | awk '/^itinera_touchpoints_in_flight /{f=$2} /^itinera_admission_limit /{l=$2} END{print f+0, l+0}')"
+  done ) > "$out/admission.log" 2>/dev/null &
+pids+=("$!")
+
 status=0
 java -Xms512m -Xmx1g -cp "$cp_loadtest" io.itinera.loadtest.overload.OverloadBenchmark \
   --target "$H" --sink "http://127.0.0.1:$SINK" \
@@ -162,6 +170,9 @@ curl -s -m 10 "http://127.0.0.1:$MGMT/metrics" > "$out/metrics.txt" || true
 # Only the non-zero series of itinera_touchpoints_rejected_total (it has one per route and reason).
 grep -E '^itinera_(admission_|touchpoints_rejected_total)' "$out/metrics.txt" \
   | grep -Ev '^itinera_touchpoints_rejected_total.* 0\.0$' | tee -a "$results" || true
+awk 'NF == 3 && $3 > 0 { if ($2 > f) f = $2; if (!l || $3 < l) l = $3 }
+  END { printf "sampled once a second: touchpoints in flight max %d, admission limit min %d\n", f, l }' \
+  "$out/admission.log" | tee -a "$results"
 echo "receiver: $(curl -s -m 10 "http://127.0.0.1:$SINK/report" | head -1)" | tee -a "$results"
 echo "engine log: $(grep -c ' ERROR ' "$out/engine.log" || true) ERROR, $(grep -c ' WARN ' "$out/engine.log" || true) WARN lines ($out/engine.log); the first ERROR:" | tee -a "$results"
 grep -m1 ' ERROR ' "$out/engine.log" | cut -c1-300 | tee -a "$results" || true
