@@ -170,8 +170,7 @@ public final class OverloadBenchmark {
     return verdicts(warm, measured, all, arrivals, repeats, journal);
   }
 
-  // ---- the load
-  // ----------------------------------------------------------------------------------
+  // ---- the load ------------------------------------------------------------------------------
 
   /**
    * {@code rate} requests per second for {@code seconds}, request i due at i/rate s after the
@@ -361,8 +360,7 @@ public final class OverloadBenchmark {
         index, messageId, dueMillis, kind, status, "status " + status, millis, 0, List.of());
   }
 
-  // ---- what the load saw
-  // -------------------------------------------------------------------------
+  // ---- what the load saw ---------------------------------------------------------------------
 
   /** Per 5 s of due times: sent, accepted, shed, failed, accepted latency p50/p99. */
   private static void windows(Phase phase) {
@@ -444,8 +442,7 @@ public final class OverloadBenchmark {
         .toArray();
   }
 
-  // ---- the drain, the receiver and the journal
-  // ---------------------------------------------------
+  // ---- the drain, the receiver and the journal -----------------------------------------------
 
   /**
    * Waits until every action an acknowledgement named has reached the receiver and no delivery is
@@ -553,8 +550,7 @@ public final class OverloadBenchmark {
     return recorded;
   }
 
-  // ---- the targets
-  // -------------------------------------------------------------------------------
+  // ---- the targets ---------------------------------------------------------------------------
 
   private static boolean verdicts(
       Phase warm,
