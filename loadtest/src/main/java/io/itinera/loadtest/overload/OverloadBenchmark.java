@@ -102,6 +102,7 @@ public final class OverloadBenchmark {
   /** One phase's outcomes and how late the generator started requests. */
   record Phase(String name, int rate, int seconds, List<Outcome> outcomes, long[] startLagMicros) {}
 
+  private static final Pattern REASON = Pattern.compile("\"reason\":\"([^\"]+)\"");
   private static final Pattern ACTION_ID = Pattern.compile("\\{\"id\":\"([^\"]+)\"");
 
   private final HttpClient http =
@@ -356,8 +357,14 @@ public final class OverloadBenchmark {
         status == 503
             ? reply.headers().firstValue("Retry-After").isPresent() ? Kind.SHED : Kind.SHED_BARE
             : Kind.OTHER_STATUS;
-    return new Outcome(
-        index, messageId, dueMillis, kind, status, "status " + status, millis, 0, List.of());
+    // A shed names its reason (limit, delivery-behind); a write tried but not recorded in time is
+    // a 503 with Retry-After too, without one ("unavailable").
+    Matcher reason = REASON.matcher(reply.body());
+    String detail =
+        status == 503
+            ? "503 " + (reason.find() ? reason.group(1) : "unavailable")
+            : "status " + status;
+    return new Outcome(index, messageId, dueMillis, kind, status, detail, millis, 0, List.of());
   }
 
   // ---- what the load saw ---------------------------------------------------------------------
@@ -401,9 +408,10 @@ public final class OverloadBenchmark {
   private static void summary(Phase phase) {
     Map<Kind, Integer> kinds = count(phase.outcomes);
     Map<String, Integer> details = new TreeMap<>();
+    Map<String, Integer> refusals = new TreeMap<>();
     for (Outcome o : phase.outcomes) {
-      if (o.detail != null && o.kind != Kind.SHED) {
-        details.merge(o.detail, 1, Integer::sum);
+      if (o.detail != null) {
+        (o.kind == Kind.SHED ? refusals : details).merge(o.detail, 1, Integer::sum);
       }
     }
     double[] lag = sortedMillis(phase.startLagMicros);
@@ -429,6 +437,9 @@ public final class OverloadBenchmark {
         percentile(accepted, 0.50),
         percentile(accepted, 0.99),
         accepted.length == 0 ? 0 : accepted[accepted.length - 1]);
+    if (!refusals.isEmpty()) {
+      System.out.printf("RESULT %s 503 with Retry-After by reason: %s%n", phase.name, refusals);
+    }
     if (!details.isEmpty()) {
       System.out.printf("RESULT %s failures: %s%n", phase.name, details);
     }
