@@ -53,6 +53,9 @@ public final class WebhookSink {
   /** When each action's first delivery arrived (epoch microseconds), by action id. */
   private Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
+  /** How many more times than once each action id arrived (only those that did). */
+  private Map<String, Integer> repeats = new ConcurrentHashMap<>();
+
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18090;
     ActorSystem<Void> system =
@@ -72,6 +75,7 @@ public final class WebhookSink {
                     })),
         path("report", () -> get(() -> complete(report()))),
         path("arrivals", () -> get(() -> complete(arrivalLines()))),
+        path("repeats", () -> get(() -> complete(repeatLines()))),
         path(
             "gone",
             () ->
@@ -104,6 +108,9 @@ public final class WebhookSink {
     if (id == null
         || arrivals.putIfAbsent(id, ChronoUnit.MICROS.between(Instant.EPOCH, now)) != null) {
       duplicates.incrementAndGet();
+      if (id != null) {
+        repeats.merge(id, 1, Integer::sum);
+      }
       return;
     }
     String decided = field(body, "\"decidedAt\":\"");
@@ -123,6 +130,13 @@ public final class WebhookSink {
     return lines.toString();
   }
 
+  /** "action id,deliveries after the first" per action id delivered more than once. */
+  private String repeatLines() {
+    StringBuilder lines = new StringBuilder();
+    repeats.forEach((id, n) -> lines.append(id).append(',').append(n).append('\n'));
+    return lines.toString();
+  }
+
   private static String field(String json, String prefix) {
     int start = json.indexOf(prefix);
     if (start < 0) {
@@ -138,6 +152,7 @@ public final class WebhookSink {
     firstArrivalNanos.set(0);
     lastArrivalNanos.set(0);
     arrivals = new ConcurrentHashMap<>();
+    repeats = new ConcurrentHashMap<>();
   }
 
   /** The same figures per 5 s of arrivals: whether the latency is steady or from one stretch. */
