@@ -75,7 +75,7 @@ else
       --three) rounds=3 ;;
       --batch-size) batch_size=$2; shift ;;
       --paths) paths=$2; shift ;;
-      -h|--help) sed -n '2,60p' "$0"; exit 0 ;;
+      -h|--help) sed -n '2,59p' "$0"; exit 0 ;;
       *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
