@@ -1,14 +1,18 @@
 package io.itinera.loadtest.ceiling;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.itinera.engine.ItineraNode;
+import io.itinera.engine.metrics.Metrics;
 import io.itinera.engine.storage.Storage;
 import io.itinera.engine.storage.StorageSettings;
 import io.itinera.loadtest.driver.BenchSupport;
@@ -43,6 +47,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  *
  * <p>{@code java -cp ... io.itinera.loadtest.ceiling.BareEntityServer JDBC_URL [port]} (default
  * 18082). {@code POST} any path with {@code {"userId":..,"messageId":..}}: 200 once persisted.
+ * {@code GET /metrics}: the JVM's meters as the engine's management port scrapes them (the engine's
+ * own {@link Metrics} registry, so the same names), for loadtest/cost-per-touchpoint.sh's
+ * allocation per event.
  */
 public final class BareEntityServer {
 
@@ -118,7 +125,19 @@ public final class BareEntityServer {
     sharding.init(Entity.of(TYPE_KEY, context -> new BareEntity(context.getEntityId())));
     Duration askTimeout = config.getDuration("itinera.http.ask-timeout");
 
-    Route route =
+    Route metrics =
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            HttpResponse.create()
+                                .withEntity(
+                                    HttpEntities.create(
+                                        ContentTypes.TEXT_PLAIN_UTF8,
+                                        Metrics.get(system).scrape())))));
+    Route persist =
         extractStrictEntity(
             Duration.ofSeconds(10),
             32 * 1024,
@@ -145,6 +164,8 @@ public final class BareEntityServer {
                                       HttpEntities.create(ContentTypes.APPLICATION_JSON, REPLY)))
                           : complete(StatusCodes.SERVICE_UNAVAILABLE));
             });
-    BenchSupport.serve(system, route, port);
+    // Bound before the first request, so the JVM's meters count from the start.
+    Metrics.get(system);
+    BenchSupport.serve(system, concat(metrics, persist), port);
   }
 }
