@@ -171,16 +171,7 @@ listen_counters() { # "overflows drops", machine-wide (every process's listen qu
     awk '$1 == "TcpExtListenOverflows" { o = $2 } $1 == "TcpExtListenDrops" { d = $2 } END { print o + 0, d + 0 }'
 }
 
-wait_http() { # pid url expected-code seconds [curl args...]: fails early if pid dies
-  local pid=$1 url=$2 code=$3 secs=$4; shift 4
-  for _ in $(seq 1 $(( secs * 2 ))); do
-    kill -0 "$pid" 2>/dev/null || { echo "the server (pid $pid) exited; see its log in $out" >&2; return 1; }
-    [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$@" "$url" || true)" == "$code" ]] && return 0
-    sleep 0.5
-  done
-  echo "no $code from $url within ${secs}s" >&2
-  return 1
-}
+source "$here/lib.sh"   # wait_http
 
 # ---- build and inputs ---------------------------------------------------------------------------
 "$engine_dir/itinera" build-if-stale

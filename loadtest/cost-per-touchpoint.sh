@@ -161,15 +161,7 @@ scrape() { # metrics-url: "allocated-bytes ingested-events" (allocated = GC-coun
 lag_p99() { # metrics-url projection
   curl -s -m 10 "$1" | awk -v p="$2" '$0 ~ "^itinera_projection_lag_seconds\\{projection=\"" p "\",quantile=\"0.99\"" { print $2 }'
 }
-wait_http() { # pid url seconds [curl args...]: 200 within seconds, or fails (also when pid dies)
-  local pid=$1 url=$2 secs=$3; shift 3
-  for _ in $(seq 1 $(( secs * 2 ))); do
-    kill -0 "$pid" 2>/dev/null || { echo "pid $pid exited; see $out" >&2; return 1; }
-    [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$@" "$url" || true)" == 200 ]] && return 0
-    sleep 0.5
-  done
-  echo "no 200 from $url within ${secs}s" >&2; return 1
-}
+source "$here/lib.sh"   # wait_http, start_analyze_loop, start_webhook_sink
 
 five=$out/journeys-five delivery_journeys=$out/journeys-delivery
 mkdir -p "$five" "$delivery_journeys"
@@ -195,23 +187,17 @@ row() { # round path
     delivery) sim=DeliverySimulation journeys=$delivery_journeys ;;
     *) echo "unknown path: $path" >&2; exit 2 ;;
   esac
-  # The shared test server runs with autovacuum off: without statistics PostgreSQL plans the
-  # journal's eventsByTag polls for empty tables. ANALYZE every 10 s stands in for autovacuum.
-  if [[ "$(psql -Atc 'show autovacuum')" == "off" ]]; then
-    ( while sleep 10; do psql -q -d "$db" -c analyze >/dev/null 2>&1 || true; done ) &
-    analyzer=$!; pids+=("$analyzer")
-  fi
+  analyzer=$(start_analyze_loop "$db")
+  [[ -n "$analyzer" ]] && pids+=("$analyzer")
   if [[ $path == entity ]]; then
     java $SERVER_OPTS -cp "$loadtest_cp" io.itinera.loadtest.ceiling.BareEntityServer "$jdbc" "$ENTITY_PORT" > "$log-server.log" 2>&1 &
     srv=$!; pids+=("$srv")
     target="http://127.0.0.1:$ENTITY_PORT" metrics="http://127.0.0.1:$ENTITY_PORT/metrics"
-    wait_http "$srv" "$metrics" 90
+    wait_http "$srv" "$metrics" 200 90
   else
     local channels=()
     if [[ $path == delivery ]]; then
-      java -Xms256m -Xmx1g -cp "$loadtest_cp" io.itinera.loadtest.delivery.WebhookSink "$SINK_PORT" > "$log-sink.log" 2>&1 &
-      sink=$!; pids+=("$sink")
-      wait_http "$sink" "http://127.0.0.1:$SINK_PORT/report" 30
+      start_webhook_sink "$SINK_PORT" "$log-sink.log" "$loadtest_cp"
       channels=(ITINERA_CHANNELS="bench { url = \"http://127.0.0.1:$SINK_PORT/hook\", max-in-flight = 64, timeout = 10s }"
         ITINERA_DELIVERY_ALLOWED_NETWORKS=127.0.0.0/8)
     fi
@@ -220,7 +206,7 @@ row() { # round path
       ITINERA_JAVA_OPTS="$SERVER_OPTS" "${channels[@]}" ./itinera run > "$log-server.log" 2>&1 &
     srv=$!; pids+=("$srv")
     target="http://127.0.0.1:$HTTP_PORT" metrics="http://127.0.0.1:$MGMT_PORT/metrics"
-    wait_http "$srv" "http://127.0.0.1:$MGMT_PORT/ready" 120
+    wait_http "$srv" "http://127.0.0.1:$MGMT_PORT/ready" 200 120
   fi
   echo "== round $round, $path: $rate events/s ($req requests/s of $per), warm-up ${warmup}s, window ${seconds}s"
   # The constant rate lasts the window plus 2 s before it and about 10 s after.

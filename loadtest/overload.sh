@@ -120,25 +120,13 @@ echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(psql -Atc '
 echo "== offered: $rate/s for $seconds s after a $warmup s warm-up at $warmup_rate/s; $customers customers; channel max-in-flight $max_in_flight; client connections $connections" | tee -a "$results"
 psql -q -c "create database $db"
 
-wait_http() { # pid url seconds
-  for _ in $(seq 1 $(( $3 * 2 ))); do
-    kill -0 "$1" 2>/dev/null || { echo "pid $1 exited; see $out" >&2; return 1; }
-    curl -s -o /dev/null -m 2 "$2" && return 0
-    sleep 0.5
-  done
-  echo "no answer from $2" >&2; return 1
-}
-
-# As in run-delivery-benchmark.sh: with autovacuum off, ANALYZE every 10 s stands in for it.
-if [[ "$(psql -Atc 'show autovacuum')" == "off" ]]; then
+source "$here/lib.sh"   # wait_http, start_analyze_loop, start_webhook_sink
+analyzer=$(start_analyze_loop "$db")
+if [[ -n "$analyzer" ]]; then
+  pids+=("$analyzer")
   echo "autovacuum is off on this server: ANALYZE every 10 s stands in for it" | tee -a "$results"
-  ( while sleep 10; do psql -q -d "$db" -c analyze >/dev/null 2>&1 || true; done ) &
-  pids+=("$!")
 fi
-
-java -Xms256m -Xmx1g -cp "$cp_loadtest" io.itinera.loadtest.delivery.WebhookSink $SINK > "$out/sink.log" 2>&1 &
-sink=$!; pids+=("$sink")
-wait_http "$sink" "http://127.0.0.1:$SINK/report" 30
+start_webhook_sink "$SINK" "$out/sink.log" "$cp_loadtest"
 
 # The ingest key's rate limit (10,000/s by default) is turned off: a 429 is not what is measured.
 ITINERA_HTTP_PORT=$HTTP ITINERA_MANAGEMENT_PORT=$MGMT ITINERA_REMOTE_PORT=$REMOTE \
@@ -148,7 +136,7 @@ ITINERA_CHANNELS="bench { url = \"http://127.0.0.1:$SINK/hook\", max-in-flight =
 ITINERA_DELIVERY_ALLOWED_NETWORKS=127.0.0.0/8 ITINERA_RATE_LIMIT_INGEST=0 \
   java -Xms512m -Xmx2g ${ENGINE_EXTRA_OPTS:-} -cp "$cp_main" io.itinera.engine.Main > "$out/engine.log" 2>&1 &
 engine=$!; pids+=("$engine")
-wait_http "$engine" "http://127.0.0.1:$MGMT/ready" 90
+wait_http "$engine" "http://127.0.0.1:$MGMT/ready" 200 90
 
 # Once a second: the node's touchpoints in flight and its admission limit (max and min printed at
 # the end; the limit only moves while at least half of it is in flight).

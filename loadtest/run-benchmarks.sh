@@ -193,16 +193,7 @@ echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048
 
 psql -q -c "create database $db_engine" -c "create database $db_batch" -c "create database $db_bare" -c "create database $db_raw" -c "create database $db_journeys"
 
-wait_http() { # pid url expected-code seconds [curl args...]: fails early if pid dies
-  local pid=$1 url=$2 code=$3 seconds=$4; shift 4
-  for _ in $(seq 1 $(( seconds * 2 ))); do
-    kill -0 "$pid" 2>/dev/null || { echo "the server (pid $pid) exited; see its log in $out" >&2; return 1; }
-    [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$@" "$url" || true)" == "$code" ]] && return 0
-    sleep 0.5
-  done
-  echo "no $code from $url within ${seconds}s" >&2
-  return 1
-}
+source "$here/lib.sh"   # wait_http
 
 gatling() { # label simulation target rates server_pid
   local label=$1 simulation=$2 target=$3 rates=$4 server=$5

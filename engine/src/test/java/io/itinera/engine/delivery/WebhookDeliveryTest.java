@@ -399,8 +399,7 @@ class WebhookDeliveryTest {
     List<Received> paced = receiver.received("/paced");
     // A burst of 5, then 5 per second: in any stretch of t seconds at most 5 + 5t requests (plus
     // three for arrivals delayed or bunched on the way). Whole-span timing failed on a loaded
-    // machine,
-    // where the first request itself came late while the bucket refilled.
+    // machine, where the first request itself came late while the bucket refilled.
     for (int i = 0; i < paced.size(); i++) {
       for (int j = i + 1; j < paced.size(); j++) {
         double seconds = Duration.between(paced.get(i).at(), paced.get(j).at()).toMillis() / 1000.0;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
@@ -140,7 +141,7 @@ public record TimerLedger(
 
   /** How many timers were cancelled for each reason. */
   public Map<String, Long> cancelReasons() {
-    Map<String, Long> reasons = new java.util.TreeMap<>();
+    Map<String, Long> reasons = new TreeMap<>();
     cancelled.values().forEach(reason -> reasons.merge(String.valueOf(reason), 1L, Long::sum));
     return reasons;
   }
