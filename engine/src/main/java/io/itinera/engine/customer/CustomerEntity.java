@@ -552,9 +552,10 @@ public final class CustomerEntity
    * Events that change timers are tagged for the due-timers projection, decisions that emitted
    * actions (or reached a goal, or left a journey) for the delivery outbox, and what journey
    * analytics counts (a journey event it counts, a touchpoint naming an action) for the analytics
-   * projection, and all but an action shown or withheld for the customer index; each by slice of
-   * customers, so each projection runs as that many streams. The slice count is stored in tags:
-   * never change it on a running system.
+   * projection; each by slice of customers, so each projection runs as that many streams. The
+   * customer index reads nearly every event, so it takes its slice from the journal itself and
+   * needs no tag (storage.JournalSlices). The slice count is stored in tags and offsets: never
+   * change it on a running system.
    */
   @Override
   public Set<String> tagsFor(CustomerEvent event) {
@@ -563,14 +564,9 @@ public final class CustomerEntity
       return Set.of(
           Tags.timers(customerId, slices),
           Tags.actions(customerId, slices),
-          Tags.analytics(customerId, slices),
-          Tags.index(customerId, slices));
+          Tags.analytics(customerId, slices));
     }
     Set<String> tags = new HashSet<>(4);
-    if (!(event instanceof ActionShown || event instanceof ActionWithheld)) {
-      // Everything else changes what the customer index holds (entry.CustomerIndexProjection).
-      tags.add(Tags.index(customerId, slices));
-    }
     if (event instanceof ChangesTimers change && change.changesTimers()) {
       tags.add(Tags.timers(customerId, slices));
     }

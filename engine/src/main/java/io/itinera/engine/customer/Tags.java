@@ -1,5 +1,7 @@
 package io.itinera.engine.customer;
 
+import io.itinera.engine.storage.JournalSlices;
+
 /**
  * The journal tags projections read. Customers are spread over a fixed number of slices by a stable
  * hash of their id, so each projection runs as that many independent streams.
@@ -32,16 +34,16 @@ public final class Tags {
     return "analytics-" + slice;
   }
 
-  /** The customer index, for entry runs: every event that changes what a segment reads. */
-  public static String index(String customerId, int slices) {
-    return "index-" + slice(customerId, slices);
-  }
-
+  /**
+   * The customer index's name for a slice: the key its projection's offsets are stored under. The
+   * index reads every event of its slice from the journal ({@link JournalSlices#tag}); events
+   * written before it did carry this as a tag, which nothing reads any more.
+   */
   public static String index(int slice) {
     return "index-" + slice;
   }
 
   public static int slice(String customerId, int slices) {
-    return Math.floorMod(customerId.hashCode(), slices);
+    return JournalSlices.slice(customerId, slices);
   }
 }

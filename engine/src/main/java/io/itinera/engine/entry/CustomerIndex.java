@@ -103,21 +103,19 @@ public final class CustomerIndex {
     if (latest.isEmpty()) {
       return missing;
     }
-    String ids = String.join(", ", Collections.nCopies(latest.size(), "?"));
+    // Exactly these (id, number) pairs, each found by the primary key: two separate IN lists would
+    // also match, and lock, other customers' rows of those numbers.
+    String pairs = String.join(", ", Collections.nCopies(latest.size(), "(?, ?)"));
     try (PreparedStatement query =
         connection.prepareStatement(
             "SELECT \"persistence_id\", \"sequence_number\" FROM \"event_journal\""
-                + " WHERE \"persistence_id\" IN ("
-                + ids
-                + ") AND \"sequence_number\" IN ("
-                + ids
+                + " WHERE (\"persistence_id\", \"sequence_number\") IN ("
+                + pairs
                 + ") FOR UPDATE")) {
       int i = 1;
-      for (String id : latest.keySet()) {
-        query.setString(i++, id);
-      }
-      for (Long sequenceNr : latest.values()) {
-        query.setLong(i++, sequenceNr);
+      for (Map.Entry<String, Long> pair : latest.entrySet()) {
+        query.setString(i++, pair.getKey());
+        query.setLong(i++, pair.getValue());
       }
       try (ResultSet result = query.executeQuery()) {
         while (result.next()) {

@@ -1,6 +1,8 @@
 package io.itinera.engine.entry;
 
 import io.itinera.engine.customer.CustomerEvent;
+import io.itinera.engine.customer.CustomerEvent.ActionShown;
+import io.itinera.engine.customer.CustomerEvent.ActionWithheld;
 import io.itinera.engine.customer.CustomerEvent.CustomerErased;
 import io.itinera.engine.customer.CustomerEvent.EntryRequested;
 import io.itinera.engine.customer.CustomerEvent.JourneysDecided;
@@ -9,6 +11,7 @@ import io.itinera.engine.customer.CustomerEvent.ProfileAbsorbed;
 import io.itinera.engine.customer.CustomerEvent.TouchpointRecorded;
 import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.customer.Tags;
+import io.itinera.engine.storage.JournalSlices;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.journeys.decision.CustomerContext;
 import io.itinera.journeys.decision.JourneyEvent;
@@ -40,12 +43,13 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
- * Keeps the customer index (tag {@code index-<slice>}) from the journal: each customer's traits and
- * touchpoint counts as the entity keeps them, the latest touchpoint, and the journeys they are in
- * with their stage. One stream per slice, each on one node (a sharded daemon process), built as
- * {@code AnalyticsProjection} is: a group of events is read, applied to the rows of its customers
- * and written with the projection's offset in one transaction, so a crash repeats the group, once.
- * An erasure, or a merge into another customer, deletes the row.
+ * Keeps the customer index from the journal (every event of a slice of customers, read without tags
+ * through {@link JournalSlices#tag}; offsets stored under {@code index-<slice>}): each customer's
+ * traits and touchpoint counts as the entity keeps them, the latest touchpoint, and the journeys
+ * they are in with their stage. One stream per slice, each on one node (a sharded daemon process),
+ * built as {@code AnalyticsProjection} is: a group of events is read, applied to the rows of its
+ * customers and written with the projection's offset in one transaction, so a crash repeats the
+ * group, once. An erasure, or a merge into another customer, deletes the row.
  */
 public final class CustomerIndexProjection {
 
@@ -70,7 +74,7 @@ public final class CustomerIndexProjection {
             slices,
             slice ->
                 ProjectionBehavior.create(
-                    projection(system, dataSource, index, slice, grouping, clock)),
+                    projection(system, dataSource, index, slice, slices, grouping, clock)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -80,10 +84,13 @@ public final class CustomerIndexProjection {
       DataSource dataSource,
       CustomerIndex index,
       int slice,
+      int slices,
       Grouping grouping,
       Clock clock) {
+    // Every event of the slice's customers, from the journal itself: no tag row per event.
     SourceProvider<Offset, EventEnvelope<CustomerEvent>> source =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), Tags.index(slice));
+        EventSourcedProvider.eventsByTag(
+            system, JdbcReadJournal.Identifier(), JournalSlices.tag(slice, slices));
     return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, Tags.index(slice)),
             source,
@@ -111,14 +118,22 @@ public final class CustomerIndexProjection {
       Set<String> customers = new LinkedHashSet<>();
       Map<String, Long> latest = new LinkedHashMap<>();
       for (EventEnvelope<CustomerEvent> envelope : envelopes) {
-        customers.add(CustomerPersistenceId.customerId(envelope.persistenceId()));
-        latest.put(envelope.persistenceId(), envelope.sequenceNr());
+        if (changesTheRow(envelope.event())) {
+          customers.add(CustomerPersistenceId.customerId(envelope.persistenceId()));
+          latest.put(envelope.persistenceId(), envelope.sequenceNr());
+        }
+      }
+      if (customers.isEmpty()) {
+        return; // the offset is still stored, in the projection's own transaction
       }
       session.withConnection(
           connection -> {
             Set<String> erased = index.erasedSince(connection, latest);
             Map<String, CustomerIndex.Row> rows = index.rows(connection, customers);
             for (EventEnvelope<CustomerEvent> envelope : envelopes) {
+              if (!changesTheRow(envelope.event())) {
+                continue;
+              }
               apply(
                   rows.get(CustomerPersistenceId.customerId(envelope.persistenceId())),
                   envelope.event());
@@ -130,6 +145,11 @@ public final class CustomerIndexProjection {
             return null;
           });
     }
+  }
+
+  /** Whether an event can change its customer's row: an action shown or withheld cannot. */
+  static boolean changesTheRow(CustomerEvent event) {
+    return !(event instanceof ActionShown || event instanceof ActionWithheld);
   }
 
   /** What one journal event changes in its customer's row. */

@@ -85,11 +85,9 @@ public record StorageSettings(
                             ? BatchedTagsJournalDao.class.getName()
                             : "org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao"))
                 .withValue(
+                    // On both databases: the customer index reads journal slices through it.
                     "jdbc-read-journal.dao",
-                    ConfigValueFactory.fromAnyRef(
-                        dialect == Dialect.POSTGRES
-                            ? TagRangeReadJournalDao.class.getName()
-                            : "org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao"))
+                    ConfigValueFactory.fromAnyRef(TagRangeReadJournalDao.class.getName()))
                 .withValue(
                     "pekko.projection.jdbc.dialect",
                     ConfigValueFactory.fromAnyRef(

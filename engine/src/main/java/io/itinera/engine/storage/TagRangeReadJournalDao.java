@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.jdbc.PekkoSerialization;
@@ -27,8 +28,10 @@ import slick.jdbc.JdbcProfile;
 import slick.jdbc.SimpleJdbcAction;
 
 /**
- * pekko-persistence-jdbc's read journal DAO with one change, for PostgreSQL: the projections' poll
- * ({@code eventsByTag}) names its ordering range on the tag table as well as on the journal.
+ * pekko-persistence-jdbc's read journal DAO with two changes to the projections' poll ({@code
+ * eventsByTag}): it names its ordering range on the tag table as well as on the journal, and it
+ * reads the pseudo tags of {@link JournalSlices} (every event of a slice of entities) from the
+ * journal alone.
  *
  * <p>Why: the plugin (1.1.1) puts the range on the journal only ({@code event_journal.ordering >
  * offset AND <= max}, joined to {@code event_tag} by {@code tag}). PostgreSQL cannot carry a range
@@ -40,12 +43,19 @@ import slick.jdbc.SimpleJdbcAction;
  * the range: the {@code (tag, event_id)} index (migration V5) gives the tag's rows in order, each
  * joined to its journal row by the unique ordering index. The rows, their order and the limit are
  * the plugin's, so the projections see no difference.
+ *
+ * <p>A slice's poll walks the journal's ordering range in steps of the poll's limit, keeping the
+ * rows of the slice's entities (decided before their payload is decoded), until it has the limit or
+ * has walked to the end of the range. It must walk that far: the plugin takes an empty answer to
+ * mean that nothing up to the range's end matches, and moves its offset there. Identifiers are
+ * quoted, so the same queries run on the embedded H2 database.
  */
 public class TagRangeReadJournalDao extends DefaultReadJournalDao {
 
   private final JdbcBackend.JdbcDatabaseDef database;
   private final Serialization serialization;
   private final String query;
+  private final String sliceQuery;
 
   /** The constructor the plugin calls, by reflection, for {@code jdbc-read-journal.dao}. */
   public TagRangeReadJournalDao(
@@ -66,21 +76,30 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
         qualified(
             readJournalConfig.eventTagTableConfiguration().schemaName(),
             readJournalConfig.eventTagTableConfiguration().tableName());
+    String columns =
+        "SELECT e.\"ordering\", e.\"deleted\", e.\"persistence_id\", e.\"sequence_number\","
+            + " e.\"writer\", e.\"write_timestamp\", e.\"adapter_manifest\", e.\"event_payload\","
+            + " e.\"event_ser_id\", e.\"event_ser_manifest\", e.\"meta_payload\", e.\"meta_ser_id\","
+            + " e.\"meta_ser_manifest\" FROM ";
     this.query =
-        "SELECT e.ordering, e.deleted, e.persistence_id, e.sequence_number, e.writer,"
-            + " e.write_timestamp, e.adapter_manifest, e.event_payload, e.event_ser_id,"
-            + " e.event_ser_manifest, e.meta_payload, e.meta_ser_id, e.meta_ser_manifest FROM "
+        columns
             + tags
             + " t JOIN "
             + journal
-            + " e ON e.ordering = t.event_id"
-            + " WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ?"
-            + " AND e.ordering > ? AND e.ordering <= ? AND e.deleted = FALSE"
-            + " ORDER BY t.event_id LIMIT ?";
+            + " e ON e.\"ordering\" = t.\"event_id\""
+            + " WHERE t.\"tag\" = ? AND t.\"event_id\" > ? AND t.\"event_id\" <= ?"
+            + " AND e.\"ordering\" > ? AND e.\"ordering\" <= ? AND e.\"deleted\" = FALSE"
+            + " ORDER BY t.\"event_id\" LIMIT ?";
+    this.sliceQuery =
+        columns
+            + journal
+            + " e WHERE e.\"ordering\" > ? AND e.\"ordering\" <= ? AND e.\"deleted\" = FALSE"
+            + " ORDER BY e.\"ordering\" LIMIT ?";
   }
 
   private static String qualified(Option<String> schema, String table) {
-    return schema.isDefined() ? schema.get() + "." + table : table;
+    String quoted = '"' + table + '"';
+    return schema.isDefined() ? '"' + schema.get() + "\"." + quoted : quoted;
   }
 
   @Override
@@ -121,6 +140,10 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   private List<JournalPekkoSerializationRow> rows(
       Connection connection, String tag, long offset, long maxOffset, long max)
       throws SQLException {
+    Optional<int[]> slice = JournalSlices.parse(tag);
+    if (slice.isPresent()) {
+      return sliceRows(connection, slice.get()[0], slice.get()[1], offset, maxOffset, max);
+    }
     List<JournalPekkoSerializationRow> rows = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(query)) {
       select.setString(1, tag);
@@ -131,26 +154,58 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
       select.setLong(6, max);
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
-          int metaSerId = result.getInt(12);
-          boolean hasMeta = !result.wasNull();
-          rows.add(
-              new JournalPekkoSerializationRow(
-                  result.getLong(1),
-                  result.getBoolean(2),
-                  result.getString(3),
-                  result.getLong(4),
-                  result.getString(5),
-                  result.getLong(6),
-                  result.getString(7),
-                  result.getBytes(8),
-                  result.getInt(9),
-                  result.getString(10),
-                  Option.apply(result.getBytes(11)),
-                  hasMeta ? Option.apply(metaSerId) : Option.empty(),
-                  Option.apply(result.getString(13))));
+          rows.add(row(result));
         }
       }
     }
     return rows;
+  }
+
+  /** Up to {@code max} rows of the slice's entities in (offset, maxOffset], walking the range. */
+  private List<JournalPekkoSerializationRow> sliceRows(
+      Connection connection, int slice, int slices, long offset, long maxOffset, long max)
+      throws SQLException {
+    List<JournalPekkoSerializationRow> rows = new ArrayList<>();
+    long from = offset;
+    try (PreparedStatement select = connection.prepareStatement(sliceQuery)) {
+      while (rows.size() < max && from < maxOffset) {
+        select.setLong(1, from);
+        select.setLong(2, maxOffset);
+        select.setLong(3, max);
+        int read = 0;
+        try (ResultSet result = select.executeQuery()) {
+          while (result.next() && rows.size() < max) {
+            read++;
+            from = result.getLong(1);
+            if (JournalSlices.inSlice(result.getString(3), slice, slices)) {
+              rows.add(row(result));
+            }
+          }
+        }
+        if (read < max) {
+          break; // the range is walked to its end (or the limit met on its last row)
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static JournalPekkoSerializationRow row(ResultSet result) throws SQLException {
+    int metaSerId = result.getInt(12);
+    boolean hasMeta = !result.wasNull();
+    return new JournalPekkoSerializationRow(
+        result.getLong(1),
+        result.getBoolean(2),
+        result.getString(3),
+        result.getLong(4),
+        result.getString(5),
+        result.getLong(6),
+        result.getString(7),
+        result.getBytes(8),
+        result.getInt(9),
+        result.getString(10),
+        Option.apply(result.getBytes(11)),
+        hasMeta ? Option.apply(metaSerId) : Option.empty(),
+        Option.apply(result.getString(13)));
   }
 }

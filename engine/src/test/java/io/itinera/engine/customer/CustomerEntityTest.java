@@ -419,13 +419,9 @@ class CustomerEntityTest {
     assertEquals(2, marker.eventsErased());
     assertEquals(CustomerState.empty("c-1").withSequenceNr(3), erased.state());
     assertEquals(
-        Set.of(
-            Tags.timers("c-1", 4),
-            Tags.actions("c-1", 4),
-            Tags.analytics("c-1", 4),
-            Tags.index("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4), Tags.analytics("c-1", 4)),
         CustomerEntity.detached("c-1", SETTINGS, deployed, clock).tagsFor(marker),
-        "every projection reads the marker");
+        "every tagged projection reads the marker (the customer index reads every event)");
 
     customer.restart();
     assertEquals(3, customer.getState().sequenceNr(), "the marker is replayed, afresh");
@@ -440,23 +436,19 @@ class CustomerEntityTest {
     CustomerEntity entity = CustomerEntity.detached("c-1", SETTINGS, deployed, clock);
     var recorded = record(track("m1", "Product Added", clock.instant()));
     assertEquals(
-        Set.of(Tags.timers("c-1", 4), Tags.analytics("c-1", 4), Tags.index("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.analytics("c-1", 4)),
         entity.tagsFor(recorded.events().get(0)),
         "the touchpoint whose decision entered the journey and scheduled the reminder");
     var plain = record(track("m0", "Page Viewed", clock.instant()));
     assertEquals(
-        Set.of(Tags.index("c-1", 4)),
+        Set.of(),
         entity.tagsFor(plain.events().get(0)),
-        "nothing decided: only the customer index reads it (counts, last seen)");
+        "nothing decided: no tag (the customer index reads it from the journal's slice)");
     record(emailOptIn("i1"));
     clock.advance(Duration.ofMinutes(15));
     var fired = customer.<Woken>runCommand(WakeUp::new);
     assertEquals(
-        Set.of(
-            Tags.timers("c-1", 4),
-            Tags.actions("c-1", 4),
-            Tags.analytics("c-1", 4),
-            Tags.index("c-1", 4)),
+        Set.of(Tags.timers("c-1", 4), Tags.actions("c-1", 4), Tags.analytics("c-1", 4)),
         entity.tagsFor(fired.events().get(0)),
         "the reminder fires a timer and emits an action, which analytics counts");
     var click =
@@ -469,7 +461,7 @@ class CustomerEntityTest {
                 .at(clock.instant())
                 .build());
     assertEquals(
-        Set.of(Tags.analytics("c-1", 4), Tags.index("c-1", 4)),
+        Set.of(Tags.analytics("c-1", 4)),
         entity.tagsFor(click.events().get(0)),
         "a click naming an action, for engagement");
   }

@@ -8,6 +8,7 @@ import io.itinera.engine.support.ApiClient;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.engine.support.TestJourneys;
 import io.itinera.engine.support.TestNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,79 @@ class TagRangeReadJournalDaoTest {
         }
         // Tags longer than max-buffer-size 7 were read in more than one poll.
         assertTrue(paged > 0, "no tag had more than 7 rows: " + tags);
+      } finally {
+        TestNode.stop(node);
+      }
+    }
+  }
+
+  /**
+   * A journal slice (the customer index's pseudo tag) reads exactly the rows of its customers, in
+   * order, whatever lies between them: here the first 30 rows belong to other slices, four polls'
+   * worth, which a poll must walk past rather than answer empty (the plugin would then skip to the
+   * end of the range). Ids with the {@code |} and {@code %} that persistence ids escape fall in the
+   * slice of their own id, as the tags did.
+   */
+  @Test
+  void aJournalSliceReadsItsCustomersRowsAcrossStretchesOfOthers() throws Exception {
+    try (TestDatabase database = TestDatabase.createFresh("dao_slices")) {
+      ItineraNode node =
+          TestNode.start(
+              Map.of("itinera.db.url", database.url(), "jdbc-read-journal.max-buffer-size", 7));
+      try {
+        ApiClient api = new ApiClient(node.httpPort());
+        List<String> others = new ArrayList<>();
+        List<String> ours = new ArrayList<>();
+        for (int c = 0; others.size() < 10 || ours.size() < 6; c++) {
+          String id = (c % 3 == 0 ? "auth0|" : c % 3 == 1 ? "p%7C" : "s-") + c;
+          (JournalSlices.slice(id, 4) == 0 ? ours : others).add(id);
+        }
+        List<String> order = new ArrayList<>(others.subList(0, 10));
+        order.addAll(ours.subList(0, 6));
+        order.addAll(others.subList(0, 4));
+        for (String id : order) {
+          for (String event : List.of("Page Viewed", "Product Viewed", "Page Viewed")) {
+            String body = "{\"userId\":\"" + id + "\",\"event\":\"" + event + "\"}";
+            assertEquals(200, api.post("/v1/track", body).status(), body);
+          }
+        }
+        JdbcReadJournal journal =
+            PersistenceQuery.get(node.system())
+                .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+        for (int slice = 0; slice < 4; slice++) {
+          int s = slice;
+          List<Long> expected =
+              database
+                  .query(
+                      "SELECT ordering, persistence_id FROM event_journal ORDER BY ordering",
+                      r -> Map.entry(r.getLong(1), r.getString(2)))
+                  .stream()
+                  .filter(
+                      row -> JournalSlices.slice(JournalSlices.entityId(row.getValue()), 4) == s)
+                  .map(Map.Entry::getKey)
+                  .toList();
+          List<Long> read =
+              journal
+                  .currentEventsByTag(JournalSlices.tag(slice, 4), Offset.noOffset())
+                  .map(envelope -> ((Sequence) envelope.offset()).value())
+                  .runWith(Sink.seq(), node.system())
+                  .toCompletableFuture()
+                  .get(30, TimeUnit.SECONDS);
+          assertEquals(expected, read, "slice " + slice);
+        }
+        List<Long> sliceZero =
+            journal
+                .currentEventsByTag(JournalSlices.tag(0, 4), Offset.noOffset())
+                .map(envelope -> ((Sequence) envelope.offset()).value())
+                .runWith(Sink.seq(), node.system())
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(18, sliceZero.size(), "six customers of slice 0, three events each");
+        assertTrue(sliceZero.get(0) > 30, "the first 30 rows are other slices': " + sliceZero);
+        assertEquals(
+            List.of(0L),
+            database.query("SELECT count(*) FROM event_tag", r -> r.getLong(1)),
+            "no journey deployed, so no event carries a tag");
       } finally {
         TestNode.stop(node);
       }
