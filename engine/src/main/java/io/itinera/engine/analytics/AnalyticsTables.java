@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The analytics projection's SQL, on the connection of a group's transaction: reading the
@@ -224,24 +225,43 @@ final class AnalyticsTables {
     }
   }
 
-  /** Adds the counts, one batched upsert per table and column, in the counts' order. */
-  private void addCounts(Connection connection, Map<Counter, Long> counts) throws SQLException {
-    Map<String, List<Map.Entry<Counter, Long>>> bySql =
-        counts.entrySet().stream()
-            .collect(
-                Collectors.groupingBy(
-                    e -> upsert(e.getKey().table(), e.getKey().column()),
-                    LinkedHashMap::new,
-                    Collectors.toList()));
-    for (Map.Entry<String, List<Map.Entry<Counter, Long>>> group : bySql.entrySet()) {
-      try (PreparedStatement upsert = connection.prepareStatement(group.getKey())) {
-        for (Map.Entry<Counter, Long> count : group.getValue()) {
+  /**
+   * Adds the counts: one batched upsert per table, one row per key with every column this group
+   * counted for the table (0 where it counted nothing), tables and rows in the counts' order. Every
+   * slice's transaction therefore locks the shared aggregate rows once each and in one global
+   * order, so two slices never wait on each other in a cycle. (An upsert per table and column
+   * locked a row in one statement and the next in another, in an order that differed between
+   * slices: PostgreSQL found deadlocks between the analytics slices under load, and the projection
+   * restarted.)
+   */
+  void addCounts(Connection connection, Map<Counter, Long> counts) throws SQLException {
+    // The counts are sorted by table, key, segment, column: a row's columns are adjacent.
+    Map<Table, Map<Counter, Map<String, Long>>> rows = new LinkedHashMap<>();
+    for (Map.Entry<Counter, Long> count : counts.entrySet()) {
+      Counter counter = count.getKey();
+      Counter row = new Counter(counter.table(), counter.key(), counter.segment(), "");
+      rows.computeIfAbsent(counter.table(), t -> new LinkedHashMap<>())
+          .computeIfAbsent(row, r -> new LinkedHashMap<>())
+          .merge(counter.column(), count.getValue(), Long::sum);
+    }
+    for (Map.Entry<Table, Map<Counter, Map<String, Long>>> table : rows.entrySet()) {
+      List<String> columns =
+          table.getValue().values().stream()
+              .flatMap(columnsOfRow -> columnsOfRow.keySet().stream())
+              .distinct()
+              .sorted()
+              .toList();
+      try (PreparedStatement upsert =
+          connection.prepareStatement(upsert(table.getKey(), columns))) {
+        for (Map.Entry<Counter, Map<String, Long>> row : table.getValue().entrySet()) {
           int i = 1;
-          for (Object value : count.getKey().key()) {
+          for (Object value : row.getKey().key()) {
             setKey(upsert, i++, value);
           }
-          upsert.setString(i++, count.getKey().segment());
-          upsert.setLong(i, count.getValue());
+          upsert.setString(i++, row.getKey().segment());
+          for (String column : columns) {
+            upsert.setLong(i++, row.getValue().getOrDefault(column, 0L));
+          }
           upsert.addBatch();
         }
         upsert.executeBatch();
@@ -260,33 +280,31 @@ final class AnalyticsTables {
     }
   }
 
-  private String upsert(Table table, String column) {
+  private String upsert(Table table, List<String> columns) {
     List<String> keys = table.allKeyColumns();
     String keyList = String.join(", ", keys);
+    String columnList = String.join(", ", columns);
     if (dialect == Dialect.POSTGRES) {
       return "INSERT INTO "
           + table.table
           + " AS t ("
           + keyList
           + ", "
-          + column
+          + columnList
           + ") VALUES ("
-          + marks(keys.size() + 1)
+          + marks(keys.size() + columns.size())
           + ") ON CONFLICT ("
           + keyList
           + ") DO UPDATE SET "
-          + column
-          + " = t."
-          + column
-          + " + EXCLUDED."
-          + column;
+          + columns.stream()
+              .map(c -> c + " = t." + c + " + EXCLUDED." + c)
+              .collect(Collectors.joining(", "));
     }
     String source =
-        keys.stream()
-                .map(k -> "CAST(? AS " + h2Type(k) + ") AS " + k)
-                .collect(Collectors.joining(", "))
-            + ", CAST(? AS BIGINT) AS "
-            + column;
+        Stream.concat(
+                keys.stream().map(k -> "CAST(? AS " + h2Type(k) + ") AS " + k),
+                columns.stream().map(c -> "CAST(? AS BIGINT) AS " + c))
+            .collect(Collectors.joining(", "));
     String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
     return "MERGE INTO "
         + table.table
@@ -295,19 +313,15 @@ final class AnalyticsTables {
         + ") s ON ("
         + on
         + ") WHEN MATCHED THEN UPDATE SET "
-        + column
-        + " = t."
-        + column
-        + " + s."
-        + column
+        + columns.stream().map(c -> c + " = t." + c + " + s." + c).collect(Collectors.joining(", "))
         + " WHEN NOT MATCHED THEN INSERT ("
         + keyList
         + ", "
-        + column
+        + columnList
         + ") VALUES ("
-        + keys.stream().map(k -> "s." + k).collect(Collectors.joining(", "))
-        + ", s."
-        + column
+        + Stream.concat(keys.stream(), columns.stream())
+            .map(k -> "s." + k)
+            .collect(Collectors.joining(", "))
         + ")";
   }
 
