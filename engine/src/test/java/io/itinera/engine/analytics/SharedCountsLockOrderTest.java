@@ -3,7 +3,6 @@ package io.itinera.engine.analytics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.itinera.engine.storage.Storage;
-import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.storage.StorageSettings.Dialect;
 import io.itinera.engine.support.TestDatabase;
 import java.sql.Connection;
@@ -30,10 +29,7 @@ class SharedCountsLockOrderTest {
   @Test
   void twoSlicesAddingToTheSameRowsWaitForEachOtherWithoutADeadlock() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("counts_lock_order");
-        Storage storage =
-            Storage.open(
-                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 4))) {
-      storage.migrate();
+        Storage storage = database.migratedStorage(4)) {
       AnalyticsTables tables = new AnalyticsTables(Dialect.POSTGRES);
       try (Connection sliceB = storage.dataSource().getConnection()) {
         sliceB.setAutoCommit(false);

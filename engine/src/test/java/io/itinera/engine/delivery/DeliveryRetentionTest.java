@@ -49,10 +49,7 @@ class DeliveryRetentionTest {
   @Test
   void finishedDeliveriesPastTheirRetentionAreDeletedInBatchesOnPostgres() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("retention");
-        Storage storage =
-            Storage.open(
-                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 4))) {
-      storage.migrate();
+        Storage storage = database.migratedStorage(4)) {
       deletesWhatIsPastRetention(storage.dataSource(), storage.settings().dialect());
     }
   }

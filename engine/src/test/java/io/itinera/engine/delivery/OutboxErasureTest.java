@@ -8,7 +8,6 @@ import io.itinera.engine.customer.CustomerPersistenceId;
 import io.itinera.engine.metrics.ProjectionMetrics;
 import io.itinera.engine.storage.PooledJdbcSession;
 import io.itinera.engine.storage.Storage;
-import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.storage.StorageSettings.Dialect;
 import io.itinera.engine.support.TestClock;
 import io.itinera.engine.support.TestDatabase;
@@ -34,10 +33,7 @@ class OutboxErasureTest {
   @Test
   void theMarkerDeletesTheCustomersEarlierDeliveriesAndKeepsLaterOnes() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("outbox_erasure");
-        Storage storage =
-            Storage.open(
-                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
-      storage.migrate();
+        Storage storage = database.migratedStorage(2)) {
       Queueing queueing =
           new Queueing(new DeliveryDialect(Dialect.POSTGRES), new ActionEvents("/itinera"));
       try (Connection connection = storage.dataSource().getConnection()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.itinera.engine.storage.Storage;
-import io.itinera.engine.storage.StorageSettings;
 import io.itinera.engine.storage.StorageSettings.Dialect;
 import io.itinera.engine.support.TestDatabase;
 import io.itinera.journeys.decision.PlannedAction;
@@ -31,10 +30,7 @@ class QueueingRaceTest {
   @Test
   void theSecondToQueueAnActionWaitsForTheFirstsCommitAndLeavesItsRow() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("queueing_race");
-        Storage storage =
-            Storage.open(
-                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 4))) {
-      storage.migrate();
+        Storage storage = database.migratedStorage(4)) {
       new ChannelEndpoints(storage.dataSource(), Dialect.POSTGRES)
           .put(
               new ChannelEndpoint.Settings(
@@ -83,10 +79,7 @@ class QueueingRaceTest {
   @Test
   void theEagerLaneLeavesChannelsWithoutAWebhookToTheProjection() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("queueing_pull");
-        Storage storage =
-            Storage.open(
-                new StorageSettings(Dialect.POSTGRES, database.url(), "postgres", "", 2))) {
-      storage.migrate();
+        Storage storage = database.migratedStorage(2)) {
       Queueing queueing =
           new Queueing(new DeliveryDialect(Dialect.POSTGRES), new ActionEvents("/itinera"));
       List<Queueing.Change> changes = List.of(queue("f-1", "feed"));

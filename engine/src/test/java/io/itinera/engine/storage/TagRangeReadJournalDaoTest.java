@@ -31,9 +31,7 @@ class TagRangeReadJournalDaoTest {
   @Test
   void everyTagReadsItsOwnRowsInOrderPollAfterPoll() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("dao_range")) {
-      ItineraNode node =
-          TestNode.start(
-              Map.of("itinera.db.url", database.url(), "jdbc-read-journal.max-buffer-size", 7));
+      ItineraNode node = startNode(database);
       try {
         assertEquals(
             TagRangeReadJournalDao.class.getName(),
@@ -58,25 +56,13 @@ class TagRangeReadJournalDaoTest {
               database.query(
                   "SELECT event_id FROM event_tag WHERE tag = '" + tag + "' ORDER BY event_id",
                   r -> r.getLong(1));
-          List<Long> read =
-              journal
-                  .currentEventsByTag(tag, Offset.noOffset())
-                  .map(envelope -> ((Sequence) envelope.offset()).value())
-                  .runWith(Sink.seq(), node.system())
-                  .toCompletableFuture()
-                  .get(30, TimeUnit.SECONDS);
+          List<Long> read = offsets(journal, tag, Offset.noOffset(), node);
           assertEquals(expected, read, tag);
           paged += expected.size() > 7 ? 1 : 0;
           // From an offset in the middle: only what follows it.
           if (expected.size() > 2) {
             long middle = expected.get(expected.size() / 2);
-            List<Long> rest =
-                journal
-                    .currentEventsByTag(tag, Offset.sequence(middle))
-                    .map(envelope -> ((Sequence) envelope.offset()).value())
-                    .runWith(Sink.seq(), node.system())
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            List<Long> rest = offsets(journal, tag, Offset.sequence(middle), node);
             assertEquals(expected.subList(expected.size() / 2 + 1, expected.size()), rest, tag);
           }
         }
@@ -98,9 +84,7 @@ class TagRangeReadJournalDaoTest {
   @Test
   void aJournalSliceReadsItsCustomersRowsAcrossStretchesOfOthers() throws Exception {
     try (TestDatabase database = TestDatabase.createFresh("dao_slices")) {
-      ItineraNode node =
-          TestNode.start(
-              Map.of("itinera.db.url", database.url(), "jdbc-read-journal.max-buffer-size", 7));
+      ItineraNode node = startNode(database);
       try {
         ApiClient api = new ApiClient(node.httpPort());
         List<String> others = new ArrayList<>();
@@ -133,22 +117,10 @@ class TagRangeReadJournalDaoTest {
                       row -> JournalSlices.slice(JournalSlices.entityId(row.getValue()), 4) == s)
                   .map(Map.Entry::getKey)
                   .toList();
-          List<Long> read =
-              journal
-                  .currentEventsByTag(JournalSlices.tag(slice, 4), Offset.noOffset())
-                  .map(envelope -> ((Sequence) envelope.offset()).value())
-                  .runWith(Sink.seq(), node.system())
-                  .toCompletableFuture()
-                  .get(30, TimeUnit.SECONDS);
+          List<Long> read = offsets(journal, JournalSlices.tag(slice, 4), Offset.noOffset(), node);
           assertEquals(expected, read, "slice " + slice);
         }
-        List<Long> sliceZero =
-            journal
-                .currentEventsByTag(JournalSlices.tag(0, 4), Offset.noOffset())
-                .map(envelope -> ((Sequence) envelope.offset()).value())
-                .runWith(Sink.seq(), node.system())
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        List<Long> sliceZero = offsets(journal, JournalSlices.tag(0, 4), Offset.noOffset(), node);
         assertEquals(18, sliceZero.size(), "six customers of slice 0, three events each");
         assertTrue(sliceZero.get(0) > 30, "the first 30 rows are other slices': " + sliceZero);
         assertEquals(
@@ -159,5 +131,22 @@ class TagRangeReadJournalDaoTest {
         TestNode.stop(node);
       }
     }
+  }
+
+  /** The offsets of what the journal holds for a tag, from an offset on. */
+  private static List<Long> offsets(
+      JdbcReadJournal journal, String tag, Offset from, ItineraNode node) throws Exception {
+    return journal
+        .currentEventsByTag(tag, from)
+        .map(envelope -> ((Sequence) envelope.offset()).value())
+        .runWith(Sink.seq(), node.system())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  /** A node on the database whose read journal polls at most 7 rows at a time. */
+  private static ItineraNode startNode(TestDatabase database) {
+    return TestNode.start(
+        Map.of("itinera.db.url", database.url(), "jdbc-read-journal.max-buffer-size", 7));
   }
 }

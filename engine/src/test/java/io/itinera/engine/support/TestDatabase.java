@@ -1,5 +1,8 @@
 package io.itinera.engine.support;
 
+import io.itinera.engine.storage.Storage;
+import io.itinera.engine.storage.StorageSettings;
+import io.itinera.engine.storage.StorageSettings.Dialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,6 +29,14 @@ public final class TestDatabase implements AutoCloseable {
     String name = "itinera_test_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8);
     execute("CREATE DATABASE " + name);
     return new TestDatabase(name);
+  }
+
+  /** The engine's own pool on this database, its schema migrated: for tests below the node. */
+  public Storage migratedStorage(int poolSize) {
+    Storage storage =
+        Storage.open(new StorageSettings(Dialect.POSTGRES, url(), "postgres", "", poolSize));
+    storage.migrate();
+    return storage;
   }
 
   public String url() {
