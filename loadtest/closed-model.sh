@@ -40,6 +40,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"   # wait_http, start_watchdog, stop_started
 root=$(cd "$here/.." && pwd)
 cd "$root"
 engine_dir=${ITINERA_ENGINE_DIR:-$root}
@@ -119,18 +120,7 @@ cleanup() {
   for pid in "${wrks[@]}"; do
     pkill -P "$pid" 2>/dev/null || true
   done
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [[ -n "$watchdog" ]]; then
-    local sleeper; sleeper=$(pgrep -P "$watchdog" || true)
-    kill "$watchdog" 2>/dev/null || true # first, so that it does not report its sleep's end
-    [[ -n "$sleeper" ]] && kill $sleeper 2>/dev/null || true
-  fi
+  stop_started
   if [[ $keep_db -eq 0 ]]; then
     for db in "${dbs[@]}"; do
       pg -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
@@ -142,8 +132,7 @@ trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 # Start-up (up to 2 minutes a pair), warm-up, rounds with their bookkeeping, and a margin.
 deadline=$(( 60 + ${#comparisons[@]} * (150 + 2 * (warmup + 10) + 2 * rounds * (seconds + 15)) ))
-( sleep "$deadline"; echo "closed-model: over ${deadline}s, stopping" >&2; kill -TERM $$ ) &
-watchdog=$!
+start_watchdog "$deadline" closed-model
 
 # ---- CPU accounting from /proc ------------------------------------------------------------------
 ticks_of() { # utime+stime of the given pids, in clock ticks (0 for a pid that is gone)
@@ -171,7 +160,6 @@ listen_counters() { # "overflows drops", machine-wide (every process's listen qu
     awk '$1 == "TcpExtListenOverflows" { o = $2 } $1 == "TcpExtListenDrops" { d = $2 } END { print o + 0, d + 0 }'
 }
 
-source "$here/lib.sh"   # wait_http
 
 # ---- build and inputs ---------------------------------------------------------------------------
 "$engine_dir/itinera" build-if-stale

@@ -59,6 +59,7 @@
 # Gatling simulations are loadtest's test classes) and PostgreSQL on 127.0.0.1:5432.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/.." && pwd); cd "$root"
+source "$here/lib.sh"   # wait_http, start_analyze_loop, start_webhook_sink, start_watchdog, stop_started
 
 rate=400 seconds=30 warmup=60 rounds=2 batch_size=50 paths="entity,track,journeys,batch,delivery"
 legacy=0 legacy_journeys=""
@@ -110,12 +111,7 @@ pids=() dbs=() watchdog=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  [[ -n "$watchdog" ]] && { pkill -P "$watchdog" 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; }
+  stop_started
   for db in "${dbs[@]}"; do psql -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true; done
   exit $status
 }
@@ -123,8 +119,7 @@ trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 n_paths=$(tr ',' '\n' <<<"$paths" | grep -c .)
 deadline=$(( rounds * n_paths * (warmup + seconds + 120) + 120 ))
-( sleep "$deadline"; echo "cost-per-touchpoint: over ${deadline}s, stopping" >&2; kill -TERM $$ ) &
-watchdog=$!
+start_watchdog "$deadline" cost-per-touchpoint
 stop_pid() { # and forget it, so that cleanup never signals a pid the system has given to another
   local pid=$1 keep=() p
   for p in "${pids[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
@@ -161,7 +156,6 @@ scrape() { # metrics-url: "allocated-bytes ingested-events" (allocated = GC-coun
 lag_p99() { # metrics-url projection
   curl -s -m 10 "$1" | awk -v p="$2" '$0 ~ "^itinera_projection_lag_seconds\\{projection=\"" p "\",quantile=\"0.99\"" { print $2 }'
 }
-source "$here/lib.sh"   # wait_http, start_analyze_loop, start_webhook_sink
 
 five=$out/journeys-five delivery_journeys=$out/journeys-delivery
 mkdir -p "$five" "$delivery_journeys"

@@ -32,3 +32,26 @@ start_webhook_sink() { # port log classpath
   pids+=("$sink")
   wait_http "$sink" "http://127.0.0.1:$1/report" 200 30
 }
+
+# Ends the script with TERM after SECONDS, saying that NAME overstayed; sets $watchdog to its pid.
+start_watchdog() { # seconds name
+  ( sleep "$1"; echo "$2: over $1 s, stopping" >&2; kill -TERM $$ ) &
+  watchdog=$!
+}
+
+# Stops what the script started: the watchdog first (so that it does not report its sleep's end),
+# then every pid in $pids (TERM, then KILL after 10 s). For the scripts' EXIT traps.
+stop_started() {
+  if [[ -n "${watchdog:-}" ]]; then
+    local sleeper; sleeper=$(pgrep -P "$watchdog" || true)
+    kill "$watchdog" 2>/dev/null || true
+    [[ -n "$sleeper" ]] && kill $sleeper 2>/dev/null || true
+  fi
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  return 0
+}

@@ -40,6 +40,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"   # wait_http, start_analyze_loop, start_webhook_sink, start_watchdog, stop_started
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
@@ -93,20 +94,14 @@ watchdog=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  [[ -n "$watchdog" ]] && { pkill -P "$watchdog" 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; }
+  stop_started
   [[ $keep_db -eq 0 ]] && psql -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
   exit $status
 }
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 limit=$(( 300 + warmup + seconds + drain ))
-( sleep "$limit"; echo "overload: over $limit s, stopping" >&2; kill -TERM $$ ) &
-watchdog=$!
+start_watchdog "$limit" overload
 
 if [[ $build -eq 1 ]]; then
   echo "== building (mvn -pl loadtest -am package -DskipTests)"
@@ -120,7 +115,6 @@ echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(psql -Atc '
 echo "== offered: $rate/s for $seconds s after a $warmup s warm-up at $warmup_rate/s; $customers customers; channel max-in-flight $max_in_flight; client connections $connections" | tee -a "$results"
 psql -q -c "create database $db"
 
-source "$here/lib.sh"   # wait_http, start_analyze_loop, start_webhook_sink
 analyzer=$(start_analyze_loop "$db")
 if [[ -n "$analyzer" ]]; then
   pids+=("$analyzer")

@@ -23,6 +23,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"   # wait_http, start_watchdog, stop_started
 root=$(cd "$here/.." && pwd)
 cd "$root"
 engine_dir=${ITINERA_ENGINE_DIR:-$root}
@@ -73,17 +74,7 @@ watchdog=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [[ -n "$watchdog" ]]; then
-    pkill -P "$watchdog" 2>/dev/null || true # its sleep
-    kill "$watchdog" 2>/dev/null || true
-  fi
+  stop_started
   if [[ $keep_db -eq 0 ]]; then
     psql -q -c "drop database if exists $db_engine" -c "drop database if exists $db_bare" -c "drop database if exists $db_journeys" \
       -c "drop database if exists $db_batch" -c "drop database if exists $db_raw" \
@@ -93,8 +84,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
-( sleep "$DEADLINE_SECONDS"; echo "run-benchmarks: over ${DEADLINE_SECONDS}s, stopping" >&2; kill -TERM $$ ) &
-watchdog=$!
+start_watchdog "$DEADLINE_SECONDS" run-benchmarks
 
 stop_pid() {
   local pid=$1
@@ -193,7 +183,6 @@ echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048
 
 psql -q -c "create database $db_engine" -c "create database $db_batch" -c "create database $db_bare" -c "create database $db_raw" -c "create database $db_journeys"
 
-source "$here/lib.sh"   # wait_http
 
 gatling() { # label simulation target rates server_pid
   local label=$1 simulation=$2 target=$3 rates=$4 server=$5
