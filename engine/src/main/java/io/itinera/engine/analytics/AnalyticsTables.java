@@ -236,15 +236,15 @@ final class AnalyticsTables {
    */
   void addCounts(Connection connection, Map<Counter, Long> counts) throws SQLException {
     // The counts are sorted by table, key, segment, column: a row's columns are adjacent.
-    Map<Table, Map<Counter, Map<String, Long>>> rows = new LinkedHashMap<>();
+    Map<Table, Map<CountRow, Map<String, Long>>> rows = new LinkedHashMap<>();
     for (Map.Entry<Counter, Long> count : counts.entrySet()) {
       Counter counter = count.getKey();
-      Counter row = new Counter(counter.table(), counter.key(), counter.segment(), "");
+      CountRow row = new CountRow(counter.key(), counter.segment());
       rows.computeIfAbsent(counter.table(), t -> new LinkedHashMap<>())
           .computeIfAbsent(row, r -> new LinkedHashMap<>())
           .merge(counter.column(), count.getValue(), Long::sum);
     }
-    for (Map.Entry<Table, Map<Counter, Map<String, Long>>> table : rows.entrySet()) {
+    for (Map.Entry<Table, Map<CountRow, Map<String, Long>>> table : rows.entrySet()) {
       List<String> columns =
           table.getValue().values().stream()
               .flatMap(columnsOfRow -> columnsOfRow.keySet().stream())
@@ -253,7 +253,7 @@ final class AnalyticsTables {
               .toList();
       try (PreparedStatement upsert =
           connection.prepareStatement(upsert(table.getKey(), columns))) {
-        for (Map.Entry<Counter, Map<String, Long>> row : table.getValue().entrySet()) {
+        for (Map.Entry<CountRow, Map<String, Long>> row : table.getValue().entrySet()) {
           int i = 1;
           for (Object value : row.getKey().key()) {
             setKey(upsert, i++, value);
@@ -268,6 +268,9 @@ final class AnalyticsTables {
       }
     }
   }
+
+  /** One row of an aggregate table: its key and segment. */
+  private record CountRow(List<Object> key, String segment) {}
 
   private static void setKey(PreparedStatement statement, int index, Object value)
       throws SQLException {

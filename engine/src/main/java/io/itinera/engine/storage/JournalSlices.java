@@ -37,8 +37,17 @@ public final class JournalSlices {
     return PREFIX + slice + OF + slices;
   }
 
-  /** The slice and slice count a pseudo tag names, or empty for a real tag. */
-  static Optional<int[]> parse(String tag) {
+  /** Slice {@code slice} of {@code slices}, as a pseudo tag names it. */
+  record Slice(int slice, int slices) {
+
+    /** Whether the entity of this persistence id is in this slice. */
+    boolean holds(String persistenceId) {
+      return JournalSlices.slice(entityId(persistenceId), slices) == slice;
+    }
+  }
+
+  /** The slice a pseudo tag names, or empty for a real tag. */
+  static Optional<Slice> parse(String tag) {
     if (!tag.startsWith(PREFIX)) {
       return Optional.empty();
     }
@@ -50,16 +59,11 @@ public final class JournalSlices {
       int slice = Integer.parseInt(tag.substring(PREFIX.length(), of));
       int slices = Integer.parseInt(tag.substring(of + OF.length()));
       return slice >= 0 && slice < slices
-          ? Optional.of(new int[] {slice, slices})
+          ? Optional.of(new Slice(slice, slices))
           : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-  }
-
-  /** Whether the entity of this persistence id is in {@code slice} of {@code slices}. */
-  static boolean inSlice(String persistenceId, int slice, int slices) {
-    return slice(entityId(persistenceId), slices) == slice;
   }
 
   /** The persistence id of an entity of this type. */

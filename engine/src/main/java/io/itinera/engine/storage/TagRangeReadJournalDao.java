@@ -145,9 +145,9 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   private List<JournalPekkoSerializationRow> rows(
       Connection connection, String tag, long offset, long maxOffset, long max)
       throws SQLException {
-    Optional<int[]> slice = JournalSlices.parse(tag);
+    Optional<JournalSlices.Slice> slice = JournalSlices.parse(tag);
     if (slice.isPresent()) {
-      return sliceRows(connection, slice.get()[0], slice.get()[1], offset, maxOffset, max);
+      return sliceRows(connection, slice.get(), offset, maxOffset, max);
     }
     List<JournalPekkoSerializationRow> rows = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(query)) {
@@ -168,7 +168,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
 
   /** Up to {@code max} rows of the slice's entities in (offset, maxOffset], walking the range. */
   private List<JournalPekkoSerializationRow> sliceRows(
-      Connection connection, int slice, int slices, long offset, long maxOffset, long max)
+      Connection connection, JournalSlices.Slice slice, long offset, long maxOffset, long max)
       throws SQLException {
     List<JournalPekkoSerializationRow> rows = new ArrayList<>();
     long from = offset;
@@ -182,7 +182,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
           while (result.next() && rows.size() < max) {
             read++;
             from = result.getLong(1);
-            if (JournalSlices.inSlice(result.getString(3), slice, slices)) {
+            if (slice.holds(result.getString(3))) {
               rows.add(row(result));
             }
           }
