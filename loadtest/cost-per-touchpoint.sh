@@ -23,7 +23,12 @@
 # generation held, plus the eden in use now, so allocation since the last GC counts too; from the
 # engine's management /metrics, and from the bare entity server's own GET /metrics, which serves the
 # engine's Metrics registry: one way of counting for every path, and no agent or jcmd attached).
-# Each is divided by the events offered in the window (rate x its length). rows.tsv also has the
+# Each is divided by the events offered in the window (rate x its length). Of the server's CPU, what
+# its JIT compiler threads used in the window is shown apart (from /proc/PID/task/*/stat; a
+# compiler thread retired inside the window drops out, so that part is a lower bound): a server
+# minutes old is still compiling, more on the paths with more code (about a third of a core at
+# 60-90 s with the journeys deployed, a fifteenth at 3 minutes), and a long-running node pays that
+# once, not per event. rows.tsv also has the
 # events recorded in the window (the engine's itinera_touchpoints_ingested_total; the bare entity's
 # journal rows) and, for delivery, the webhooks received; the table names any (path, round) under
 # 95% of the offered events: a cost read there is not a cost below saturation.
@@ -140,6 +145,16 @@ postgres_ticks() { # "pid ticks" of every live postgres process
     echo "${line%% *} $(( fields[11] + fields[12] ))"
   done
 }
+jit_ticks() { # "tid ticks" of the JVM's JIT compiler threads (C1/C2 CompilerThread, created and
+  # retired as the compile queue grows and shrinks)
+  local f line rest fields
+  for f in /proc/"$1"/task/[0-9]*/stat; do
+    { read -r line < "$f"; } 2>/dev/null || continue
+    [[ $line == *"(C1 CompilerThre)"* || $line == *"(C2 CompilerThre)"* ]] || continue
+    rest=${line##*) }; read -ra fields <<<"$rest"
+    echo "${line%% *} $(( fields[11] + fields[12] ))"
+  done
+}
 postgres_delta() { # start end: what the processes alive at the end used since the start (all of it
   # for those born since); a process gone by the end drops out instead of making the sum negative
   awk 'NR == FNR { s[$1] = $2; next } { d += $2 - ($1 in s ? s[$1] : 0) } END { print d + 0 }' "$1" "$2"
@@ -162,7 +177,7 @@ mkdir -p "$five" "$delivery_journeys"
 cp journeys/*.journey.yaml "$here"/journeys/*.journey.yaml "$five"/
 cp "$here/delivery/bench.journey.yaml" "$delivery_journeys"/
 
-printf 'round\tpath\twindow_s\tevents_offered\tengine_us\tpostgres_us\twal_b\talloc_b\tingested\twebhooks\tlag_analytics_p99\tlag_outbox_p99\n' > "$out/rows.tsv"
+printf 'round\tpath\twindow_s\tevents_offered\tengine_us\tpostgres_us\twal_b\talloc_b\tingested\twebhooks\tlag_analytics_p99\tlag_outbox_p99\tjit_us\tengine_without_jit_us\n' > "$out/rows.tsv"
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(psql -Atc 'show server_version'), tree $(git rev-parse --short HEAD 2>/dev/null || echo '?'), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/machine.txt"
 
 # ---- one (path, round): a fresh database and server, a warmed-up window, then everything stopped --
@@ -214,7 +229,7 @@ row() { # round path
   sleep $(( warmup + 2 ))
   local e0 p0 w0 a0 n0 t0 e1 p1 w1 a1 n1 t1 lags=""
   # Each end's readings take a moment (more on a busy machine): the clock is read first at both.
-  t0=$(date +%s.%N); e0=$(ticks "$srv"); postgres_ticks > "$log-pg0"; w0=$(wal); read -r a0 n0 < <(scrape "$metrics")
+  t0=$(date +%s.%N); e0=$(ticks "$srv"); jit_ticks "$srv" > "$log-jit0"; postgres_ticks > "$log-pg0"; w0=$(wal); read -r a0 n0 < <(scrape "$metrics")
   [[ $path == entity ]] && n0=$(journal_rows "$db")
   [[ -n "$sink" ]] && curl -s -X POST "http://127.0.0.1:$SINK_PORT/reset"
   if (( legacy )); then
@@ -226,7 +241,7 @@ row() { # round path
   else
     sleep "$seconds"
   fi
-  t1=$(date +%s.%N); e1=$(ticks "$srv"); postgres_ticks > "$log-pg1"; w1=$(wal); read -r a1 n1 < <(scrape "$metrics")
+  t1=$(date +%s.%N); e1=$(ticks "$srv"); jit_ticks "$srv" > "$log-jit1"; postgres_ticks > "$log-pg1"; w1=$(wal); read -r a1 n1 < <(scrape "$metrics")
   [[ $path == entity ]] && n1=$(journal_rows "$db")
   local webhooks=-
   [[ -n "$sink" ]] && webhooks=$(curl -s "http://127.0.0.1:$SINK_PORT/report" | sed -n 's/^received=\([0-9]*\).*/\1/p')
@@ -235,12 +250,12 @@ row() { # round path
   wait "$gatling" || echo "(gatling exited with $? for $path; see $log-gatling.log)"
   sed -n '/^level/,/^RESULT/p' "$log-gatling.log" | grep -v '^RESULT' > "$log-levels.txt" || true
   awk -v OFS='\t' -v r="$round" -v p="$path" -v t0="$t0" -v t1="$t1" -v rate="$req" -v per="$per" -v hz="$HZ" \
-    -v e=$(( e1 - e0 )) -v pg="$(postgres_delta "$log-pg0" "$log-pg1")" -v w=$(( w1 - w0 )) -v a0="$a0" -v a1="$a1" -v n0="$n0" -v n1="$n1" \
+    -v e=$(( e1 - e0 )) -v jit="$(postgres_delta "$log-jit0" "$log-jit1")" -v pg="$(postgres_delta "$log-pg0" "$log-pg1")" -v w=$(( w1 - w0 )) -v a0="$a0" -v a1="$a1" -v n0="$n0" -v n1="$n1" \
     -v wh="$webhooks" -v la="${la:--}" -v lo="${lo:--}" \
     'BEGIN { s = t1 - t0; n = rate * per * s
-             printf "%s\t%s\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\n", r, p, s, n, 1e6 * e / hz / n, 1e6 * pg / hz / n,
-               w / n, (a1 - a0) / n, n1 - n0, wh, la, lo }' >> "$out/rows.tsv"
-  tail -1 "$out/rows.tsv" | awk -F'\t' '{ printf "   %s s, %s events offered: engine %s us, postgres %s us, WAL %s B, allocated %s B per event; ingested %s, webhooks %s, lag p99 %s / %s s\n", $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
+             printf "%s\t%s\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.0f\t%.0f\n", r, p, s, n, 1e6 * e / hz / n, 1e6 * pg / hz / n,
+               w / n, (a1 - a0) / n, n1 - n0, wh, la, lo, 1e6 * jit / hz / n, 1e6 * (e - jit) / hz / n }' >> "$out/rows.tsv"
+  tail -1 "$out/rows.tsv" | awk -F'\t' '{ printf "   %s s, %s events offered: engine %s us (JIT compiler %s us), postgres %s us, WAL %s B, allocated %s B per event; ingested %s, webhooks %s, lag p99 %s / %s s\n", $3, $4, $5, $13, $6, $7, $8, $9, $10, $11, $12 }'
   echo "   engine log: $(grep -c ' ERROR ' "$log-server.log" || true) ERROR and $(grep -c ' WARN ' "$log-server.log" || true) WARN lines"
   stop_pid "$gatling"; stop_pid "$srv"; [[ -n "$sink" ]] && stop_pid "$sink"; [[ -n "$analyzer" ]] && stop_pid "$analyzer"
   psql -q -c "drop database if exists $db with (force)" || true
@@ -269,8 +284,8 @@ fi
 
 # ---- the table: per path, median (min-max) over the rounds ------------------------------------------
 {
-  echo "| path | engine CPU µs/event | PostgreSQL CPU µs/event | WAL B/event | allocated B/event |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| path | engine CPU µs/event | of it, the JIT compiler | engine without the JIT | PostgreSQL CPU µs/event | WAL B/event | allocated B/event |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for path in ${paths//,/ }; do
     awk -F'\t' -v p="$path" '
       function fmt(x) { x = sprintf("%.0f", x); while (x ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]$/, ",&", x); return x }
@@ -279,8 +294,8 @@ fi
         for (i = 2; i <= k; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
         m = (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
         return k > 1 ? fmt(m) " (" fmt(v[1]) "-" fmt(v[k]) ")" : fmt(m) }
-      NR > 1 && $2 == p { n++; for (c = 5; c <= 8; c++) col[c, n] = $c }
-      END { if (n) printf "| %s | %s | %s | %s | %s |\n", p, cell(5), cell(6), cell(7), cell(8) }' "$out/rows.tsv"
+      NR > 1 && $2 == p { n++; for (c = 5; c <= 14; c++) col[c, n] = $c }
+      END { if (n) printf "| %s | %s | %s | %s | %s | %s | %s |\n", p, cell(5), cell(13), cell(14), cell(6), cell(7), cell(8) }' "$out/rows.tsv"
   done
   echo
   echo "Median (min-max) over $rounds rounds, $rate events/s on every path (batch: $batch_size events per request)," \
