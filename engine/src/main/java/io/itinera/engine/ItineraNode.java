@@ -11,6 +11,7 @@ import io.itinera.engine.customer.CustomerRecords;
 import io.itinera.engine.customer.CustomerSettings;
 import io.itinera.engine.customer.Customers;
 import io.itinera.engine.customer.LatencyLimit;
+import io.itinera.engine.customer.SchedulingDelay;
 import io.itinera.engine.delivery.DeliveryService;
 import io.itinera.engine.entry.CustomerIndex;
 import io.itinera.engine.entry.CustomerIndexProjection;
@@ -51,6 +52,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.dispatch.ExecutionContexts;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
@@ -208,6 +210,7 @@ public record ItineraNode(
           new AnalyticsProjection.Grouping(
               config.getInt("itinera.analytics.group-size"),
               config.getDuration("itinera.analytics.group-within")));
+      SchedulingDelay scheduling = schedulingDelay(system, SchedulingDelay.Settings.from(config));
       Customers customers =
           new Customers(
               ClusterSharding.get(system),
@@ -215,6 +218,7 @@ public record ItineraNode(
               config.getDuration("itinera.http.resend-after"),
               LatencyLimit.Settings.from(config),
               delivery.backlog(),
+              scheduling,
               Metrics.get(system).ingest());
       // Entry without a touchpoint: the customer index kept from the journal, and the runs of
       // segment entries over it, made by one node (a cluster singleton; entry.EntryRunner).
@@ -321,6 +325,25 @@ public record ItineraNode(
 
   public static ItineraNode start() {
     return start(ConfigFactory.load());
+  }
+
+  /**
+   * Probes how late the default dispatcher (which serves HTTP and runs the entities) starts work,
+   * for admission. The probe is handed over on the scheduler's own thread (an executor that runs
+   * the task where it is called), so that a saturated dispatcher cannot delay the handing as well.
+   */
+  private static SchedulingDelay schedulingDelay(
+      ActorSystem<?> system, SchedulingDelay.Settings settings) {
+    SchedulingDelay delay = new SchedulingDelay(settings);
+    // Probed even when it sheds nothing: its gauge tells a CPU-bound node from one that waits.
+    system
+        .scheduler()
+        .scheduleAtFixedRate(
+            settings.interval(),
+            settings.interval(),
+            () -> delay.probe(system.executionContext()),
+            ExecutionContexts.fromExecutor(Runnable::run));
+    return delay;
   }
 
   private static String rootMessage(Throwable e) {

@@ -56,14 +56,28 @@ public final class Customers {
       Duration resendAfter,
       LatencyLimit.Settings limit,
       DeliveryPressure delivery,
+      SchedulingDelay scheduling,
       IngestMetrics metrics) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.resendAfter = resendAfter;
     this.metrics = metrics;
     this.admission =
-        new WriteAdmission(new LatencyLimit(limit), delivery, shed -> metrics.shed(shed.reason()));
-    metrics.admission(admission::inFlight, admission::limit, admission::baselineSeconds);
+        new WriteAdmission(
+            new LatencyLimit(limit), delivery, scheduling, shed -> metrics.shed(shed.reason()));
+    metrics.admission(
+        admission::inFlight,
+        admission::limit,
+        admission::baselineSeconds,
+        () -> scheduling.current().toNanos() / 1e9);
+  }
+
+  /**
+   * The shed for a node too busy to take touchpoints now, if it is ({@link SchedulingDelay}): asked
+   * before a body is read, so that a refusal costs less than parsing it. {@link #record} asks too.
+   */
+  public Optional<Shed> refuseIfBusy() {
+    return admission.refuseIfBusy().map(Shed.class::cast);
   }
 
   /** The ingest meters these writes are counted in; the gateway adds what it refuses itself. */

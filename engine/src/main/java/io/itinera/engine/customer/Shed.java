@@ -27,4 +27,15 @@ public sealed interface Shed {
       return "delivery-behind";
     }
   }
+
+  /**
+   * The node's CPU is saturated: the work handed to its dispatcher waited {@code delay} to start
+   * ({@link SchedulingDelay}), so every request would wait as long at each of its steps.
+   */
+  record Busy(Duration delay) implements Shed {
+    @Override
+    public String reason() {
+      return "busy";
+    }
+  }
 }

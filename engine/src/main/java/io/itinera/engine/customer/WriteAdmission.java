@@ -1,5 +1,6 @@
 package io.itinera.engine.customer;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,8 @@ import java.util.function.Supplier;
  * Overloaded} (the gateway answers 503 with Retry-After), never queued, when:
  *
  * <ul>
+ *   <li>the node's CPU is saturated ({@link SchedulingDelay}): the work its dispatcher is handed
+ *       waits to start, so a request would spend longer waiting for a thread than being served;
  *   <li>a channel's due webhooks wait longer than the bound ({@link DeliveryPressure}): taking more
  *       touchpoints would only make the delivery backlog grow;
  *   <li>the touchpoints in flight would pass the {@link LatencyLimit}, which falls when the
@@ -35,6 +38,11 @@ final class WriteAdmission {
     }
 
     private static String describe(Shed shed) {
+      if (shed instanceof Shed.Busy busy) {
+        return "this node's work waits "
+            + busy.delay().toMillis()
+            + " ms for a thread; retry shortly";
+      }
       if (shed instanceof Shed.DeliveryBehind behind) {
         return "webhooks of channel "
             + behind.channel()
@@ -52,6 +60,7 @@ final class WriteAdmission {
 
   private final LatencyLimit limit;
   private final DeliveryPressure delivery;
+  private final SchedulingDelay scheduling;
   private final Consumer<Shed> onShed;
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -60,13 +69,19 @@ final class WriteAdmission {
     this(
         new LatencyLimit(LatencyLimit.Settings.fixed(maxInFlight)),
         DeliveryPressure.NONE,
+        SchedulingDelay.NONE,
         shed -> {});
   }
 
   /** {@code onShed} runs for every write refused (the sheds meter). */
-  WriteAdmission(LatencyLimit limit, DeliveryPressure delivery, Consumer<Shed> onShed) {
+  WriteAdmission(
+      LatencyLimit limit,
+      DeliveryPressure delivery,
+      SchedulingDelay scheduling,
+      Consumer<Shed> onShed) {
     this.limit = limit;
     this.delivery = delivery;
+    this.scheduling = scheduling;
     this.onShed = onShed;
   }
 
@@ -75,6 +90,10 @@ final class WriteAdmission {
    * the whole limit is still admitted when nothing else is in flight, so it can never starve.
    */
   <T> CompletionStage<T> admit(int count, Supplier<CompletionStage<T>> write) {
+    Shed.Busy busy = scheduling.busy().orElse(null);
+    if (busy != null) {
+      return refuse(busy);
+    }
     Shed.DeliveryBehind behind = delivery.behind().orElse(null);
     if (behind != null) {
       return refuse(behind);
@@ -91,6 +110,16 @@ final class WriteAdmission {
       inFlight.addAndGet(-count);
       throw e;
     }
+  }
+
+  /**
+   * The shed for a node too busy to take a write, if it is: what the gateway asks before it reads a
+   * body, so that a refusal costs less than parsing one. Counted as a shed when it is.
+   */
+  Optional<Shed.Busy> refuseIfBusy() {
+    Optional<Shed.Busy> busy = scheduling.busy();
+    busy.ifPresent(onShed);
+    return busy;
   }
 
   private <T> CompletionStage<T> refuse(Shed shed) {

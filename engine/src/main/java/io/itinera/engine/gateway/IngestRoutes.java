@@ -2,6 +2,7 @@ package io.itinera.engine.gateway;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -119,7 +120,7 @@ final class IngestRoutes {
                         List.of());
                   });
             });
-    Route posted = post(() -> record);
+    Route posted = post(() -> unlessBusy(type.wireName(), record));
     return path(type.wireName(), () -> posted);
   }
 
@@ -153,8 +154,27 @@ final class IngestRoutes {
                   failure -> checkFailed(name, read.accepted().size()),
                   refused -> withoutRefused(name, read, indexes, refused));
             });
-    Route posted = post(() -> record);
+    Route posted = post(() -> unlessBusy(name, record));
     return path(name, () -> posted);
+  }
+
+  /**
+   * Refuses at once, before the key is looked up or the body parsed, while the node's CPU is
+   * saturated ({@code busy}): then a refusal is the cheapest answer it can give, and a request that
+   * went on would wait at every step. Only for a body that has arrived whole, as small ones do:
+   * answering before reading a streamed one would close the connection. Counted as one touchpoint.
+   */
+  private Route unlessBusy(String route, Route inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (entity.isStrict()) {
+            Optional<Shed> busy = customers.refuseIfBusy();
+            if (busy.isPresent()) {
+              return shedProblem(route, 1, busy.get()).answer();
+            }
+          }
+          return inner;
+        });
   }
 
   /** Each accepted touchpoint's index in the batch: the indexes that were not rejected. */
@@ -288,6 +308,16 @@ final class IngestRoutes {
           what
               + "; the engine takes no more touchpoints until they catch up, and nothing was"
               + " recorded. Retry after the delay with the same messageId.",
+          members);
+    }
+    if (shed instanceof Shed.Busy busy) {
+      metrics.rejected(route, "busy", touchpoints);
+      members.put("delayMs", busy.delay().toMillis());
+      return Problem.shed(
+          "The engine is at capacity: its work waits "
+              + busy.delay().toMillis()
+              + " ms for a thread. Nothing was recorded. Retry after the delay with the same"
+              + " messageId.",
           members);
     }
     Shed.AtLimit limit = (Shed.AtLimit) shed;

@@ -20,20 +20,23 @@ import java.util.stream.Stream;
  *   <li>{@code itinera_touchpoints_duplicates_total{route}}: repeats of a known messageId,
  *       acknowledged and not applied (client retries);
  *   <li>{@code itinera_touchpoints_rejected_total{route,reason}}: not recorded. Per touchpoint for
- *       {@code invalid} batch items, {@code overloaded} (over the admission limit), {@code
- *       delivery_behind} (a channel's webhooks are behind) and {@code unavailable} (the journal did
- *       not confirm in time: 503); one per request refused as a whole ({@code unauthorized}, {@code
- *       invalid}, {@code too_large}, {@code unsupported_media_type}, {@code rate_limited}: the key
- *       is over its rate limit, 429);
+ *       {@code invalid} batch items, {@code overloaded} (over the admission limit), {@code busy}
+ *       (the node's CPU is saturated), {@code delivery_behind} (a channel's webhooks are behind)
+ *       and {@code unavailable} (the journal did not confirm in time: 503); one per request refused
+ *       as a whole ({@code unauthorized}, {@code invalid}, {@code too_large}, {@code
+ *       unsupported_media_type}, {@code rate_limited}: the key is over its rate limit, 429);
  *   <li>{@code itinera_persist_seconds{outcome}}: ask-to-reply time of one customer's
  *       RecordTouchpoints, {@code outcome} {@code ok} or {@code failed} (a timeout: 5 s);
  *   <li>{@code itinera_admission_sheds_total{reason}}: write calls refused at once, {@code limit}
- *       (the touchpoints in flight would pass the node's current limit) or {@code delivery_behind}
- *       (a channel's due webhooks wait longer than {@code itinera.admission.max-delivery-age});
+ *       (the touchpoints in flight would pass the node's current limit), {@code busy} (work handed
+ *       to the node's dispatcher waits longer than {@code itinera.admission.max-scheduling-delay})
+ *       or {@code delivery_behind} (a channel's due webhooks wait longer than {@code
+ *       itinera.admission.max-delivery-age});
  *   <li>{@code itinera_admission_limit}: the node's current limit of touchpoints in flight, moved
  *       by the journal's write latency; {@code itinera_touchpoints_in_flight} those in flight now;
  *       {@code itinera_admission_latency_baseline_seconds} the long-run persist time the limit
- *       compares the recent one with.
+ *       compares the recent one with; {@code itinera_admission_scheduling_delay_seconds} how long
+ *       the promptest of the latest probes waited for one of the dispatcher's threads.
  * </ul>
  */
 public final class IngestMetrics {
@@ -57,11 +60,12 @@ public final class IngestMetrics {
           "unsupported_media_type",
           "rate_limited",
           "overloaded",
+          "busy",
           "delivery_behind",
           "unavailable");
 
   /** Why admission sheds a write, as {@code itinera_admission_sheds_total} tags it. */
-  public static final List<String> SHED_REASONS = List.of("limit", "delivery_behind");
+  public static final List<String> SHED_REASONS = List.of("limit", "busy", "delivery_behind");
 
   private final MeterRegistry registry;
   private final CounterFamily ingested;
@@ -79,7 +83,7 @@ public final class IngestMetrics {
         new CounterFamily(
             registry,
             "itinera.admission.sheds",
-            "Write calls refused at once (503), by reason: limit or delivery_behind",
+            "Write calls refused at once (503), by reason: limit, busy or delivery_behind",
             "reason");
     SHED_REASONS.forEach(sheds::of);
     this.ingested =
@@ -150,7 +154,10 @@ public final class IngestMetrics {
 
   /** Reports admission's state, read when scraped. */
   public void admission(
-      Supplier<Number> inFlight, Supplier<Number> limit, Supplier<Number> baselineSeconds) {
+      Supplier<Number> inFlight,
+      Supplier<Number> limit,
+      Supplier<Number> baselineSeconds,
+      Supplier<Number> schedulingDelaySeconds) {
     Gauge.builder("itinera.touchpoints.in.flight", inFlight)
         .description("Touchpoints being recorded through this node now (bounded by admission)")
         .strongReference(true)
@@ -161,6 +168,11 @@ public final class IngestMetrics {
         .register(registry);
     Gauge.builder("itinera.admission.latency.baseline", baselineSeconds)
         .description("The long-run persist time the admission limit compares the recent one with")
+        .baseUnit("seconds")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("itinera.admission.scheduling.delay", schedulingDelaySeconds)
+        .description("How long the promptest recent probe waited for a thread of the dispatcher")
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);

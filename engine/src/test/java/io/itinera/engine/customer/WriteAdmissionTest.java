@@ -65,6 +65,7 @@ class WriteAdmissionTest {
         new WriteAdmission(
             new LatencyLimit(LatencyLimit.Settings.fixed(10)),
             () -> Optional.of(behind),
+            SchedulingDelay.NONE,
             shed::add);
     CompletableFuture<String> refused =
         admission.admit(1, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
@@ -81,6 +82,7 @@ class WriteAdmissionTest {
         new WriteAdmission(
             new LatencyLimit(new LatencyLimit.Settings(200, 3000, 1.5)),
             DeliveryPressure.NONE,
+            SchedulingDelay.NONE,
             shed::add);
     // Saturated with fast persists, the limit grows from its minimum to its maximum.
     long start = 0;
@@ -107,5 +109,36 @@ class WriteAdmissionTest {
     Shed.AtLimit atLimit = (Shed.AtLimit) shed.get(0);
     assertEquals(1000, atLimit.inFlight());
     assertEquals("limit", atLimit.reason());
+  }
+
+  @Test
+  void aSaturatedDispatcherShedsEveryWriteUntilAProbeIsPromptAgain() {
+    List<Shed> shed = new ArrayList<>();
+    SchedulingDelay scheduling = new SchedulingDelay(Duration.ofMillis(20), 3, System::nanoTime);
+    WriteAdmission admission =
+        new WriteAdmission(
+            new LatencyLimit(LatencyLimit.Settings.fixed(10)),
+            DeliveryPressure.NONE,
+            scheduling,
+            shed::add);
+    for (int i = 0; i < 3; i++) {
+      scheduling.record(Duration.ofMillis(45).toNanos());
+    }
+    CompletableFuture<String> refused =
+        admission.admit(1, () -> CompletableFuture.completedFuture("no")).toCompletableFuture();
+    CompletionException error = assertThrows(CompletionException.class, refused::join);
+    assertEquals(Optional.of(new Shed.Busy(Duration.ofMillis(45))), Customers.shedIn(error));
+    assertEquals(Optional.of(new Shed.Busy(Duration.ofMillis(45))), admission.refuseIfBusy());
+    assertEquals(2, shed.size(), "each refusal counted");
+    assertEquals(0, admission.inFlight());
+
+    scheduling.record(Duration.ofMillis(2).toNanos()); // one prompt probe: the node caught up
+    assertEquals(Optional.empty(), admission.refuseIfBusy());
+    assertEquals(
+        "yes",
+        admission
+            .admit(1, () -> CompletableFuture.completedFuture("yes"))
+            .toCompletableFuture()
+            .join());
   }
 }

@@ -130,6 +130,7 @@ class MetricsTest {
             after.value("itinera_admission_limit"),
             "a light load leaves the limit at its minimum (it grows only while half of it is used)");
         assertTrue(after.has("itinera_admission_latency_baseline_seconds"));
+        assertTrue(after.has("itinera_admission_scheduling_delay_seconds"));
 
         // Every decision was counted once, by what caused it: five touchpoints decided something
         // (ana's consent, three carts, cy's order; dee's page views nothing), two timers fired.
