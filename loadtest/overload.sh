@@ -155,6 +155,15 @@ grep -E '^itinera_(admission_|touchpoints_rejected_total)' "$out/metrics.txt" \
 awk 'NF == 3 && $3 > 0 { if ($2 > f) f = $2; if (!l || $3 < l) l = $3 }
   END { printf "sampled once a second: touchpoints in flight max %d, admission limit min %d\n", f, l }' \
   "$out/admission.log" | tee -a "$results"
+# The engine's own view, warm-up included: time in the ingest route (from its start to the response)
+# and in the persist, p50 and p99 read off the histograms' buckets (their upper bounds).
+for series in 'itinera_ingest_request_seconds_bucket{status="2xx"' 'itinera_ingest_request_seconds_bucket{status="503"' \
+    'itinera_persist_seconds_bucket{outcome="ok"'; do
+  grep -F "$series" "$out/metrics.txt" | sed 's/.*le="\([^"]*\)"} /\1 /' | sort -g | awk -v s="$series" '
+    { le[NR] = $1; c[NR] = $2 } END { n = c[NR]; if (!n) exit
+      for (i = 1; i <= NR; i++) { if (!p50 && c[i] >= 0.5 * n) p50 = le[i]; if (!p99 && c[i] >= 0.99 * n) p99 = le[i] }
+      printf "engine side: %s} over %d: p50 <= %.0f ms, p99 <= %.0f ms\n", s, n, 1000 * p50, 1000 * p99 }' | tee -a "$results"
+done
 echo "receiver: $(curl -s -m 10 "http://127.0.0.1:$SINK/report" | head -1)" | tee -a "$results"
 echo "engine log: $(grep -c ' ERROR ' "$out/engine.log" || true) ERROR, $(grep -c ' WARN ' "$out/engine.log" || true) WARN lines ($out/engine.log); the first ERROR:" | tee -a "$results"
 grep -m1 ' ERROR ' "$out/engine.log" | cut -c1-300 | tee -a "$results" || true

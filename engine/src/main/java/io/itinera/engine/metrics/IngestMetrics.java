@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -27,6 +29,10 @@ import java.util.stream.Stream;
  *       unsupported_media_type}, {@code rate_limited}: the key is over its rate limit, 429);
  *   <li>{@code itinera_persist_seconds{outcome}}: ask-to-reply time of one customer's
  *       RecordTouchpoints, {@code outcome} {@code ok} or {@code failed} (a timeout: 5 s);
+ *   <li>{@code itinera_ingest_request_seconds{status}}: an ingest request's time in its route, from
+ *       when the route starts (headers parsed, a small body in hand) to its response, by {@code
+ *       status} {@code 2xx}, {@code 4xx}, {@code 503} or {@code 5xx}: with the client's own
+ *       latency, it tells time in the engine from time before it (sockets, the HTTP layer);
  *   <li>{@code itinera_admission_sheds_total{reason}}: write calls refused at once, {@code limit}
  *       (the touchpoints in flight would pass the node's current limit), {@code busy} (work handed
  *       to the node's dispatcher waits longer than {@code itinera.admission.max-scheduling-delay})
@@ -73,12 +79,25 @@ public final class IngestMetrics {
   private final CounterFamily rejected;
   private final Timer persistOk;
   private final Timer persistFailed;
+  private final Map<String, Timer> answered;
   private final CounterFamily sheds;
 
   IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.persistOk = persistTimer(registry, "ok");
     this.persistFailed = persistTimer(registry, "failed");
+    this.answered = new HashMap<>();
+    for (String status : List.of("2xx", "4xx", "503", "5xx")) {
+      answered.put(
+          status,
+          Timer.builder("itinera.ingest.request")
+              .description("An ingest request's time from its route's start to its response")
+              .tag("status", status)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(1))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry));
+    }
     this.sheds =
         new CounterFamily(
             registry,
@@ -145,6 +164,12 @@ public final class IngestMetrics {
   /** Times one persist: from the ask to the entity's reply, or to the ask's failure. */
   public void persisted(Duration took, boolean ok) {
     (ok ? persistOk : persistFailed).record(took);
+  }
+
+  /** One ingest request answered with {@code status}, {@code took} after its route started. */
+  public void answered(int status, Duration took) {
+    String key = status < 300 ? "2xx" : status < 500 ? "4xx" : status == 503 ? "503" : "5xx";
+    answered.get(key).record(took);
   }
 
   /** A write refused by admission; {@code reason} as a problem names it ({@code limit}...). */

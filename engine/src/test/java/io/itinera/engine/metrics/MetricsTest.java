@@ -123,6 +123,10 @@ class MetricsTest {
         assertEquals(7, after.value("itinera_persist_seconds_count", "outcome", "ok"));
         assertEquals(0, after.value("itinera_persist_seconds_count", "outcome", "failed"));
         assertTrue(after.has("itinera_persist_seconds_bucket", "outcome", "ok"), "a histogram");
+        // Each ingest request timed by how it was answered: the two refused as a whole are 4xx.
+        assertEquals(2, after.value("itinera_ingest_request_seconds_count", "status", "4xx"));
+        assertTrue(after.value("itinera_ingest_request_seconds_count", "status", "2xx") >= 6);
+        assertEquals(0, after.value("itinera_ingest_request_seconds_count", "status", "503"));
         assertEquals(0, after.value("itinera_admission_sheds_total"));
         assertTrue(after.has("itinera_touchpoints_in_flight"));
         assertEquals(
