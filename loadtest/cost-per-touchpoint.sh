@@ -155,7 +155,7 @@ jit_ticks() { # "tid ticks" of the JVM's JIT compiler threads (C1/C2 CompilerThr
     echo "${line%% *} $(( fields[11] + fields[12] ))"
   done
 }
-postgres_delta() { # start end: what the processes alive at the end used since the start (all of it
+ticks_delta() { # start end ("id ticks" lines of processes or threads): what those alive at the end used since the start (all of it
   # for those born since); a process gone by the end drops out instead of making the sum negative
   awk 'NR == FNR { s[$1] = $2; next } { d += $2 - ($1 in s ? s[$1] : 0) } END { print d + 0 }' "$1" "$2"
 }
@@ -250,7 +250,7 @@ row() { # round path
   wait "$gatling" || echo "(gatling exited with $? for $path; see $log-gatling.log)"
   sed -n '/^level/,/^RESULT/p' "$log-gatling.log" | grep -v '^RESULT' > "$log-levels.txt" || true
   awk -v OFS='\t' -v r="$round" -v p="$path" -v t0="$t0" -v t1="$t1" -v rate="$req" -v per="$per" -v hz="$HZ" \
-    -v e=$(( e1 - e0 )) -v jit="$(postgres_delta "$log-jit0" "$log-jit1")" -v pg="$(postgres_delta "$log-pg0" "$log-pg1")" -v w=$(( w1 - w0 )) -v a0="$a0" -v a1="$a1" -v n0="$n0" -v n1="$n1" \
+    -v e=$(( e1 - e0 )) -v jit="$(ticks_delta "$log-jit0" "$log-jit1")" -v pg="$(ticks_delta "$log-pg0" "$log-pg1")" -v w=$(( w1 - w0 )) -v a0="$a0" -v a1="$a1" -v n0="$n0" -v n1="$n1" \
     -v wh="$webhooks" -v la="${la:--}" -v lo="${lo:--}" \
     'BEGIN { s = t1 - t0; n = rate * per * s
              printf "%s\t%s\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.0f\t%.0f\n", r, p, s, n, 1e6 * e / hz / n, 1e6 * pg / hz / n,

@@ -80,6 +80,11 @@ public final class Customers {
     return admission.refuseIfBusy().map(Shed.class::cast);
   }
 
+  /** Whether {@link #refuseIfBusy} can ever refuse (itinera.admission.max-scheduling-delay set). */
+  public boolean shedsWhenBusy() {
+    return admission.shedsWhenBusy();
+  }
+
   /** The ingest meters these writes are counted in; the gateway adds what it refuses itself. */
   public IngestMetrics metrics() {
     return metrics;

@@ -29,8 +29,8 @@ public sealed interface Shed {
   }
 
   /**
-   * The node's CPU is saturated: the work handed to its dispatcher waited {@code delay} to start
-   * ({@link SchedulingDelay}), so every request would wait as long at each of its steps.
+   * The node's dispatcher is behind: the work handed to it waited {@code delay} to start ({@link
+   * SchedulingDelay}), so every request would wait as long at each of its steps.
    */
   record Busy(Duration delay) implements Shed {
     @Override

@@ -12,8 +12,9 @@ import java.util.function.Supplier;
  * Overloaded} (the gateway answers 503 with Retry-After), never queued, when:
  *
  * <ul>
- *   <li>the node's CPU is saturated ({@link SchedulingDelay}): the work its dispatcher is handed
- *       waits to start, so a request would spend longer waiting for a thread than being served;
+ *   <li>the node's dispatcher is behind ({@link SchedulingDelay}): the work its dispatcher is
+ *       handed waits to start, so a request would spend longer waiting for a thread than being
+ *       served;
  *   <li>a channel's due webhooks wait longer than the bound ({@link DeliveryPressure}): taking more
  *       touchpoints would only make the delivery backlog grow;
  *   <li>the touchpoints in flight would pass the {@link LatencyLimit}, which falls when the
@@ -90,6 +91,7 @@ final class WriteAdmission {
    * the whole limit is still admitted when nothing else is in flight, so it can never starve.
    */
   <T> CompletionStage<T> admit(int count, Supplier<CompletionStage<T>> write) {
+    // Also asked here for a body that was streamed, which the gateway reads before asking.
     Shed.Busy busy = scheduling.busy().orElse(null);
     if (busy != null) {
       return refuse(busy);
@@ -120,6 +122,10 @@ final class WriteAdmission {
     Optional<Shed.Busy> busy = scheduling.busy();
     busy.ifPresent(onShed);
     return busy;
+  }
+
+  boolean shedsWhenBusy() {
+    return scheduling.sheds();
   }
 
   private <T> CompletionStage<T> refuse(Shed shed) {

@@ -122,7 +122,8 @@ final class IngestRoutes {
                         List.of());
                   });
             });
-    Route posted = post(() -> unlessBusy(type.wireName(), record));
+    Route guarded = unlessBusy(type.wireName(), record);
+    Route posted = post(() -> guarded);
     return path(type.wireName(), () -> posted);
   }
 
@@ -156,17 +157,22 @@ final class IngestRoutes {
                   failure -> checkFailed(name, read.accepted().size()),
                   refused -> withoutRefused(name, read, indexes, refused));
             });
-    Route posted = post(() -> unlessBusy(name, record));
+    Route guarded = unlessBusy(name, record);
+    Route posted = post(() -> guarded);
     return path(name, () -> posted);
   }
 
   /**
-   * Refuses at once, before the key is looked up or the body parsed, while the node's CPU is
-   * saturated ({@code busy}): then a refusal is the cheapest answer it can give, and a request that
+   * Refuses at once, before the key is looked up or the body parsed, while the node's dispatcher is
+   * behind ({@code busy}): then a refusal is the cheapest answer it can give, and a request that
    * went on would wait at every step. Only for a body that has arrived whole, as small ones do:
    * answering before reading a streamed one would close the connection. Counted as one touchpoint.
+   * With the shed off (the default) the route is left as it is: nothing runs per request.
    */
   private Route unlessBusy(String route, Route inner) {
+    if (!customers.shedsWhenBusy()) {
+      return inner;
+    }
     return extractRequestEntity(
         entity -> {
           if (entity.isStrict()) {

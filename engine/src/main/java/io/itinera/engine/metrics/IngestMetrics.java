@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  *       acknowledged and not applied (client retries);
  *   <li>{@code itinera_touchpoints_rejected_total{route,reason}}: not recorded. Per touchpoint for
  *       {@code invalid} batch items, {@code overloaded} (over the admission limit), {@code busy}
- *       (the node's CPU is saturated), {@code delivery_behind} (a channel's webhooks are behind)
- *       and {@code unavailable} (the journal did not confirm in time: 503); one per request refused
- *       as a whole ({@code unauthorized}, {@code invalid}, {@code too_large}, {@code
+ *       (the node's dispatcher is behind), {@code delivery_behind} (a channel's webhooks are
+ *       behind) and {@code unavailable} (the journal did not confirm in time: 503); one per request
+ *       refused as a whole ({@code unauthorized}, {@code invalid}, {@code too_large}, {@code
  *       unsupported_media_type}, {@code rate_limited}: the key is over its rate limit, 429);
  *   <li>{@code itinera_persist_seconds{outcome}}: ask-to-reply time of one customer's
  *       RecordTouchpoints, {@code outcome} {@code ok} or {@code failed} (a timeout: 5 s);

@@ -57,7 +57,10 @@ class SchedulingDelayTest {
     off.record(Duration.ofSeconds(5).toNanos());
     assertEquals(Duration.ofSeconds(5), off.current(), "still measured, for the gauge");
     assertEquals(Optional.empty(), off.busy());
-    assertTrue(!new SchedulingDelay.Settings(Duration.ZERO, Duration.ofMillis(20), 5).enabled());
+    assertTrue(
+        !new SchedulingDelay(new SchedulingDelay.Settings(Duration.ZERO, Duration.ofMillis(20), 5))
+            .sheds());
+    assertTrue(delay.sheds());
   }
 
   @Test
